@@ -1,0 +1,17 @@
+# Compiles and runs every ```cpp block of README.md as a test (see scripts/extract-readme-examples).
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(readme ${PROJECT_SOURCE_DIR}/README.md)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${readme})
+set(example_dir ${CMAKE_CURRENT_BINARY_DIR}/readme_examples)
+execute_process(
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/extract-readme-examples ${readme} ${example_dir}
+  OUTPUT_VARIABLE example_count OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ERROR_IS_FATAL ANY)
+if(example_count GREATER 0)
+  foreach(n RANGE 1 ${example_count})
+    add_executable(readme_example_${n} ${example_dir}/readme_example_${n}.cpp)
+    target_link_libraries(readme_example_${n} PRIVATE uio::uring)
+    uio_warnings(readme_example_${n})
+    add_test(NAME readme_example_${n} COMMAND readme_example_${n})
+    set_tests_properties(readme_example_${n} PROPERTIES LABELS readme TIMEOUT 60)
+  endforeach()
+endif()

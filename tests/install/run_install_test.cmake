@@ -1,0 +1,20 @@
+# Installs uio into a temporary prefix, then configures, builds and runs the outside project
+# in tests/install/consumer with find_package(uio). Run by ctest (install_and_find_package).
+set(work ${UIO_BINARY_DIR}/install-test)
+file(REMOVE_RECURSE ${work})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${UIO_BINARY_DIR} --prefix ${work}/prefix
+  COMMAND_ERROR_IS_FATAL ANY)
+set(flags "")
+if(UIO_SANITIZE)
+  set(flags "-fsanitize=${UIO_SANITIZE}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${UIO_SOURCE_DIR}/tests/install/consumer -B ${work}/build
+  -DCMAKE_PREFIX_PATH=${work}/prefix -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}
+  "-DCMAKE_CXX_FLAGS=${flags}" "-DCMAKE_EXE_LINKER_FLAGS=${flags}"
+  COMMAND_ERROR_IS_FATAL ANY)
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${work}/build COMMAND_ERROR_IS_FATAL ANY)
+execute_process(COMMAND ${work}/build/consumer OUTPUT_VARIABLE out COMMAND_ERROR_IS_FATAL ANY)
+if(NOT out MATCHES "consumer read 5 bytes")
+  message(FATAL_ERROR "unexpected output from the consumer: ${out}")
+endif()
+message(STATUS "find_package(uio) consumer works: ${out}")

@@ -1,0 +1,118 @@
+// io_operation: one io_uring request as a coroutine awaits it.
+//
+// The operation object lives in the awaiting coroutine's frame; its address is the SQE's
+// user_data. Ownership rule: everything the kernel may touch (buffers, paths, timespecs)
+// belongs to the awaiting coroutine and stays alive until this operation's own completion
+// arrives — also after a cancel, because a cancelled operation still resumes its coroutine
+// only from its final CQE (-ECANCELED or its real result).
+//
+// Results follow liburing's cqe->res: >= 0 on success, -errno on failure. After a stop
+// request an operation that was cancelled throws std::system_error(operation_canceled).
+#pragma once
+
+#include <liburing.h>
+
+#include <cerrno>
+#include <coroutine>
+
+#include "uio/core/errors.hpp"
+#include "uio/core/stop_scope.hpp"
+#include "uio/core/task.hpp"
+
+namespace uio {
+
+class io_context;
+
+class io_operation : public cancellable_wait {
+  public:
+    using prepare_fn = void (*)(io_operation&, io_uring_sqe&);
+
+    int result = 0;
+    std::uint32_t cqe_flags = 0;
+
+    // Called by io_context (loop thread) when the final CQE arrives.
+    void complete(int res, std::uint32_t flags) noexcept {
+        result = res;
+        cqe_flags = flags;
+        waiter_.resume();
+    }
+
+    void cancel() noexcept override;
+
+  protected:
+    explicit io_operation(prepare_fn prepare) noexcept : prepare_(prepare) {}
+    ~io_operation() = default;
+
+    // Submits (or queues) the operation; false when the scope is already stopped.
+    template <class Promise>
+    bool start(std::coroutine_handle<Promise> handle) noexcept {
+        scope_ = detail::scope_of(handle);
+        if (scope_ && scope_->stop_requested()) {
+            result = -ECANCELED;
+            return false;
+        }
+        waiter_ = handle;
+        submit();
+        if (scope_) scope_->set_pending(this);
+        return true;
+    }
+
+    // The result, or an exception if the operation was cancelled by a stop request.
+    int finish() {
+        if (scope_) {
+            scope_->clear_pending();
+            if (result == -ECANCELED && scope_->stop_requested()) throw_cancelled();
+        }
+        return result;
+    }
+
+  private:
+    friend class io_context;
+    void submit() noexcept;
+
+    prepare_fn prepare_;
+    std::coroutine_handle<> waiter_;
+    stop_scope* scope_ = nullptr;
+    io_context* context_ = nullptr;
+    // Links in io_context's queue of operations waiting for room in the ring.
+    io_operation* queue_next_ = nullptr;
+    io_operation* queue_prev_ = nullptr;
+    bool queued_ = false;
+};
+
+// The awaitable for one request: `Prepare` fills the SQE from values it captured.
+template <class Prepare>
+class [[nodiscard("must co_await an io_uring operation")]] io_awaitable final
+    : public io_operation {
+  public:
+    explicit io_awaitable(Prepare prepare) noexcept
+        : io_operation(&prepare_thunk), prepare_(std::move(prepare)) {}
+    io_awaitable(const io_awaitable&) = delete;
+    io_awaitable& operator=(const io_awaitable&) = delete;
+    io_awaitable(io_awaitable && other) noexcept
+        : io_operation(&prepare_thunk), prepare_(std::move(other.prepare_)) {}
+
+    bool await_ready() const noexcept {
+        return false;
+    }
+    template <class Promise>
+    bool await_suspend(std::coroutine_handle<Promise> handle) noexcept {
+        return start(handle);
+    }
+    int await_resume() {
+        return finish();
+    }
+
+  private:
+    static void prepare_thunk(io_operation & op, io_uring_sqe & sqe) noexcept {
+        static_cast<io_awaitable&>(op).prepare_(&sqe);
+    }
+    Prepare prepare_;
+};
+
+template <class Prepare>
+io_awaitable<Prepare> make_io_awaitable(Prepare prepare) noexcept {
+    return io_awaitable<Prepare>(std::move(prepare));
+}
+
+}  // namespace uio
