@@ -32,18 +32,22 @@ TEST_CASE("with_task_group joins every spawned child before returning") {
 
 TEST_CASE("a child may spawn siblings into its group") {
     int runs = 0;
+    // Coroutine lambdas keep their captures in the closure object: it must outlive the tasks
+    // it creates, so these live here rather than inside the group's body.
+    task_group* group_ptr = nullptr;
+    auto leaf = [&]() -> task<void> {
+        co_await uio::sleep_for(1ms);
+        ++runs;
+    };
+    auto parent = [&]() -> task<void> {
+        group_ptr->spawn(leaf());
+        group_ptr->spawn(leaf());
+        ++runs;
+        co_return;
+    };
     auto main = [&]() -> task<void> {
         co_await uio::with_task_group([&](task_group& group) -> task<void> {
-            auto leaf = [&]() -> task<void> {
-                co_await uio::sleep_for(1ms);
-                ++runs;
-            };
-            auto parent = [&]() -> task<void> {
-                group.spawn(leaf());
-                group.spawn(leaf());
-                ++runs;
-                co_return;
-            };
+            group_ptr = &group;
             group.spawn(parent());
             co_return;
         });

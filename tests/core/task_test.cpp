@@ -72,7 +72,17 @@ TEST_CASE("a task destroyed unawaited destroys its frame and parameters") {
     CHECK(counted::copies == 0);
 }
 
+// Symmetric transfer is a tail call only in builds without sanitizers: g++ keeps the call
+// frames under ASan at any -O level, so the stack depth these tests rely on is unbounded there.
+static void skip_if_sanitized() {
+#ifdef UIO_SANITIZED
+    uio::testing::skip("g++ does not emit symmetric transfer as a tail call under " UIO_SANITIZED
+                       "; checked in the normal build");
+#endif
+}
+
 TEST_CASE("a million synchronously completing awaits do not grow the stack") {
+    skip_if_sanitized();
     auto loop = []() -> task<long> {
         long sum = 0;
         for (int i = 0; i < 1'000'000; ++i) sum += co_await immediate(1);
@@ -82,6 +92,7 @@ TEST_CASE("a million synchronously completing awaits do not grow the stack") {
 }
 
 TEST_CASE("a deep chain of nested tasks completes") {
+    skip_if_sanitized();
     struct deep {
         static task<int> depth(int n) {
             if (n == 0) co_return 0;
