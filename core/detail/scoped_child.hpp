@@ -27,9 +27,9 @@ struct scoped_child {
                 bool await_ready() const noexcept { return false; }
                 std::coroutine_handle<> await_suspend(
                     std::coroutine_handle<promise_type> self) noexcept {
-                    join_state* state = self.promise().state;
+                    join_state* parent_state = self.promise().state;
                     self.destroy();
-                    return state->child_done();
+                    return parent_state->child_done();
                 }
                 void await_resume() const noexcept {}
             };
