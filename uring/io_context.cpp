@@ -126,6 +126,7 @@ io_context::~io_context() {
         }
     }
     io_uring_queue_exit(&ring_);
+    std::lock_guard lock(posted_mutex_);  // a post() still inside its critical section ends first
     ::close(wakeup_fd_);
 }
 
@@ -151,10 +152,10 @@ void io_context::leave() noexcept {
 }
 
 void io_context::post(std::function<void()> work) {
-    {
-        std::lock_guard lock(posted_mutex_);
-        posted_.push_back(std::move(work));
-    }
+    // Signal while holding the lock: once the loop can see this work it may finish and
+    // destroy the context, so nothing here may touch `this` after the lock is released.
+    std::lock_guard lock(posted_mutex_);
+    posted_.push_back(std::move(work));
     if (!wakeup_pending_.exchange(true, std::memory_order_acq_rel)) {
         std::uint64_t one = 1;
         [[maybe_unused]] ssize_t n = ::write(wakeup_fd_, &one, sizeof one);
