@@ -190,12 +190,24 @@ io_uring_sqe* io_context::next_sqe() noexcept {
 }
 
 bool io_context::prepare(io_operation& op) noexcept {
+    if (op.has_deadline_ && io_uring_sq_space_left(&ring_) < 2) {
+        io_uring_submit(&ring_);  // a request and its linked timeout must be adjacent
+        ++stats_.enter_calls;
+        if (io_uring_sq_space_left(&ring_) < 2) return false;
+    }
     io_uring_sqe* sqe = next_sqe();
     if (sqe == nullptr) return false;
     op.prepare_(op, *sqe);
     io_uring_sqe_set_data(sqe, &op);
     ++in_flight_;
     ++stats_.submitted;
+    if (op.has_deadline_) {
+        sqe->flags |= IOSQE_IO_LINK;
+        io_uring_sqe* timeout = io_uring_get_sqe(&ring_);
+        io_uring_prep_link_timeout(timeout, &op.deadline_, 0);
+        io_uring_sqe_set_data64(timeout, internal_completion);
+        ++in_flight_;
+    }
     return true;
 }
 

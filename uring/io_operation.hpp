@@ -13,6 +13,7 @@
 #include <liburing.h>
 
 #include <cerrno>
+#include <chrono>
 #include <coroutine>
 
 #include "uio/core/errors.hpp"
@@ -57,13 +58,29 @@ class io_operation : public cancellable_wait {
         return true;
     }
 
-    // The result, or an exception if the operation was cancelled by a stop request.
+    // The result, or an exception if the operation was cancelled by a stop request. A
+    // request cut short by its own deadline yields -ETIME.
     int finish() {
+        bool stopped = false;
         if (scope_) {
             scope_->clear_pending();
-            if (result == -ECANCELED && scope_->stop_requested()) throw_cancelled();
+            stopped = scope_->stop_requested();
+            if (result == -ECANCELED && stopped) throw_cancelled();
         }
+        if (has_deadline_ && result == -ECANCELED && !stopped) result = -ETIME;
         return result;
+    }
+
+    void set_deadline(std::chrono::nanoseconds limit) noexcept {
+        if (limit.count() < 0) limit = {};
+        deadline_.tv_sec = static_cast<long long>(limit.count() / 1'000'000'000);
+        deadline_.tv_nsec = static_cast<long long>(limit.count() % 1'000'000'000);
+        has_deadline_ = true;
+    }
+
+    void copy_deadline_from(const io_operation& other) noexcept {
+        deadline_ = other.deadline_;
+        has_deadline_ = other.has_deadline_;
     }
 
   private:
@@ -71,6 +88,8 @@ class io_operation : public cancellable_wait {
     void submit() noexcept;
 
     prepare_fn prepare_;
+    __kernel_timespec deadline_{};  // read by the kernel at submission of the linked timeout
+    bool has_deadline_ = false;
     std::coroutine_handle<> waiter_;
     stop_scope* scope_ = nullptr;
     io_context* context_ = nullptr;
@@ -89,8 +108,12 @@ class [[nodiscard("must co_await an io_uring operation")]] io_awaitable final
         : io_operation(&prepare_thunk), prepare_(std::move(prepare)) {}
     io_awaitable(const io_awaitable&) = delete;
     io_awaitable& operator=(const io_awaitable&) = delete;
+    // Moves only before submission (g++ may move the operand of co_await into the frame),
+    // so the deadline travels with the request.
     io_awaitable(io_awaitable && other) noexcept
-        : io_operation(&prepare_thunk), prepare_(std::move(other.prepare_)) {}
+        : io_operation(&prepare_thunk), prepare_(std::move(other.prepare_)) {
+        copy_deadline_from(other);
+    }
 
     bool await_ready() const noexcept {
         return false;
@@ -101,6 +124,14 @@ class [[nodiscard("must co_await an io_uring operation")]] io_awaitable final
     }
     int await_resume() {
         return finish();
+    }
+
+    // Bounds this request by `limit` with a linked IORING_OP_LINK_TIMEOUT: one submission,
+    // no separate timer. Past the deadline the request is cancelled and yields -ETIME.
+    //   int n = co_await uio::read(socket, buffer, ~0ULL).with_deadline(5s);
+    io_awaitable&& with_deadline(std::chrono::nanoseconds limit)&& noexcept {
+        set_deadline(limit);
+        return std::move(*this);
     }
 
   private:

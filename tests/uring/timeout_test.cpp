@@ -1,6 +1,7 @@
 // sleep_for and with_timeout on io_uring timeouts.
 #include "uio/uring/timeout.hpp"
 
+#include <unistd.h>
 #include <chrono>
 #include <thread>
 
@@ -65,4 +66,29 @@ TEST_CASE("a stop of the caller is a cancellation, not a timeout") {
     } catch (const std::system_error& e) {
         CHECK(e.code() == std::errc::operation_canceled);
     }
+}
+
+TEST_CASE("with_deadline cuts a request short with -ETIME in one linked submission") {
+    int pipefd[2];
+    REQUIRE(::pipe(pipefd) == 0);
+    uio::io_context context;
+    auto start = clock_type::now();
+    int rc = context.run([&]() -> task<int> {
+        std::byte buffer[16];
+        co_return co_await uio::read(pipefd[0], buffer, ~0ULL).with_deadline(20ms);
+    }());
+    auto elapsed = clock_type::now() - start;
+    CHECK(rc == -ETIME);
+    CHECK(elapsed >= 20ms);
+    CHECK(elapsed < 5s);
+    // A request that finishes in time is untouched by its deadline.
+    CHECK(::write(pipefd[1], "ok", 2) == 2);
+    rc = context.run([&]() -> task<int> {
+        std::byte buffer[16];
+        co_return co_await uio::read(pipefd[0], buffer, ~0ULL).with_deadline(5s);
+    }());
+    CHECK(rc == 2);
+    CHECK(context.in_flight() <= 1);  // the timeout's own completion was reaped too
+    ::close(pipefd[0]);
+    ::close(pipefd[1]);
 }
