@@ -1,0 +1,88 @@
+// Endpoint parsing: every kind, ucopy's parameters removed from libpq's URI, bad input
+// rejected with a message that never shows a password.
+#include <catch2/catch.hpp>
+
+#include "endpoint.hpp"
+
+using namespace uio::etl;
+
+TEST_CASE("paths are trees unless their extension names a data format") {
+    CHECK(std::get<file_tree_endpoint>(parse_endpoint("data/")).path == "data/");
+    CHECK(std::holds_alternative<file_tree_endpoint>(parse_endpoint("archive.csv.gz")));
+    auto csv = std::get<data_file_endpoint>(parse_endpoint("sales.CSV"));
+    CHECK(csv.format == data_format::csv);
+    CHECK(std::get<data_file_endpoint>(parse_endpoint("a.tsv")).format == data_format::tsv);
+    CHECK(std::get<data_file_endpoint>(parse_endpoint("a.ndjson")).format == data_format::jsonl);
+    auto forced = parse_endpoint("dump.txt", {.format = data_format::jsonl});
+    CHECK(std::get<data_file_endpoint>(forced).format == data_format::jsonl);
+    CHECK_THROWS_AS(parse_endpoint(""), endpoint_error);
+}
+
+TEST_CASE("a PostgreSQL URI loses ucopy's parameters and keeps libpq's") {
+    auto pg = std::get<postgres_endpoint>(
+        parse_endpoint("postgresql://ann@db.example/shop?sslmode=require&table=sales&"
+                       "application_name=x"));
+    CHECK(pg.conninfo == "postgresql://ann@db.example/shop?sslmode=require&application_name=x");
+    CHECK(pg.target.table == "sales");
+    CHECK_FALSE(pg.target.is_query());
+
+    auto query = std::get<postgres_endpoint>(
+        parse_endpoint("postgres:///shop?query=SELECT%20id%2C%20name%20FROM%20t"));
+    CHECK(query.conninfo == "postgres:///shop");
+    CHECK(query.target.query == "SELECT id, name FROM t");
+    CHECK(query.target.is_query());
+
+    // Hostile names pass through untouched: quoting them is the database layer's job.
+    auto hostile = std::get<postgres_endpoint>(
+        parse_endpoint("postgresql:///db?table=%22%3B%20DROP%20TABLE%20x"));
+    CHECK(hostile.target.table == "\"; DROP TABLE x");
+}
+
+TEST_CASE("a SQLite endpoint names a file and a table or query") {
+    auto s = std::get<sqlite_endpoint>(parse_endpoint("sqlite:out/shop.db?table=sales"));
+    CHECK(s.path == "out/shop.db");
+    CHECK(s.target.table == "sales");
+    auto q = std::get<sqlite_endpoint>(parse_endpoint("sqlite:/tmp/a.db?query=select+1"));
+    CHECK(q.path == "/tmp/a.db");
+    CHECK(q.target.query == "select+1");
+    CHECK(is_table_like(q));
+    CHECK_FALSE(is_table_like(parse_endpoint("tree")));
+}
+
+TEST_CASE("malformed endpoints are rejected with a reason") {
+    auto message = [](std::string_view text) {
+        try {
+            parse_endpoint(text);
+        } catch (const endpoint_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    CHECK_THAT(message("sqlite:?table=t"), Catch::Contains("needs a file"));
+    CHECK_THAT(message("sqlite:a.db"), Catch::Contains("name a table"));
+    CHECK_THAT(message("sqlite:a.db?table=t&query=q"), Catch::Contains("not both"));
+    CHECK_THAT(message("sqlite:a.db?table=t&mode=ro"), Catch::Contains("unknown parameter"));
+    CHECK_THAT(message("sqlite:a.db?table=t&table=u"), Catch::Contains("given twice"));
+    CHECK_THAT(message("sqlite:a.db?table="), Catch::Contains("is empty"));
+    CHECK_THAT(message("postgresql:///db?table=%zz"), Catch::Contains("percent-encoding"));
+    CHECK_THAT(message("postgresql:///db?table=%4"), Catch::Contains("percent-encoding"));
+    // The password is redacted in the message about a malformed URI.
+    std::string bad = message("postgresql://ann:s3cret@host/db?password=s3cret");
+    CHECK_THAT(bad, Catch::Contains("name a table"));
+    CHECK(bad.find("s3cret") == std::string::npos);
+}
+
+TEST_CASE("passwords are redacted in URIs and conninfo strings") {
+    CHECK(redact_password("postgresql://ann:pw@host:5432/db?table=t") ==
+          "postgresql://ann:***@host:5432/db?table=t");
+    CHECK(redact_password("postgresql://ann@host/db") == "postgresql://ann@host/db");
+    CHECK(redact_password("postgresql://a:b@c@host/db") == "postgresql://a:***@host/db");
+    CHECK(redact_password("postgresql:///db?PassWord=pw&sslmode=disable") ==
+          "postgresql:///db?PassWord=***&sslmode=disable");
+    CHECK(redact_password("host=x password = 'a b\\'c' user=y") == "host=x password = *** user=y");
+    CHECK(redact_password("host=x password=pw") == "host=x password=***");
+    // Only the keyword `password`, not a key that merely contains it.
+    CHECK(redact_password("host=x mypassword=1") == "host=x mypassword=1");
+    auto pg = parse_endpoint("postgresql://ann:pw@h/db?table=t");
+    CHECK(describe(pg) == "PostgreSQL postgresql://ann:***@h/db table t");
+}
