@@ -1,4 +1,4 @@
-// uio-bench-overhead: what the proactor itself costs, measured against raw liburing doing the
+// `ubench overhead`: what the proactor itself costs, measured against raw liburing doing the
 // same work in the same process on a ring with the same setup flags.
 //
 //   nop   raw liburing: prepare 32 NOPs, io_uring_submit_and_wait(32), reap the batch, loop
@@ -10,7 +10,9 @@
 // Each case runs a fixed number of operations, --repeat times (the cases interleave, so drift
 // hits them alike); the table shows the median rate and the min–max range, and uio/raw.
 //
-//   uio-bench-overhead [--nops N] [--reads N] [--repeat R] [--json]
+//   ubench overhead [--nops N] [--reads N] [--repeat R] [--json]
+#include "overhead.hpp"
+
 #include <fcntl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -34,6 +36,8 @@
 #include "uio/core/when_all.hpp"
 #include "uio/uring/io_context.hpp"
 #include "uio/uring/operations.hpp"
+
+namespace ubench {
 
 namespace {
 
@@ -223,7 +227,7 @@ class data_file {
     data_file() {
         const char* dir = std::getenv("TMPDIR");
         if (dir == nullptr || *dir == '\0') dir = "/var/tmp";
-        path_ = std::string(dir) + "/uio-bench-overhead-XXXXXX";
+        path_ = std::string(dir) + "/ubench-overhead-XXXXXX";
         fd_ = ::mkostemp(path_.data(), O_CLOEXEC);
         if (fd_ < 0) fail_errno(errno, "create a temporary file in " + std::string(dir));
         ::unlink(path_.c_str());
@@ -314,60 +318,15 @@ std::string format_range(double low, double high) {
     return text;
 }
 
-struct options {
-    std::uint64_t nops = 2'000'000;
-    std::uint64_t reads = 1'000'000;
-    unsigned repeat = 5;
-    bool json = false;
-};
-
-const char* const usage = "usage: uio-bench-overhead [--nops N] [--reads N] [--repeat R] [--json]";
-
-std::uint64_t parse_count(const char* flag, const char* text) {
-    char* end = nullptr;
-    errno = 0;
-    unsigned long long value = std::strtoull(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || text[0] == '-') {
-        throw std::invalid_argument(std::string(flag) + ": not a count: '" + text + "'");
-    }
-    return value;
-}
-
-options parse(int argc, char** argv) {
-    options o;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        auto value = [&]() -> const char* {
-            if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--nops") {
-            o.nops = parse_count("--nops", value());
-        } else if (arg == "--reads") {
-            o.reads = parse_count("--reads", value());
-        } else if (arg == "--repeat") {
-            std::uint64_t r = parse_count("--repeat", value());
-            if (r == 0 || r > 1000) throw std::invalid_argument("--repeat: 1 to 1000");
-            o.repeat = static_cast<unsigned>(r);
-        } else if (arg == "--json") {
-            o.json = true;
-        } else if (arg == "--help" || arg == "-h") {
-            std::puts(usage);
-            std::exit(0);
-        } else {
-            throw std::invalid_argument("unknown argument '" + arg + "'");
-        }
-    }
-    return o;
-}
-
 std::string kernel_release() {
     utsname u{};
     if (::uname(&u) != 0) return "unknown";
     return u.release;
 }
 
-int run_benchmark(const options& opt) {
+}  // namespace
+
+int run_overhead(const overhead_options& opt) {
     uio::io_context context;
     const unsigned flags = context.setup_flags();
     raw_ring raw(flags);
@@ -465,7 +424,7 @@ int run_benchmark(const options& opt) {
         return 0;
     }
 
-    std::printf("uio-bench-overhead: kernel %s, ring %u entries, setup %s (flags 0x%x) for both\n",
+    std::printf("ubench overhead: kernel %s, ring %u entries, setup %s (flags 0x%x) for both\n",
                 kernel.c_str(), ring_entries, context.setup_description().c_str(), flags);
     std::printf(
         "%llu NOPs, %llu reads of 4 KiB (256 MiB page-cached file), %u repeats, median "
@@ -483,20 +442,4 @@ int run_benchmark(const options& opt) {
     return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    options opt;
-    try {
-        opt = parse(argc, argv);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "uio-bench-overhead: %s\n%s\n", e.what(), usage);
-        return 2;
-    }
-    try {
-        return run_benchmark(opt);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "uio-bench-overhead: %s\n", e.what());
-        return 1;
-    }
-}
+}  // namespace ubench
