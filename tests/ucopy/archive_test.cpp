@@ -1,0 +1,80 @@
+// ucopy -a against cp -a on a tree with every kind of entry, through each data path.
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+#include "ucopy_harness.hpp"
+
+using namespace ucopy_test;
+
+namespace {
+
+void expect_same(const std::string& expected, const std::string& actual) {
+    std::vector<std::string> diffs = compare_trees(expected, actual);
+    for (const auto& d : diffs) UNSCOPED_INFO(d);
+    CHECK(diffs.empty());
+    CHECK(temp_leftovers(actual).empty());
+}
+
+}  // namespace
+
+TEST_CASE("ucopy -a reproduces what cp -a makes, for every kind of entry") {
+    uio::testing::temp_dir work;
+    build_full_tree(work / "src");
+    REQUIRE(sh("cp -a " + q(work / "src") + " " + q(work / "ref")).status == 0);
+    command_result r = sh(ucopy() + " -a --stats=json " + q(work / "src") + " " + q(work / "dst"));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(r.output.find("\"errors\":0") != std::string::npos);
+    CHECK(r.output.find("\"hard_links\":2") != std::string::npos);
+    expect_same(work / "ref", work / "dst");
+}
+
+TEST_CASE("each data strategy gives the same copy") {
+    uio::testing::temp_dir work;
+    build_full_tree(work / "src");
+    REQUIRE(sh("cp -a " + q(work / "src") + " " + q(work / "ref")).status == 0);
+    for (const char* strategy : {"read-write", "copy-file-range"}) {
+        std::string dst = work / (std::string("dst-") + strategy);
+        command_result r = sh(ucopy() + " -a --block-size 64K --strategy=" + strategy +
+                              " --stats=json " + q(work / "src") + " " + q(dst));
+        INFO(strategy << ": " << r.output);
+        REQUIRE(r.status == 0);
+        std::string used =
+            std::string("\"") +
+            (std::string(strategy) == "read-write" ? "read_write" : "copy_file_range") + "\":";
+        CHECK(r.output.find(used + "0") == std::string::npos);
+        expect_same(work / "ref", dst);
+    }
+}
+
+TEST_CASE("verify hashes every file and passes on a faithful copy") {
+    uio::testing::temp_dir work;
+    build_full_tree(work / "src");
+    REQUIRE(sh("cp -a " + q(work / "src") + " " + q(work / "ref")).status == 0);
+    command_result r = sh(ucopy() + " -a --verify --block-size 64K --stats=json " +
+                          q(work / "src") + " " + q(work / "dst"));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(r.output.find("\"verified\":0") == std::string::npos);
+    expect_same(work / "ref", work / "dst");
+}
+
+TEST_CASE("sparse=always punches holes in zeros and sparse=never fills them") {
+    uio::testing::temp_dir work;
+    std::string zeros(4 << 20, '\0');
+    zeros[0] = 'x';
+    write_file(work / "zeros", zeros);
+    write_file(work / "data", "data");
+    REQUIRE(sh("truncate -s 64M " + q(work / "holes")).status == 0);
+    REQUIRE(sh(ucopy() + " --sparse=always " + q(work / "zeros") + " " + q(work / "a")).status ==
+            0);
+    REQUIRE(sh(ucopy() + " --sparse=never " + q(work / "holes") + " " + q(work / "b")).status == 0);
+    struct stat a {
+    }, b{};
+    ::stat((work / "a").c_str(), &a);
+    ::stat((work / "b").c_str(), &b);
+    CHECK(read_file(work / "a") == zeros);
+    CHECK(a.st_blocks * 512 < 1 << 20);
+    CHECK(b.st_size == 64 << 20);
+    CHECK(b.st_blocks * 512 >= 64 << 20);
+}

@@ -1,0 +1,148 @@
+// What must never go wrong: a corrupted copy passing --verify, a half-written file under
+// its final name after kill -9 or a full disk, an unreadable file stopping the rest.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "test_support.hpp"
+#include "ucopy_harness.hpp"
+
+using namespace ucopy_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+void build_bulk_tree(const std::string& root, int files, std::size_t file_size, std::size_t big) {
+    fs::create_directories(root + "/many");
+    for (int i = 0; i < files; ++i) {
+        std::string content(file_size, static_cast<char>('a' + i % 26));
+        content += std::to_string(i);
+        write_file(root + "/many/f" + std::to_string(i), content);
+    }
+    std::string large(big, '\0');
+    for (std::size_t i = 0; i < large.size(); i += 4096) large[i] = static_cast<char>(i >> 12);
+    write_file(root + "/large", large);
+}
+
+// Every file under its final name in `dst` has the content of its source.
+std::vector<std::string> wrong_final_files(const std::string& src, const std::string& dst) {
+    std::vector<std::string> wrong;
+    for (auto& e : fs::recursive_directory_iterator(dst)) {
+        if (!e.is_regular_file()) continue;
+        std::string rel = fs::relative(e.path(), dst).string();
+        if (e.path().filename().string().rfind(".ucopy-", 0) == 0) continue;
+        if (read_file(src + "/" + rel) != read_file(e.path().string())) wrong.push_back(rel);
+    }
+    return wrong;
+}
+
+}  // namespace
+
+TEST_CASE("verify catches a destination corrupted after writing") {
+    uio::testing::temp_dir work;
+    build_bulk_tree(work / "src", 5, 100'000, 1 << 20);
+    // The test hook flips the first byte of matching destinations just before verification.
+    command_result r = sh("UCOPY_TEST_CORRUPT=large " + ucopy() + " -a --verify " +
+                          q(work / "src") + " " + q(work / "dst"));
+    INFO(r.output);
+    CHECK(r.status == 1);
+    CHECK(r.output.find("verification failed: '" + (work / "dst/large") + "'") !=
+          std::string::npos);
+    CHECK_FALSE(fs::exists(work / "dst/large"));  // never published under its final name
+    CHECK(fs::exists(work / "dst/many/f4"));      // the rest was copied
+    CHECK(temp_leftovers(work / "dst").empty());
+}
+
+TEST_CASE("kill -9 mid-copy leaves no wrong final file and a rerun with --journal finishes") {
+    uio::testing::temp_dir work;
+    build_bulk_tree(work / "src", 30, 200'000, 48 << 20);
+    const std::string journal = work / "journal.db";
+    // The delay hook slows each chunk so the kill lands mid-copy: after some small files are
+    // done and journaled (commits every 200 ms), while the 48 MiB file (>= 1.9 s) is not.
+    command_result killed =
+        sh("cd " + q(work.path().string()) + " && (UCOPY_TEST_CHUNK_DELAY_MS=40 " + ucopy() +
+           " -a --strategy=read-write --queue-depth 4 --journal " + q(journal) +
+           " src/. dst & pid=$!; for i in $(seq 100); do"
+           " [ $(ls dst/many 2>/dev/null | grep -vc ucopy) -ge 5 ] && break;"
+           " sleep 0.05; done; sleep 0.4; kill -9 $pid; wait $pid)");
+    INFO(killed.output);
+    CHECK(killed.status == 128 + 9);
+    REQUIRE(fs::exists(work / "dst"));
+    std::vector<std::string> wrong = wrong_final_files(work / "src", work / "dst");
+    CHECK(wrong.empty());
+    CHECK_FALSE(fs::exists(work / "dst/large"));  // was still in flight
+
+    command_result rerun = sh("cd " + q(work.path().string()) + " && " + ucopy() +
+                              " -a --stats=json --journal " + q(journal) + " src/. dst");
+    INFO(rerun.output);
+    CHECK(rerun.status == 0);
+    CHECK(rerun.output.find("\"journal_skipped\":0,") == std::string::npos);
+    std::vector<std::string> diffs = compare_trees(work / "src", work / "dst");
+    for (const auto& d : diffs) UNSCOPED_INFO(d);
+    CHECK(diffs.empty());
+    CHECK(temp_leftovers(work / "dst").empty());
+}
+
+TEST_CASE("an unreadable source file is reported, the rest is copied, exit 1") {
+    if (::access("/usr/bin/setpriv", X_OK) != 0) uio::testing::skip("setpriv not installed");
+    // Root reads everything, so the copy runs as nobody (65534), for whom mode 000 means no.
+    uio::testing::temp_dir work;
+    ::chmod(work.path().c_str(), 0755);
+    fs::create_directories(work / "src");
+    write_file(work / "src/readable", "yes");
+    write_file(work / "src/secret", "no", 0000);
+    fs::create_directories(work / "out");
+    ::chown((work / "out").c_str(), 65534, 65534);
+    // The build tree may sit where nobody cannot enter (/root/...): run a copy of the binary.
+    fs::copy_file(UCOPY_BINARY, work / "ucopy");
+    ::chmod((work / "ucopy").c_str(), 0755);
+    command_result r = sh("setpriv --reuid=65534 --regid=65534 --clear-groups " +
+                          q(work / "ucopy") + " -r " + q(work / "src") + " " + q(work / "out"));
+    INFO(r.output);
+    if (r.output.find("io_uring") != std::string::npos && r.status != 1) {
+        uio::testing::skip("io_uring not available to an unprivileged user: " + r.output);
+    }
+    CHECK(r.status == 1);
+    CHECK(r.output.find("ucopy: cannot open '" + (work / "src/secret") +
+                        "' for reading: Permission denied") != std::string::npos);
+    CHECK(read_file(work / "out/src/readable") == "yes");
+    CHECK_FALSE(fs::exists(work / "out/src/secret"));
+    CHECK(temp_leftovers(work / "out").empty());
+}
+
+TEST_CASE("a full destination fails clearly and publishes no partial file") {
+    if (::geteuid() != 0 || ::access("/usr/bin/unshare", X_OK) != 0) {
+        uio::testing::skip("needs root and unshare to mount a small tmpfs");
+    }
+    uio::testing::temp_dir work;
+    build_bulk_tree(work / "src", 3, 1000, 4 << 20);
+    fs::create_directories(work / "mnt");
+    const std::string mnt = work / "mnt";
+    command_result r =
+        sh("unshare -m sh -c " + q("mount -t tmpfs -o size=1m none " + q(mnt) + " || exit 99; " +
+                                   ucopy() + " -a " + q(work / "src") + " " + q(mnt + "/dst") +
+                                   "; echo status=$?; ls -A " + q(mnt + "/dst")));
+    if (r.status == 99) uio::testing::skip("cannot mount tmpfs here: " + r.output);
+    INFO(r.output);
+    CHECK(r.output.find("status=1") != std::string::npos);
+    CHECK(r.output.find("No space left on device") != std::string::npos);
+    std::string listing = r.output.substr(r.output.find("status="));
+    CHECK(listing.find("large") == std::string::npos);  // no partial file, final or temp
+    CHECK(listing.find(".ucopy-") == std::string::npos);
+    CHECK(listing.find("many") != std::string::npos);
+}
+
+TEST_CASE("a rerun removes temporary files a killed run left behind") {
+    uio::testing::temp_dir work;
+    fs::create_directories(work / "src");
+    write_file(work / "src/a", "a");
+    fs::create_directories(work / "dst/src");
+    write_file(work / "dst/src/.ucopy-1f2e-3.tmp", "half written");
+    write_file(work / "dst/src/.ucopy-notes.tmp", "a user's file");
+    CHECK(sh(ucopy() + " -a " + q(work / "src") + " " + q(work / "dst")).status == 0);
+    CHECK_FALSE(fs::exists(work / "dst/src/.ucopy-1f2e-3.tmp"));
+    CHECK(fs::exists(work / "dst/src/.ucopy-notes.tmp"));
+    CHECK(read_file(work / "dst/src/a") == "a");
+}

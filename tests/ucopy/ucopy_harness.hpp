@@ -1,0 +1,41 @@
+// What the end-to-end tests share: running commands, building trees of every kind of entry,
+// and comparing two trees the way `cp -a` promises they match.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <string>
+#include <vector>
+
+namespace ucopy_test {
+
+struct command_result {
+    int status = -1;     // exit code, or 128 + signal
+    std::string output;  // stdout and stderr together
+};
+
+// Runs `command` with /bin/sh, capturing its output.
+command_result sh(const std::string& command);
+
+// The ucopy under test, quoted for a shell.
+std::string ucopy();
+
+// Shell-quotes a path.
+std::string q(const std::string& path);
+
+void write_file(const std::string& path, const std::string& content, mode_t mode = 0644);
+std::string read_file(const std::string& path);
+void set_mtime(const std::string& path, long long seconds, long nanoseconds);
+
+// A tree with every kind of entry cp -a must reproduce (see the .cpp for the list).
+void build_full_tree(const std::string& root);
+
+// Differences between two trees (empty when they match): types, modes, owners, sizes,
+// mtimes with nanoseconds, symlink targets, hard-link structure, xattrs, contents (data
+// regions only for sparse files) and allocation (sparse stays sparse).
+std::vector<std::string> compare_trees(const std::string& expected, const std::string& actual);
+
+// Names below `root` that are leftover temporary files.
+std::vector<std::string> temp_leftovers(const std::string& root);
+
+}  // namespace ucopy_test

@@ -1,0 +1,86 @@
+// Decided before any I/O starts: a handful of stat calls per command-line argument.
+#include "copy_plan.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace ucopy {
+
+namespace {
+
+std::string strip_trailing_slashes(std::string path) {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    return path;
+}
+
+bool inside(const std::string& destination, const std::string& source) {
+    std::error_code ec;
+    auto src = std::filesystem::weakly_canonical(source, ec).string();
+    if (ec) return false;
+    auto dst = std::filesystem::weakly_canonical(destination, ec).string();
+    if (ec) return false;
+    return dst == src || (dst.size() > src.size() && dst.compare(0, src.size(), src) == 0 &&
+                          (dst[src.size()] == '/' || src == "/"));
+}
+
+}  // namespace
+
+std::string base_name(const std::string& path) {
+    std::string p = strip_trailing_slashes(path);
+    if (p == "/") return p;
+    std::size_t slash = p.rfind('/');
+    return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+std::string dir_prefix(const std::string& path) {
+    std::string p = strip_trailing_slashes(path);
+    std::size_t slash = p.rfind('/');
+    return slash == std::string::npos ? std::string() : p.substr(0, slash + 1);
+}
+
+std::vector<copy_root> plan_copies(const options& opts, report& out) {
+    std::vector<copy_root> roots;
+    struct stat dst_st {};
+    bool dst_is_dir = ::stat(opts.destination.c_str(), &dst_st) == 0 && S_ISDIR(dst_st.st_mode);
+    if (opts.sources.size() > 1 && !dst_is_dir) {
+        out.error("target " + quote(opts.destination) + " is not a directory");
+        return roots;
+    }
+    for (const std::string& source : opts.sources) {
+        copy_root root;
+        root.source = strip_trailing_slashes(source);
+        root.follow = opts.dereference || !opts.recursive;
+        int rc = root.follow ? ::stat(root.source.c_str(), &root.st)
+                             : ::lstat(root.source.c_str(), &root.st);
+        if (rc != 0) {
+            out.error("cannot stat " + quote(source) + ": " + std::strerror(errno));
+            continue;
+        }
+        if (S_ISDIR(root.st.st_mode) && !opts.recursive) {
+            out.error("-r not specified; omitting directory " + quote(source));
+            continue;
+        }
+        if (dst_is_dir) {
+            std::string dst = strip_trailing_slashes(opts.destination);
+            root.destination = (dst == "/" ? dst : dst + "/") + base_name(root.source);
+        } else {
+            root.destination = opts.destination;
+        }
+        if (S_ISDIR(root.st.st_mode) && inside(root.destination, root.source)) {
+            out.error("cannot copy a directory, " + quote(source) + ", into itself, " +
+                      quote(root.destination));
+            continue;
+        }
+        struct stat existing {};
+        if (::stat(root.destination.c_str(), &existing) == 0 && existing.st_dev == root.st.st_dev &&
+            existing.st_ino == root.st.st_ino) {
+            out.error(quote(source) + " and " + quote(root.destination) + " are the same file");
+            continue;
+        }
+        roots.push_back(std::move(root));
+    }
+    return roots;
+}
+
+}  // namespace ucopy

@@ -1,0 +1,33 @@
+// copy_plan: cp's rules for turning `SRC... DST` into (source, destination) pairs:
+//   one source, DST not an existing directory  -> copy SRC as DST
+//   DST an existing directory (or several SRC) -> copy each SRC as DST/basename(SRC)
+// plus the refusals cp makes (directory without -r, a directory into itself, a file onto
+// itself, several sources into a non-directory).
+#pragma once
+
+#include <sys/stat.h>
+
+#include <string>
+#include <vector>
+
+#include "options.hpp"
+#include "report.hpp"
+
+namespace ucopy {
+
+struct copy_root {
+    std::string source;
+    std::string destination;
+    struct stat st {};  // of the source (following a symlink when `follow`)
+    bool follow = false;
+};
+
+// Roots to copy; each refusal is reported as an error on `out` and left out.
+std::vector<copy_root> plan_copies(const options& opts, report& out);
+
+// "a/b/" -> "b"; "/" -> "/".
+std::string base_name(const std::string& path);
+// "a/b" -> "a/"; "b" -> "" (the prefix a child's display path starts with).
+std::string dir_prefix(const std::string& path);
+
+}  // namespace ucopy

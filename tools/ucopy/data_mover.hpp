@@ -1,0 +1,83 @@
+// data_mover: moves the bytes of one regular file, by one of three paths —
+//   read/write on the ring through chunk_buffers (several chunks of a file in flight; the
+//     only path that sees the bytes, so --verify and --sparse=always use it),
+//   copy_file_range on the thread pool (kernel-side; may share extents on CoW filesystems),
+//   FICLONE (reflink: the whole file's extents shared, nothing copied).
+// Sparse files are copied extent by extent (SEEK_DATA/SEEK_HOLE), holes left as holes.
+#pragma once
+
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <uio/core/task.hpp>
+#include <uio/core/thread_pool.hpp>
+
+#include "chunk_buffers.hpp"
+#include "options.hpp"
+#include "report.hpp"
+
+namespace ucopy {
+
+struct extent {
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+};
+
+// XXH3-128 of each chunk as it streamed through, so --verify can re-read and compare.
+struct chunk_digest {
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+    XXH128_hash_t hash{};
+};
+
+// Names for messages.
+struct file_names {
+    const std::string& source;
+    const std::string& destination;
+};
+
+class data_mover {
+  public:
+    data_mover(const options& opts, chunk_buffers& buffers, uio::thread_pool& pool, report& out);
+
+    // The data ranges of `fd` (blocking lseek calls: run it on the pool).
+    static std::vector<extent> data_extents(int fd, std::uint64_t size);
+
+    // Copies `extents` from `in` to `out` through the ring. Fills `digests` when non-null.
+    uio::task<void> read_write(int in, int out, const std::vector<extent>& extents,
+                               file_names names, std::vector<chunk_digest>* digests);
+
+    // Kernel-side copy. False when the kernel cannot do it for these files before any byte
+    // moved (the caller falls back to read_write).
+    uio::task<bool> copy_file_range(int in, int out, const std::vector<extent>& extents,
+                                    file_names names);
+
+    // FICLONE. False when the file systems cannot share extents (remembered per pair).
+    uio::task<bool> reflink(int in, int out, dev_t in_dev, dev_t out_dev);
+
+    // Re-reads what was written and compares it with the digests; throws on a mismatch.
+    uio::task<void> verify(int out, const std::vector<chunk_digest>& digests, file_names names);
+
+    // One XXH3-128 over the chunk digests: the file's hash in the journal.
+    static std::string file_hash(const std::vector<chunk_digest>& digests);
+
+  private:
+    uio::task<void> copy_chunk(int in, int out, extent range, file_names names,
+                               chunk_digest* digest);
+    uio::task<void> verify_chunk(int out, const chunk_digest& expected, file_names names);
+
+    const options& opts_;
+    chunk_buffers& buffers_;
+    uio::thread_pool& pool_;
+    report& out_;
+    std::set<std::pair<dev_t, dev_t>> no_reflink_;
+    unsigned test_delay_ms_ = 0;  // UCOPY_TEST_CHUNK_DELAY_MS: lets tests kill mid-copy
+};
+
+}  // namespace ucopy

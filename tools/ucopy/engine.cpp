@@ -1,0 +1,323 @@
+// The walk and the run: command-line roots, directories, the worker pool, the exit status.
+#include "engine.hpp"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <uio/core/offload.hpp>
+#include <uio/core/task_group.hpp>
+#include <uio/core/when_all.hpp>
+#include <uio/uring/io_context.hpp>
+#include <uio/uring/operations.hpp>
+
+#include "progress.hpp"
+
+namespace ucopy {
+
+namespace {
+
+constexpr std::size_t walk_batch = 256;
+
+mode_t current_umask() {
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    return mask;
+}
+
+// Each entry in flight holds up to two descriptors and each open directory two more.
+void raise_open_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+}  // namespace
+
+engine::engine(const options& opts, report& out, journal* log)
+    : opts_(opts),
+      out_(out),
+      journal_(log),
+      pool_(opts.threads),
+      meta_{opts.preserve, out, current_umask(), ::geteuid() == 0},
+      queue_(opts.queue_depth) {
+    corrupt_match_ = std::getenv("UCOPY_TEST_CORRUPT");
+}
+
+bool engine::excluded(const std::string& relative, const std::string& name) const {
+    for (const std::string& glob : opts_.excludes) {
+        if (::fnmatch(glob.c_str(), name.c_str(), 0) == 0 ||
+            ::fnmatch(glob.c_str(), relative.c_str(), FNM_PATHNAME) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
+    // Enough buffers for every file in flight to have one chunk moving, plus the windows of
+    // a few large files; count × block_size is the data memory of the whole run.
+    unsigned count = std::max(8u, std::min(opts_.queue_depth, 64u));
+    buffers_.emplace(count, opts_.block_size);
+    mover_.emplace(opts_, *buffers_, pool_, out_);
+    co_await uio::with_task_group([&](uio::task_group& group) -> uio::task<void> {
+        for (unsigned i = 0; i < opts_.queue_depth; ++i) group.spawn(worker());
+        try {
+            for (const copy_root& root : roots) co_await walk_root(root);
+            out_.walk_finished = true;
+        } catch (...) {
+            queue_.close();
+            throw;
+        }
+        queue_.close();
+    });
+    if (journal_) co_await journal_->flush();
+    mover_.reset();
+    buffers_.reset();
+}
+
+uio::task<void> engine::worker() {
+    while (std::optional<entry> e = co_await queue_.receive()) co_await handle(std::move(*e));
+}
+
+uio::task<void> engine::walk_root(const copy_root& root) {
+    auto top = std::make_shared<dir_node>();
+    top->finalize = false;
+    top->src_fd = AT_FDCWD;
+    top->src_prefix = "";
+    top->dst_prefix = dir_prefix(root.destination);
+    std::string parent = top->dst_prefix.empty() ? "." : top->dst_prefix;
+    int fd = co_await uio::openat(AT_FDCWD, parent.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0) {
+        std::string what =
+            S_ISDIR(root.st.st_mode) ? "cannot create directory " : "cannot create regular file ";
+        out_.error(what + quote(root.destination) + ": " + std::strerror(-fd));
+        co_return;
+    }
+    top->dst_fd = fd;
+    struct stat dst_dir {};
+    if (::fstat(fd, &dst_dir) == 0) top->dst_dev = dst_dir.st_dev;
+    raw_entry raw;
+    raw.name = base_name(root.destination);
+    raw.st = root.st;
+    raw.dst_exists = ::fstatat(fd, raw.name.c_str(), &raw.dst_st, AT_SYMLINK_NOFOLLOW) == 0;
+
+    if (S_ISDIR(root.st.st_mode)) {
+        std::shared_ptr<dir_node> node =
+            co_await make_dir(top, raw, AT_FDCWD, root.source, root.source);
+        if (node) co_await walk_dir(std::move(node));
+    } else {
+        entry e;
+        e.dir = top;
+        e.src_name = root.source;
+        e.dst_name = raw.name;
+        e.st = root.st;
+        e.follow = root.follow;
+        e.dst_exists = raw.dst_exists;
+        e.dst_st = raw.dst_st;
+        if (S_ISLNK(root.st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t n = ::readlink(root.source.c_str(), target, sizeof target);
+            if (n < 0) {
+                out_.error("cannot read symbolic link " + quote(root.source) + ": " +
+                           std::strerror(errno));
+                co_return;
+            }
+            e.link_target.assign(target, static_cast<std::size_t>(n));
+        }
+        ++top->pending;
+        ++out_.files_seen;
+        if (S_ISREG(e.st.st_mode)) out_.bytes_seen += static_cast<std::uint64_t>(e.st.st_size);
+        co_await queue_.send(std::move(e));
+    }
+    release(std::move(top));
+}
+
+uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_node>& parent,
+                                                      const raw_entry& raw, int src_dirfd,
+                                                      const std::string& src_open_name,
+                                                      const std::string& src_display) {
+    std::string dst_display = parent->dst_prefix + raw.name;
+    auto node = std::make_shared<dir_node>();
+    node->st = raw.st;
+    node->src_prefix = src_display + "/";
+    node->dst_prefix = dst_display + "/";
+    node->relative = parent->finalize ? parent->relative + raw.name + "/" : "";
+    if (raw.dst_exists && !S_ISDIR(raw.dst_st.st_mode)) {
+        out_.error("cannot overwrite non-directory " + quote(dst_display) + " with directory " +
+                   quote(src_display));
+        co_return nullptr;
+    }
+    node->fresh = !raw.dst_exists;
+    if (opts_.verbose && node->fresh) out_.verbose(src_display, dst_display);
+    if (!opts_.dry_run && node->fresh) {
+        int rc = co_await uio::mkdirat(parent->dst_fd, raw.name.c_str(), 0700);
+        if (rc == -EEXIST) {
+            node->fresh = false;  // appeared meanwhile; open it below like any existing one
+        } else if (rc < 0) {
+            out_.error("cannot create directory " + quote(dst_display) + ": " + std::strerror(-rc));
+            co_return nullptr;
+        }
+    }
+    int follow = opts_.dereference ? 0 : O_NOFOLLOW;
+    int src =
+        co_await uio::openat(src_dirfd, src_open_name.c_str(), O_RDONLY | O_DIRECTORY | follow);
+    if (src < 0) {
+        out_.error("cannot access " + quote(src_display) + ": " + std::strerror(-src));
+        // The directory exists (maybe empty); it still gets its metadata, like cp.
+    }
+    node->src_fd = src < 0 ? -1 : src;
+    if (parent->dst_fd >= 0 && !(opts_.dry_run && node->fresh)) {
+        int dst = co_await uio::openat(parent->dst_fd, raw.name.c_str(),
+                                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        if (dst < 0) {
+            out_.error("cannot open directory " + quote(dst_display) + ": " + std::strerror(-dst));
+            co_return nullptr;
+        }
+        node->dst_fd = dst;
+        struct stat dst_dir {};
+        if (::fstat(dst, &dst_dir) == 0) node->dst_dev = dst_dir.st_dev;
+    }
+    node->parent = parent;
+    ++parent->pending;
+    ++out_.directories;
+    co_return node;
+}
+
+uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
+    if (node->src_fd < 0) {
+        release(std::move(node));
+        co_return;
+    }
+    if (!node->fresh && node->dst_fd >= 0 && !opts_.dry_run) {
+        co_await uio::offload(pool_, [fd = node->dst_fd] { remove_stale_temps(fd); });
+    }
+    dir_reader reader(node->src_fd);
+    if (reader.open_error() != 0) {
+        out_.error("cannot open directory " + quote(node->src_prefix) + ": " +
+                   std::strerror(reader.open_error()));
+    }
+    const int lookup_fd = node->fresh ? -1 : node->dst_fd;
+    for (;;) {
+        std::vector<raw_entry> batch = co_await uio::offload(pool_, [&] {
+            return reader.next_batch(walk_batch, node->src_fd, lookup_fd, opts_.dereference);
+        });
+        if (batch.empty()) break;
+        for (raw_entry& raw : batch) {
+            std::string src_display = node->src_prefix + raw.name;
+            if (raw.error != 0) {
+                out_.error(std::string("cannot ") + raw.failed + " " + quote(src_display) + ": " +
+                           std::strerror(raw.error));
+                continue;
+            }
+            if (excluded(node->relative + raw.name, raw.name)) {
+                ++out_.skipped;
+                continue;
+            }
+            if (S_ISDIR(raw.st.st_mode)) {
+                std::shared_ptr<dir_node> child =
+                    co_await make_dir(node, raw, node->src_fd, raw.name, src_display);
+                if (child) co_await walk_dir(std::move(child));
+                continue;
+            }
+            entry e;
+            e.dir = node;
+            e.src_name = raw.name;
+            e.dst_name = std::move(raw.name);
+            e.st = raw.st;
+            e.link_target = std::move(raw.link_target);
+            e.dst_exists = raw.dst_exists;
+            e.dst_st = raw.dst_st;
+            e.follow = opts_.dereference;
+            ++node->pending;
+            ++out_.files_seen;
+            if (S_ISREG(e.st.st_mode)) out_.bytes_seen += static_cast<std::uint64_t>(e.st.st_size);
+            co_await queue_.send(std::move(e));
+        }
+    }
+    if (reader.read_error() != 0) {
+        out_.error("cannot read directory " + quote(node->src_prefix) + ": " +
+                   std::strerror(reader.read_error()));
+    }
+    release(std::move(node));
+}
+
+void engine::release(std::shared_ptr<dir_node> node) {
+    while (node && --node->pending == 0) {
+        if (node->finalize) {
+            finalize_dir(*node);
+        } else if (opts_.fsync && !opts_.dry_run && node->dst_fd >= 0 &&
+                   ::fsync(node->dst_fd) != 0) {
+            out_.error("cannot sync directory " + quote(node->dst_prefix) + ": " +
+                       std::strerror(errno));
+        }
+        std::shared_ptr<dir_node> parent = std::move(node->parent);
+        node = std::move(parent);
+    }
+}
+
+void engine::finalize_dir(dir_node& node) {
+    if (opts_.dry_run || node.dst_fd < 0) return;
+    std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
+    apply_metadata_fd(meta_, node.dst_fd, node.src_fd, node.st, display);
+    if (opts_.fsync && ::fsync(node.dst_fd) != 0) {
+        out_.error("cannot sync directory " + quote(display) + ": " + std::strerror(errno));
+    }
+}
+
+int run(const options& opts) {
+    raise_open_file_limit();
+    report out;
+    out.clear_line = opts.progress;
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<copy_root> roots = plan_copies(opts, out);
+    std::optional<journal> log;
+    if (!opts.journal_path.empty() && !opts.dry_run) {
+        try {
+            log.emplace(opts.journal_path);
+        } catch (const copy_error& e) {
+            out.error(e.what());
+            return exit_copy_errors;
+        }
+    }
+    try {
+        uio::io_context context({.entries = 256});
+        context.run([&]() -> uio::task<void> {
+            engine copier(opts, out, log ? &*log : nullptr);
+            if (!opts.progress) {
+                co_await copier.copy(roots);
+                co_return;
+            }
+            bool done = false;
+            progress bar(out);
+            auto work = [&]() -> uio::task<void> {
+                co_await copier.copy(roots);
+                out.walk_finished = true;
+                done = true;
+            };
+            co_await uio::when_all(work(), bar.run(done));
+        }());
+    } catch (const std::exception& e) {
+        out.error(e.what());
+    }
+    out.walk_finished = true;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (opts.stats_json) std::printf("%s\n", out.json(seconds).c_str());
+    if (out.errors() > 0) {
+        std::fprintf(stderr, "ucopy: %llu error%s; the rest was copied\n",
+                     static_cast<unsigned long long>(out.errors()), out.errors() == 1 ? "" : "s");
+        return exit_copy_errors;
+    }
+    return exit_ok;
+}
+
+}  // namespace ucopy

@@ -1,0 +1,89 @@
+// engine: one ucopy run on one io_context. A single walker task streams entries into a
+// bounded channel (so memory does not grow with the number of files); `queue_depth` worker
+// tasks take entries from it and copy them concurrently, each a chain of io_uring requests
+// (openat, read/write or an offloaded copy_file_range, renameat, close). Directories are
+// created (0700) before their contents and get their metadata after the last child is done.
+//
+// Threads: everything here runs on the loop thread; blocking calls (directory reads, stats,
+// copy_file_range, SQLite) go to the thread pool through offload.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <uio/core/channel.hpp>
+#include <uio/core/task.hpp>
+#include <uio/core/thread_pool.hpp>
+
+#include "chunk_buffers.hpp"
+#include "copy_plan.hpp"
+#include "data_mover.hpp"
+#include "journal.hpp"
+#include "metadata.hpp"
+#include "options.hpp"
+#include "report.hpp"
+#include "tree_walk.hpp"
+
+namespace ucopy {
+
+// Runs the whole copy described by `opts`; returns the exit status.
+int run(const options& opts);
+
+class engine {
+  public:
+    engine(const options& opts, report& out, journal* log);
+
+    uio::task<void> copy(const std::vector<copy_root>& roots);
+
+  private:
+    // The walk (engine.cpp).
+    uio::task<void> walk_root(const copy_root& root);
+    uio::task<void> walk_dir(std::shared_ptr<dir_node> node);
+    uio::task<std::shared_ptr<dir_node>> make_dir(const std::shared_ptr<dir_node>& parent,
+                                                  const raw_entry& raw, int src_dirfd,
+                                                  const std::string& src_open_name,
+                                                  const std::string& src_display);
+    void release(std::shared_ptr<dir_node> node);
+    void finalize_dir(dir_node& node);
+    bool excluded(const std::string& relative, const std::string& name) const;
+    uio::task<void> worker();
+
+    // One entry (file_copier.cpp).
+    uio::task<void> handle(entry e);
+    uio::task<bool> copy_entry(entry& e);  // false: deferred until its hard-link leader lands
+    uio::task<void> copy_regular(entry& e);
+    uio::task<void> copy_symlink(entry& e);
+    uio::task<void> copy_special(entry& e);
+    uio::task<void> make_hard_link(entry& e, const std::string& target);
+    uio::task<void> rename_into_place(entry& e, const std::string& temp);
+    uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
+    void corrupt_for_test(int fd, const entry& e) const;
+
+    const options& opts_;
+    report& out_;
+    journal* journal_;
+    uio::thread_pool pool_;
+    std::optional<chunk_buffers> buffers_;
+    std::optional<data_mover> mover_;
+    metadata_context meta_;
+    uio::channel<entry> queue_;
+
+    // Hard links: the first path of each multiply-linked inode; later names wait for it.
+    struct link_group {
+        std::string first_destination;
+        bool done = false;
+        bool ok = false;
+        nlink_t seen = 0;
+        std::vector<entry> waiting;
+    };
+    std::map<std::pair<dev_t, ino_t>, link_group> links_;
+    const char* corrupt_match_ = nullptr;  // UCOPY_TEST_CORRUPT: flips a byte before --verify
+};
+
+}  // namespace ucopy

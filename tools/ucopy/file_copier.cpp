@@ -1,0 +1,298 @@
+// One entry from the walk to its final name: the skip rules (-n, -u, journal), hard-link
+// groups, and the temp-name-then-rename dance for each kind of file. Nothing is ever
+// written under the final name: renameat publishes a complete, metadata-bearing file.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include <uio/core/offload.hpp>
+#include <uio/core/when_all.hpp>
+#include <uio/uring/operations.hpp>
+
+#include "engine.hpp"
+
+namespace ucopy {
+
+namespace {
+
+std::int64_t mtime_ns(const struct stat& st) {
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+bool newer(const struct stat& a, const struct stat& b) {
+    return mtime_ns(a) > mtime_ns(b);
+}
+
+// Closes a descriptor on scope exit unless handed to the ring's close first.
+struct fd_guard {
+    int fd = -1;
+    ~fd_guard() {
+        if (fd >= 0) ::close(fd);
+    }
+    int release() { return std::exchange(fd, -1); }
+};
+
+// Removes the temporary name on scope exit unless the file was renamed into place.
+struct temp_guard {
+    int dirfd;
+    std::string name;
+    bool armed = false;
+    ~temp_guard() {
+        if (armed) ::unlinkat(dirfd, name.c_str(), 0);
+    }
+};
+
+// "dst/./a" and "dst/a" are one file: a rerun may name the destination either way.
+std::string journal_key(const std::string& path) {
+    return std::filesystem::path(path).lexically_normal().string();
+}
+
+uio::task<void> close_fd(int fd) {
+    co_await uio::close(fd);
+}
+
+}  // namespace
+
+uio::task<void> engine::handle(entry e) {
+    bool finished = true;
+    try {
+        finished = co_await copy_entry(e);
+    } catch (const copy_error& error) {
+        out_.error(error.what());
+    } catch (const std::system_error& error) {
+        if (error.code() == std::errc::operation_canceled) throw;
+        out_.error(error.what());
+    }
+    if (finished) release(std::move(e.dir));
+    if (journal_ && journal_->flush_due()) co_await journal_->flush();
+}
+
+uio::task<bool> engine::copy_entry(entry& e) {
+    const std::string src = e.src_path();
+    const std::string dst = e.dst_path();
+    if (e.dst_exists) {
+        if (opts_.no_clobber || (opts_.update && !newer(e.st, e.dst_st))) {
+            ++out_.skipped;
+            co_return true;
+        }
+        if (S_ISDIR(e.dst_st.st_mode)) {
+            throw copy_error("cannot overwrite directory " + quote(dst) + " with non-directory");
+        }
+        if (e.dst_st.st_dev == e.st.st_dev && e.dst_st.st_ino == e.st.st_ino) {
+            throw copy_error(quote(src) + " and " + quote(dst) + " are the same file");
+        }
+        if (journal_ && S_ISREG(e.st.st_mode) && S_ISREG(e.dst_st.st_mode) &&
+            e.dst_st.st_size == e.st.st_size &&
+            (!opts_.preserve.timestamps || mtime_ns(e.dst_st) == mtime_ns(e.st)) &&
+            journal_->done(journal_key(dst), static_cast<std::uint64_t>(e.st.st_size),
+                           mtime_ns(e.st))) {
+            ++out_.journal_skipped;
+            ++out_.files_done;
+            co_return true;
+        }
+    }
+    if (opts_.verbose) out_.verbose(src, dst);
+    if (opts_.dry_run) {
+        ++out_.files_done;
+        co_return true;
+    }
+
+    std::pair<dev_t, ino_t> key{e.st.st_dev, e.st.st_ino};
+    const bool linked = opts_.preserve.links && e.st.st_nlink > 1 && !S_ISDIR(e.st.st_mode);
+    if (linked) {
+        auto [it, first] = links_.try_emplace(key);
+        link_group& group = it->second;
+        ++group.seen;
+        if (!first) {
+            if (!group.done) {
+                group.waiting.push_back(std::move(e));
+                co_return false;  // its leader links it when the data has landed
+            }
+            if (group.seen >= e.st.st_nlink) {
+                std::string target = group.first_destination;
+                bool ok = group.ok;
+                links_.erase(it);  // every name seen: forget the inode
+                if (ok) co_await make_hard_link(e, target);
+            } else if (group.ok) {
+                co_await make_hard_link(e, group.first_destination);
+            }
+            co_return true;
+        }
+        group.first_destination = dst;
+    }
+
+    std::exception_ptr error;
+    try {
+        if (S_ISREG(e.st.st_mode)) {
+            co_await copy_regular(e);
+        } else if (S_ISLNK(e.st.st_mode)) {
+            co_await copy_symlink(e);
+        } else {
+            co_await copy_special(e);
+        }
+    } catch (...) {
+        error = std::current_exception();
+    }
+    // Settle the group first, so names waiting for this one are never left pending.
+    if (linked) co_await finish_link_group(key, e.st.st_nlink, !error);
+    if (error) std::rethrow_exception(error);
+    co_return true;
+}
+
+uio::task<void> engine::finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok) {
+    auto it = links_.find(key);
+    if (it == links_.end()) co_return;
+    it->second.done = true;
+    it->second.ok = ok;
+    std::vector<entry> waiting = std::move(it->second.waiting);
+    std::string target = it->second.first_destination;
+    if (it->second.seen >= names) links_.erase(it);
+    for (entry& w : waiting) {
+        try {
+            if (ok) co_await make_hard_link(w, target);
+        } catch (const copy_error& error) {
+            out_.error(error.what());
+        }
+        release(std::move(w.dir));
+    }
+}
+
+uio::task<void> engine::rename_into_place(entry& e, const std::string& temp) {
+    int rc = co_await uio::renameat(e.dir->dst_fd, temp.c_str(), e.dir->dst_fd, e.dst_name.c_str());
+    if (rc < 0) fail("cannot create " + quote(e.dst_path()), rc);
+}
+
+uio::task<void> engine::make_hard_link(entry& e, const std::string& target) {
+    temp_guard temp{e.dir->dst_fd, temp_name()};
+    int rc = co_await uio::linkat(AT_FDCWD, target.c_str(), e.dir->dst_fd, temp.name.c_str());
+    if (rc < 0) fail("cannot create hard link " + quote(e.dst_path()) + " to " + quote(target), rc);
+    temp.armed = true;
+    co_await rename_into_place(e, temp.name);
+    temp.armed = false;
+    ++out_.hard_links;
+    ++out_.files_done;
+}
+
+uio::task<void> engine::copy_symlink(entry& e) {
+    temp_guard temp{e.dir->dst_fd, temp_name()};
+    int rc = co_await uio::symlinkat(e.link_target.c_str(), e.dir->dst_fd, temp.name.c_str());
+    if (rc < 0) fail("cannot create symbolic link " + quote(e.dst_path()), rc);
+    temp.armed = true;
+    apply_metadata_at(meta_, e.dir->dst_fd, temp.name.c_str(), e.st, e.dst_path());
+    co_await rename_into_place(e, temp.name);
+    temp.armed = false;
+    ++out_.symlinks;
+    ++out_.files_done;
+}
+
+uio::task<void> engine::copy_special(entry& e) {
+    temp_guard temp{e.dir->dst_fd, temp_name()};
+    mode_t type = e.st.st_mode & S_IFMT;
+    if (::mknodat(e.dir->dst_fd, temp.name.c_str(), type | 0600, e.st.st_rdev) != 0) {
+        fail(std::string(S_ISFIFO(e.st.st_mode) ? "cannot create fifo "
+                                                : "cannot create special file ") +
+                 quote(e.dst_path()),
+             errno);
+    }
+    temp.armed = true;
+    apply_metadata_at(meta_, e.dir->dst_fd, temp.name.c_str(), e.st, e.dst_path());
+    co_await rename_into_place(e, temp.name);
+    temp.armed = false;
+    ++out_.specials;
+    ++out_.files_done;
+}
+
+void engine::corrupt_for_test(int fd, const entry& e) const {
+    if (!corrupt_match_ || e.st.st_size == 0) return;
+    if (e.dst_path().find(corrupt_match_) == std::string::npos) return;
+    unsigned char byte = 0;
+    if (::pread(fd, &byte, 1, 0) == 1) {
+        byte ^= 0xff;
+        if (::pwrite(fd, &byte, 1, 0) != 1) return;
+    }
+}
+
+uio::task<void> engine::copy_regular(entry& e) {
+    const std::string src = e.src_path();
+    const std::string dst = e.dst_path();
+    const int src_flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);
+    fd_guard in;
+    in.fd = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(), src_flags);
+    if (in.fd < 0) fail("cannot open " + quote(src) + " for reading", std::exchange(in.fd, -1));
+
+    temp_guard temp{e.dir->dst_fd, temp_name()};
+    fd_guard out;
+    out.fd = co_await uio::openat(e.dir->dst_fd, temp.name.c_str(),
+                                  O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+    if (out.fd < 0) fail("cannot create regular file " + quote(dst), std::exchange(out.fd, -1));
+    temp.armed = true;
+
+    const auto size = static_cast<std::uint64_t>(e.st.st_size);
+    const file_names names{src, dst};
+    std::vector<chunk_digest> digests;
+    if (size == 0) {
+        ++out_.strategies.empty;
+    } else {
+        const bool holes =
+            opts_.sparse != when::never && static_cast<std::uint64_t>(e.st.st_blocks) * 512 < size;
+        std::vector<extent> extents{{0, size}};
+        if (holes) {
+            extents = co_await uio::offload(
+                pool_, [fd = in.fd, size] { return data_mover::data_extents(fd, size); });
+        }
+        const bool needs_bytes = opts_.verify || opts_.sparse == when::always;
+        bool moved = false;
+        if (!needs_bytes && opts_.reflink != when::never) {
+            moved = co_await mover_->reflink(in.fd, out.fd, e.st.st_dev, e.dir->dst_dev);
+            if (moved) {
+                ++out_.strategies.reflink;
+                out_.bytes_copied += size;
+            } else if (opts_.reflink == when::always) {
+                fail("failed to clone " + quote(dst) + " from " + quote(src), EOPNOTSUPP);
+            }
+        }
+        const bool kernel_copy =
+            opts_.data_strategy == strategy::copy_file_range ||
+            (opts_.data_strategy == strategy::automatic && size >= opts_.copy_file_range_min);
+        if (!moved && !needs_bytes && kernel_copy) {
+            moved = co_await mover_->copy_file_range(in.fd, out.fd, extents, names);
+            if (moved) ++out_.strategies.copy_file_range;
+        }
+        if (!moved) {
+            co_await mover_->read_write(in.fd, out.fd, extents, names,
+                                        opts_.verify ? &digests : nullptr);
+            ++out_.strategies.read_write;
+        }
+        if (holes || opts_.sparse == when::always) {
+            ++out_.strategies.sparse;
+            if (::ftruncate(out.fd, static_cast<off_t>(size)) != 0) {
+                fail("cannot extend " + quote(dst), errno);
+            }
+        }
+        corrupt_for_test(out.fd, e);
+        if (opts_.verify) {
+            co_await mover_->verify(out.fd, digests, names);
+            ++out_.verified;
+        }
+    }
+    apply_metadata_fd(meta_, out.fd, in.fd, e.st, dst);
+    if (opts_.fsync) {
+        int rc = co_await uio::fsync(out.fd);
+        if (rc < 0) fail("cannot sync " + quote(dst), rc);
+    }
+    co_await rename_into_place(e, temp.name);
+    temp.armed = false;
+    if (journal_) {
+        journal_->add(
+            {journal_key(dst), size,
+             static_cast<std::int64_t>(e.st.st_mtim.tv_sec) * 1'000'000'000 + e.st.st_mtim.tv_nsec,
+             opts_.verify ? data_mover::file_hash(digests) : std::string()});
+    }
+    ++out_.files_done;
+    co_await uio::when_all(close_fd(in.release()), close_fd(out.release()));
+}
+
+}  // namespace ucopy

@@ -1,0 +1,62 @@
+// journal: the SQLite record (WAL) of files finished by this and earlier runs, so a rerun
+// after a crash skips what is done and unchanged. Records are committed in batches on the
+// journal's own single worker thread (SQLite blocks), never on the loop. The whole table is
+// read once at open: lookups are then a hash probe per file.
+//
+// Swappable: only open/find/add/flush are used by the engine (an async uio::sqlite could
+// replace the body). Loop thread only, except inside the offloaded commit.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <uio/core/task.hpp>
+#include <uio/core/thread_pool.hpp>
+
+struct sqlite3;
+
+namespace ucopy {
+
+class journal {
+  public:
+    struct record {
+        std::string path;  // destination path as given on the command line
+        std::uint64_t size = 0;
+        std::int64_t mtime_ns = 0;  // of the source when it was copied
+        std::string hash;           // XXH3-128 hex when verified, else empty
+    };
+
+    // Opens or creates the journal; throws copy_error with SQLite's message.
+    explicit journal(const std::string& file);
+    ~journal();
+    journal(const journal&) = delete;
+    journal& operator=(const journal&) = delete;
+
+    // True when an earlier run finished `path` from a source of this size and mtime.
+    bool done(const std::string& path, std::uint64_t size, std::int64_t mtime_ns) const;
+
+    // Queues a finished file; flush_due() says when the batch should be committed.
+    void add(record r);
+    bool flush_due() const;
+    // Commits every queued record in one transaction on the journal thread.
+    uio::task<void> flush();
+
+  private:
+    void commit(const std::vector<record>& batch);
+
+    sqlite3* db_ = nullptr;
+    struct seen {
+        std::uint64_t size;
+        std::int64_t mtime_ns;
+    };
+    std::unordered_map<std::string, seen> previous_;
+    std::vector<record> pending_;
+    std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
+    uio::thread_pool thread_{1};  // one thread: the connection is used by one at a time
+};
+
+}  // namespace ucopy

@@ -1,0 +1,34 @@
+// cp -a's metadata on a copy: owner, xattrs, mode, then times — in that order, because
+// chown clears set-id bits, user.* xattrs need write permission the final mode may drop,
+// and every write moves mtime. Plain system calls: each is a quick inode update.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <string>
+
+#include "options.hpp"
+#include "report.hpp"
+
+namespace ucopy {
+
+struct metadata_context {
+    const preserve_set& preserve;
+    report& out;
+    mode_t umask_bits;
+    bool may_chown;  // CAP_CHOWN: ownership failures are errors, otherwise ignored like cp
+};
+
+// On an open destination (regular file or directory). `source_fd` (>= 0) supplies xattrs.
+void apply_metadata_fd(const metadata_context& ctx, int fd, int source_fd,
+                       const struct stat& source, const std::string& display);
+
+// On a name (symlink, fifo, device) in `dirfd`, never following a final symlink.
+void apply_metadata_at(const metadata_context& ctx, int dirfd, const char* name,
+                       const struct stat& source, const std::string& display);
+
+// Copies every extended attribute it is allowed to; ENOTSUP gives one warning.
+void copy_xattrs(const metadata_context& ctx, int source_fd, int destination_fd,
+                 const std::string& display);
+
+}  // namespace ucopy

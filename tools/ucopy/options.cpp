@@ -1,0 +1,176 @@
+// cp's command line, rebuilt on CLI11: short options cluster (-av), --preserve takes cp's
+// list, and every usage mistake exits 2 with one line on stderr.
+#include "options.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <sstream>
+
+namespace ucopy {
+
+namespace {
+
+constexpr const char* version_text = "ucopy 0.1.0 (uio)";
+
+constexpr const char* footer = R"(
+Semantics follow cp:
+  ucopy FILE NEWNAME        copy FILE to NEWNAME (replacing it if it exists)
+  ucopy FILE... DIR         copy each FILE into the existing directory DIR
+  ucopy -r DIR NEWDIR       copy DIR as NEWDIR (NEWDIR does not exist)
+  ucopy -r DIR EXISTINGDIR  copy DIR into EXISTINGDIR/DIR's basename
+Every file is written under a hidden temporary name (.ucopy-*.tmp) in its destination
+directory and renamed into place when complete; a rerun removes leftovers of a crash.
+
+Exit status: 0 all copied; 1 some entries could not be copied (each reported, the rest
+copied); 2 usage error.)";
+
+bool parse_preserve_list(const std::string& list, preserve_set& p, std::string& bad) {
+    std::stringstream in(list);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        if (item == "mode")
+            p.mode = true;
+        else if (item == "ownership")
+            p.ownership = true;
+        else if (item == "timestamps")
+            p.timestamps = true;
+        else if (item == "xattr")
+            p.xattr = true;
+        else if (item == "links")
+            p.links = true;
+        else if (item == "all")
+            p = {true, true, true, true, true};
+        else if (item == "context") {  // SELinux labels: nothing to do without SELinux
+        } else {
+            bad = item;
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+parse_outcome parse_command_line(int argc, char** argv) {
+    options o;
+    CLI::App app("ucopy: copy files and trees with io_uring, as faithfully as cp -a", "ucopy");
+    app.footer(footer);
+    bool archive = false, preserve_basic = false, no_dereference = false, version = false;
+    bool recursive_upper = false, no_progress = false;
+    std::vector<std::string> preserve_lists;
+    std::string sparse = "auto", reflink = "auto", stats, strategy_name = "auto";
+    std::vector<std::string> operands;
+
+    app.add_flag("-a,--archive", archive, "same as -dR --preserve=all");
+    app.add_flag("-r", o.recursive, "copy directories recursively");
+    app.add_flag("-R,--recursive", recursive_upper, "same as -r");
+    app.add_flag("-p", preserve_basic, "same as --preserve=mode,ownership,timestamps");
+    app.add_option("--preserve", preserve_lists,
+                   "preserve these attributes: mode,ownership,timestamps,xattr,links,all")
+        ->expected(0, 1)
+        ->allow_extra_args(false)
+        ->default_str("mode,ownership,timestamps");
+    app.add_flag("-L,--dereference", o.dereference, "always follow symbolic links in SOURCE");
+    app.add_flag("-P,--no-dereference", no_dereference, "never follow symbolic links in SOURCE");
+    app.add_flag("-d", no_dereference, "same as --no-dereference --preserve=links")
+        ->each([&](const std::string&) { o.preserve.links = true; });
+    app.add_flag("-n,--no-clobber", o.no_clobber, "do not overwrite an existing file");
+    app.add_flag("-u,--update", o.update,
+                 "copy only when SOURCE is newer than the destination file or it is missing");
+    app.add_option("--sparse", sparse, "keep holes: auto (like the source), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_option("--reflink", reflink, "clone extents (copy-on-write): auto, always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->expected(0, 1)
+        ->default_str("always");
+    app.add_option("--exclude", o.excludes,
+                   "skip entries whose name or path below SOURCE matches GLOB (repeatable)")
+        ->allow_extra_args(false);
+    app.add_flag("--dry-run", o.dry_run, "show what would be copied; change nothing");
+    app.add_flag("-v,--verbose", o.verbose, "explain what is being done");
+    app.add_flag("-V,--version", version, "print the version and exit");
+    app.add_flag("--verify", o.verify,
+                 "hash every file (XXH3-128) as it streams, re-read the copy and compare");
+    app.add_option("--journal", o.journal_path,
+                   "SQLite journal of finished files; a rerun skips what is done and unchanged");
+    app.add_flag("--progress", o.progress, "show progress on stderr (default when a terminal)");
+    app.add_flag("--no-progress", no_progress, "never show progress");
+    app.add_option("--stats", stats, "print totals at the end on stdout: json")
+        ->check(CLI::IsMember({"json"}));
+    app.add_option("-j,--jobs", o.threads, "worker threads for blocking calls (0: per core)")
+        ->check(CLI::Range(0u, 256u));
+    app.add_option("--queue-depth", o.queue_depth, "files in flight at once")
+        ->check(CLI::Range(1u, 4096u));
+    app.add_option("--block-size", o.block_size, "bytes per read/write chunk")
+        ->transform(CLI::AsSizeValue(false))
+        ->check(CLI::Range(std::size_t{4096}, std::size_t{64} << 20));
+    app.add_option("--strategy", strategy_name,
+                   "data path: auto, read-write (io_uring), copy-file-range (kernel)")
+        ->check(CLI::IsMember({"auto", "read-write", "copy-file-range"}));
+    app.add_flag("--fsync", o.fsync, "make data and directory entries durable (fsync)");
+    app.add_option("operands", operands, "SOURCE... DEST");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::fputs(app.help().c_str(), stdout);
+        return {std::nullopt, exit_ok};
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "ucopy: %s\nTry 'ucopy --help' for more information.\n", e.what());
+        return {std::nullopt, exit_usage};
+    }
+    if (version) {
+        std::puts(version_text);
+        return {std::nullopt, exit_ok};
+    }
+    auto usage = [](const std::string& message) {
+        std::fprintf(stderr, "ucopy: %s\nTry 'ucopy --help' for more information.\n",
+                     message.c_str());
+        return parse_outcome{std::nullopt, exit_usage};
+    };
+    if (operands.empty()) return usage("missing file operand");
+    if (operands.size() == 1) {
+        return usage("missing destination file operand after '" + operands[0] + "'");
+    }
+    if (o.dereference && no_dereference) return usage("-L and -P are mutually exclusive");
+    if (o.no_clobber && o.update) return usage("-n and -u are mutually exclusive");
+
+    o.recursive = o.recursive || recursive_upper || archive;
+    if (archive) o.preserve = {true, true, true, true, true};
+    if (preserve_basic) {
+        o.preserve.mode = o.preserve.ownership = o.preserve.timestamps = true;
+    }
+    for (const auto& list : preserve_lists) {
+        std::string bad;
+        if (!parse_preserve_list(list.empty() ? "mode,ownership,timestamps" : list, o.preserve,
+                                 bad)) {
+            return usage("invalid argument '" + bad + "' for '--preserve'");
+        }
+    }
+    if (app.count("--preserve") > 0 && preserve_lists.empty()) {
+        o.preserve.mode = o.preserve.ownership = o.preserve.timestamps = true;
+    }
+    auto to_when = [](const std::string& s) {
+        return s == "always" ? when::always : s == "never" ? when::never : when::automatic;
+    };
+    o.sparse = to_when(sparse);
+    o.reflink = to_when(reflink.empty() ? "always" : reflink);
+    o.data_strategy = strategy_name == "read-write"        ? strategy::read_write
+                      : strategy_name == "copy-file-range" ? strategy::copy_file_range
+                                                           : strategy::automatic;
+    if (o.reflink == when::always && o.sparse == when::never) {
+        return usage("--reflink=always cannot be combined with --sparse=never");
+    }
+    o.stats_json = stats == "json";
+    if (app.count("--progress") == 0 && !no_progress) o.progress = ::isatty(STDERR_FILENO) == 1;
+    if (no_progress) o.progress = false;
+
+    o.destination = operands.back();
+    operands.pop_back();
+    o.sources = std::move(operands);
+    return {std::move(o), exit_ok};
+}
+
+}  // namespace ucopy

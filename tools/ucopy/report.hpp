@@ -1,0 +1,66 @@
+// Counters and messages of one run. cp's wording for errors ("ucopy: cannot open 'a/b' for
+// reading: Permission denied"); every error is counted so the exit status can say so.
+// Loop thread only, except `bytes_copied`, which copy_file_range workers also advance.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <system_error>
+
+namespace ucopy {
+
+// An error that ends the copy of one entry; the message is complete ("cannot ...: reason").
+class copy_error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// "what: strerror(errno_value)" as a copy_error. errno_value may be negative (-errno).
+[[noreturn]] void fail(const std::string& what, int errno_value);
+
+// 'path' quoted as cp quotes it in messages.
+std::string quote(const std::string& path);
+
+struct strategy_counts {
+    std::uint64_t read_write = 0;       // io_uring read/write through registered buffers
+    std::uint64_t copy_file_range = 0;  // kernel-side copy on the thread pool
+    std::uint64_t reflink = 0;          // FICLONE: extents shared, nothing copied
+    std::uint64_t sparse = 0;           // files copied extent by extent (SEEK_DATA/SEEK_HOLE)
+    std::uint64_t empty = 0;            // nothing to move
+};
+
+class report {
+  public:
+    void error(const std::string& message);    // counted; printed on stderr
+    void warning(const std::string& message);  // printed once per distinct message
+    void verbose(const std::string& source, const std::string& destination) const;
+
+    std::uint64_t errors() const noexcept { return errors_; }
+
+    // Totals, filled by the walk (what there is) and by the copiers (what was done).
+    std::uint64_t files_seen = 0;
+    std::uint64_t bytes_seen = 0;
+    bool walk_finished = false;
+    std::uint64_t files_done = 0;  // regular files copied, linked or skipped
+    std::atomic<std::uint64_t> bytes_copied{0};
+    std::uint64_t directories = 0;
+    std::uint64_t symlinks = 0;
+    std::uint64_t hard_links = 0;
+    std::uint64_t specials = 0;
+    std::uint64_t skipped = 0;          // -n, -u, --exclude
+    std::uint64_t journal_skipped = 0;  // done in an earlier run
+    std::uint64_t verified = 0;
+    strategy_counts strategies;
+
+    std::string json(double seconds) const;
+
+    bool clear_line = false;  // --progress is drawing: erase its line before a message
+
+  private:
+    std::uint64_t errors_ = 0;
+    std::uint64_t warnings_ = 0;
+    std::string last_warning_;
+};
+
+}  // namespace ucopy

@@ -1,0 +1,91 @@
+// The directory walk's data: a dir_node per directory being copied (open descriptors on both
+// sides, so every open is dir-fd relative and O_NOFOLLOW), and an entry per child to copy.
+// A directory stays open while its listing or any child is unfinished (`pending`), so the
+// number of open nodes is bounded by the tree depth plus the entries in flight, never by the
+// number of files. Directory reads and stats are blocking calls: dir_reader runs them on the
+// thread pool in batches.
+#pragma once
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ucopy {
+
+struct dir_node {
+    dir_node() = default;
+    dir_node(const dir_node&) = delete;
+    dir_node& operator=(const dir_node&) = delete;
+    ~dir_node();
+
+    int src_fd = -1;         // AT_FDCWD for the parent of a command-line file
+    int dst_fd = -1;         // -1 in --dry-run for directories not created
+    dev_t dst_dev = 0;       // file system of dst_fd (reflink support is remembered per pair)
+    std::string src_prefix;  // display path of a child = prefix + name
+    std::string dst_prefix;
+    std::string relative;  // below the command-line source, for --exclude ("" at the top)
+    struct stat st {};     // of the source directory, applied when everything inside is done
+    std::shared_ptr<dir_node> parent;
+    std::size_t pending = 1;  // the listing itself + unfinished children
+    bool fresh = false;       // created by this run: nothing exists in it yet
+    bool finalize = true;     // false for the parent of a command-line file
+};
+
+struct entry {
+    std::shared_ptr<dir_node> dir;
+    std::string src_name;  // in dir->src_fd
+    std::string dst_name;  // in dir->dst_fd
+    struct stat st {};
+    std::string link_target;  // for symbolic links
+    bool dst_exists = false;
+    struct stat dst_st {};
+    bool follow = false;  // open the source following a final symlink (-L, or cp's arguments)
+
+    std::string src_path() const { return dir->src_prefix + src_name; }
+    std::string dst_path() const { return dir->dst_prefix + dst_name; }
+};
+
+// One name from a directory, stat'ed (error != 0: what failed, errno in `error`).
+struct raw_entry {
+    std::string name;
+    struct stat st {};
+    std::string link_target;
+    bool dst_exists = false;
+    struct stat dst_st {};
+    int error = 0;
+    const char* failed = nullptr;  // "stat", "read link"
+};
+
+// A directory stream on a duplicate of a directory descriptor. Blocking: use from offload,
+// one call at a time.
+class dir_reader {
+  public:
+    explicit dir_reader(int dir_fd);
+    ~dir_reader();
+    dir_reader(const dir_reader&) = delete;
+    dir_reader& operator=(const dir_reader&) = delete;
+
+    int open_error() const noexcept { return error_; }
+    // Up to `max` entries (fewer at the end; empty when done). Stats each in `src_fd`
+    // (following links when `follow`) and looks the name up in `dst_fd` when >= 0.
+    std::vector<raw_entry> next_batch(std::size_t max, int src_fd, int dst_fd, bool follow);
+    int read_error() const noexcept { return read_error_; }
+
+  private:
+    DIR* dir_ = nullptr;
+    int error_ = 0;
+    int read_error_ = 0;
+};
+
+// Hidden temporary names: ".ucopy-<pid>-<n>.tmp". Never a name a user picks by accident.
+std::string temp_name();
+bool is_temp_name(std::string_view name);
+
+// Removes temporary files a killed run left in `dst_fd` (blocking).
+void remove_stale_temps(int dst_fd);
+
+}  // namespace ucopy
