@@ -1,0 +1,22 @@
+// The CSV dialect, shared by the reader and the writer so that what one writes the other
+// reads back identically. NULL follows PostgreSQL's CSV rule: an unquoted empty field is
+// NULL, a quoted empty field ("") is an empty string. With `null_string` set, an unquoted
+// field equal to it is NULL instead (and an unquoted empty field is an empty string).
+// Strings such as NULL or \N are never special unless named as null_string.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace uio::formats {
+
+struct csv_options {
+    char delimiter = ',';  // '\t' for TSV
+    char quote = '"';
+    bool header = true;                        // the first row names the columns
+    std::optional<std::string> null_string{};  // --null STRING
+    std::string source = "<input>";            // the name errors start with: "sales.csv"
+    bool crlf = false;                         // writer: end rows with \r\n instead of \n
+};
+
+}  // namespace uio::formats

@@ -1,0 +1,46 @@
+// database: opening (the worker starts first, then the connection is opened on it) and an
+// orderly close.
+#include "uio/db/sqlite/database.hpp"
+
+#include <sqlite3.h>
+
+namespace uio::sqlite {
+
+database::database(std::unique_ptr<detail::worker> w, std::string path) noexcept
+    : session(w.get(), 0), owned_(std::move(w)), path_(std::move(path)) {}
+
+database::database(database&& other) noexcept
+    : session(std::exchange(other.worker_, nullptr), 0),
+      owned_(std::move(other.owned_)),
+      path_(std::move(other.path_)) {}
+
+database& database::operator=(database&& other) noexcept {
+    if (this != &other) {
+        owned_ = std::move(other.owned_);  // joins our old worker, if any
+        worker_ = std::exchange(other.worker_, nullptr);
+        path_ = std::move(other.path_);
+    }
+    return *this;
+}
+
+database::~database() = default;
+
+task<database> database::open(std::string path, open_options options) {
+    auto w = std::make_unique<detail::worker>();
+    // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
+    detail::request<void> opening(w.get(), 0,
+                                  [path, options](detail::worker& wk) { wk.open(path, options); });
+    co_await opening;
+    database db(std::move(w), std::move(path));
+    co_return db;
+}
+
+task<void> database::close() {
+    if (!owned_) co_return;
+    detail::request<void> closing(worker_, 0, [](detail::worker& w) { w.close(); });
+    co_await closing;
+    owned_.reset();  // the worker is idle: joins at once
+    worker_ = nullptr;
+}
+
+}  // namespace uio::sqlite
