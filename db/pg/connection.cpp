@@ -1,0 +1,185 @@
+// pg::connection: connecting within our own deadline, and the request/response operations
+// (query, execute, prepare, begin, cancel). Streaming, COPY and notifications live in
+// stream.cpp, copy.cpp and notify.cpp.
+#include "uio/db/pg/connection.hpp"
+
+#include <poll.h>
+
+#include <string>
+
+#include "uio/core/errors.hpp"
+#include "uio/db/pg/conninfo.hpp"
+#include "uio/db/pg/quote.hpp"
+#include "uio/db/pg/session.hpp"
+
+namespace uio::pg {
+
+namespace {
+
+void ignore_notice(void*, const PGresult*) {}
+
+// The work of one request/response round trip: send with `send`, flush, collect.
+template <class Send>
+task<PGresult*> round_trip_raw(detail::session& s, Send send) {
+    if (!send(s.conn)) s.fail("cannot send the query");
+    co_await s.flush();
+    co_return co_await s.collect();
+}
+
+template <class Send>
+task<result> round_trip(detail::session& s, Send send) {
+    co_return result(co_await round_trip_raw(s, std::move(send)));
+}
+
+task<result> send_params(detail::session& s, std::string sql, params values) {
+    std::vector<const char*> pointers = values.pointers();
+    int n = static_cast<int>(pointers.size());
+    co_return co_await round_trip(s, [&](PGconn* c) {
+        return PQsendQueryParams(c, sql.c_str(), n, nullptr, pointers.data(), nullptr, nullptr, 0);
+    });
+}
+
+task<void> execute_work(detail::session& s, std::string text) {
+    PGresult* r =
+        co_await round_trip_raw(s, [&](PGconn* c) { return PQsendQuery(c, text.c_str()); });
+    PQclear(r);
+}
+
+task<void> prepare_work(detail::session& s, std::string name, std::string text) {
+    if (!s.unnamed_statements) {
+        PGresult* r = co_await round_trip_raw(
+            s, [&](PGconn* c) { return PQsendPrepare(c, name.c_str(), text.c_str(), 0, nullptr); });
+        PQclear(r);
+    }
+    s.statements[name] = std::move(text);
+}
+
+task<result> execute_prepared_work(detail::session& s, std::string name, params values) {
+    auto found = s.statements.find(name);
+    if (found == s.statements.end()) {
+        error::fields f;
+        f.message = "no prepared statement named '" + name + "' on this connection";
+        throw error(std::move(f));
+    }
+    if (s.unnamed_statements) co_return co_await send_params(s, found->second, std::move(values));
+    std::vector<const char*> pointers = values.pointers();
+    int count = static_cast<int>(pointers.size());
+    co_return co_await round_trip(s, [&](PGconn* c) {
+        return PQsendQueryPrepared(c, name.c_str(), count, pointers.data(), nullptr, nullptr, 0);
+    });
+}
+
+task<connection> connect_impl(std::unique_ptr<detail::session> s, std::string conninfo,
+                              std::chrono::milliseconds timeout) {
+    s->conn = PQconnectStart(conninfo.c_str());
+    if (!s->conn) s->fail("cannot connect: out of memory");
+    if (PQstatus(s->conn) == CONNECTION_BAD) s->fail("cannot connect");
+    s->deadline = detail::clock::now() + timeout;
+    // libpq's rule: start as if PQconnectPoll had said "writing", then wait for what each
+    // call asks for. The socket may change between calls (several hosts, SSL retry).
+    PostgresPollingStatusType state = PGRES_POLLING_WRITING;
+    while (state != PGRES_POLLING_OK) {
+        if (state == PGRES_POLLING_FAILED) s->fail("cannot connect");
+        try {
+            co_await s->wait(state == PGRES_POLLING_READING ? POLLIN : POLLOUT);
+        } catch (const std::system_error& e) {
+            if (e.code() != std::errc::timed_out) throw;
+            throw std::system_error(e.code(), "cannot connect (" + s->redacted +
+                                                  "): no answer within " +
+                                                  std::to_string(timeout.count()) + " ms");
+        }
+        state = PQconnectPoll(s->conn);
+    }
+    if (PQsetnonblocking(s->conn, 1) != 0) s->fail("cannot make the connection non-blocking");
+    PQsetNoticeReceiver(s->conn, ignore_notice, nullptr);
+    s->deadline = detail::clock::time_point::max();
+    co_return connection::adopt(std::move(s));
+}
+
+}  // namespace
+
+connection::connection() noexcept = default;
+connection::connection(std::unique_ptr<detail::session> s) noexcept : s_(std::move(s)) {}
+connection::connection(connection&&) noexcept = default;
+connection& connection::operator=(connection&&) noexcept = default;
+connection::~connection() = default;
+
+connection connection::adopt(std::unique_ptr<detail::session> s) noexcept {
+    return connection(std::move(s));
+}
+
+task<connection> connection::connect(std::string conninfo, std::chrono::milliseconds timeout,
+                                     connect_options options) {
+    auto s = std::make_unique<detail::session>();
+    s->redacted = redact_conninfo(conninfo);
+    s->unnamed_statements = options.unnamed_statements;
+    s->query_timeout = options.query_timeout;
+    return connect_impl(std::move(s), std::move(conninfo), timeout);
+}
+
+task<result> connection::query_params(std::string sql, params values) {
+    return detail::guarded(*s_, send_params(*s_, std::move(sql), std::move(values)));
+}
+
+task<void> connection::execute(std::string sql) {
+    return detail::guarded(*s_, execute_work(*s_, std::move(sql)));
+}
+
+task<void> connection::prepare(std::string name, std::string sql) {
+    return detail::guarded(*s_, prepare_work(*s_, std::move(name), std::move(sql)));
+}
+
+task<result> connection::execute_prepared_params(std::string name, params values) {
+    return detail::guarded(*s_, execute_prepared_work(*s_, std::move(name), std::move(values)));
+}
+
+task<transaction> connection::begin(std::string mode) {
+    std::string command = mode.empty() ? std::string("BEGIN") : "BEGIN " + mode;
+    co_await execute(std::move(command));
+    co_return transaction(*this);
+}
+
+task<void> connection::listen(std::string channel) {
+    return execute("LISTEN " + quote_identifier(*this, channel));
+}
+
+task<void> connection::unlisten(std::string channel) {
+    return execute("UNLISTEN " + quote_identifier(*this, channel));
+}
+
+task<void> connection::cancel() {
+    if (s_ && s_->conn) co_await s_->send_cancel();
+}
+
+void connection::set_query_timeout(std::chrono::milliseconds limit) noexcept {
+    s_->query_timeout = limit;
+}
+
+bool connection::is_open() const noexcept {
+    return s_ && s_->conn && !s_->broken && PQstatus(s_->conn) == CONNECTION_OK;
+}
+
+bool connection::is_broken() const noexcept {
+    return !is_open();
+}
+
+bool connection::is_reusable() const noexcept {
+    if (!is_open() || s_->busy || s_->dirty || !s_->is_idle()) return false;
+    PGTransactionStatusType status = PQtransactionStatus(s_->conn);
+    return status == PQTRANS_IDLE || s_->needs_rollback;
+}
+
+int connection::backend_pid() const noexcept {
+    return s_ && s_->conn ? PQbackendPID(s_->conn) : 0;
+}
+
+const std::string& connection::redacted_conninfo() const noexcept {
+    static const std::string none;
+    return s_ ? s_->redacted : none;
+}
+
+pg_conn* connection::native() const noexcept {
+    return s_ ? s_->conn : nullptr;
+}
+
+}  // namespace uio::pg
