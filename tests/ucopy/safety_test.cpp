@@ -139,10 +139,10 @@ TEST_CASE("a rerun removes temporary files a killed run left behind") {
     fs::create_directories(work / "src");
     write_file(work / "src/a", "a");
     fs::create_directories(work / "dst/src");
-    write_file(work / "dst/src/.ucopy-1f2e-3.tmp", "half written");
+    write_file(work / "dst/src/.ucopy-7ffffff0-3.tmp", "half written");
     write_file(work / "dst/src/.ucopy-notes.tmp", "a user's file");
     CHECK(sh(ucopy() + " -a " + q(work / "src") + " " + q(work / "dst")).status == 0);
-    CHECK_FALSE(fs::exists(work / "dst/src/.ucopy-1f2e-3.tmp"));
+    CHECK_FALSE(fs::exists(work / "dst/src/.ucopy-7ffffff0-3.tmp"));
     CHECK(fs::exists(work / "dst/src/.ucopy-notes.tmp"));
     CHECK(read_file(work / "dst/src/a") == "a");
 }

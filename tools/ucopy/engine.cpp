@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/resource.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,6 +25,15 @@ namespace ucopy {
 namespace {
 
 constexpr std::size_t walk_batch = 256;
+
+std::int64_t mtime_ns(const struct stat& st) {
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+// New files in such a directory take their mode from the ACL, not from umask alone.
+bool has_default_acl(int dir_fd) {
+    return ::fgetxattr(dir_fd, "system.posix_acl_default", nullptr, 0) > 0;
+}
 
 mode_t current_umask() {
     mode_t mask = ::umask(0);
@@ -48,7 +58,11 @@ engine::engine(const options& opts, report& out, journal* log)
       journal_(log),
       pool_(opts.threads),
       meta_{opts.preserve, out, current_umask(), ::geteuid() == 0},
-      queue_(opts.queue_depth) {
+      queue_(opts.queue_depth),
+      // Staging trades per-file resumption for one rename per directory instead of per file:
+      // a journal exists to resume file by file, so it keeps per-file publication.
+      staging_(!opts.no_staging && opts.journal_path.empty() && !opts.dry_run),
+      walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0) {
     corrupt_match_ = std::getenv("UCOPY_TEST_CORRUPT");
 }
 
@@ -71,9 +85,14 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
     co_await uio::with_task_group([&](uio::task_group& group) -> uio::task<void> {
         for (unsigned i = 0; i < opts_.queue_depth; ++i) group.spawn(worker());
         try {
-            for (const copy_root& root : roots) co_await walk_root(root);
+            co_await uio::with_task_group([&](uio::task_group& walkers) -> uio::task<void> {
+                walk_group_ = &walkers;
+                for (const copy_root& root : roots) co_await walk_root(root);
+            });
+            walk_group_ = nullptr;
             out_.walk_finished = true;
         } catch (...) {
+            walk_group_ = nullptr;
             queue_.close();
             throw;
         }
@@ -109,8 +128,12 @@ uio::task<void> engine::walk_root(const copy_root& root) {
     raw.name = base_name(root.destination);
     raw.st = root.st;
     raw.dst_exists = ::fstatat(fd, raw.name.c_str(), &raw.dst_st, AT_SYMLINK_NOFOLLOW) == 0;
+    top->new_file_gid = (dst_dir.st_mode & S_ISGID) ? dst_dir.st_gid : ::getegid();
+    top->default_acl = has_default_acl(fd);
 
     if (S_ISDIR(root.st.st_mode)) {
+        // A killed staged run leaves its unfinished tree here, beside the destination.
+        if (!opts_.dry_run) co_await uio::offload(pool_, [fd] { remove_stale_temps(fd); });
         std::shared_ptr<dir_node> node =
             co_await make_dir(top, raw, AT_FDCWD, root.source, root.source);
         if (node) co_await walk_dir(std::move(node));
@@ -123,6 +146,11 @@ uio::task<void> engine::walk_root(const copy_root& root) {
         e.follow = root.follow;
         e.dst_exists = raw.dst_exists;
         e.dst_st = raw.dst_st;
+        if (journal_ && e.dst_exists && S_ISREG(e.st.st_mode)) {
+            std::vector<raw_entry> one{raw};
+            co_await ask_journal(*top, one);
+            e.journaled = one[0].journaled;
+        }
         if (S_ISLNK(root.st.st_mode)) {
             char target[PATH_MAX];
             ssize_t n = ::readlink(root.source.c_str(), target, sizeof target);
@@ -157,16 +185,24 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
         co_return nullptr;
     }
     node->fresh = !raw.dst_exists;
+    node->name = raw.name;
     if (opts_.verbose && node->fresh) out_.verbose(src_display, dst_display);
     if (!opts_.dry_run && node->fresh) {
-        int rc = co_await uio::mkdirat(parent->dst_fd, raw.name.c_str(), 0700);
-        if (rc == -EEXIST) {
+        // Inside a staging tree nothing is visible yet: final names. Otherwise a new
+        // directory is the top of a staging tree, made under a temporary name.
+        node->staged = staging_;
+        if (staging_ && !parent->staged) node->stage_name = temp_name();
+        const std::string& made = node->stage_name.empty() ? raw.name : node->stage_name;
+        int rc = co_await uio::mkdirat(parent->dst_fd, made.c_str(), 0700);
+        if (rc == -EEXIST && node->stage_name.empty()) {
             node->fresh = false;  // appeared meanwhile; open it below like any existing one
+            node->staged = false;
         } else if (rc < 0) {
             out_.error("cannot create directory " + quote(dst_display) + ": " + std::strerror(-rc));
             co_return nullptr;
         }
     }
+    const std::string& dst_open_name = node->stage_name.empty() ? raw.name : node->stage_name;
     int follow = opts_.dereference ? 0 : O_NOFOLLOW;
     int src =
         co_await uio::openat(src_dirfd, src_open_name.c_str(), O_RDONLY | O_DIRECTORY | follow);
@@ -176,15 +212,20 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     }
     node->src_fd = src < 0 ? -1 : src;
     if (parent->dst_fd >= 0 && !(opts_.dry_run && node->fresh)) {
-        int dst = co_await uio::openat(parent->dst_fd, raw.name.c_str(),
+        int dst = co_await uio::openat(parent->dst_fd, dst_open_name.c_str(),
                                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
         if (dst < 0) {
             out_.error("cannot open directory " + quote(dst_display) + ": " + std::strerror(-dst));
+            if (!node->stage_name.empty()) {
+                ::unlinkat(parent->dst_fd, dst_open_name.c_str(), AT_REMOVEDIR);
+            }
             co_return nullptr;
         }
         node->dst_fd = dst;
         struct stat dst_dir {};
         if (::fstat(dst, &dst_dir) == 0) node->dst_dev = dst_dir.st_dev;
+        node->new_file_gid = (dst_dir.st_mode & S_ISGID) ? dst_dir.st_gid : ::getegid();
+        node->default_acl = has_default_acl(dst);
     }
     node->parent = parent;
     ++parent->pending;
@@ -211,6 +252,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
             return reader.next_batch(walk_batch, node->src_fd, lookup_fd, opts_.dereference);
         });
         if (batch.empty()) break;
+        if (journal_ && lookup_fd >= 0) co_await ask_journal(*node, batch);
         for (raw_entry& raw : batch) {
             std::string src_display = node->src_prefix + raw.name;
             if (raw.error != 0) {
@@ -225,7 +267,13 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
             if (S_ISDIR(raw.st.st_mode)) {
                 std::shared_ptr<dir_node> child =
                     co_await make_dir(node, raw, node->src_fd, raw.name, src_display);
-                if (child) co_await walk_dir(std::move(child));
+                if (!child) continue;
+                if (uio::semaphore::permit permit = walkers_.try_acquire()) {
+                    permit.release_ownership();  // walk_subdir gives it back
+                    walk_group_->spawn(walk_subdir(std::move(child)));
+                } else {
+                    co_await walk_dir(std::move(child));
+                }
                 continue;
             }
             entry e;
@@ -236,6 +284,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
             e.link_target = std::move(raw.link_target);
             e.dst_exists = raw.dst_exists;
             e.dst_st = raw.dst_st;
+            e.journaled = raw.journaled;
             e.follow = opts_.dereference;
             ++node->pending;
             ++out_.files_seen;
@@ -248,6 +297,34 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                    std::strerror(reader.read_error()));
     }
     release(std::move(node));
+}
+
+// A walker of its own; its permit was taken by the spawner.
+uio::task<void> engine::walk_subdir(std::shared_ptr<dir_node> node) {
+    struct give_back {
+        uio::semaphore& s;
+        ~give_back() { s.release(); }
+    } permit{walkers_};
+    co_await walk_dir(std::move(node));
+}
+
+// One batch of a directory's listing against the journal: bounded memory whatever the
+// journal's size. Only regular files that already exist in the destination can be skipped.
+uio::task<void> engine::ask_journal(const dir_node& node, std::vector<raw_entry>& batch) {
+    std::vector<journal::query> queries;
+    std::vector<std::size_t> asked;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const raw_entry& raw = batch[i];
+        if (raw.error != 0 || !raw.dst_exists || !S_ISREG(raw.st.st_mode) ||
+            !S_ISREG(raw.dst_st.st_mode) || raw.dst_st.st_size != raw.st.st_size) {
+            continue;
+        }
+        queries.push_back({journal_key(node.dst_prefix + raw.name),
+                           static_cast<std::uint64_t>(raw.st.st_size), mtime_ns(raw.st)});
+        asked.push_back(i);
+    }
+    co_await journal_->lookup(queries);
+    for (std::size_t i = 0; i < asked.size(); ++i) batch[asked[i]].journaled = queries[i].done;
 }
 
 void engine::release(std::shared_ptr<dir_node> node) {
@@ -271,6 +348,21 @@ void engine::finalize_dir(dir_node& node) {
     if (opts_.fsync && ::fsync(node.dst_fd) != 0) {
         out_.error("cannot sync directory " + quote(display) + ": " + std::strerror(errno));
     }
+    if (!node.stage_name.empty()) publish_dir(node);
+}
+
+// The top of a staging tree is complete: one rename shows all of it under its final name.
+// RENAME_NOREPLACE: a name that appeared meanwhile is not ours to replace.
+void engine::publish_dir(dir_node& node) {
+    const int parent_fd = node.parent->dst_fd;
+    if (::renameat2(parent_fd, node.stage_name.c_str(), parent_fd, node.name.c_str(),
+                    RENAME_NOREPLACE) == 0) {
+        return;
+    }
+    const int error = errno;
+    std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
+    out_.error("cannot create directory " + quote(display) + ": " + std::strerror(error));
+    remove_tree(parent_fd, node.stage_name.c_str());
 }
 
 int run(const options& opts) {

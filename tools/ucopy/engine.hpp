@@ -1,8 +1,11 @@
-// engine: one ucopy run on one io_context. A single walker task streams entries into a
-// bounded channel (so memory does not grow with the number of files); `queue_depth` worker
-// tasks take entries from it and copy them concurrently, each a chain of io_uring requests
-// (openat, read/write or an offloaded copy_file_range, renameat, close). Directories are
-// created (0700) before their contents and get their metadata after the last child is done.
+// engine: one ucopy run on one io_context. Walker tasks (up to `walkers`, one directory
+// each; a subdirectory found while all are busy is walked in line, depth first) stream
+// entries into a bounded channel, so memory does not grow with the number of files and the
+// creates of several directories overlap instead of queueing on one directory's lock.
+// `queue_depth` worker tasks take entries from it and copy them concurrently, each a chain
+// of io_uring requests (openat, read/write or an offloaded copy_file_range, renameat,
+// close). Directories are created (0700) before their contents and get their metadata after
+// the last child is done; directories this run creates are staged (tree_walk.hpp).
 //
 // Threads: everything here runs on the loop thread; blocking calls (directory reads, stats,
 // copy_file_range, SQLite) go to the thread pool through offload.
@@ -18,7 +21,9 @@
 #include <vector>
 
 #include <uio/core/channel.hpp>
+#include <uio/core/semaphore.hpp>
 #include <uio/core/task.hpp>
+#include <uio/core/task_group.hpp>
 #include <uio/core/thread_pool.hpp>
 
 #include "chunk_buffers.hpp"
@@ -45,12 +50,15 @@ class engine {
     // The walk (engine.cpp).
     uio::task<void> walk_root(const copy_root& root);
     uio::task<void> walk_dir(std::shared_ptr<dir_node> node);
+    uio::task<void> walk_subdir(std::shared_ptr<dir_node> node);
+    uio::task<void> ask_journal(const dir_node& node, std::vector<raw_entry>& batch);
     uio::task<std::shared_ptr<dir_node>> make_dir(const std::shared_ptr<dir_node>& parent,
                                                   const raw_entry& raw, int src_dirfd,
                                                   const std::string& src_open_name,
                                                   const std::string& src_display);
     void release(std::shared_ptr<dir_node> node);
     void finalize_dir(dir_node& node);
+    void publish_dir(dir_node& node);
     bool excluded(const std::string& relative, const std::string& name) const;
     uio::task<void> worker();
 
@@ -60,7 +68,11 @@ class engine {
     uio::task<void> copy_regular(entry& e);
     uio::task<void> copy_symlink(entry& e);
     uio::task<void> copy_special(entry& e);
-    uio::task<void> make_hard_link(entry& e, const std::string& target);
+    struct link_target {
+        std::shared_ptr<dir_node> dir;  // keeps its descriptor: staged directories move
+        std::string name;
+    };
+    uio::task<void> make_hard_link(entry& e, const link_target& target);
     uio::task<void> rename_into_place(entry& e, const std::string& temp);
     uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
     void corrupt_for_test(int fd, const entry& e) const;
@@ -73,10 +85,13 @@ class engine {
     std::optional<data_mover> mover_;
     metadata_context meta_;
     uio::channel<entry> queue_;
+    bool staging_;
+    uio::semaphore walkers_;
+    uio::task_group* walk_group_ = nullptr;
 
     // Hard links: the first path of each multiply-linked inode; later names wait for it.
     struct link_group {
-        std::string first_destination;
+        link_target first;
         bool done = false;
         bool ok = false;
         nlink_t seen = 0;

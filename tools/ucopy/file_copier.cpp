@@ -1,6 +1,8 @@
 // One entry from the walk to its final name: the skip rules (-n, -u, journal), hard-link
 // groups, and the temp-name-then-rename dance for each kind of file. Nothing is ever
-// written under the final name: renameat publishes a complete, metadata-bearing file.
+// written under a visible final name: renameat publishes a complete, metadata-bearing file,
+// or, in a staging tree (tree_walk.hpp), the file is made under its final name in a
+// directory nobody sees until it is complete (a failure removes the file before that).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,13 +47,13 @@ struct temp_guard {
     }
 };
 
-// "dst/./a" and "dst/a" are one file: a rerun may name the destination either way.
-std::string journal_key(const std::string& path) {
-    return std::filesystem::path(path).lexically_normal().string();
-}
-
 uio::task<void> close_fd(int fd) {
     co_await uio::close(fd);
+}
+
+// The name an entry is made under: its final name inside a staging tree, else a temporary.
+std::string work_name(const entry& e) {
+    return e.dir->staged ? e.dst_name : temp_name();
 }
 
 }  // namespace
@@ -86,9 +88,7 @@ uio::task<bool> engine::copy_entry(entry& e) {
         }
         if (journal_ && S_ISREG(e.st.st_mode) && S_ISREG(e.dst_st.st_mode) &&
             e.dst_st.st_size == e.st.st_size &&
-            (!opts_.preserve.timestamps || mtime_ns(e.dst_st) == mtime_ns(e.st)) &&
-            journal_->done(journal_key(dst), static_cast<std::uint64_t>(e.st.st_size),
-                           mtime_ns(e.st))) {
+            (!opts_.preserve.timestamps || mtime_ns(e.dst_st) == mtime_ns(e.st)) && e.journaled) {
             ++out_.journal_skipped;
             ++out_.files_done;
             co_return true;
@@ -112,16 +112,17 @@ uio::task<bool> engine::copy_entry(entry& e) {
                 co_return false;  // its leader links it when the data has landed
             }
             if (group.seen >= e.st.st_nlink) {
-                std::string target = group.first_destination;
+                link_target target = std::move(group.first);
                 bool ok = group.ok;
                 links_.erase(it);  // every name seen: forget the inode
                 if (ok) co_await make_hard_link(e, target);
             } else if (group.ok) {
-                co_await make_hard_link(e, group.first_destination);
+                link_target target = group.first;
+                co_await make_hard_link(e, target);
             }
             co_return true;
         }
-        group.first_destination = dst;
+        group.first = {e.dir, e.dst_name};
     }
 
     std::exception_ptr error;
@@ -148,7 +149,7 @@ uio::task<void> engine::finish_link_group(std::pair<dev_t, ino_t> key, nlink_t n
     it->second.done = true;
     it->second.ok = ok;
     std::vector<entry> waiting = std::move(it->second.waiting);
-    std::string target = it->second.first_destination;
+    link_target target = it->second.first;
     if (it->second.seen >= names) links_.erase(it);
     for (entry& w : waiting) {
         try {
@@ -161,14 +162,20 @@ uio::task<void> engine::finish_link_group(std::pair<dev_t, ino_t> key, nlink_t n
 }
 
 uio::task<void> engine::rename_into_place(entry& e, const std::string& temp) {
+    if (e.dir->staged) co_return;  // made under its final name in a staging tree
     int rc = co_await uio::renameat(e.dir->dst_fd, temp.c_str(), e.dir->dst_fd, e.dst_name.c_str());
     if (rc < 0) fail("cannot create " + quote(e.dst_path()), rc);
 }
 
-uio::task<void> engine::make_hard_link(entry& e, const std::string& target) {
-    temp_guard temp{e.dir->dst_fd, temp_name()};
-    int rc = co_await uio::linkat(AT_FDCWD, target.c_str(), e.dir->dst_fd, temp.name.c_str());
-    if (rc < 0) fail("cannot create hard link " + quote(e.dst_path()) + " to " + quote(target), rc);
+uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
+    temp_guard temp{e.dir->dst_fd, work_name(e)};
+    int rc = co_await uio::linkat(target.dir->dst_fd, target.name.c_str(), e.dir->dst_fd,
+                                  temp.name.c_str());
+    if (rc < 0) {
+        fail("cannot create hard link " + quote(e.dst_path()) + " to " +
+                 quote(target.dir->dst_prefix + target.name),
+             rc);
+    }
     temp.armed = true;
     co_await rename_into_place(e, temp.name);
     temp.armed = false;
@@ -177,7 +184,7 @@ uio::task<void> engine::make_hard_link(entry& e, const std::string& target) {
 }
 
 uio::task<void> engine::copy_symlink(entry& e) {
-    temp_guard temp{e.dir->dst_fd, temp_name()};
+    temp_guard temp{e.dir->dst_fd, work_name(e)};
     int rc = co_await uio::symlinkat(e.link_target.c_str(), e.dir->dst_fd, temp.name.c_str());
     if (rc < 0) fail("cannot create symbolic link " + quote(e.dst_path()), rc);
     temp.armed = true;
@@ -189,7 +196,7 @@ uio::task<void> engine::copy_symlink(entry& e) {
 }
 
 uio::task<void> engine::copy_special(entry& e) {
-    temp_guard temp{e.dir->dst_fd, temp_name()};
+    temp_guard temp{e.dir->dst_fd, work_name(e)};
     mode_t type = e.st.st_mode & S_IFMT;
     if (::mknodat(e.dir->dst_fd, temp.name.c_str(), type | 0600, e.st.st_rdev) != 0) {
         fail(std::string(S_ISFIFO(e.st.st_mode) ? "cannot create fifo "
@@ -223,10 +230,16 @@ uio::task<void> engine::copy_regular(entry& e) {
     in.fd = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(), src_flags);
     if (in.fd < 0) fail("cannot open " + quote(src) + " for reading", std::exchange(in.fd, -1));
 
-    temp_guard temp{e.dir->dst_fd, temp_name()};
+    temp_guard temp{e.dir->dst_fd, work_name(e)};
     fd_guard out;
-    out.fd = co_await uio::openat(e.dir->dst_fd, temp.name.c_str(),
-                                  O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+    // A temporary in a visible directory is private (0600) until renamed; in a staging
+    // directory (0700, unseen) the final permission bits can be given at once.
+    const mode_t create_mode = e.dir->staged ? final_mode(meta_, e.st) & 0777 : 0600;
+    {
+        uio::semaphore::permit create = co_await e.dir->creates.acquire();
+        out.fd = co_await uio::openat(e.dir->dst_fd, temp.name.c_str(),
+                                      O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, create_mode);
+    }
     if (out.fd < 0) fail("cannot create regular file " + quote(dst), std::exchange(out.fd, -1));
     temp.armed = true;
 
@@ -278,7 +291,10 @@ uio::task<void> engine::copy_regular(entry& e) {
             ++out_.verified;
         }
     }
-    apply_metadata_fd(meta_, out.fd, in.fd, e.st, dst);
+    static const uid_t euid = ::geteuid();
+    const created_as created{euid, e.dir->new_file_gid,
+                             static_cast<mode_t>(create_mode & ~meta_.umask_bits)};
+    apply_metadata_fd(meta_, out.fd, in.fd, e.st, dst, e.dir->default_acl ? nullptr : &created);
     if (opts_.fsync) {
         int rc = co_await uio::fsync(out.fd);
         if (rc < 0) fail("cannot sync " + quote(dst), rc);

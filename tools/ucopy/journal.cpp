@@ -4,6 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <memory>
+
 #include <uio/core/offload.hpp>
 
 #include "report.hpp"
@@ -29,6 +32,10 @@ void exec(sqlite3* db, const char* sql) {
 
 }  // namespace
 
+std::string journal_key(const std::string& path) {
+    return std::filesystem::path(path).lexically_normal().string();
+}
+
 journal::journal(const std::string& file) {
     if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
         SQLITE_OK) {
@@ -42,18 +49,6 @@ journal::journal(const std::string& file) {
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
              "CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
              " mtime_ns INTEGER NOT NULL, hash TEXT, copied_at INTEGER NOT NULL)");
-        sqlite3_stmt* select = nullptr;
-        check(
-            db_,
-            sqlite3_prepare_v2(db_, "SELECT path, size, mtime_ns FROM files", -1, &select, nullptr),
-            "prepare");
-        while (sqlite3_step(select) == SQLITE_ROW) {
-            const auto* path = reinterpret_cast<const char*>(sqlite3_column_text(select, 0));
-            previous_[path ? path : ""] = {
-                static_cast<std::uint64_t>(sqlite3_column_int64(select, 1)),
-                sqlite3_column_int64(select, 2)};
-        }
-        sqlite3_finalize(select);
     } catch (...) {
         sqlite3_close(db_);
         throw;
@@ -65,9 +60,27 @@ journal::~journal() {
     sqlite3_close(db_);
 }
 
-bool journal::done(const std::string& path, std::uint64_t size, std::int64_t mtime_ns) const {
-    auto it = previous_.find(path);
-    return it != previous_.end() && it->second.size == size && it->second.mtime_ns == mtime_ns;
+uio::task<void> journal::lookup(std::vector<query>& queries) {
+    if (queries.empty()) co_return;
+    co_await uio::offload(thread_, [this, &queries] { answer(queries); });
+}
+
+// The path is the primary key, so each probe is an index search: cost and memory per
+// batch, not per journal.
+void journal::answer(std::vector<query>& queries) {
+    sqlite3_stmt* raw = nullptr;
+    check(db_,
+          sqlite3_prepare_v2(db_, "SELECT size, mtime_ns FROM files WHERE path = ?", -1, &raw,
+                             nullptr),
+          "prepare");
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> select(raw, sqlite3_finalize);
+    for (query& q : queries) {
+        sqlite3_bind_text(raw, 1, q.path.data(), static_cast<int>(q.path.size()), SQLITE_STATIC);
+        q.done = sqlite3_step(raw) == SQLITE_ROW &&
+                 static_cast<std::uint64_t>(sqlite3_column_int64(raw, 0)) == q.size &&
+                 sqlite3_column_int64(raw, 1) == q.mtime_ns;
+        sqlite3_reset(raw);
+    }
 }
 
 void journal::add(record r) {

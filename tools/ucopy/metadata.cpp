@@ -14,12 +14,6 @@ namespace ucopy {
 
 namespace {
 
-mode_t wanted_mode(const metadata_context& ctx, const struct stat& source) {
-    mode_t bits = source.st_mode & 07777;
-    if (!ctx.preserve.mode) bits &= ~ctx.umask_bits & 0777;
-    return bits;
-}
-
 void ownership_failed(const metadata_context& ctx, int error, const std::string& display) {
     // cp -a as an ordinary user keeps going silently when it may not give files away.
     if (!ctx.may_chown && (error == EPERM || error == EINVAL)) return;
@@ -28,6 +22,12 @@ void ownership_failed(const metadata_context& ctx, int error, const std::string&
 }
 
 }  // namespace
+
+mode_t final_mode(const metadata_context& ctx, const struct stat& source) {
+    mode_t bits = source.st_mode & 07777;
+    if (!ctx.preserve.mode) bits &= ~ctx.umask_bits & 0777;
+    return bits;
+}
 
 void copy_xattrs(const metadata_context& ctx, int source_fd, int destination_fd,
                  const std::string& display) {
@@ -68,12 +68,17 @@ void copy_xattrs(const metadata_context& ctx, int source_fd, int destination_fd,
 }
 
 void apply_metadata_fd(const metadata_context& ctx, int fd, int source_fd,
-                       const struct stat& source, const std::string& display) {
-    if (ctx.preserve.ownership && ::fchown(fd, source.st_uid, source.st_gid) != 0) {
+                       const struct stat& source, const std::string& display,
+                       const created_as* created) {
+    const bool owned = created && created->uid == source.st_uid && created->gid == source.st_gid;
+    if (ctx.preserve.ownership && !owned && ::fchown(fd, source.st_uid, source.st_gid) != 0) {
         ownership_failed(ctx, errno, display);
     }
     if (ctx.preserve.xattr && source_fd >= 0) copy_xattrs(ctx, source_fd, fd, display);
-    if (::fchmod(fd, wanted_mode(ctx, source)) != 0) {
+    const mode_t mode = final_mode(ctx, source);
+    // Set-id bits are not trusted to survive a chown or a write: those always get a chmod.
+    const bool mode_set = created && created->mode == mode && (mode & 07000) == 0;
+    if (!mode_set && ::fchmod(fd, mode) != 0) {
         ctx.out.error("failed to set the permissions of " + quote(display) + ": " +
                       std::strerror(errno));
     }
@@ -93,7 +98,7 @@ void apply_metadata_at(const metadata_context& ctx, int dirfd, const char* name,
         ::fchownat(dirfd, name, source.st_uid, source.st_gid, AT_SYMLINK_NOFOLLOW) != 0) {
         ownership_failed(ctx, errno, display);
     }
-    if (!symlink && ::fchmodat(dirfd, name, wanted_mode(ctx, source), 0) != 0) {
+    if (!symlink && ::fchmodat(dirfd, name, final_mode(ctx, source), 0) != 0) {
         ctx.out.error("failed to set the permissions of " + quote(display) + ": " +
                       std::strerror(errno));
     }

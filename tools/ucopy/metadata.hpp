@@ -19,9 +19,21 @@ struct metadata_context {
     bool may_chown;  // CAP_CHOWN: ownership failures are errors, otherwise ignored like cp
 };
 
+// What a file this run just created already carries, so calls that would change nothing
+// are skipped (a small file's metadata is otherwise most of its system calls).
+struct created_as {
+    uid_t uid;
+    gid_t gid;
+    mode_t mode;  // after the umask
+};
+
+// The permission bits a copy of `source` ends with.
+mode_t final_mode(const metadata_context& ctx, const struct stat& source);
+
 // On an open destination (regular file or directory). `source_fd` (>= 0) supplies xattrs.
 void apply_metadata_fd(const metadata_context& ctx, int fd, int source_fd,
-                       const struct stat& source, const std::string& display);
+                       const struct stat& source, const std::string& display,
+                       const created_as* created = nullptr);
 
 // On a name (symlink, fifo, device) in `dirfd`, never following a final symlink.
 void apply_metadata_at(const metadata_context& ctx, int dirfd, const char* name,

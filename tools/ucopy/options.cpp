@@ -103,6 +103,11 @@ parse_outcome parse_command_line(int argc, char** argv) {
         ->check(CLI::Range(0u, 256u));
     app.add_option("--queue-depth", o.queue_depth, "files in flight at once")
         ->check(CLI::Range(1u, 4096u));
+    app.add_option("--walkers", o.walkers, "directories walked at once")
+        ->check(CLI::Range(1u, 256u));
+    app.add_flag("--no-staging", o.no_staging,
+                 "publish each file when done instead of each new directory when complete"
+                 " (implied by --journal)");
     app.add_option("--block-size", o.block_size, "bytes per read/write chunk")
         ->transform(CLI::AsSizeValue(false))
         ->check(CLI::Range(std::size_t{4096}, std::size_t{64} << 20));

@@ -46,6 +46,10 @@ struct options {
 
     unsigned threads = 0;       // -j: thread pool size (0: one per core, at least 2)
     unsigned queue_depth = 64;  // files in flight at once
+    unsigned walkers = 4;       // directories walked (and so written) at once
+    // New directories are normally staged (built under a temporary name, renamed when
+    // complete); with this, or --journal, each file is renamed into place when done.
+    bool no_staging = false;
     std::size_t block_size = 256 * 1024;
     unsigned chunks_per_file = 4;  // chunks of one large file in flight
     // automatic: files at least this large use copy_file_range. Measured on ext4 (no

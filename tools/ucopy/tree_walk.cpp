@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace ucopy {
 
@@ -73,10 +76,10 @@ std::vector<raw_entry> dir_reader::next_batch(std::size_t max, int src_fd, int d
 }
 
 std::string temp_name() {
+    static const auto pid = static_cast<unsigned>(::getpid());
     static unsigned long long counter = 0;
     char text[64];
-    std::snprintf(text, sizeof text, ".ucopy-%x-%llx.tmp", static_cast<unsigned>(::getpid()),
-                  ++counter);
+    std::snprintf(text, sizeof text, ".ucopy-%x-%llx.tmp", pid, ++counter);
     return text;
 }
 
@@ -97,17 +100,58 @@ bool is_temp_name(std::string_view name) {
     return true;
 }
 
-void remove_stale_temps(int dst_fd) {
-    dir_reader reader(dst_fd);
-    for (;;) {
-        std::vector<raw_entry> batch = reader.next_batch(256, dst_fd, -1, false);
-        if (batch.empty()) break;
-        for (const raw_entry& e : batch) {
-            if (e.error == 0 && !S_ISDIR(e.st.st_mode) && is_temp_name(e.name)) {
-                ::unlinkat(dst_fd, e.name.c_str(), 0);
-            }
-        }
+namespace {
+
+// A temporary name's process still runs (this one, or a concurrent ucopy): not stale.
+bool owner_alive(std::string_view name) {
+    unsigned long pid = std::strtoul(std::string(name.substr(7)).c_str(), nullptr, 16);
+    if (pid == 0 || pid > INT_MAX) return false;
+    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
+// Names only (no stat per entry): this also runs on the parent of a destination, which may
+// be a large directory of someone else's files.
+namespace {
+
+template <typename F>
+void for_each_name(int dir_fd, F&& f) {
+    int copy = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (copy < 0) return;
+    DIR* dir = ::fdopendir(copy);
+    if (!dir) {
+        ::close(copy);
+        return;
     }
+    while (dirent* d = ::readdir(dir)) {
+        std::string_view name = d->d_name;
+        if (name != "." && name != "..") f(name);
+    }
+    ::closedir(dir);
+}
+
+}  // namespace
+
+void remove_stale_temps(int dst_fd) {
+    std::vector<std::string> stale;
+    for_each_name(dst_fd, [&](std::string_view name) {
+        if (is_temp_name(name) && !owner_alive(name)) stale.emplace_back(name);
+    });
+    for (const std::string& name : stale) remove_tree(dst_fd, name.c_str());
+}
+
+int remove_tree(int dirfd, const char* name) {
+    if (::unlinkat(dirfd, name, 0) == 0) return 0;
+    if (errno != EISDIR) return errno;
+    int fd = ::openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return errno;
+    ::fchmod(fd, 0700);  // a staged directory may already carry a read-only final mode
+    std::vector<std::string> children;
+    for_each_name(fd, [&](std::string_view child) { children.emplace_back(child); });
+    for (const std::string& child : children) remove_tree(fd, child.c_str());
+    ::close(fd);
+    return ::unlinkat(dirfd, name, AT_REMOVEDIR) == 0 ? 0 : errno;
 }
 
 }  // namespace ucopy
