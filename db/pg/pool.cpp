@@ -1,37 +1,235 @@
-// pool: slots are a semaphore; connections are made lazily, checked on the way out and on
-// the way back in.
+// pool: slots are a counter and a FIFO of waiters; waiters with deadlines share one timer,
+// slept on by the earliest of them. Connections are made lazily, checked on the way out and
+// on the way back in.
 #include "uio/db/pg/pool.hpp"
 
+#include <coroutine>
+
+#include "uio/core/errors.hpp"
+#include "uio/core/scheduler.hpp"
+#include "uio/core/stop_scope.hpp"
 #include "uio/db/pg/session.hpp"
-#include "uio/uring/timeout.hpp"
+#include "uio/uring/operations.hpp"
 
 namespace uio::pg {
 
-namespace {
-task<semaphore::permit> take_slot(semaphore& slots) {
-    co_return co_await slots.acquire();
-}
-}  // namespace
+// One acquire() waiting for a slot; lives in its frame. Loop thread only.
+struct pool::waiter final : cancellable_wait {
+    enum class state : unsigned char { waiting, granted, timed_out, cancelled };
+
+    waiter(pool* p, time_point d, bool has_deadline) noexcept
+        : owner(p), deadline(d), timed(has_deadline) {}
+    waiter(const waiter&) = delete;
+    waiter& operator=(const waiter&) = delete;
+    ~waiter() = default;
+
+    // A stop request while parked: leave the queue, resume with operation_canceled.
+    void cancel() noexcept override { owner->cancel_waiter(*this); }
+
+    pool* owner;
+    time_point deadline;
+    bool timed;
+    state st = state::waiting;
+    std::coroutine_handle<> handle;  // while parked
+    stop_scope* scope = nullptr;     // while parked
+    bool parked = false;             // suspended in park_awaiter, not yet woken
+    io_operation* timer = nullptr;   // while sleeping on the pool's timer for everyone
+    waiter* prev = nullptr;
+    waiter* next = nullptr;
+    bool queued = false;
+    std::multimap<time_point, waiter*>::iterator by_deadline{};
+    bool in_deadlines = false;
+};
+
+// Suspends a waiter until wake() (granted, timed out, told to take the timer) or cancel().
+struct pool::park_awaiter {
+    waiter& w;
+    bool await_ready() const noexcept { return false; }
+    template <class Promise>
+    bool await_suspend(std::coroutine_handle<Promise> handle) noexcept {
+        stop_scope* scope = uio::detail::scope_of(handle);
+        if (scope && scope->stop_requested()) {
+            w.owner->unlink(w);
+            w.st = waiter::state::cancelled;
+            return false;
+        }
+        w.handle = handle;
+        w.scope = scope;
+        w.parked = true;
+        if (scope) scope->set_pending(&w);
+        return true;
+    }
+    void await_resume() const {
+        w.parked = false;
+        if (w.st == waiter::state::cancelled) throw_cancelled();
+    }
+};
 
 pool::pool(std::string conninfo, pool_options options)
-    : conninfo_(std::move(conninfo)), options_(options), slots_(options.size) {
+    : conninfo_(std::move(conninfo)), options_(options), free_slots_(options.size) {
     if (options_.size == 0) throw std::invalid_argument("uio::pg::pool: size must be at least 1");
 }
 
 pool::~pool() = default;
 
+pool::slot pool::try_take_slot() noexcept {
+    if (free_slots_ == 0 || head_ != nullptr) return slot();  // FIFO: no overtaking waiters
+    --free_slots_;
+    return slot(this);
+}
+
+void pool::release_slot() noexcept {
+    waiter* w = head_;
+    if (w == nullptr) {
+        ++free_slots_;
+        return;
+    }
+    unlink(*w);
+    w->st = waiter::state::granted;
+    wake(*w);
+}
+
+void pool::unlink(waiter& w) noexcept {
+    if (w.queued) {
+        if (w.prev)
+            w.prev->next = w.next;
+        else
+            head_ = w.next;
+        if (w.next)
+            w.next->prev = w.prev;
+        else
+            tail_ = w.prev;
+        w.prev = w.next = nullptr;
+        w.queued = false;
+        --waiting_;
+    }
+    if (w.in_deadlines) {
+        deadlines_.erase(w.by_deadline);
+        w.in_deadlines = false;
+    }
+}
+
+void pool::wake(waiter& w) noexcept {
+    if (w.timer) {  // sleeping on the timer: cut the sleep short, it resumes from the CQE
+        std::exchange(w.timer, nullptr)->cancel();
+        return;
+    }
+    if (!w.parked) return;  // running now, or already woken: it will see its new state
+    w.parked = false;
+    if (w.scope) w.scope->clear_pending();
+    scheduler::current()->schedule(w.handle);
+}
+
+void pool::cancel_waiter(waiter& w) noexcept {
+    unlink(w);
+    w.st = waiter::state::cancelled;
+    w.parked = false;  // the scope already dropped us as its pending wait
+    scheduler::current()->schedule(w.handle);
+}
+
+void pool::ensure_timer(waiter* running) noexcept {
+    if (deadlines_.empty()) return;
+    waiter* earliest = deadlines_.begin()->second;
+    if (timer_owner_ == earliest) return;
+    if (timer_owner_ != nullptr) {
+        // An earlier deadline arrived: the old owner's sleep ends, and it parks again.
+        waiter* old = std::exchange(timer_owner_, nullptr);
+        if (old->timer) std::exchange(old->timer, nullptr)->cancel();
+    }
+    timer_owner_ = earliest;
+    if (earliest != running) wake(*earliest);
+}
+
+void pool::expire_due(time_point now) noexcept {
+    while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+        waiter& w = *deadlines_.begin()->second;
+        unlink(w);
+        w.st = waiter::state::timed_out;
+        wake(w);
+    }
+}
+
+task<pool::slot> pool::wait_for_slot(waiter& w) {
+    if (w.timed) {
+        w.by_deadline = deadlines_.emplace(w.deadline, &w);
+        w.in_deadlines = true;
+    }
+    w.prev = tail_;
+    if (tail_)
+        tail_->next = &w;
+    else
+        head_ = &w;
+    tail_ = &w;
+    w.queued = true;
+    ++waiting_;
+
+    // However this ends (a slot, a timeout, a cancel, an exception), leave the queue and, if
+    // we held the timer, hand it to the next earliest deadline.
+    struct leave_guard {
+        pool* p;
+        waiter* w;
+        bool taken = false;
+        ~leave_guard() {
+            p->unlink(*w);
+            if (p->timer_owner_ == w) p->timer_owner_ = nullptr;
+            p->ensure_timer(nullptr);
+            // A slot granted to a waiter that failed anyway (a stop request that arrived
+            // while its timer sleep was being cut short) goes to the next one.
+            if (w->st == waiter::state::granted && !taken) p->release_slot();
+        }
+    } guard{this, &w};
+
+    ensure_timer(&w);
+    while (w.st == waiter::state::waiting) {
+        if (timer_owner_ != &w) {
+            co_await park_awaiter{w};
+            continue;
+        }
+        // This waiter sleeps for everyone until its own (the earliest) deadline.
+        auto left = w.deadline - std::chrono::steady_clock::now();
+        if (left > std::chrono::nanoseconds::zero()) {
+            auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+            __kernel_timespec ts{};
+            ts.tv_sec = static_cast<long long>(ns / 1'000'000'000);
+            ts.tv_nsec = static_cast<long long>(ns % 1'000'000'000);
+            auto sleep = uio::timeout(&ts);
+            w.timer = &sleep;
+            try {
+                co_await sleep;  // -ETIME when it expires, -ECANCELED when cut short
+            } catch (...) {
+                w.timer = nullptr;
+                throw;
+            }
+            w.timer = nullptr;
+        }
+        expire_due(std::chrono::steady_clock::now());
+        if (timer_owner_ == &w) {
+            timer_owner_ = nullptr;
+            ensure_timer(&w);  // the next earliest arms it (or we do again, on the next turn)
+        }
+    }
+    if (w.st == waiter::state::timed_out) throw_timed_out("uio::pg::pool: no connection free in time");
+    if (w.st == waiter::state::cancelled) throw_cancelled();
+    guard.taken = true;
+    co_return slot(this);
+}
+
 task<pool::lease> pool::acquire() {
-    semaphore::permit permit = slots_.try_acquire();
-    if (!permit) permit = co_await slots_.acquire();
-    co_return co_await lease_for(std::move(permit), options_.connect_timeout);
+    slot place = try_take_slot();
+    if (!place) {
+        waiter w(this, time_point::max(), false);
+        place = co_await wait_for_slot(w);
+    }
+    co_return co_await lease_for(std::move(place), options_.connect_timeout);
 }
 
 task<pool::lease> pool::acquire(std::chrono::milliseconds timeout) {
-    auto start = detail::clock::now();
-    semaphore::permit permit = slots_.try_acquire();
-    if (!permit) {
+    auto start = std::chrono::steady_clock::now();
+    slot place = try_take_slot();
+    if (!place) {
+        waiter w(this, start + timeout, true);
         try {
-            permit = co_await with_timeout(take_slot(slots_), timeout);
+            place = co_await wait_for_slot(w);
         } catch (const std::system_error& e) {
             if (e.code() != std::errc::timed_out) throw;
             throw std::system_error(e.code(), "uio::pg::pool: no connection free within " +
@@ -40,24 +238,24 @@ task<pool::lease> pool::acquire(std::chrono::milliseconds timeout) {
         }
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        timeout - (detail::clock::now() - start));
+        timeout - (std::chrono::steady_clock::now() - start));
     co_return co_await lease_for(
-        std::move(permit),
+        std::move(place),
         std::min(options_.connect_timeout, std::max(left, std::chrono::milliseconds(1))));
 }
 
-task<pool::lease> pool::lease_for(semaphore::permit permit, std::chrono::milliseconds limit) {
+task<pool::lease> pool::lease_for(slot place, std::chrono::milliseconds limit) {
     while (!idle_.empty()) {
         connection conn = std::move(idle_.back());
         idle_.pop_back();
         if (conn.is_reusable() && !conn.session().looks_dead()) {
-            co_return lease(this, std::move(conn), std::move(permit));
+            co_return lease(this, std::move(conn), std::move(place));
         }
         ++discarded_;
     }
     connection conn = co_await connection::connect(conninfo_, limit, options_.connection);
     ++made_;
-    co_return lease(this, std::move(conn), std::move(permit));
+    co_return lease(this, std::move(conn), std::move(place));
 }
 
 void pool::give_back(connection conn) noexcept {
@@ -80,7 +278,7 @@ pool::lease& pool::lease::operator=(lease&& other) noexcept {
         release();
         owner_ = std::exchange(other.owner_, nullptr);
         conn_ = std::move(other.conn_);
-        permit_ = std::move(other.permit_);
+        slot_ = std::move(other.slot_);
     }
     return *this;
 }
@@ -92,7 +290,7 @@ pool::lease::~lease() {
 void pool::lease::release() noexcept {
     if (pool* owner = std::exchange(owner_, nullptr)) {
         owner->give_back(std::move(conn_));
-        permit_.reset();
+        slot_.reset();
     }
 }
 

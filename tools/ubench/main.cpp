@@ -4,7 +4,10 @@
 //   ubench files [--size 256M] [--seconds 0.15] [--repeat 3] [--dir /var/tmp]
 //                [--json FILE] [--csv FILE] [--plot FILE.svg] ...
 //   ubench overhead [--nops N] [--reads N] [--repeat R] [--json]
-//   ubench pg       (not yet: waits for the db layer)
+//   ubench pg [--queries N] [--repeat R] [--depth D] [--pool K] [--tasks T] [--engines ...]
+//             [--conninfo STR] [--json FILE]
+//   ubench pg-copy in|out --file F --table T [--conninfo STR] [--json]
+//   ubench sqlite-import --file F --db D --table T [--schema SQL] [--json]
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -12,7 +15,9 @@
 #include <map>
 
 #include "files_bench.hpp"
+#include "load_bench.hpp"
 #include "overhead.hpp"
+#include "pg_bench.hpp"
 #include "report.hpp"
 #include "svg_plot.hpp"
 
@@ -128,15 +133,66 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1u, 1000u));
     overhead_cmd->add_flag("--json", overhead.json, "JSON on stdout");
 
-    app.add_subcommand("pg", "PostgreSQL queries: not yet (waits for the db layer)");
+    ubench::pg_options pg;
+    auto* pg_cmd = app.add_subcommand(
+        "pg",
+        "primary-key SELECTs on pgbench_accounts: blocking libpq against uio (one connection, "
+        "pipeline, pool); connection from PG* variables or --conninfo");
+    pg_cmd->add_option("--queries,-n", pg.queries, "SELECTs per run")->capture_default_str();
+    pg_cmd->add_option("--repeat", pg.repeat, "runs per engine (median, min-max)")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1000u));
+    pg_cmd->add_option("--depth", pg.depth, "queries in flight per pipeline")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 100000u));
+    pg_cmd->add_option("--pool", pg.pool_size, "connections in the pool engines")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1000u));
+    pg_cmd->add_option("--tasks", pg.pool_tasks, "concurrent tasks of uio-pool")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 100000u));
+    pg_cmd->add_option("--seed", pg.seed, "seed of the aid sequence")->capture_default_str();
+    pg_cmd->add_option("--engines", pg.engines,
+                       "blocking,uio,uio-pipeline,uio-pool,uio-pool-pipeline (default: all)")
+        ->delimiter(',');
+    pg_cmd->add_option("--conninfo", pg.conninfo, "libpq conninfo or URI (default: PG* variables)");
+    pg_cmd->add_option("--json", pg.json_path, "write JSON to FILE ('-': stdout)");
+    pg_cmd->add_flag("--quiet", pg.quiet, "no progress lines on stderr");
+
+    ubench::load_options copy;
+    auto* copy_cmd = app.add_subcommand(
+        "pg-copy", "COPY a CSV file (with header) into a table, or a table out to a CSV file, "
+                   "the file on io_uring");
+    copy_cmd->add_option("direction", copy.direction, "in or out")
+        ->required()
+        ->check(CLI::IsMember({"in", "out"}));
+    copy_cmd->add_option("--file", copy.file, "the CSV file")->required();
+    copy_cmd->add_option("--table", copy.table, "the table (SQL, e.g. t or t(a, b))")->required();
+    copy_cmd->add_option("--conninfo", copy.conninfo, "libpq conninfo or URI (default: PG*)");
+    copy_cmd->add_flag("--json", copy.json, "JSON on stdout");
+
+    ubench::load_options import;
+    auto* import_cmd = app.add_subcommand(
+        "sqlite-import", "a CSV file (with header) into an SQLite table: csv_reader and "
+                         "bulk_insert, the file on io_uring");
+    import_cmd->add_option("--file", import.file, "the CSV file")->required();
+    import_cmd->add_option("--db", import.db, "the database file, or :memory:")->required();
+    import_cmd->add_option("--table", import.table, "the table (columns from the header)")
+        ->required();
+    import_cmd->add_option("--schema", import.schema, "SQL to run first, e.g. CREATE TABLE");
+    bool no_bulk_pragmas = false;
+    import_cmd->add_flag("--no-bulk-pragmas", no_bulk_pragmas,
+                         "keep the database's journal mode and synchronous setting");
+    import_cmd->add_flag("--json", import.json, "JSON on stdout");
 
     CLI11_PARSE(app, argc, argv);
 
     try {
-        if (app.got_subcommand("pg")) {
-            std::fprintf(stderr,
-                         "ubench pg: not yet: it needs the db layer (db/pg), still being built\n");
-            return 2;
+        if (app.got_subcommand("pg")) return ubench::run_pg(pg);
+        if (app.got_subcommand("pg-copy")) return ubench::run_pg_copy(copy);
+        if (app.got_subcommand("sqlite-import")) {
+            import.bulk_pragmas = !no_bulk_pragmas;
+            return ubench::run_sqlite_import(import);
         }
         if (app.got_subcommand("overhead")) return ubench::run_overhead(overhead);
 
