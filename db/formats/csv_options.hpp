@@ -17,6 +17,9 @@ struct csv_options {
     std::optional<std::string> null_string{};  // --null STRING
     std::string source = "<input>";            // the name errors start with: "sales.csv"
     bool crlf = false;                         // writer: end rows with \r\n instead of \n
+    // Reader: return rows whose field count differs from the first row's as they are,
+    // instead of failing, so a caller can reject (and count) them one by one.
+    bool allow_ragged = false;
 };
 
 }  // namespace uio::formats

@@ -122,7 +122,7 @@ void csv_reader::end_field(bool quoted) {
     }
     if (null) data.resize(field_offset_);
     std::size_t count = current_.fields_.size() - row_first_field_;
-    if (expected_ != 0 && count >= expected_) {
+    if (expected_ != 0 && count >= expected_ && !options_.allow_ragged) {
         fail_at(field_line_, field_column_,
                 "too many fields: expected " + std::to_string(expected_) +
                     (options_.header ? " (as in the header)" : " (as in the first row)"),
@@ -135,7 +135,7 @@ void csv_reader::end_row(const char* at) {
     std::size_t count = current_.fields_.size() - row_first_field_;
     if (expected_ == 0) {
         expected_ = count;
-    } else if (count < expected_) {
+    } else if (count < expected_ && !options_.allow_ragged) {
         std::string reason =
             "too few fields: " + std::to_string(count) + " instead of " + std::to_string(expected_);
         if (at) fail(at, std::move(reason));

@@ -1,0 +1,55 @@
+#include "chunk_stream.hpp"
+
+#include <exception>
+
+namespace uio::etl {
+
+task<file> open_input(const std::string& path, copy_context& ctx) {
+    file in = co_await file::open(path, O_RDONLY);
+    struct statx st = co_await in.stat();
+    ctx.input_size = st.stx_size;
+    co_return in;
+}
+
+task<void> send_chunk(channel<std::string>& out, std::string text) {
+    auto sending = out.send(std::move(text));
+    co_await sending;
+}
+
+task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out) {
+    std::exception_ptr failure;
+    try {
+        for (;;) {
+            std::string chunk(chunk_size, '\0');
+            std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
+            if (n == 0) break;
+            offset += n;
+            chunk.resize(n);
+            co_await send_chunk(out, std::move(chunk));
+        }
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    out.close();
+    if (failure) std::rethrow_exception(failure);
+}
+
+async_generator<std::span<const std::byte>> file_bytes(file& in, copy_context& ctx) {
+    std::string chunk(chunk_size, '\0');
+    std::uint64_t offset = 0;
+    for (;;) {
+        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
+        if (n == 0) break;
+        std::size_t skip = 0;
+        if (offset == 0 && n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0) skip = 3;
+        offset += n;
+        ctx.advance(0, n);
+        co_yield std::as_bytes(std::span(chunk.data() + skip, n - skip));
+    }
+}
+
+task<void> write_chunks(channel<std::string>& in, atomic_output_file& out) {
+    while (auto chunk = co_await in.receive()) co_await out.write(*chunk);
+}
+
+}  // namespace uio::etl

@@ -1,0 +1,39 @@
+// chunk_stream: bytes moving between the ring and the pipeline stages. Files are read and
+// written in ~1 MiB chunks through uio::file; stages hand chunks over bounded channels, so a
+// fast reader waits for a slow parser instead of filling memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "atomic_output_file.hpp"
+#include "copy_context.hpp"
+#include "uio/core/async_generator.hpp"
+#include "uio/core/channel.hpp"
+#include "uio/core/task.hpp"
+#include "uio/uring/file.hpp"
+
+namespace uio::etl {
+
+inline constexpr std::size_t chunk_size = 1 << 20;
+
+// Opens `path` for reading ("sales.csv: No such file or directory" when missing) and notes
+// its size in ctx.input_size for the progress line.
+task<file> open_input(const std::string& path, copy_context& ctx);
+
+// Sends `in`'s bytes from `offset` on as chunks, then closes `out` (also on failure).
+task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out);
+
+// The bytes of `in` as chunks, each valid until the next is asked for; a UTF-8 BOM at the
+// start is dropped. For COPY FROM STDIN, which wants the bytes unparsed.
+async_generator<std::span<const std::byte>> file_bytes(file& in, copy_context& ctx);
+
+// Writes every chunk from `in` to `out`, in order, until `in` is closed.
+task<void> write_chunks(channel<std::string>& in, atomic_output_file& out);
+
+// Sends `text` (moved) on `out`; the named awaiter keeps g++ 12 away from temporaries.
+task<void> send_chunk(channel<std::string>& out, std::string text);
+
+}  // namespace uio::etl

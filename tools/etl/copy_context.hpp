@@ -1,0 +1,54 @@
+// copy_context: what every table path shares — the options, the counters behind progress
+// and --stats, and the bad rows skipped under --max-errors. Loop thread only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "column_types.hpp"
+#include "etl_main.hpp"
+#include "row_batch.hpp"
+#include "uio/db/formats/csv_options.hpp"
+
+namespace uio::etl {
+
+struct copy_stats {
+    std::uint64_t rows = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t rejected = 0;
+};
+
+class copy_context {
+  public:
+    copy_context(const table_copy_options& o, std::ostream& e, bool show_progress)
+        : options(o), err(e), show_progress_(show_progress) {}
+
+    const table_copy_options& options;
+    std::ostream& err;
+    copy_stats stats;
+    std::uint64_t input_size = 0;  // for the progress line's percentage and ETA
+    std::string rejects_text;      // what goes to --rejects
+
+    // Counts a batch's bad rows; past --max-errors the first one over becomes the error.
+    void take_rejects(std::vector<reject>& rejects, const std::string& source);
+    // Adds rows and bytes and redraws the progress line (at most a few times a second).
+    void advance(std::uint64_t rows, std::uint64_t bytes);
+    void end_progress();
+    double seconds() const;
+
+    // The CSV dialect of a data file endpoint under these options.
+    formats::csv_options csv_for(const std::string& path, data_format f) const;
+    // --schema, parsed (empty when not given).
+    std::vector<column_spec> schema() const;
+
+  private:
+    bool show_progress_;
+    bool drawn_ = false;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_draw_{};
+};
+
+}  // namespace uio::etl

@@ -1,0 +1,36 @@
+// run_table_copy: the table side of `ucopy SRC DST` — rows between CSV/TSV/JSON Lines files,
+// PostgreSQL and SQLite — as one call that ucopy's main (and ucopy-table) make after
+// parsing endpoints. Prints errors (passwords redacted) to `err`; the plan (--dry-run) and
+// --stats=json to `out`. Returns the exit code: 0 done, 1 failed, 2 usage.
+#pragma once
+
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "endpoint.hpp"
+#include "load_mode.hpp"
+
+namespace uio::etl {
+
+struct table_copy_options {
+    std::optional<data_format> format;       // --format: overrides the files' extensions
+    std::optional<char> delimiter;           // default ',' (CSV) or '\t' (TSV)
+    char quote = '"';                        // --quote
+    bool header = true;                      // --header / --no-header
+    std::optional<std::string> null_string;  // --null STRING (default: unquoted empty)
+    load_mode mode = load_mode::append;      // --mode
+    std::string schema;                      // --schema 'col type, ...'
+    std::uint64_t max_errors = 0;            // --max-errors N: bad rows to skip
+    std::string rejects_path;                // --rejects FILE: where skipped rows go
+    bool dry_run = false;                    // --dry-run: print the plan only
+    bool progress = true;                    // a progress line on stderr when it is a tty
+    bool stats_json = false;                 // --stats=json
+};
+
+int run_table_copy(const table_copy_options& options, const endpoint& source,
+                   const endpoint& destination, std::ostream& err, std::ostream& out = std::cout);
+
+}  // namespace uio::etl

@@ -1,0 +1,83 @@
+#include "plan.hpp"
+
+#include <algorithm>
+
+#include "chunk_stream.hpp"
+#include "postgres_table.hpp"
+#include "sqlite_cursor.hpp"
+#include "sqlite_loaders.hpp"
+#include "uio/core/offload.hpp"
+#include "uio/db/formats/csv_reader.hpp"
+
+namespace uio::etl {
+
+namespace {
+
+task<std::vector<column_spec>> source_columns(copy_context& ctx, const endpoint& source) {
+    if (auto* f = std::get_if<data_file_endpoint>(&source)) {
+        data_format format = ctx.options.format.value_or(f->format);
+        if (format == data_format::jsonl) co_return std::vector<column_spec>{};
+        formats::csv_options csv = ctx.csv_for(f->path, format);
+        file in = co_await open_input(f->path, ctx);
+        auto reader = std::make_shared<formats::csv_reader>(csv);
+        std::string chunk(chunk_size, '\0');
+        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), 0);
+        chunk.resize(n);
+        auto parse = [&] {
+            formats::csv_batch b = reader->feed(chunk);
+            if (n < chunk_size) {
+                formats::csv_batch rest = reader->finish();
+                if (b.empty()) return rest;
+            }
+            return b;
+        };
+        formats::csv_batch sample = co_await offload(parse);
+        co_return infer_csv_columns(reader->header(), reader->width(), sample);
+    }
+    if (auto* s = std::get_if<sqlite_endpoint>(&source)) {
+        sqlite::database db =
+            co_await sqlite::database::open(s->path, {.create = false, .read_only = true});
+        std::string sql = sqlite_select(s->target.table, s->target.query);
+        sqlite_cursor cursor = co_await sqlite_cursor::open(db, sql);
+        std::vector<column_spec> out = cursor.columns();
+        co_await db.close();
+        co_return out;
+    }
+    if (auto* p = std::get_if<postgres_endpoint>(&source)) {
+        pg::connection conn = co_await connect_postgres(p->conninfo);
+        if (p->target.is_query()) co_return co_await postgres_query_columns(conn, p->target.query);
+        co_return co_await postgres_table_columns(conn, p->target.table);
+    }
+    co_return std::vector<column_spec>{};
+}
+
+}  // namespace
+
+task<void> print_plan(copy_context& ctx, const endpoint& source, const endpoint& destination,
+                      std::ostream& out) {
+    std::vector<column_spec> columns = co_await source_columns(ctx, source);
+    for (const column_spec& s : ctx.schema()) {
+        auto it = std::find_if(columns.begin(), columns.end(),
+                               [&](const column_spec& c) { return c.name == s.name; });
+        if (it != columns.end()) *it = s;
+    }
+    bool to_pg = std::holds_alternative<postgres_endpoint>(destination);
+    out << "source:      " << describe(source) << "\n";
+    out << "destination: " << describe(destination) << "\n";
+    out << "mode:        " << load_mode_name(ctx.options.mode) << "\n";
+    if (columns.empty()) {
+        out << "columns:     (from the data)\n";
+    } else {
+        out << "columns:\n";
+        for (const column_spec& c : columns) {
+            std::string type = !c.declared.empty() ? c.declared
+                               : to_pg             ? pg_type(c.kind)
+                                                   : sqlite_type(c.kind);
+            if (std::holds_alternative<data_file_endpoint>(destination)) type = kind_name(c.kind);
+            out << "  " << c.name << " " << type << "\n";
+        }
+    }
+    out << "(dry run: nothing was written)\n";
+}
+
+}  // namespace uio::etl

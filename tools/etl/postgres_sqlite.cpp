@@ -1,0 +1,74 @@
+// PostgreSQL ↔ SQLite without an intermediate file. PG → SQLite: COPY TO STDOUT's CSV
+// chunks go straight into the CSV → SQLite loader, with the column types of the source.
+// SQLite → PG: rows formatted as CSV on the SQLite worker feed COPY FROM STDIN.
+#include <stdexcept>
+
+#include "chunk_stream.hpp"
+#include "postgres_table.hpp"
+#include "sqlite_cursor.hpp"
+#include "sqlite_loaders.hpp"
+#include "table_paths.hpp"
+#include "uio/core/when_all.hpp"
+
+namespace uio::etl {
+
+std::string copy_source(const pg::connection& conn, const relation& r);
+task<void> copy_out_chunks(copy_context& ctx, pg::connection& conn, std::string sql,
+                           channel<std::string>& out, bool count_rows);
+
+namespace {
+
+async_generator<std::span<const std::byte>> cursor_csv(copy_context& ctx, sqlite_cursor& cursor) {
+    formats::csv_writer writer{formats::csv_options{}};
+    for (;;) {
+        std::int64_t before = cursor.rows();
+        std::string text = co_await cursor.next_csv(writer, chunk_size);
+        if (text.empty()) break;
+        ctx.advance(static_cast<std::uint64_t>(cursor.rows() - before), text.size());
+        co_yield std::as_bytes(std::span(text.data(), text.size()));
+    }
+}
+
+}  // namespace
+
+task<void> postgres_to_sqlite(copy_context& ctx, postgres_endpoint src, sqlite_endpoint dst) {
+    if (dst.target.is_query()) throw std::runtime_error("a query cannot be a destination");
+    pg::connection conn = co_await connect_postgres(src.conninfo);
+    std::vector<column_spec> types;
+    if (src.target.is_query()) {
+        types = co_await postgres_query_columns(conn, src.target.query);
+    } else {
+        types = co_await postgres_table_columns(conn, src.target.table);
+    }
+    if (types.empty() && !src.target.is_query()) {
+        throw std::runtime_error("no table '" + src.target.table + "' in PostgreSQL");
+    }
+    std::string sql = "COPY " + copy_source(conn, src.target) + " TO STDOUT (FORMAT csv, HEADER)";
+    sqlite::database db = co_await sqlite::database::open(dst.path);
+    channel<std::string> chunks(4);
+    formats::csv_options csv;
+    csv.source = "COPY from PostgreSQL";
+    auto producing = copy_out_chunks(ctx, conn, sql, chunks, false);
+    auto loading = load_csv_into_sqlite(ctx, chunks, csv, db, dst.target.table, types);
+    co_await when_all(std::move(producing), std::move(loading));
+    co_await db.close();
+}
+
+task<void> sqlite_to_postgres(copy_context& ctx, sqlite_endpoint src, postgres_endpoint dst) {
+    if (dst.target.is_query()) throw std::runtime_error("a query cannot be a destination");
+    sqlite::database db =
+        co_await sqlite::database::open(src.path, {.create = false, .read_only = true});
+    std::string select = sqlite_select(src.target.table, src.target.query);
+    sqlite_cursor cursor = co_await sqlite_cursor::open(db, select);
+    std::vector<column_spec> columns = cursor.columns();
+    for (auto& c : columns) c.declared.clear();  // SQLite's names mean little to PostgreSQL
+    pg::connection conn = co_await connect_postgres(dst.conninfo);
+    postgres_load_request request{dst.target.table, columns, false, ctx.options.mode, ctx.schema()};
+    std::string options = copy_csv_options(conn, false, ',', '"', std::nullopt);
+    std::int64_t rows =
+        co_await load_into_postgres(conn, request, options, cursor_csv(ctx, cursor));
+    ctx.stats.rows = static_cast<std::uint64_t>(rows);
+    co_await db.close();
+}
+
+}  // namespace uio::etl

@@ -1,0 +1,114 @@
+#include "postgres_table.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+#include "uio/db/pg/quote.hpp"
+
+using namespace std::chrono_literals;
+
+namespace uio::etl {
+
+task<pg::connection> connect_postgres(std::string conninfo) {
+    co_return co_await pg::connection::connect(std::move(conninfo), 15s);
+}
+
+task<std::vector<column_spec>> postgres_table_columns(pg::connection& conn, std::string table) {
+    std::string sql =
+        "select a.attname, format_type(a.atttypid, a.atttypmod) from pg_attribute a "
+        "where a.attrelid = to_regclass(quote_ident($1)) and a.attnum > 0 "
+        "and not a.attisdropped order by a.attnum";
+    pg::result r = co_await conn.query(sql, table);
+    std::vector<column_spec> out;
+    for (pg::row row : r) {
+        std::string type = row[1].as<std::string>();
+        out.push_back({row[0].as<std::string>(), kind_from_pg_type(type), type});
+    }
+    co_return out;
+}
+
+task<std::vector<column_spec>> postgres_query_columns(pg::connection& conn, std::string query) {
+    std::string view = "uio_etl_query_" + std::to_string(conn.backend_pid());
+    std::string create =
+        "create or replace temp view " + pg::quote_identifier(conn, view) + " as " + query;
+    co_await conn.execute(create);
+    std::vector<column_spec> out = co_await postgres_table_columns(conn, view);
+    std::string drop = "drop view " + pg::quote_identifier(conn, view);
+    co_await conn.execute(drop);
+    co_return out;
+}
+
+std::string copy_csv_options(const pg::connection& conn, bool header, char delimiter, char quote,
+                             const std::optional<std::string>& null_string) {
+    std::string out = std::string("(FORMAT csv, HEADER ") + (header ? "true" : "false");
+    out += ", DELIMITER " + pg::quote_literal(conn, std::string(1, delimiter));
+    out += ", QUOTE " + pg::quote_literal(conn, std::string(1, quote));
+    if (null_string) out += ", NULL " + pg::quote_literal(conn, *null_string);
+    return out + ")";
+}
+
+task<std::int64_t> load_into_postgres(pg::connection& conn, postgres_load_request request,
+                                      std::string copy_options,
+                                      async_generator<std::span<const std::byte>> bytes) {
+    std::vector<column_spec> wanted = request.source_columns;
+    for (const column_spec& s : request.schema) {
+        auto it = std::find_if(wanted.begin(), wanted.end(),
+                               [&](const column_spec& c) { return c.name == s.name; });
+        if (it == wanted.end()) {
+            throw std::runtime_error("--schema names column '" + s.name +
+                                     "', which the source does not have");
+        }
+        it->kind = s.kind;
+        it->declared = s.declared;
+    }
+
+    pg::transaction tx = co_await conn.begin();
+    std::vector<column_spec> existing = co_await postgres_table_columns(conn, request.table);
+    bool exists = !existing.empty();
+    if (exists && request.mode == load_mode::fail_if_exists) {
+        throw std::runtime_error("table '" + request.table + "' exists (--mode=fail-if-exists)");
+    }
+    std::string target = request.table;
+    bool swap = false;
+    bool list_columns = true;
+    if (!exists || request.mode == load_mode::replace) {
+        if (exists) {
+            target = request.table + "__uio_replace";
+            swap = true;
+            std::string drop = "drop table if exists " + pg::quote_identifier(conn, target);
+            co_await conn.execute(drop);
+        }
+        std::string create = "create table " + pg::quote_identifier(conn, target) + " (";
+        for (std::size_t i = 0; i < wanted.size(); ++i) {
+            create += (i ? ", " : "") + pg::quote_identifier(conn, wanted[i].name) + " " +
+                      (wanted[i].declared.empty() ? pg_type(wanted[i].kind) : wanted[i].declared);
+        }
+        create += ")";
+        co_await conn.execute(create);
+    } else if (request.by_position) {
+        list_columns = false;  // COPY fills the table's columns in order
+    }
+
+    std::string sql = "COPY " + pg::quote_identifier(conn, target);
+    if (list_columns) {
+        sql += " (";
+        for (std::size_t i = 0; i < wanted.size(); ++i) {
+            sql += (i ? ", " : "") + pg::quote_identifier(conn, wanted[i].name);
+        }
+        sql += ")";
+    }
+    sql += " FROM STDIN " + copy_options;
+    std::int64_t rows = co_await conn.copy_in(sql, std::move(bytes));
+    if (swap) {
+        std::string drop = "drop table " + pg::quote_identifier(conn, request.table);
+        co_await conn.execute(drop);
+        std::string rename = "alter table " + pg::quote_identifier(conn, target) + " rename to " +
+                             pg::quote_identifier(conn, request.table);
+        co_await conn.execute(rename);
+    }
+    co_await tx.commit();
+    co_return rows;
+}
+
+}  // namespace uio::etl

@@ -1,0 +1,45 @@
+// postgres_table: the PostgreSQL side of table copies — connecting, looking at a table's
+// columns, and a load as one transaction: BEGIN; CREATE TABLE if missing (or a new table
+// for `replace`); COPY ... FROM STDIN; DROP + RENAME for replace; COMMIT. A failure at any
+// point rolls back, so the table is exactly as it was.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "column_types.hpp"
+#include "load_mode.hpp"
+#include "uio/core/async_generator.hpp"
+#include "uio/core/task.hpp"
+#include "uio/db/pg/connection.hpp"
+
+namespace uio::etl {
+
+task<pg::connection> connect_postgres(std::string conninfo);
+
+// The columns of `table` with their format_type() names; empty when it does not exist.
+task<std::vector<column_spec>> postgres_table_columns(pg::connection& conn, std::string table);
+// The columns a query returns (through a temporary view, which knows their types).
+task<std::vector<column_spec>> postgres_query_columns(pg::connection& conn, std::string query);
+
+// The COPY options clause: (FORMAT csv, HEADER ..., DELIMITER ..., QUOTE ..., NULL ...).
+std::string copy_csv_options(const pg::connection& conn, bool header, char delimiter, char quote,
+                             const std::optional<std::string>& null_string);
+
+struct postgres_load_request {
+    std::string table;
+    std::vector<column_spec> source_columns;
+    bool by_position = false;  // no header: load into the table's columns in order
+    load_mode mode = load_mode::append;
+    std::vector<column_spec> schema;  // --schema overrides
+};
+
+// Loads `bytes` with `COPY target (columns) FROM STDIN <copy_options>` in one transaction.
+// Rethrows pg::error as it is (with copy_line) for the caller to locate.
+task<std::int64_t> load_into_postgres(pg::connection& conn, postgres_load_request request,
+                                      std::string copy_options,
+                                      async_generator<std::span<const std::byte>> bytes);
+
+}  // namespace uio::etl

@@ -1,0 +1,116 @@
+#include "row_batch.hpp"
+
+#include "uio/db/formats/csv_writer.hpp"
+
+namespace uio::etl {
+
+namespace {
+
+std::string shorten(std::string_view text) {
+    constexpr std::size_t limit = 40;
+    if (text.size() <= limit) return std::string(text);
+    return std::string(text.substr(0, limit)) + "...";
+}
+
+std::string csv_text(const formats::csv_row& row) {
+    std::vector<formats::field> fields;
+    for (std::size_t i = 0; i < row.size(); ++i) fields.push_back(row[i]);
+    std::string out;
+    formats::csv_writer(formats::csv_options{}).write_row(fields, out);
+    if (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::string> convert_value(std::optional<std::string_view> text, value_kind kind,
+                                         sqlite::value& out) {
+    if (!text) {
+        out = sqlite::value();
+        return std::nullopt;
+    }
+    switch (kind) {
+        case value_kind::integer:
+            if (auto v = parse_integer(*text)) {
+                out = sqlite::value(*v);
+                return std::nullopt;
+            }
+            return "'" + shorten(*text) + "' is not an integer";
+        case value_kind::real:
+            if (auto v = parse_real(*text)) {
+                out = sqlite::value(*v);
+                return std::nullopt;
+            }
+            return "'" + shorten(*text) + "' is not a number";
+        case value_kind::text:
+            break;
+    }
+    out = sqlite::value(std::string(*text));
+    return std::nullopt;
+}
+
+row_batch convert_csv(const formats::csv_batch& batch, std::size_t input_width,
+                      const std::vector<std::size_t>& order,
+                      const std::vector<column_spec>& columns) {
+    row_batch out;
+    out.bytes = batch.bytes();
+    out.cells.reserve(batch.size() * columns.size());
+    out.lines.reserve(batch.size());
+    std::vector<sqlite::value> row(columns.size());
+    for (formats::csv_row r : batch) {
+        std::optional<std::string> problem;
+        if (r.size() != input_width) {
+            problem =
+                std::to_string(r.size()) + " fields instead of " + std::to_string(input_width);
+        }
+        for (std::size_t i = 0; i < columns.size() && !problem; ++i) {
+            if (auto why = convert_value(r[order[i]], columns[i].kind, row[i])) {
+                problem = "column " + columns[i].name + ": " + *why;
+            }
+        }
+        if (problem) {
+            out.rejects.push_back({r.line(), std::move(*problem), csv_text(r)});
+            continue;
+        }
+        for (auto& v : row) out.cells.push_back(std::move(v));
+        out.lines.push_back(r.line());
+    }
+    return out;
+}
+
+row_batch convert_jsonl(const formats::jsonl_batch& batch, std::size_t known_keys,
+                        const std::vector<std::size_t>& order,
+                        const std::vector<column_spec>& columns) {
+    row_batch out;
+    std::vector<sqlite::value> row(columns.size());
+    for (std::size_t n = 0; n < batch.size(); ++n) {
+        auto r = batch[n];
+        std::optional<std::string> problem;
+        for (std::size_t k = known_keys; k < r.size() && !problem; ++k) {
+            if (!r[k].is_null()) problem = "a key that is not a column of the table";
+        }
+        for (std::size_t i = 0; i < columns.size() && !problem; ++i) {
+            formats::json_field f = r[order[i]];
+            std::optional<std::string_view> text;
+            if (!f.is_null()) text = f.text;
+            if (f.kind == formats::json_kind::boolean) text = f.text == "true" ? "1" : "0";
+            if (f.kind == formats::json_kind::string && columns[i].kind != value_kind::text) {
+                problem = "column " + columns[i].name + ": a string where a number belongs";
+                break;
+            }
+            if (auto why = convert_value(text, columns[i].kind, row[i])) {
+                problem = "column " + columns[i].name + ": " + *why;
+            }
+        }
+        out.bytes += 0;
+        if (problem) {
+            out.rejects.push_back({r.line(), std::move(*problem), {}});
+            continue;
+        }
+        for (auto& v : row) out.cells.push_back(std::move(v));
+        out.lines.push_back(r.line());
+    }
+    return out;
+}
+
+}  // namespace uio::etl

@@ -1,0 +1,49 @@
+// row_batch: rows converted for SQLite, made on the thread pool from a parsed batch (CSV,
+// JSON Lines, COPY output) and handed to the SQLite worker in one hop. Bad rows do not go
+// in: they come back as rejects, with the input line and the reason, for --max-errors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "column_types.hpp"
+#include "uio/db/formats/csv_batch.hpp"
+#include "uio/db/formats/jsonl.hpp"
+#include "uio/db/sqlite/value.hpp"
+
+namespace uio::etl {
+
+struct reject {
+    std::uint64_t line = 0;
+    std::string reason;
+    std::string row;  // the row as CSV, so it can be fixed and loaded again
+};
+
+struct row_batch {
+    std::vector<sqlite::value> cells;  // row-major, width() per row
+    std::vector<std::uint64_t> lines;  // the input line of each row
+    std::vector<reject> rejects;
+    std::uint64_t bytes = 0;  // input bytes this batch came from
+    std::size_t rows() const noexcept { return lines.size(); }
+};
+
+// One value for a column of `kind`: NULL stays NULL; INTEGER and REAL columns take only
+// text that parses as such. Returns the reason when it does not fit.
+std::optional<std::string> convert_value(std::optional<std::string_view> text, value_kind kind,
+                                         sqlite::value& out);
+
+// Converts a CSV batch. `order[i]` is the input column feeding output column i.
+row_batch convert_csv(const formats::csv_batch& batch, std::size_t input_width,
+                      const std::vector<std::size_t>& order,
+                      const std::vector<column_spec>& columns);
+
+// Converts a JSON Lines batch; `order[i]` is the reader's column index for output column i.
+// A row with a key outside `known_keys` is rejected.
+row_batch convert_jsonl(const formats::jsonl_batch& batch, std::size_t known_keys,
+                        const std::vector<std::size_t>& order,
+                        const std::vector<column_spec>& columns);
+
+}  // namespace uio::etl

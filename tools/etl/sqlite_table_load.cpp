@@ -1,0 +1,187 @@
+#include "sqlite_table_load.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "uio/db/sqlite/quote.hpp"
+
+namespace uio::etl {
+
+namespace {
+
+bool same_name(std::string_view a, std::string_view b) {
+    // SQLite matches column names case-insensitively (ASCII).
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::string create_sql(const std::string& table, const std::vector<column_spec>& columns) {
+    std::string sql = "CREATE TABLE " + sqlite::quote_identifier(table) + " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i) sql += ", ";
+        sql += sqlite::quote_identifier(columns[i].name) + " " +
+               (columns[i].declared.empty() ? sqlite_type(columns[i].kind) : columns[i].declared);
+    }
+    return sql + ")";
+}
+
+}  // namespace
+
+std::optional<load_mode> parse_load_mode(std::string_view text) noexcept {
+    if (text == "append") return load_mode::append;
+    if (text == "replace") return load_mode::replace;
+    if (text == "fail-if-exists") return load_mode::fail_if_exists;
+    return std::nullopt;
+}
+
+std::string_view load_mode_name(load_mode m) noexcept {
+    switch (m) {
+        case load_mode::append:
+            return "append";
+        case load_mode::replace:
+            return "replace";
+        case load_mode::fail_if_exists:
+            break;
+    }
+    return "fail-if-exists";
+}
+
+task<bool> sqlite_table_exists(sqlite::session& db, std::string table) {
+    std::string sql =
+        "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?";
+    auto n = co_await db.query_value<std::int64_t>(sql, table);
+    co_return n > 0;
+}
+
+task<std::vector<column_spec>> sqlite_table_columns(sqlite::session& db, std::string table) {
+    std::string sql = "SELECT name, type FROM pragma_table_info(?)";
+    sqlite::rows r = co_await db.query(sql, table);
+    std::vector<column_spec> out;
+    for (auto row : r) {
+        auto type = row.get<std::string>(1);
+        out.push_back({row.get<std::string>(0), kind_from_sqlite_type(type), type});
+    }
+    co_return out;
+}
+
+task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::database& db,
+                                                                  sqlite_load_request request) {
+    sqlite::transaction tx = co_await db.begin();
+    std::unique_ptr<sqlite_table_load> load(new sqlite_table_load(std::move(tx)));
+    load->table_ = request.table;
+    load->load_table_ = request.table;
+
+    // --schema: the user's types win over inferred ones.
+    std::vector<column_spec> wanted = request.source_columns;
+    for (const column_spec& s : request.schema) {
+        auto it = std::find_if(wanted.begin(), wanted.end(),
+                               [&](const column_spec& c) { return same_name(c.name, s.name); });
+        if (it == wanted.end()) {
+            throw std::runtime_error("--schema names column '" + s.name +
+                                     "', which the source does not have");
+        }
+        it->kind = s.kind;
+        it->declared = s.declared;
+    }
+
+    std::vector<column_spec> existing = co_await sqlite_table_columns(load->tx_, request.table);
+    bool exists = !existing.empty();
+    if (!exists && co_await sqlite_table_exists(load->tx_, request.table)) {
+        throw std::runtime_error("'" + request.table + "' is a view, not a table");
+    }
+    if (exists && request.mode == load_mode::fail_if_exists) {
+        throw std::runtime_error("table '" + request.table + "' exists (--mode=fail-if-exists)");
+    }
+    if (exists && request.mode == load_mode::append) {
+        if (request.by_position) {
+            if (existing.size() != wanted.size()) {
+                throw std::runtime_error("table '" + request.table + "' has " +
+                                         std::to_string(existing.size()) + " columns, the input " +
+                                         std::to_string(wanted.size()));
+            }
+            for (std::size_t i = 0; i < wanted.size(); ++i) {
+                load->columns_.push_back(existing[i]);
+                load->order_.push_back(i);
+            }
+        } else {
+            for (std::size_t i = 0; i < wanted.size(); ++i) {
+                auto it = std::find_if(existing.begin(), existing.end(), [&](const column_spec& c) {
+                    return same_name(c.name, wanted[i].name);
+                });
+                if (it == existing.end()) {
+                    throw std::runtime_error("table '" + request.table + "' has no column '" +
+                                             wanted[i].name + "'");
+                }
+                load->columns_.push_back(*it);
+                load->order_.push_back(i);
+            }
+        }
+    } else {
+        if (exists) {
+            // replace: a new table under a name of our own, swapped in at commit.
+            load->load_table_ = request.table + "__uio_replace";
+            load->swap_ = true;
+            std::string drop =
+                "DROP TABLE IF EXISTS " + sqlite::quote_identifier(load->load_table_);
+            co_await load->tx_.exec(drop);
+        }
+        for (std::size_t i = 0; i < wanted.size(); ++i) {
+            if (wanted[i].declared.empty()) wanted[i].declared = sqlite_type(wanted[i].kind);
+            load->columns_.push_back(wanted[i]);
+            load->order_.push_back(i);
+        }
+        std::string sql = create_sql(load->load_table_, load->columns_);
+        co_await load->tx_.exec(sql);
+    }
+
+    std::string sql = "INSERT INTO " + sqlite::quote_identifier(load->load_table_) + " (";
+    for (std::size_t i = 0; i < load->columns_.size(); ++i) {
+        sql += (i ? ", " : "") + sqlite::quote_identifier(load->columns_[i].name);
+    }
+    sql += ") VALUES (";
+    for (std::size_t i = 0; i < load->columns_.size(); ++i) sql += i ? ", ?" : "?";
+    load->insert_sql_ = sql + ")";
+    co_return load;
+}
+
+task<void> sqlite_table_load::insert(std::shared_ptr<row_batch> batch, std::string source) {
+    std::size_t width = columns_.size();
+    auto job = [batch, width, sql = insert_sql_, source](sqlite::connection& c) {
+        sqlite::statement_lease stmt = c.prepare(sql);
+        const auto& cells = batch->cells;
+        for (std::size_t r = 0; r < batch->rows(); ++r) {
+            try {
+                for (std::size_t i = 0; i < width; ++i) {
+                    stmt->bind(static_cast<int>(i + 1), cells[r * width + i]);
+                }
+                stmt->step();
+                stmt->rewind();
+            } catch (const sqlite::error& e) {
+                stmt->rewind();
+                throw std::runtime_error(source + ":" + std::to_string(batch->lines[r]) + ": " +
+                                         e.message());
+            }
+        }
+        return static_cast<std::int64_t>(batch->rows());
+    };
+    auto request = tx_.run(std::move(job));
+    std::int64_t n = co_await request;
+    inserted_ += n;
+}
+
+task<std::int64_t> sqlite_table_load::commit() {
+    if (swap_) {
+        std::string drop = "DROP TABLE " + sqlite::quote_identifier(table_);
+        co_await tx_.exec(drop);
+        std::string rename = "ALTER TABLE " + sqlite::quote_identifier(load_table_) +
+                             " RENAME TO " + sqlite::quote_identifier(table_);
+        co_await tx_.exec(rename);
+    }
+    co_await tx_.commit();
+    co_return inserted_;
+}
+
+}  // namespace uio::etl

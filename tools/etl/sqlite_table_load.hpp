@@ -1,0 +1,68 @@
+// sqlite_table_load: loading rows into a SQLite table as one transaction. BEGIN IMMEDIATE,
+// then (by mode) create the missing table, or load a new table for `replace`, then batches
+// of converted rows, then the swap (DROP old, RENAME new) and COMMIT. Any failure before
+// commit() rolls everything back: the table is exactly as it was.
+//
+// Not sqlite::bulk_inserter: that one opens its own transaction, so the CREATE TABLE and the
+// replace swap could not share it (see the report); this does the same bind-and-step loop on
+// the worker, one hop per batch.
+//
+// Lifetime: must not outlive its database; belongs to one task.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "column_types.hpp"
+#include "load_mode.hpp"
+#include "row_batch.hpp"
+#include "uio/core/task.hpp"
+#include "uio/db/sqlite/database.hpp"
+
+namespace uio::etl {
+
+struct sqlite_load_request {
+    std::string table;
+    std::vector<column_spec> source_columns;  // names (and kinds) the source provides
+    bool by_position = false;                 // the source has no header: match columns by order
+    load_mode mode = load_mode::append;
+    std::vector<column_spec> schema;  // --schema overrides (empty: none)
+};
+
+class sqlite_table_load {
+  public:
+    static task<std::unique_ptr<sqlite_table_load>> begin(sqlite::database& db,
+                                                          sqlite_load_request request);
+
+    // The destination columns being loaded, with the kinds values must fit, and for each
+    // the source column feeding it.
+    const std::vector<column_spec>& columns() const noexcept { return columns_; }
+    const std::vector<std::size_t>& order() const noexcept { return order_; }
+
+    // Inserts a batch; a failing row (a constraint) throws naming `source`:line.
+    task<void> insert(std::shared_ptr<row_batch> batch, std::string source);
+    // Swaps in the new table (replace) and commits; returns the rows inserted.
+    task<std::int64_t> commit();
+
+  private:
+    explicit sqlite_table_load(sqlite::transaction tx) : tx_(std::move(tx)) {}
+
+    sqlite::transaction tx_;
+    std::string table_;
+    std::string load_table_;  // table_, or the new table that replace swaps in
+    std::string insert_sql_;
+    bool swap_ = false;
+    std::vector<column_spec> columns_;
+    std::vector<std::size_t> order_;
+    std::int64_t inserted_ = 0;
+};
+
+// Whether `table` exists (a table or view) in `db`.
+task<bool> sqlite_table_exists(sqlite::session& db, std::string table);
+// The declared columns of `table` (PRAGMA table_info), empty if it does not exist.
+task<std::vector<column_spec>> sqlite_table_columns(sqlite::session& db, std::string table);
+
+}  // namespace uio::etl
