@@ -40,8 +40,8 @@ uio::async_generator<std::span<const std::byte>> file_chunks(uio::file& in, std:
     *total = offset;
 }
 
-void print_result(const load_options& opt, const char* what, std::int64_t rows,
-                  std::uint64_t bytes, double seconds) {
+void print_result(const load_options& opt, const char* what, std::int64_t rows, std::uint64_t bytes,
+                  double seconds) {
     if (opt.json) {
         std::printf(
             "{\"benchmark\": \"%s\", \"rows\": %lld, \"bytes\": %llu, \"seconds\": %.4f, "

@@ -152,8 +152,9 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1u, 100000u));
     pg_cmd->add_option("--seed", pg.seed, "seed of the aid sequence")->capture_default_str();
-    pg_cmd->add_option("--engines", pg.engines,
-                       "blocking,uio,uio-pipeline,uio-pool,uio-pool-pipeline (default: all)")
+    pg_cmd
+        ->add_option("--engines", pg.engines,
+                     "blocking,uio,uio-pipeline,uio-pool,uio-pool-pipeline (default: all)")
         ->delimiter(',');
     pg_cmd->add_option("--conninfo", pg.conninfo, "libpq conninfo or URI (default: PG* variables)");
     pg_cmd->add_option("--json", pg.json_path, "write JSON to FILE ('-': stdout)");
@@ -161,8 +162,9 @@ int main(int argc, char** argv) {
 
     ubench::load_options copy;
     auto* copy_cmd = app.add_subcommand(
-        "pg-copy", "COPY a CSV file (with header) into a table, or a table out to a CSV file, "
-                   "the file on io_uring");
+        "pg-copy",
+        "COPY a CSV file (with header) into a table, or a table out to a CSV file, "
+        "the file on io_uring");
     copy_cmd->add_option("direction", copy.direction, "in or out")
         ->required()
         ->check(CLI::IsMember({"in", "out"}));
@@ -172,9 +174,10 @@ int main(int argc, char** argv) {
     copy_cmd->add_flag("--json", copy.json, "JSON on stdout");
 
     ubench::load_options import;
-    auto* import_cmd = app.add_subcommand(
-        "sqlite-import", "a CSV file (with header) into an SQLite table: csv_reader and "
-                         "bulk_insert, the file on io_uring");
+    auto* import_cmd =
+        app.add_subcommand("sqlite-import",
+                           "a CSV file (with header) into an SQLite table: csv_reader and "
+                           "bulk_insert, the file on io_uring");
     import_cmd->add_option("--file", import.file, "the CSV file")->required();
     import_cmd->add_option("--db", import.db, "the database file, or :memory:")->required();
     import_cmd->add_option("--table", import.table, "the table (columns from the header)")

@@ -32,6 +32,7 @@
 #include <system_error>
 #include <vector>
 
+#include "report.hpp"
 #include "uio/core/task.hpp"
 #include "uio/core/when_all.hpp"
 #include "uio/uring/io_context.hpp"
@@ -288,23 +289,6 @@ struct series {
                          static_cast<double>(enter_calls);
     }
 };
-
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
 
 std::string format_rate(double rate) {
     char text[32];

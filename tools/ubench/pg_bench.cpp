@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "report.hpp"
 #include "stats.hpp"
 #include "uio/core/task_group.hpp"
 #include "uio/db/pg/connection.hpp"
@@ -57,7 +58,7 @@ struct xorshift {
 };
 
 // What one run of an engine produced.
-struct run_result {
+struct query_run {
     double seconds = 0;
     std::int64_t sum = 0;
     std::uint64_t rows = 0;
@@ -107,8 +108,8 @@ class blocking_engine {
         PQclear(r);
     }
 
-    run_result run(const workload& w, std::uint64_t n) {
-        run_result out;
+    query_run run(const workload& w, std::uint64_t n) {
+        query_run out;
         out.latency_ns.reserve(n);
         auto start = clock_type::now();
         for (std::uint64_t i = 0; i < n; ++i) {
@@ -136,7 +137,8 @@ class blocking_engine {
     std::uint64_t max_aid() {
         PGresult* r = PQexec(conn_.get(), "SELECT max(aid) FROM pgbench_accounts");
         pq_check(r, PGRES_TUPLES_OK, conn_.get(), "SELECT max(aid) FROM pgbench_accounts");
-        std::uint64_t v = PQgetisnull(r, 0, 0) ? 0 : std::strtoull(PQgetvalue(r, 0, 0), nullptr, 10);
+        std::uint64_t v =
+            PQgetisnull(r, 0, 0) ? 0 : std::strtoull(PQgetvalue(r, 0, 0), nullptr, 10);
         PQclear(r);
         if (v == 0) throw std::runtime_error("pgbench_accounts is empty: run pgbench -i first");
         return v;
@@ -148,7 +150,7 @@ class blocking_engine {
 
 // ---- uio ------------------------------------------------------------------------------------
 
-void add_row(run_result& out, const pg::result& r) {
+void add_row(query_run& out, const pg::result& r) {
     for (pg::row row : r) {
         out.sum += row[0].as<std::int64_t>();
         ++out.rows;
@@ -162,8 +164,8 @@ uio::task<void> prepare(pg::connection& conn) {
 }
 
 // One connection, one query at a time.
-uio::task<run_result> uio_single(pg::connection& conn, const workload& w, std::uint64_t n) {
-    run_result out;
+uio::task<query_run> uio_single(pg::connection& conn, const workload& w, std::uint64_t n) {
+    query_run out;
     out.latency_ns.reserve(n);
     std::string name = statement_name;
     auto start = clock_type::now();
@@ -180,7 +182,7 @@ uio::task<run_result> uio_single(pg::connection& conn, const workload& w, std::u
 // Sends queries taken from `next` (shared by every pipeline of a run) through one pipeline
 // of `depth`, receiving as it goes; adds into `out`.
 uio::task<void> pipeline_share(pg::connection& conn, const workload& w, std::uint64_t n,
-                               std::uint64_t& next, unsigned depth, run_result& out) {
+                               std::uint64_t& next, unsigned depth, query_run& out) {
     pg::pipeline_options po;
     po.max_in_flight = depth;
     auto p = co_await pg::pipeline::open(conn, po);
@@ -204,9 +206,9 @@ uio::task<void> pipeline_share(pg::connection& conn, const workload& w, std::uin
     co_await p.close();
 }
 
-uio::task<run_result> uio_pipelined(pg::connection& conn, const workload& w, std::uint64_t n,
+uio::task<query_run> uio_pipelined(pg::connection& conn, const workload& w, std::uint64_t n,
                                     unsigned depth) {
-    run_result out;
+    query_run out;
     out.latency_ns.reserve(n);
     std::uint64_t next = 0;
     auto start = clock_type::now();
@@ -223,9 +225,9 @@ uio::task<void> ensure_prepared(pg::connection& conn, std::set<int>& prepared) {
 }
 
 // Many tasks; each query acquires a pooled connection, runs, releases.
-uio::task<run_result> uio_pool_tasks(pg::pool& pool, std::set<int>& prepared, const workload& w,
+uio::task<query_run> uio_pool_tasks(pg::pool& pool, std::set<int>& prepared, const workload& w,
                                      std::uint64_t n, unsigned tasks) {
-    run_result out;
+    query_run out;
     out.latency_ns.reserve(n);
     std::uint64_t next = 0;
     std::string name = statement_name;
@@ -251,9 +253,9 @@ uio::task<run_result> uio_pool_tasks(pg::pool& pool, std::set<int>& prepared, co
 }
 
 // One task per pooled connection, each pipelining.
-uio::task<run_result> uio_pool_pipelines(pg::pool& pool, std::set<int>& prepared,
-                                         const workload& w, std::uint64_t n, unsigned depth) {
-    run_result out;
+uio::task<query_run> uio_pool_pipelines(pg::pool& pool, std::set<int>& prepared, const workload& w,
+                                         std::uint64_t n, unsigned depth) {
+    query_run out;
     out.latency_ns.reserve(n);
     std::uint64_t next = 0;
     auto worker = [&]() -> uio::task<void> {
@@ -284,7 +286,7 @@ struct engine_series {
     bool sum_ok = true;
     double ratio = 0;
 
-    void add(run_result r, std::uint64_t n, bool first) {
+    void add(query_run r, std::uint64_t n, bool first) {
         ops_per_s.push_back(static_cast<double>(n) / r.seconds);
         p50_us.push_back(percentile(r.latency_ns, 50) / 1000.0);
         p99_us.push_back(percentile(r.latency_ns, 99) / 1000.0);
@@ -296,35 +298,6 @@ struct engine_series {
         }
     }
 };
-
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
-std::string short_number(double v) {
-    char text[32];
-    if (v >= 1e6) {
-        std::snprintf(text, sizeof text, "%.3gM", v / 1e6);
-    } else if (v >= 1e3) {
-        std::snprintf(text, sizeof text, "%.3gk", v / 1e3);
-    } else {
-        std::snprintf(text, sizeof text, "%.3g", v);
-    }
-    return text;
-}
 
 struct report {
     std::string server_version;
@@ -346,8 +319,9 @@ void print_table(std::FILE* out, const report& rep) {
                  static_cast<unsigned long long>(rep.max_aid),
                  static_cast<unsigned long long>(rep.seed), rep.server_version.c_str(), rep.repeat,
                  rep.load[0], rep.load[1], rep.load[2]);
-    std::fprintf(out, "  %-18s %-26s %9s %9s %10s  %-20s  %s\n", "engine", "queries/s median [min-max]",
-                 "p50 us", "p99 us", "x blocking", "sum of abalance", "what");
+    std::fprintf(out, "  %-18s %-26s %9s %9s %10s  %-20s  %s\n", "engine",
+                 "queries/s median [min-max]", "p50 us", "p99 us", "x blocking", "sum of abalance",
+                 "what");
     for (const engine_series& e : rep.engines) {
         spread ops = summarize(e.ops_per_s);
         std::string ops_text = short_number(ops.median) + " [" + short_number(ops.min) + "-" +
@@ -436,16 +410,16 @@ int run_pg(const pg_options& opt) {
     auto describe = [&](const std::string& name) -> std::string {
         if (name == "blocking") return "libpq PQexecPrepared loop, 1 connection";
         if (name == "uio") return "1 connection, 1 query at a time";
-        if (name == "uio-pipeline")
-            return "1 connection, pipeline of " + std::to_string(opt.depth);
+        if (name == "uio-pipeline") return "1 connection, pipeline of " + std::to_string(opt.depth);
         if (name == "uio-pool")
             return "pool of " + std::to_string(opt.pool_size) + ", " +
                    std::to_string(opt.pool_tasks) + " tasks: acquire, 1 query, release";
-        return "pool of " + std::to_string(opt.pool_size) + ", 1 task per connection, pipeline of " +
-               std::to_string(opt.depth) + " each";
+        return "pool of " + std::to_string(opt.pool_size) +
+               ", 1 task per connection, pipeline of " + std::to_string(opt.depth) + " each";
     };
     for (const std::string& name : pg_engine_names()) {
-        if (wanted(opt, name)) rep.engines.push_back({name, describe(name), {}, {}, {}, 0, 0, true, 0});
+        if (wanted(opt, name))
+            rep.engines.push_back({name, describe(name), {}, {}, {}, 0, 0, true, 0});
     }
 
     uio::io_context context;
@@ -462,7 +436,7 @@ int run_pg(const pg_options& opt) {
     pool_opt.size = opt.pool_size;
     pool = std::make_unique<pg::pool>(conninfo, pool_opt);
 
-    auto run_engine = [&](const std::string& name, std::uint64_t n) -> run_result {
+    auto run_engine = [&](const std::string& name, std::uint64_t n) -> query_run {
         if (name == "blocking") return blocking.run(w, n);
         if (name == "uio") return context.run(uio_single(*conn, w, n));
         if (name == "uio-pipeline") return context.run(uio_pipelined(*conn, w, n, opt.depth));
@@ -477,7 +451,9 @@ int run_pg(const pg_options& opt) {
 
     for (unsigned r = 0; r < opt.repeat; ++r) {
         for (engine_series& e : rep.engines) {
-            if (!opt.quiet) std::fprintf(stderr, "ubench pg: run %u/%u %s\n", r + 1, opt.repeat, e.name.c_str());
+            if (!opt.quiet)
+                std::fprintf(stderr, "ubench pg: run %u/%u %s\n", r + 1, opt.repeat,
+                             e.name.c_str());
             e.add(run_engine(e.name, opt.queries), opt.queries, r == 0);
         }
     }

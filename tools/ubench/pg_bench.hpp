@@ -13,9 +13,9 @@ struct pg_options {
     std::string conninfo;  // "" : the PG* environment variables
     std::uint64_t queries = 100'000;
     unsigned repeat = 3;
-    unsigned depth = 100;     // queries in flight per pipeline
-    unsigned pool_size = 4;   // connections in the pool engines
-    unsigned pool_tasks = 64; // concurrent tasks of uio-pool
+    unsigned depth = 100;      // queries in flight per pipeline
+    unsigned pool_size = 4;    // connections in the pool engines
+    unsigned pool_tasks = 64;  // concurrent tasks of uio-pool
     std::uint64_t seed = 20240601;
     std::vector<std::string> engines;  // empty: all
     std::string json_path;             // "-" : stdout (the table goes to stderr)

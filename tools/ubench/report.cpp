@@ -6,6 +6,23 @@ namespace ubench {
 
 namespace {
 
+std::string str(std::string_view v) {
+    return std::string(v);
+}
+
+std::string block_name(std::size_t size) {
+    return size >= (1 << 20) ? std::to_string(size >> 20) + " MiB"
+                             : std::to_string(size >> 10) + " KiB";
+}
+
+std::string hex(std::uint64_t v) {
+    char text[20];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(v));
+    return text;
+}
+
+}  // namespace
+
 std::string json_string(const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
@@ -23,10 +40,6 @@ std::string json_string(const std::string& s) {
     return out + "\"";
 }
 
-std::string str(std::string_view v) {
-    return std::string(v);
-}
-
 // 1234567 -> "1.23M", 45678 -> "45.7k": three significant digits are all the noise allows.
 std::string short_number(double v) {
     char text[32];
@@ -39,19 +52,6 @@ std::string short_number(double v) {
     }
     return text;
 }
-
-std::string block_name(std::size_t size) {
-    return size >= (1 << 20) ? std::to_string(size >> 20) + " MiB"
-                             : std::to_string(size >> 10) + " KiB";
-}
-
-std::string hex(std::uint64_t v) {
-    char text[20];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(v));
-    return text;
-}
-
-}  // namespace
 
 void print_table(std::FILE* out, const files_report& report) {
     std::fprintf(out,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <string>
 
 #include "results.hpp"
 
@@ -11,5 +12,9 @@ namespace ubench {
 void print_table(std::FILE* out, const files_report& report);
 void write_json(std::FILE* out, const files_report& report);
 void write_csv(std::FILE* out, const files_report& report);
+
+// Helpers every subcommand's report uses.
+std::string json_string(const std::string& s);  // quoted and escaped
+std::string short_number(double v);  // 1234567 -> "1.23M", 45678 -> "45.7k": 3 digits of noise
 
 }  // namespace ubench
