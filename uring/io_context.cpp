@@ -1,8 +1,11 @@
 #include "uio/uring/io_context.hpp"
 
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -17,6 +20,11 @@ thread_local io_context* current_context = nullptr;
 // user_data values that are not operations.
 constexpr std::uint64_t internal_completion = 0;  // async cancels: nothing to resume
 constexpr std::uint64_t wakeup_completion = 1;    // the eventfd read that post() triggers
+
+// A blocking wait that took longer than this per request it submitted was waiting for a device
+// (or another thread), not for the kernel to finish the requests inline during the call.
+constexpr std::int64_t device_wait_per_request_ns = 10000;
+constexpr unsigned device_turns_after_wait = 4;
 
 std::string read_sysctl(const char* path) {
     std::ifstream in(path);
@@ -98,6 +106,7 @@ io_context::io_context(io_context_options options) {
     if (error != 0) throw_setup_error(error);
 
     max_in_flight_ = options.max_in_flight != 0 ? options.max_in_flight : *ring_.cq.kring_entries;
+    early_submit_batch_ = options.early_submit_batch;
     wakeup_fd_ = ::eventfd(0, EFD_CLOEXEC);
     if (wakeup_fd_ < 0) {
         int e = errno;
@@ -300,10 +309,46 @@ void io_context::run_until(const bool& done) {
     }
 }
 
+// Submits and blocks until at least one completion arrives, and notes whether the
+// completions it returns came from a device: that decides whether reap() submits early.
+int io_context::wait_for_completions() {
+    // Early submission needs at least early_submit_batch requests in flight to matter.
+    if (early_submit_batch_ == 0 || in_flight_ < early_submit_batch_) {
+        return io_uring_submit_and_wait(&ring_, 1);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const int rc = io_uring_submit_and_wait(&ring_, 1);
+    const std::int64_t waited = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::steady_clock::now() - start)
+                                    .count();
+    const std::int64_t submitted = rc > 0 ? rc : 0;
+    if (waited > device_wait_per_request_ns * (submitted + 1) && slept()) {
+        // The kernel hands out a woken wait's completions over the next few calls (it runs
+        // only as much deferred task work as min_complete asks for before returning), and
+        // those calls return at once: count the burst as a device's for a few more turns.
+        device_turns_ = device_turns_after_wait;
+    } else if (device_turns_ > 0) {
+        --device_turns_;
+    }
+    return rc;
+}
+
+// Whether the thread went to sleep (a voluntary context switch) since the last call. A long
+// wait that did not sleep was a preemption on a busy machine, not a device: without this
+// check, page-cache reads on a loaded machine took the early-submission path now and then.
+// One getrusage per long wait: about once per burst, never for NOPs or page-cache hits.
+bool io_context::slept() noexcept {
+    rusage usage{};
+    if (::getrusage(RUSAGE_THREAD, &usage) != 0) return true;
+    const bool slept = usage.ru_nvcsw != voluntary_switches_;
+    voluntary_switches_ = usage.ru_nvcsw;
+    return slept;
+}
+
 void io_context::turn(bool may_block) {
     int rc;
     if (may_block) {
-        rc = io_uring_submit_and_wait(&ring_, 1);
+        rc = wait_for_completions();
     } else if (ring_.flags & IORING_SETUP_DEFER_TASKRUN) {
         rc = io_uring_submit_and_get_events(&ring_);  // deferred completions need GETEVENTS
     } else {
@@ -316,6 +361,24 @@ void io_context::turn(bool may_block) {
     reap();
 }
 
+// Early submission. A device that completes a burst of requests at once (virtio disks do,
+// NVMe under load nearly so) leaves the loop with many completions to process; each resumed
+// coroutine prepares its next request. Submitting them all at the end of the burst leaves the
+// device idle while the whole burst is processed (resumes, checksums, whatever the tasks
+// do), and the first request prepared waits longest. So when the completions came
+// from a device (the blocking wait lasted longer than the kernel needs to finish the requests
+// inline: device_wait_per_request_ns), every early_submit_batch prepared requests go to the
+// kernel at once, as fio does (it submits every few I/Os). Measured on this project's VM,
+// O_DIRECT 4 KiB reads at QD 32, six back-to-back pairs with fio: 0.87x fio's IOPS without,
+// 0.99-1.04x with (batches of 2, 4 or 8 alike).
+// NOPs and page-cache hits complete inline during the submitting call, so their waits are
+// short and they keep one io_uring_enter per turn (an extra system call per 4 NOPs would be
+// pure overhead).
+//
+// Waiting for several completions at once (min_complete > 1 with a short timeout) was tried
+// and rejected: the loop already sleeps once per burst (about once per 32 completions at QD
+// 32, as often as fio), so the timeout only added timer wake-ups (twice the context
+// switches) and cost IOPS (0.78x fio). Spinning on the CQ before sleeping did not help either.
 void io_context::reap() {
     struct completion {
         std::uint64_t user_data;
@@ -346,6 +409,11 @@ void io_context::reap() {
             }
             ++stats_.completed;
             reinterpret_cast<io_operation*>(c.user_data)->complete(c.res, c.flags);
+            if (device_turns_ > 0 && io_uring_sq_ready(&ring_) >= early_submit_batch_) {
+                io_uring_submit(&ring_);  // see "Early submission" above reap()
+                ++stats_.enter_calls;
+                ++stats_.early_submits;
+            }
         }
         if (n < batch) return;
     }

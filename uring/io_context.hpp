@@ -1,8 +1,10 @@
 // io_context: the proactor. One io_uring and one event loop per thread.
 //
 // Each turn of the loop resumes the coroutines that are ready, then makes one
-// io_uring_submit_and_wait call that both submits every request prepared during the turn and
-// waits for completions, then resumes the coroutine behind each completion. When the
+// io_uring_enter call that both submits every request prepared during the turn and waits for
+// completions, then resumes the coroutine behind each completion; while a burst of device
+// completions is being processed, prepared requests go to the kernel every few completions
+// instead of at the end of the burst (see early_submit_batch). When the
 // submission queue is full, or as many requests are in flight as the completion queue can
 // hold, further requests wait in a FIFO inside the context instead of failing.
 //
@@ -34,6 +36,10 @@ struct io_context_options {
     unsigned max_in_flight = 0;  // 0: as many as the completion queue holds
     bool sqpoll = false;         // a kernel thread polls the submission queue
     unsigned sqpoll_idle_ms = 1000;
+    // While processing completions that came from a device, submit as soon as this many
+    // requests are prepared rather than at the end of the turn, so the device starts on them
+    // sooner. 0: submit once per turn only.
+    unsigned early_submit_batch = 4;
 };
 
 class io_context final : public scheduler {
@@ -67,6 +73,7 @@ class io_context final : public scheduler {
         std::uint64_t completed = 0;        // CQEs for requests
         std::uint64_t waited_for_room = 0;  // requests that had to wait in the FIFO
         std::uint64_t enter_calls = 0;      // io_uring_enter system calls made by the loop
+        std::uint64_t early_submits = 0;    // enter_calls made mid-turn (early_submit_batch)
     };
     const statistics& stats() const noexcept { return stats_; }
     unsigned in_flight() const noexcept { return in_flight_; }
@@ -81,6 +88,8 @@ class io_context final : public scheduler {
     void leave() noexcept;
     void run_until(const bool& done);
     void turn(bool may_block);
+    int wait_for_completions();
+    bool slept() noexcept;
     void reap();
     void refill_from_queue() noexcept;
     io_uring_sqe* next_sqe() noexcept;
@@ -99,6 +108,9 @@ class io_context final : public scheduler {
     io_operation* queue_tail_ = nullptr;
     std::uint64_t wakeup_value_ = 0;
     bool wakeup_armed_ = false;
+    unsigned early_submit_batch_ = 0;
+    unsigned device_turns_ = 0;    // > 0: recent completions came from a device (submit early)
+    long voluntary_switches_ = 0;  // the thread's ru_nvcsw when slept() last looked
     statistics stats_;
     scheduler* previous_scheduler_ = nullptr;
     io_context* previous_context_ = nullptr;

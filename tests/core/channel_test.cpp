@@ -38,7 +38,7 @@ TEST_CASE("a bounded channel keeps order and never lets the producer run ahead o
     }
 }
 
-TEST_CASE("receive on a closed, drained channel returns nullopt; send on it throws") {
+TEST_CASE("receive on a closed, drained channel returns nullopt, and send on it throws") {
     auto main = []() -> task<void> {
         channel<std::string> ch(2);
         co_await ch.send("a");

@@ -23,7 +23,7 @@ TEST_CASE("opening a missing file fails with the path and the errno text") {
     }
 }
 
-TEST_CASE("write_all and read_exact round-trip a buffer; read_exact past the end fails") {
+TEST_CASE("write_all and read_exact round-trip a buffer, and read_exact past the end fails") {
     temp_dir dir;
     std::string path = dir / "f";
     auto main = [&]() -> task<void> {

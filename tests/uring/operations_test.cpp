@@ -135,7 +135,7 @@ TEST_CASE("statx, fallocate, mkdirat, renameat, linkat, symlinkat and unlinkat")
     ::close(dirfd);
 }
 
-TEST_CASE("splice moves bytes from a pipe into a file; poll waits for readability") {
+TEST_CASE("splice moves bytes from a pipe into a file, and poll waits for readability") {
     temp_dir dir;
     int pipefd[2];
     REQUIRE(::pipe(pipefd) == 0);
