@@ -1,10 +1,12 @@
 // pipeline: libpq pipeline mode on the ring. Bookkeeping: `sent` queries went out, `read`
 // results came back (buffered until received), `synced_through` queries are covered by a
-// PQpipelineSync. We sync lazily, when we start reading a query not yet covered, so one sync
-// covers a whole batch; PGRES_PIPELINE_ABORTED results then run until that sync's
-// PGRES_PIPELINE_SYNC.
+// PQpipelineSync. We sync every half window of sends (PQpipelineSync also flushes), so the
+// server works on one half while we send the other and read what it returned, and also when
+// we start reading a query not yet covered (the last, partial batch). A batch is the queries
+// between two syncs: PGRES_PIPELINE_ABORTED results run until its PGRES_PIPELINE_SYNC.
 #include "uio/db/pg/pipeline.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <variant>
@@ -16,6 +18,7 @@ namespace uio::pg {
 struct pipeline::state {
     detail::session* s = nullptr;
     std::size_t max_in_flight = 1000;
+    std::size_t sync_every = 500;  // max_in_flight / 2, at least 1
     std::optional<detail::op_guard> guard;
     std::uint64_t sent = 0;
     std::uint64_t read = 0;
@@ -29,16 +32,22 @@ struct pipeline::state {
         if (closed) throw std::logic_error("uio::pg::pipeline: closed (after close() or an error)");
     }
 
+    // Ends the current batch. PQpipelineSync also tries to flush (without blocking: what
+    // is left goes out with the next flush(), which read_one() does before any wait).
+    void sync() {
+        if (!PQpipelineSync(s->conn)) s->fail("cannot sync the pipeline");
+        synced_through = sent;
+        s->unsynced = 0;
+        ++s->pending_syncs;
+    }
+
     task<void> read_one() {
-        if (read >= synced_through) {
-            if (!PQpipelineSync(s->conn)) s->fail("cannot sync the pipeline");
-            synced_through = sent;
-            s->unsynced = 0;
-            ++s->pending_syncs;
-        }
-        co_await s->flush();
+        if (read >= synced_through) sync();
         int nulls = 0;
         for (;;) {
+            // Flush only before a wait: a result libpq already holds needs no send, and a
+            // flush per receive would cost a send() per query (the syncs flush anyway).
+            if (PQisBusy(s->conn)) co_await s->flush();
             PGresult* r = co_await s->next_result();
             if (!r) {
                 // A NULL ends each query's results; two in a row means nothing is coming.
@@ -93,7 +102,9 @@ struct pipeline::state {
             while (sent - read >= max_in_flight) co_await read_one();
             if (!send(s->conn)) s->fail("cannot queue the query");
             ++s->unsynced;
-            co_return sent++;
+            std::uint64_t index = sent++;
+            if (s->unsynced >= sync_every) sync();
+            co_return index;
         } catch (...) {
             failure = std::current_exception();
         }
@@ -111,6 +122,7 @@ task<pipeline> pipeline::open(connection& conn, pipeline_options options) {
     auto st = std::make_unique<state>();
     st->s = &conn.session();
     st->max_in_flight = options.max_in_flight == 0 ? 1 : options.max_in_flight;
+    st->sync_every = std::max<std::size_t>(st->max_in_flight / 2, 1);
     st->guard.emplace(*st->s);
     co_await st->s->prepare_for_op();
     // Only an idle connection may enter pipeline mode; prepare_for_op made it idle.

@@ -12,8 +12,9 @@
 //
 // Errors belong to the query that caused them: its receive() throws pg::error with
 // query_index(). Queries after it in the same batch (up to the next sync, which we insert
-// whenever we start reading a batch) never ran; theirs throw pg::pipeline_aborted, naming the
-// culprit. Later batches run normally. A stop request or deadline ends the pipeline: the
+// after every max_in_flight / 2 queries, and whenever receive() reaches queries not yet
+// synced) never ran; theirs throw pg::pipeline_aborted, naming the culprit. Later batches
+// run normally. A stop request or deadline ends the pipeline: the
 // connection is cancelled and drained, and the pipeline is closed.
 //
 // The pipeline holds its connection (busy) until close() or destruction; destroying it

@@ -4,6 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <string_view>
+
 #include "uio/db/sqlite/error.hpp"
 #include "uio/db/sqlite/quote.hpp"
 #include "uio/db/sqlite/request.hpp"
@@ -12,11 +15,22 @@ namespace uio::sqlite {
 
 namespace {
 
-void rollback_if_held(detail::worker& w, std::uint64_t owner) noexcept {
+// Puts back what begin() changed for the load (the page cache size).
+void restore_settings(sqlite3* db, std::int64_t saved_cache, bool& restore) noexcept {
+    if (!restore || !db) return;
+    restore = false;
+    std::string sql = "PRAGMA cache_size = " + std::to_string(saved_cache);
+    sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+}
+
+template <class Shared>
+void rollback_if_held(detail::worker& w, std::uint64_t owner, Shared& s) noexcept {
     if (w.held_by() != owner) return;
-    if (sqlite3* db = w.conn_or_null(); db && !sqlite3_get_autocommit(db)) {
+    sqlite3* db = w.conn_or_null();
+    if (db && !sqlite3_get_autocommit(db)) {
         sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     }
+    restore_settings(db, s.saved_cache, s.restore_cache);
     w.release(owner);
 }
 
@@ -41,14 +55,47 @@ struct batch_awaiter {
 
 }  // namespace
 
+// Inserts whole groups of rows with the multi-row statement while they go in cleanly; returns
+// the first row not inserted. The caller inserts the rest one row at a time, which also
+// re-runs a failed group row by row so that the error names its row (the failed statement
+// has undone its own rows; the transaction is still open, which is checked).
+std::size_t bulk_inserter::insert_groups(connection& c, shared& s, const detail::packed_rows& cells,
+                                         std::size_t rows) {
+    std::size_t r = 0;
+    if (s.group_rows <= 1 || rows < s.group_rows) return r;
+    statement_lease group = c.prepare(s.group_sql);
+    sqlite3_stmt* stmt = group->handle();
+    std::size_t group_cells = s.group_rows * s.width;
+    for (; r + s.group_rows <= rows; r += s.group_rows) {
+        int rc = cells.bind(stmt, r * s.width, group_cells);
+        if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+            int code = sqlite3_extended_errcode(c.handle());
+            std::string message = sqlite3_errmsg(c.handle());
+            sqlite3_reset(stmt);
+            if (sqlite3_get_autocommit(c.handle())) {
+                // SQLite rolled the whole transaction back (disk full, I/O error): no retry.
+                throw error(code,
+                            "bulk insert rows from " + std::to_string(s.inserted) + ": " + message,
+                            s.sql);
+            }
+            return r;
+        }
+        sqlite3_reset(stmt);
+        s.inserted += static_cast<std::int64_t>(s.group_rows);
+    }
+    return r;
+}
+
 bulk_inserter::bulk_inserter(detail::worker* w, std::uint64_t owner, std::shared_ptr<shared> s,
                              bulk_options options)
     : worker_(w),
       owner_(owner),
       shared_(std::move(s)),
       options_(options),
-      batch_cells_(std::max<std::size_t>(options.batch_rows, 1) * shared_->width) {
-    current_.reserve(batch_cells_);
+      batch_cells_(std::max<std::size_t>(options.batch_rows, 1) * shared_->width),
+      current_(std::make_shared<detail::batch_state>()) {
+    current_->cells.reserve(batch_cells_);
 }
 
 bulk_inserter::bulk_inserter(bulk_inserter&& other) noexcept
@@ -59,6 +106,7 @@ bulk_inserter::bulk_inserter(bulk_inserter&& other) noexcept
       batch_cells_(other.batch_cells_),
       current_(std::move(other.current_)),
       in_flight_(std::move(other.in_flight_)),
+      spare_(std::move(other.spare_)),
       rows_added_(other.rows_added_),
       active_(std::exchange(other.active_, false)),
       failed_(other.failed_) {}
@@ -67,9 +115,10 @@ bulk_inserter::~bulk_inserter() {
     if (!active_) return;
     std::uint64_t owner = owner_;
     // Queued behind any batch still in flight (same owner, FIFO), which it keeps alive.
-    worker_->submit(
-        {[owner, batch = std::move(in_flight_)](detail::worker& w) { rollback_if_held(w, owner); },
-         owner});
+    worker_->submit({[owner, s = shared_, batch = std::move(in_flight_)](detail::worker& w) {
+                         rollback_if_held(w, owner, *s);
+                     },
+                     owner});
 }
 
 task<bulk_inserter> bulk_inserter::begin(detail::worker* w, std::string table,
@@ -81,23 +130,46 @@ task<bulk_inserter> bulk_inserter::begin(detail::worker* w, std::string table,
     for (std::size_t i = 0; i < columns.size(); ++i) {
         s->sql += (i ? ", " : "") + quote_identifier(columns[i]);
     }
-    s->sql += ") VALUES (";
-    for (std::size_t i = 0; i < columns.size(); ++i) s->sql += i ? ", ?" : "?";
-    s->sql += ")";
+    std::string prefix = s->sql + ") VALUES ";
+    std::string one_row = "(";
+    for (std::size_t i = 0; i < columns.size(); ++i) one_row += i ? ", ?" : "?";
+    one_row += ")";
+    s->sql = prefix + one_row;
+    // Groups only where a failed statement undoes just itself (ABORT, the default, or
+    // IGNORE/REPLACE): then the group is retried row by row to name the bad row.
+    std::string_view verb = options.verb;
+    bool groupable = verb == "INSERT" || verb == "INSERT OR ABORT" || verb == "INSERT OR IGNORE" ||
+                     verb == "INSERT OR REPLACE" || verb == "REPLACE";
+    if (groupable && options.group_rows > 1) {
+        // SQLite 3.32+ allows 32766 parameters; older ones 999.
+        std::size_t rows = std::min<std::size_t>(options.group_rows, 999 / s->width);
+        if (rows > 1) {
+            s->group_rows = rows;
+            s->group_sql = prefix;
+            for (std::size_t r = 0; r < rows; ++r) s->group_sql += (r ? ", " : "") + one_row;
+        }
+    }
 
     std::uint64_t owner = w->next_owner();
     // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
     detail::request<void> beginning(w, owner, [owner, s, options](detail::worker& wk) {
         connection& c = wk.conn();
-        if (options.bulk_pragmas) {
-            c.exec_with("PRAGMA journal_mode = WAL", {});
-            c.exec_with("PRAGMA synchronous = NORMAL", {});
+        if (options.bulk_pragmas && options.cache_kib > 0) {
+            s->saved_cache = c.query_with("PRAGMA cache_size", {})[0].get<std::int64_t>(0);
+            s->restore_cache = true;
+            // Negative: a size in KiB rather than in pages.
+            c.exec_with("PRAGMA cache_size = -" + std::to_string(options.cache_kib), {});
         }
-        c.exec_with("BEGIN IMMEDIATE", {});
         try {
-            statement_lease check = c.prepare(s->sql);  // no such table/column: fail now
+            c.exec_with("BEGIN IMMEDIATE", {});
+            try {
+                statement_lease check = c.prepare(s->sql);  // no such table/column: fail now
+            } catch (...) {
+                sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+                throw;
+            }
         } catch (...) {
-            sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            restore_settings(c.handle(), s->saved_cache, s->restore_cache);
             throw;
         }
         wk.hold_for(owner);
@@ -111,7 +183,23 @@ task<bulk_inserter> bulk_inserter::begin(detail::worker* w, std::string table,
 bulk_inserter::add_awaiter bulk_inserter::add_row(std::span<const value> row) {
     check_usable();
     if (row.size() != shared_->width) throw_width(row.size());
-    current_.insert(current_.end(), row.begin(), row.end());
+    for (const value& v : row) current_->cells.push(v);
+    ++rows_added_;
+    return add_awaiter(this);
+}
+
+bulk_inserter::add_awaiter bulk_inserter::add_row(
+    std::span<const std::optional<std::string_view>> row) {
+    check_usable();
+    if (row.size() != shared_->width) throw_width(row.size());
+    detail::packed_rows& cells = current_->cells;
+    for (const std::optional<std::string_view>& text : row) {
+        if (text) {
+            cells.push_text(*text);
+        } else {
+            cells.push_null();
+        }
+    }
     ++rows_added_;
     return add_awaiter(this);
 }
@@ -131,47 +219,55 @@ void bulk_inserter::throw_width(std::size_t given) const {
 }
 
 void bulk_inserter::submit_current(bool final_commit) {
-    auto state = std::make_shared<detail::batch_state>();
-    state->cells = std::move(current_);
-    current_ = {};
-    if (!final_commit) current_.reserve(batch_cells_);
+    std::shared_ptr<detail::batch_state> state = std::move(current_);
     in_flight_ = state;
+    if (!final_commit) {
+        // The next batch fills the spare buffers (the batch before last) if there are any.
+        current_ = spare_ ? std::move(spare_) : std::make_shared<detail::batch_state>();
+        current_->reset();
+        current_->cells.reserve(batch_cells_);
+    }
     std::uint64_t owner = owner_;
     worker_->submit({[state, s = shared_, owner, final_commit](detail::worker& w) mutable {
                          try {
                              connection& c = w.conn();
+                             // The lease clears the bindings when it ends: they point into
+                             // this batch, which the caller reuses.
                              statement_lease stmt = c.prepare(s->sql);
-                             const std::vector<value>& cells = state->cells;
-                             std::size_t rows = cells.size() / s->width;
-                             for (std::size_t r = 0; r < rows; ++r) {
-                                 const value* row = cells.data() + r * s->width;
-                                 try {
-                                     for (std::size_t i = 0; i < s->width; ++i) {
-                                         stmt->bind(static_cast<int>(i + 1), row[i]);
-                                     }
-                                     stmt->step();
-                                     stmt->rewind();
-                                 } catch (const error& e) {
-                                     throw error(e.extended_code(),
+                             sqlite3_stmt* raw_stmt = stmt->handle();
+                             const detail::packed_rows& cells = state->cells;
+                             std::size_t rows = cells.cells() / s->width;
+                             std::size_t r = insert_groups(c, *s, cells, rows);
+                             for (; r < rows; ++r) {
+                                 int rc = cells.bind(raw_stmt, r * s->width, s->width);
+                                 if (rc == SQLITE_OK) rc = sqlite3_step(raw_stmt);
+                                 if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+                                     // The extended code and message, before reset clears them.
+                                     int code = sqlite3_extended_errcode(c.handle());
+                                     std::string message = sqlite3_errmsg(c.handle());
+                                     sqlite3_reset(raw_stmt);
+                                     throw error(code,
                                                  "bulk insert row " + std::to_string(s->inserted) +
-                                                     ": " + e.message(),
+                                                     ": " + message,
                                                  s->sql);
                                  }
+                                 sqlite3_reset(raw_stmt);
                                  ++s->inserted;
                              }
                              if (final_commit) {
                                  c.exec_with("COMMIT", {});
+                                 restore_settings(c.handle(), s->saved_cache, s->restore_cache);
                                  w.release(owner);
                              }
                          } catch (...) {
                              state->error = std::current_exception();
-                             rollback_if_held(w, owner);
+                             rollback_if_held(w, owner, *s);
                          }
                          // Drop our reference first: the caller's (or the rollback job's)
                          // keeps the state alive, and the last release, which frees the
                          // error, then happens on the caller's side.
                          // Nothing of the state is touched after the unlock: the caller
-                         // may free it as soon as it sees `done`.
+                         // may free or reuse it as soon as it sees `done`.
                          detail::batch_state* raw = state.get();
                          state.reset();
                          std::coroutine_handle<> waiter;
@@ -195,6 +291,7 @@ void bulk_inserter::collect_in_flight() {
         failed_ = true;
         std::rethrow_exception(state->error);
     }
+    spare_ = std::move(state);  // its buffers serve the batch after next
 }
 
 task<void> bulk_inserter::drain() {

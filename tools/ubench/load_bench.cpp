@@ -101,7 +101,7 @@ uio::task<void> sqlite_import(const load_options& opt, std::int64_t& rows, std::
     csv.source = opt.file;
     uio::formats::csv_reader reader(csv);
     std::vector<std::byte> buffer(opt.chunk);
-    std::vector<uio::sqlite::value> row;
+    std::vector<std::optional<std::string_view>> row;
     std::optional<uio::sqlite::bulk_inserter> load;
     std::uint64_t offset = 0;
     auto insert_batch = [&](const uio::formats::csv_batch& batch) -> uio::task<void> {
@@ -114,8 +114,8 @@ uio::task<void> sqlite_import(const load_options& opt, std::int64_t& rows, std::
         }
         for (uio::formats::csv_row r : batch) {
             row.clear();
-            for (std::size_t c = 0; c < r.size(); ++c) row.push_back(uio::sqlite::to_value(r[c]));
-            co_await load->add_row(row);
+            for (std::size_t c = 0; c < r.size(); ++c) row.push_back(r[c]);
+            co_await load->add_row(std::span<const std::optional<std::string_view>>(row));
         }
     };
     for (;;) {

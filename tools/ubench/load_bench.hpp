@@ -20,7 +20,7 @@ struct load_options {
     std::string conninfo;      // pg-copy; "" : the PG* environment variables
     std::string db;            // sqlite-import: a path or ":memory:"
     std::string schema;        // sqlite-import: SQL run first (e.g. CREATE TABLE), not timed
-    bool bulk_pragmas = true;  // sqlite-import: bulk_options::bulk_pragmas (WAL, NORMAL)
+    bool bulk_pragmas = true;  // sqlite-import: bulk_options::bulk_pragmas (page cache size)
     std::size_t chunk = 1 << 20;
     bool json = false;
 };

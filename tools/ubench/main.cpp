@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
     import_cmd->add_option("--schema", import.schema, "SQL to run first, e.g. CREATE TABLE");
     bool no_bulk_pragmas = false;
     import_cmd->add_flag("--no-bulk-pragmas", no_bulk_pragmas,
-                         "keep the database's journal mode and synchronous setting");
+                         "no bulk-load settings (keep the page cache size)");
     import_cmd->add_flag("--json", import.json, "JSON on stdout");
 
     CLI11_PARSE(app, argc, argv);

@@ -77,6 +77,39 @@ TEST_CASE(
     }());
 }
 
+TEST_CASE("a pipeline syncs every half window: an error aborts only the rest of its batch") {
+    uio::testing::require_cluster();
+    uio::run([]() -> uio::task<void> {
+        auto conn = co_await pg::connection::connect("", 5s);
+        // max_in_flight 10: a sync after every 5 queries, so batches are #0-4, #5-9, ...
+        auto p = co_await pg::pipeline::open(conn, {.max_in_flight = 10});
+        std::vector<std::string> outcome;
+        auto receive_one = [&]() -> uio::task<void> {
+            try {
+                pg::result r = co_await p.receive();
+                outcome.push_back(std::to_string(r[0][0].as<int>()));
+            } catch (const pg::pipeline_aborted&) {
+                outcome.push_back("aborted");
+            } catch (const pg::error& e) {
+                outcome.push_back(e.sqlstate());
+            }
+        };
+        for (int i = 0; i < 15; ++i) {
+            if (i == 6) {
+                co_await p.send("select 1 / $1::int", 0);
+            } else {
+                co_await p.send("select $1::int", i);
+            }
+            if (p.unreceived() >= 10) co_await receive_one();
+        }
+        while (p.unreceived() > 0) co_await receive_one();
+        CHECK(outcome == std::vector<std::string>{"0", "1", "2", "3", "4", "5", "22012", "aborted",
+                                                  "aborted", "aborted", "10", "11", "12", "13",
+                                                  "14"});
+        co_await p.close();
+    }());
+}
+
 TEST_CASE("a pipeline dropped without close() leaves the connection usable") {
     uio::testing::require_cluster();
     uio::run([]() -> uio::task<void> {

@@ -59,7 +59,7 @@ TEST_CASE("a constraint violation inside db.transaction(fn) rolls everything bac
     }());
 }
 
-TEST_CASE("an exception of any type in the body rolls back; nested levels are savepoints") {
+TEST_CASE("an exception of any type in the body rolls back, nested levels are savepoints") {
     uio::run([&]() -> task<void> {
         auto db = co_await accounts_db();
         bool caught = false;
