@@ -63,6 +63,7 @@ class jsonl_reader::line_parser {
         if (s_[i_] != '{') fail("expected a JSON object ('{')");
         std::size_t first = out_.fields_.size();
         std::uint64_t row_number = r_.rows_read_ + 1;
+        std::size_t field_index = 0;
         ++i_;
         skip_ws();
         if (peek() == '}') {
@@ -74,11 +75,11 @@ class jsonl_reader::line_parser {
                 std::size_t key_pos = i_;
                 std::size_t key_offset = out_.data_.size();
                 parse_string();
-                std::string key(out_.data_, key_offset);
+                std::size_t column =
+                    column_for(std::string_view(out_.data_).substr(key_offset), field_index++);
                 out_.data_.resize(key_offset);
-                std::size_t column = column_for(key);
                 if (r_.seen_[column] == row_number)
-                    fail_at(key_pos, "duplicate key \"" + key + "\"");
+                    fail_at(key_pos, "duplicate key \"" + r_.columns_[column] + "\"");
                 r_.seen_[column] = row_number;
                 skip_ws();
                 if (peek() != ':') fail("expected ':'");
@@ -114,10 +115,14 @@ class jsonl_reader::line_parser {
     void skip_ws() noexcept {
         while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
     }
-    std::size_t column_for(const std::string& key) {
-        auto [it, added] = r_.column_of_.try_emplace(key, r_.columns_.size());
+    // Rows of a file almost always list their keys in the same order, so the key at
+    // position n is first compared with column n; the hash lookup (which allocates) is the
+    // fallback.
+    std::size_t column_for(std::string_view key, std::size_t position) {
+        if (position < r_.columns_.size() && r_.columns_[position] == key) return position;
+        auto [it, added] = r_.column_of_.try_emplace(std::string(key), r_.columns_.size());
         if (added) {
-            r_.columns_.push_back(key);
+            r_.columns_.emplace_back(key);
             r_.seen_.push_back(0);
         }
         return it->second;

@@ -2,45 +2,16 @@
 // errors mapped to the file's line, atomic loads, hostile names, redacted passwords.
 #include <catch2/catch.hpp>
 
-#include <chrono>
-
+#include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
-#include "pg_test_support.hpp"
-#include "uio/db/pg/connection.hpp"
 
-using namespace std::chrono_literals;
 using uio::testing::read_file;
 using uio::testing::table_copy;
 using uio::testing::write_file;
 
-namespace {
-
-// The first column of every row, '|'-joined ("<NULL>" for NULL).
-std::string pg_column(const std::string& sql) {
-    return uio::run([&]() -> uio::task<std::string> {
-        auto conn = co_await uio::pg::connection::connect("", 10s);
-        uio::pg::result r = co_await conn.query(sql);
-        std::string out;
-        for (int i = 0; i < r.rows(); ++i) {
-            if (i) out += '|';
-            out += r[i][0].is_null() ? std::string("<NULL>") : std::string(r[i][0].text());
-        }
-        co_return out;
-    }());
-}
-
-void pg_exec(const std::string& sql) {
-    uio::run([&]() -> uio::task<void> {
-        auto conn = co_await uio::pg::connection::connect("", 10s);
-        co_await conn.execute(sql);
-    }());
-}
-
-std::string pg_uri(const std::string& params) {
-    return "postgresql:///?" + params;
-}
-
-}  // namespace
+using uio::testing::pg_column;
+using uio::testing::pg_exec;
+using uio::testing::pg_uri;
 
 TEST_CASE("CSV → PostgreSQL → CSV is byte-identical") {
     uio::testing::require_cluster();

@@ -114,7 +114,7 @@ std::string redact_password_keywords(std::string text) {
                 bool word_start = i == 0 || text[i - 1] == '&' || text[i - 1] == '?' ||
                                   std::isspace(static_cast<unsigned char>(text[i - 1]));
                 std::size_t eq = i + 8;
-                while (eq < text.size() && text[eq] == ' ') ++eq;
+                while (eq < text.size() && std::isspace(static_cast<unsigned char>(text[eq]))) ++eq;
                 if (word_start && eq < text.size() && text[eq] == '=') {
                     at = eq + 1;
                     break;
@@ -122,17 +122,23 @@ std::string redact_password_keywords(std::string text) {
             }
         }
         if (at == std::string::npos) return text;
-        while (at < text.size() && text[at] == ' ') ++at;
+        // In a URI query '&' ends the value; in a conninfo string only unescaped white space
+        // does (libpq reads `password=a&b` as the password "a&b").
+        std::size_t key = text.rfind('=', at - 1);
+        while (key > 0 && std::isalpha(static_cast<unsigned char>(text[key - 1]))) --key;
+        bool uri_parameter = key > 0 && (text[key - 1] == '&' || text[key - 1] == '?');
+        while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
         std::size_t end = at;
         if (end < text.size() && text[end] == '\'') {  // conninfo quoting: 'a b\'c'
             ++end;
             while (end < text.size() && text[end] != '\'') end += text[end] == '\\' ? 2 : 1;
             end = std::min(end + 1, text.size());
         } else {
-            while (end < text.size() && text[end] != '&' &&
+            while (end < text.size() && !(uri_parameter && text[end] == '&') &&
                    !std::isspace(static_cast<unsigned char>(text[end]))) {
-                ++end;
+                end += !uri_parameter && text[end] == '\\' ? 2 : 1;
             }
+            end = std::min(end, text.size());
         }
         text.replace(at, end - at, "***");
         from = at + 3;
@@ -212,7 +218,8 @@ std::string redact_password(std::string_view text) {
     // URI user info: scheme://user:password@host...
     if (std::size_t scheme = out.find("://"); scheme != std::string::npos) {
         std::size_t start = scheme + 3;
-        std::size_t end = out.find_first_of("/?", start);
+        // libpq ends the user info at the first '@' before any '/': a '?' does not end it.
+        std::size_t end = out.find('/', start);
         if (end == std::string::npos) end = out.size();
         std::size_t at = out.rfind('@', end);
         if (at != std::string::npos && at >= start) {

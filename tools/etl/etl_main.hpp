@@ -1,5 +1,5 @@
 // run_table_copy: the table side of `ucopy SRC DST` — rows between CSV/TSV/JSON Lines files,
-// PostgreSQL and SQLite — as one call that ucopy's main (and ucopy-table) make after
+// PostgreSQL and SQLite — as one call that ucopy's main makes (through table_cli) after
 // parsing endpoints. Prints errors (passwords redacted) to `err`; the plan (--dry-run) and
 // --stats=json to `out`. Returns the exit code: 0 done, 1 failed, 2 usage.
 #pragma once

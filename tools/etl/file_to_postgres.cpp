@@ -1,13 +1,15 @@
 // CSV → PostgreSQL: the server parses. We read a sample (header, column types for a table we
 // create), then stream the file's bytes from io_uring reads straight into COPY FROM STDIN.
 // On a COPY error we rescan the file to turn the server's "line N" (where the bad record
-// ends) into where it starts, and report `file:LINE: message`.
+// ends) into where it starts, and report `file:LINE: message`; under --max-errors the load
+// is retried without the bad records (postgres_load_retry.hpp says why).
 #include <exception>
 #include <stdexcept>
 
 #include "chunk_stream.hpp"
+#include "csv_record_filter.hpp"
+#include "postgres_load_retry.hpp"
 #include "postgres_table.hpp"
-#include "record_locator.hpp"
 #include "sqlite_loaders.hpp"
 #include "table_paths.hpp"
 #include "uio/core/offload.hpp"
@@ -37,69 +39,87 @@ task<std::vector<column_spec>> sample_columns(file& in, formats::csv_options csv
     co_return infer_csv_columns(reader.header(), reader.width(), sample);
 }
 
-// Where the record holding physical line `line` starts.
-task<std::uint64_t> record_start(file& in, std::uint64_t line, char quote) {
-    record_locator locator(line, quote);
-    std::string chunk(chunk_size, '\0');
+// The file's bytes without the records starting on `skip`'s lines (a retried load).
+async_generator<std::span<const std::byte>> filtered_bytes(file& in, copy_context& ctx, char quote,
+                                                           std::vector<std::uint64_t> skip) {
+    csv_record_filter filter(quote, skip);
+    auto bytes = file_bytes(in, ctx);
+    std::string kept;
+    while (auto chunk = co_await bytes.next()) {
+        kept.clear();
+        filter.feed(std::string_view(reinterpret_cast<const char*>(chunk->data()), chunk->size()),
+                    &kept);
+        co_yield std::as_bytes(std::span(kept.data(), kept.size()));
+    }
+}
+
+// Where the record holding line `copy_line` of the (filtered) stream starts in the file;
+// nullopt when that record is an unterminated quoted field running to the end.
+task<std::optional<std::uint64_t>> record_start(file& in, std::int64_t copy_line, char quote,
+                                                const std::vector<std::uint64_t>& skip) {
+    csv_record_filter filter(quote, skip, static_cast<std::uint64_t>(copy_line));
+    std::string chunk;
     std::uint64_t offset = 0;
     for (;;) {
         chunk.resize(chunk_size);
         std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
         if (n == 0) break;
+        std::size_t bom = offset == 0 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
         offset += n;
-        if (locator.feed(std::string_view(chunk.data(), n))) break;
+        filter.feed(std::string_view(chunk.data() + bom, n - bom), nullptr);
+        if (filter.record_start()) co_return filter.record_start();
     }
-    locator.finish();
-    co_return locator.record_start().value_or(line);
-}
-
-// "COPY t, line 3, column n: \"abc\"" → "n".
-std::string copy_column(const std::string& context) {
-    std::size_t at = context.find(", column ");
-    if (at == std::string::npos) return {};
-    at += 9;
-    std::size_t end = context.find(':', at);
-    return context.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    filter.finish();
+    if (filter.unterminated()) co_return std::nullopt;
+    co_return filter.record_start().value_or(static_cast<std::uint64_t>(copy_line));
 }
 
 }  // namespace
 
 task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_endpoint dst) {
     if (src.format == data_format::jsonl) {
-        throw std::runtime_error("JSON Lines → PostgreSQL is not supported yet; go through SQLite");
+        auto loading = jsonl_to_postgres(ctx, std::move(src), std::move(dst));
+        co_await std::move(loading);
+        co_return;
     }
     if (dst.target.is_query()) throw std::runtime_error("a query cannot be a destination");
     formats::csv_options csv = ctx.csv_for(src.path, src.format);
     csv.allow_ragged = false;
     file in = co_await open_input(src.path, ctx);
     std::vector<column_spec> columns = co_await sample_columns(in, csv);
-    pg::connection conn = co_await connect_postgres(dst.conninfo);
-
     postgres_load_request request{dst.target.table, columns, !csv.header, ctx.options.mode,
                                   ctx.schema()};
-    std::string options =
-        copy_csv_options(conn, csv.header, csv.delimiter, csv.quote, csv.null_string);
-    std::exception_ptr failure;
-    std::optional<std::int64_t> bad_line;
-    std::string message;
-    try {
-        std::int64_t rows =
-            co_await load_into_postgres(conn, request, options, file_bytes(in, ctx));
-        ctx.stats.rows = static_cast<std::uint64_t>(rows);
-    } catch (const pg::error& e) {
-        failure = std::current_exception();
-        bad_line = e.copy_line();
-        message = e.message();
-        if (std::string column = copy_column(e.context()); !column.empty()) {
-            message += " (column " + column + ")";
+    postgres_load_retry retry(ctx, src.path);
+    for (;;) {
+        retry.begin_attempt();
+        std::optional<copy_failure> failed;
+        {
+            // A new connection per attempt: the failed one's transaction is aborted.
+            pg::connection conn = co_await connect_postgres(dst.conninfo);
+            std::string options =
+                copy_csv_options(conn, csv.header, csv.delimiter, csv.quote, csv.null_string);
+            try {
+                auto bytes = retry.skipped().empty()
+                                 ? file_bytes(in, ctx)
+                                 : filtered_bytes(in, ctx, csv.quote, retry.skipped());
+                auto loading = load_into_postgres(conn, request, options, std::move(bytes));
+                std::int64_t rows = co_await std::move(loading);
+                ctx.stats.rows = static_cast<std::uint64_t>(rows);
+                co_return;
+            } catch (const pg::error& e) {
+                failed = copy_failure::from(e);
+                if (!failed) throw;
+            }
         }
+        auto line = co_await record_start(in, failed->copy_line, csv.quote, retry.skipped());
+        if (!line) {
+            // Skipping a record that never ends would skip the rest of the file.
+            throw std::runtime_error(src.path + ": " + failed->message +
+                                     " (an unterminated quoted field runs to the end)");
+        }
+        std::string text = co_await file_line(in, *line);
+        retry.reject(*line, failed->message, text);  // throws past --max-errors
     }
-    if (failure && bad_line) {
-        std::uint64_t line =
-            co_await record_start(in, static_cast<std::uint64_t>(*bad_line), csv.quote);
-        throw std::runtime_error(src.path + ":" + std::to_string(line) + ": " + message);
-    }
-    if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace uio::etl

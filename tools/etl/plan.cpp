@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chunk_stream.hpp"
+#include "jsonl_columns.hpp"
 #include "postgres_table.hpp"
 #include "sqlite_cursor.hpp"
 #include "sqlite_loaders.hpp"
@@ -13,12 +14,25 @@ namespace uio::etl {
 
 namespace {
 
-task<std::vector<column_spec>> source_columns(copy_context& ctx, const endpoint& source) {
+task<std::vector<column_spec>> source_columns(copy_context& ctx, const endpoint& source,
+                                              bool to_postgres) {
     if (auto* f = std::get_if<data_file_endpoint>(&source)) {
         data_format format = ctx.options.format.value_or(f->format);
-        if (format == data_format::jsonl) co_return std::vector<column_spec>{};
-        formats::csv_options csv = ctx.csv_for(f->path, format);
         file in = co_await open_input(f->path, ctx);
+        if (format == data_format::jsonl) {
+            // The keys and kinds of the first rows, as the loaders would infer them.
+            std::string text(chunk_size, '\0');
+            std::size_t got = co_await in.read_some(std::as_writable_bytes(std::span(text)), 0);
+            text.resize(got);
+            formats::jsonl_reader reader(f->path);
+            auto parse = [&] {
+                formats::jsonl_batch b = reader.feed(text);
+                return b.empty() && got < chunk_size ? reader.finish() : b;
+            };
+            formats::jsonl_batch sample = co_await offload(parse);
+            co_return infer_jsonl_columns(reader.columns(), sample, to_postgres);
+        }
+        formats::csv_options csv = ctx.csv_for(f->path, format);
         auto reader = std::make_shared<formats::csv_reader>(csv);
         std::string chunk(chunk_size, '\0');
         std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), 0);
@@ -55,13 +69,13 @@ task<std::vector<column_spec>> source_columns(copy_context& ctx, const endpoint&
 
 task<void> print_plan(copy_context& ctx, const endpoint& source, const endpoint& destination,
                       std::ostream& out) {
-    std::vector<column_spec> columns = co_await source_columns(ctx, source);
+    bool to_pg = std::holds_alternative<postgres_endpoint>(destination);
+    std::vector<column_spec> columns = co_await source_columns(ctx, source, to_pg);
     for (const column_spec& s : ctx.schema()) {
         auto it = std::find_if(columns.begin(), columns.end(),
                                [&](const column_spec& c) { return c.name == s.name; });
         if (it != columns.end()) *it = s;
     }
-    bool to_pg = std::holds_alternative<postgres_endpoint>(destination);
     out << "source:      " << describe(source) << "\n";
     out << "destination: " << describe(destination) << "\n";
     out << "mode:        " << load_mode_name(ctx.options.mode) << "\n";

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "chunk_stream.hpp"
+#include "copy_text.hpp"
 #include "postgres_table.hpp"
 #include "table_paths.hpp"
 #include "uio/core/when_all.hpp"
@@ -42,9 +43,40 @@ task<void> copy_out_chunks(copy_context& ctx, pg::connection& conn, std::string 
     if (failure) std::rethrow_exception(failure);
 }
 
+namespace {
+
+// PostgreSQL → JSON Lines: the server makes each row's JSON (row_to_json: numbers stay
+// numbers, NULL is null, "" is "", json/jsonb columns nested), we only undo COPY's escapes.
+task<void> postgres_to_jsonl(copy_context& ctx, pg::connection& conn, const relation& source,
+                             atomic_output_file& out) {
+    std::string sql = "COPY (SELECT row_to_json(uio_row) FROM " +
+                      (source.is_query() ? "(" + source.query + ") uio_row"
+                                         : pg::quote_identifier(conn, source.table) + " uio_row") +
+                      ") TO STDOUT";
+    copy_text_unescaper unescape;
+    std::string pending;
+    auto chunks = conn.copy_out(sql);
+    while (auto chunk = co_await chunks.next()) {
+        std::uint64_t rows = unescape.feed(
+            std::string_view(reinterpret_cast<const char*>(chunk->data()), chunk->size()), pending);
+        ctx.advance(rows, chunk->size());
+        if (pending.size() >= chunk_size) {
+            co_await out.write(pending);
+            pending.clear();
+        }
+    }
+    if (!pending.empty()) co_await out.write(pending);
+}
+
+}  // namespace
+
 task<void> postgres_to_file(copy_context& ctx, postgres_endpoint src, data_file_endpoint dst) {
     if (dst.format == data_format::jsonl) {
-        throw std::runtime_error("PostgreSQL → JSON Lines is not supported yet; go through SQLite");
+        pg::connection conn = co_await connect_postgres(src.conninfo);
+        atomic_output_file out = co_await atomic_output_file::create(dst.path);
+        co_await postgres_to_jsonl(ctx, conn, src.target, out);
+        co_await out.commit();
+        co_return;
     }
     formats::csv_options csv = ctx.csv_for(dst.path, dst.format);
     pg::connection conn = co_await connect_postgres(src.conninfo);

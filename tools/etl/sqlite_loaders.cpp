@@ -1,8 +1,12 @@
+// The two-stage load into SQLite, written once for every text format: the first batch
+// drives the column types (and creates the table), then the rest is parsed and converted on
+// the pool, handed over a bounded channel, and inserted on the SQLite worker.
 #include "sqlite_loaders.hpp"
 
 #include <memory>
 #include <stdexcept>
 
+#include "jsonl_columns.hpp"
 #include "sqlite_table_load.hpp"
 #include "uio/core/offload.hpp"
 #include "uio/core/when_all.hpp"
@@ -16,6 +20,60 @@ namespace {
 constexpr std::size_t sample_rows = 10'000;
 
 using batch_ptr = std::shared_ptr<row_batch>;
+
+// What the pipeline needs from a format. `feed`/`finish` run on the pool, one call at a
+// time (each is awaited before the next); the rest on the loop thread.
+//   batch feed(std::string_view) / batch finish()
+//   static bool empty(const batch&)
+//   std::vector<column_spec> columns(const batch& first, source)  // throws if none
+//   bool by_position() const
+//   row_batch convert(const batch&, order, targets) const  // on the pool
+struct csv_format {
+    using batch = formats::csv_batch;
+    std::shared_ptr<formats::csv_reader> reader;
+    std::vector<column_spec> known;  // a PostgreSQL source's column kinds
+    bool no_header = false;
+
+    batch feed(std::string_view text) { return reader->feed(text); }
+    batch finish() { return reader->finish(); }
+    static bool empty(const batch& b) { return b.empty(); }
+    bool by_position() const { return no_header; }
+    std::vector<column_spec> columns(const batch& first, const std::string& source) const {
+        if (reader->width() == 0) throw std::runtime_error(source + ": no rows and no header");
+        auto out = infer_csv_columns(reader->header(), reader->width(), first);
+        if (!known.empty() && known.size() == out.size()) {
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                out[i].kind = known[i].kind;
+                out[i].declared = sqlite_type(known[i].kind);
+            }
+        }
+        return out;
+    }
+    row_batch convert(const batch& b, const std::vector<std::size_t>& order,
+                      const std::vector<column_spec>& targets) const {
+        return convert_csv(b, reader->width(), order, targets);
+    }
+};
+
+struct jsonl_format {
+    using batch = formats::jsonl_batch;
+    std::shared_ptr<formats::jsonl_reader> reader;
+    std::size_t keys = 0;  // the columns known after the first batch
+
+    batch feed(std::string_view text) { return reader->feed(text); }
+    batch finish() { return reader->finish(); }
+    static bool empty(const batch& b) { return b.empty(); }
+    bool by_position() const { return false; }
+    std::vector<column_spec> columns(const batch& first, const std::string& source) {
+        keys = reader->columns().size();
+        if (keys == 0) throw std::runtime_error(source + ": no rows");
+        return infer_jsonl_columns(reader->columns(), first, false);
+    }
+    row_batch convert(const batch& b, const std::vector<std::size_t>& order,
+                      const std::vector<column_spec>& targets) const {
+        return convert_jsonl(b, keys, order, targets);
+    }
+};
 
 task<void> send_batch(channel<batch_ptr>& out, batch_ptr b) {
     auto sending = out.send(std::move(b));
@@ -31,6 +89,73 @@ task<void> insert_all(copy_context& ctx, channel<batch_ptr>& batches, sqlite_tab
         co_await load.insert(batch, source);
         ctx.advance(batch->rows(), batch->bytes);
     }
+}
+
+template <class Format>
+task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, Format format,
+                            std::string source, sqlite::database& db, std::string table) {
+    using batch = typename Format::batch;
+    // The first rows: the header (or keys) and a sample for the column types.
+    batch first;
+    std::uint64_t first_bytes = 0;
+    bool ended = false;
+    while (Format::empty(first) && !ended) {
+        auto chunk = co_await chunks.receive();
+        if (!chunk) {
+            auto finish = [&format] { return format.finish(); };
+            first = co_await offload(finish);
+            ended = true;
+        } else {
+            first_bytes += chunk->size();
+            auto feed = [&format, text = std::move(*chunk)] { return format.feed(text); };
+            first = co_await offload(feed);
+        }
+    }
+    std::vector<column_spec> columns = format.columns(first, source);
+    sqlite_load_request request{table, columns, format.by_position(), ctx.options.mode,
+                                ctx.schema()};
+    std::unique_ptr<sqlite_table_load> load = co_await sqlite_table_load::begin(db, request);
+    std::vector<column_spec> targets = load->columns();
+    std::vector<std::size_t> order = load->order();
+    auto convert = [&](const batch& b, std::uint64_t bytes) {
+        auto out = std::make_shared<row_batch>(format.convert(b, order, targets));
+        out->bytes = bytes;
+        return out;
+    };
+
+    auto convert_first = [&] { return convert(first, first_bytes); };
+    batch_ptr head = co_await offload(convert_first);
+    ctx.take_rejects(head->rejects, source);
+    co_await load->insert(head, source);
+    ctx.advance(head->rows(), head->bytes);
+
+    if (!ended) {
+        channel<batch_ptr> batches(4);
+        auto parse_all = [&]() -> task<void> {
+            std::exception_ptr failure;
+            try {
+                while (auto chunk = co_await chunks.receive()) {
+                    std::uint64_t bytes = chunk->size();
+                    auto work = [&, text = std::move(*chunk)] {
+                        return convert(format.feed(text), bytes);
+                    };
+                    batch_ptr b = co_await offload(work);
+                    co_await send_batch(batches, std::move(b));
+                }
+                auto last = [&] { return convert(format.finish(), 0); };
+                batch_ptr b = co_await offload(last);
+                co_await send_batch(batches, std::move(b));
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            batches.close();
+            if (failure) std::rethrow_exception(failure);
+        };
+        auto parsing = parse_all();
+        auto inserting = insert_all(ctx, batches, *load, source);
+        co_await when_all(std::move(parsing), std::move(inserting));
+    }
+    co_await load->commit();
 }
 
 }  // namespace
@@ -55,167 +180,20 @@ task<void> load_csv_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
                                 formats::csv_options csv, sqlite::database& db, std::string table,
                                 std::vector<column_spec> known) {
     std::string source = csv.source;
-    bool by_position = !csv.header;
-    // Touched by one pool thread at a time: each feed is awaited before the next.
-    auto reader = std::make_shared<formats::csv_reader>(std::move(csv));
-
-    // The first rows: the header and a sample for the column types.
-    formats::csv_batch first;
-    std::uint64_t first_bytes = 0;
-    bool ended = false;
-    while (first.empty() && !ended) {
-        auto chunk = co_await chunks.receive();
-        if (!chunk) {
-            auto finish = [reader] { return reader->finish(); };
-            first = co_await offload(finish);
-            ended = true;
-        } else {
-            first_bytes += chunk->size();
-            auto feed = [reader, text = std::move(*chunk)] { return reader->feed(text); };
-            first = co_await offload(feed);
-        }
-    }
-    if (reader->width() == 0) throw std::runtime_error(source + ": no rows and no header");
-
-    std::vector<column_spec> columns = infer_csv_columns(reader->header(), reader->width(), first);
-    if (!known.empty() && known.size() == columns.size()) {
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-            columns[i].kind = known[i].kind;
-            columns[i].declared = sqlite_type(known[i].kind);
-        }
-    }
-    sqlite_load_request request{table, columns, by_position, ctx.options.mode, ctx.schema()};
-    std::unique_ptr<sqlite_table_load> load = co_await sqlite_table_load::begin(db, request);
-    std::vector<column_spec> targets = load->columns();
-    std::vector<std::size_t> order = load->order();
-    std::size_t width = reader->width();
-
-    auto convert_first = [&] {
-        return std::make_shared<row_batch>(convert_csv(first, width, order, targets));
-    };
-    batch_ptr head = co_await offload(convert_first);
-    head->bytes = first_bytes;
-    ctx.take_rejects(head->rejects, source);
-    co_await load->insert(head, source);
-    ctx.advance(head->rows(), head->bytes);
-
-    if (!ended) {
-        channel<batch_ptr> batches(4);
-        auto parse_all = [&]() -> task<void> {
-            std::exception_ptr failure;
-            try {
-                while (auto chunk = co_await chunks.receive()) {
-                    std::uint64_t bytes = chunk->size();
-                    auto work = [&, text = std::move(*chunk)] {
-                        formats::csv_batch b = reader->feed(text);
-                        return std::make_shared<row_batch>(convert_csv(b, width, order, targets));
-                    };
-                    batch_ptr b = co_await offload(work);
-                    b->bytes = bytes;
-                    co_await send_batch(batches, std::move(b));
-                }
-                auto last = [&] {
-                    formats::csv_batch b = reader->finish();
-                    return std::make_shared<row_batch>(convert_csv(b, width, order, targets));
-                };
-                batch_ptr b = co_await offload(last);
-                b->bytes = 0;
-                co_await send_batch(batches, std::move(b));
-            } catch (...) {
-                failure = std::current_exception();
-            }
-            batches.close();
-            if (failure) std::rethrow_exception(failure);
-        };
-        auto parsing = parse_all();
-        auto inserting = insert_all(ctx, batches, *load, source);
-        co_await when_all(std::move(parsing), std::move(inserting));
-    }
-    co_await load->commit();
+    bool no_header = !csv.header;
+    csv_format format{std::make_shared<formats::csv_reader>(std::move(csv)), std::move(known),
+                      no_header};
+    auto loading =
+        load_into_sqlite(ctx, chunks, std::move(format), std::move(source), db, std::move(table));
+    co_await std::move(loading);
 }
 
 task<void> load_jsonl_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
                                   std::string source, sqlite::database& db, std::string table) {
-    auto reader = std::make_shared<formats::jsonl_reader>(source);
-    auto first = std::make_shared<formats::jsonl_batch>();
-    std::uint64_t first_bytes = 0;
-    bool ended = false;
-    while (first->empty() && !ended) {
-        auto chunk = co_await chunks.receive();
-        if (!chunk) {
-            auto finish = [reader] { return reader->finish(); };
-            *first = co_await offload(finish);
-            ended = true;
-        } else {
-            first_bytes += chunk->size();
-            auto feed = [reader, text = std::move(*chunk)] { return reader->feed(text); };
-            *first = co_await offload(feed);
-        }
-    }
-    std::size_t keys = reader->columns().size();
-    if (keys == 0) throw std::runtime_error(source + ": no rows");
-
-    // Strings are text even when they look like numbers ("02134"); numbers are inferred.
-    std::vector<kind_inference> kinds(keys);
-    for (std::size_t n = 0; n < first->size() && n < sample_rows; ++n) {
-        auto r = (*first)[n];
-        for (std::size_t i = 0; i < keys; ++i) {
-            formats::json_field f = r[i];
-            if (f.kind == formats::json_kind::number)
-                kinds[i].observe(f.text);
-            else if (f.kind == formats::json_kind::boolean)
-                kinds[i].observe("0");
-            else if (!f.is_null())
-                kinds[i].observe("text");
-        }
-    }
-    std::vector<column_spec> columns;
-    for (std::size_t i = 0; i < keys; ++i) {
-        columns.push_back({reader->columns()[i], kinds[i].kind(), {}});
-    }
-    sqlite_load_request request{table, columns, false, ctx.options.mode, ctx.schema()};
-    std::unique_ptr<sqlite_table_load> load = co_await sqlite_table_load::begin(db, request);
-    std::vector<column_spec> targets = load->columns();
-    std::vector<std::size_t> order = load->order();
-
-    auto convert = [&](const formats::jsonl_batch& b, std::uint64_t bytes) {
-        auto out = std::make_shared<row_batch>(convert_jsonl(b, keys, order, targets));
-        out->bytes = bytes;
-        return out;
-    };
-    auto convert_first = [&] { return convert(*first, first_bytes); };
-    batch_ptr head = co_await offload(convert_first);
-    ctx.take_rejects(head->rejects, source);
-    co_await load->insert(head, source);
-    ctx.advance(head->rows(), head->bytes);
-
-    if (!ended) {
-        channel<batch_ptr> batches(4);
-        auto parse_all = [&]() -> task<void> {
-            std::exception_ptr failure;
-            try {
-                while (auto chunk = co_await chunks.receive()) {
-                    std::uint64_t bytes = chunk->size();
-                    auto work = [&, text = std::move(*chunk)] {
-                        return convert(reader->feed(text), bytes);
-                    };
-                    batch_ptr b = co_await offload(work);
-                    co_await send_batch(batches, std::move(b));
-                }
-                auto last = [&] { return convert(reader->finish(), 0); };
-                batch_ptr b = co_await offload(last);
-                co_await send_batch(batches, std::move(b));
-            } catch (...) {
-                failure = std::current_exception();
-            }
-            batches.close();
-            if (failure) std::rethrow_exception(failure);
-        };
-        auto parsing = parse_all();
-        auto inserting = insert_all(ctx, batches, *load, source);
-        co_await when_all(std::move(parsing), std::move(inserting));
-    }
-    co_await load->commit();
+    jsonl_format format{std::make_shared<formats::jsonl_reader>(source), 0};
+    auto loading =
+        load_into_sqlite(ctx, chunks, std::move(format), std::move(source), db, std::move(table));
+    co_await std::move(loading);
 }
 
 }  // namespace uio::etl

@@ -51,7 +51,7 @@ std::string error_of(std::string_view input) {
 
 }  // namespace
 
-TEST_CASE("jsonl: keys become columns; kinds and exact number text are kept") {
+TEST_CASE("jsonl: keys become columns, kinds and exact number text are kept") {
     std::vector<std::string> columns;
     auto rows = parse_all(
         "\xEF\xBB\xBF{\"id\": 1, \"name\": \"ann\", \"score\": 1.50, \"ok\": true}\r\n"
@@ -126,6 +126,12 @@ TEST_CASE("jsonl: errors name the exact line and column") {
     CHECK(error_of("{\"a\": tru}") == "events.jsonl:1:7: invalid value");
     CHECK(error_of("{\"a\": \"x}") == "events.jsonl:1:7: unterminated string");
     CHECK(error_of("{\"a\": 1, \"a\": 2}") == "events.jsonl:1:10: duplicate key \"a\"");
+    // Keys are first looked for at their position in the previous rows: duplicates are still
+    // caught when a key's position matches, or when it does not.
+    CHECK(error_of("{\"a\":1,\"b\":2}\n{\"a\":1,\"a\":2}") ==
+          "events.jsonl:2:8: duplicate key \"a\"");
+    CHECK(error_of("{\"a\":1,\"b\":2}\n{\"b\":1,\"b\":2}") ==
+          "events.jsonl:2:8: duplicate key \"b\"");
     CHECK(error_of("{\"\xC3\xA9\": \"\xFF\"}") == "events.jsonl:1:8: invalid UTF-8");
     CHECK(error_of("{\"a\": \"\\ud800x\"}") == "events.jsonl:1:8: unpaired surrogate escape");
     CHECK(error_of("{\"a\": 01}") == "events.jsonl:1:8: expected ',' or '}'");

@@ -1,0 +1,152 @@
+// JSON Lines → PostgreSQL: the file is read in chunks by the ring, parsed and turned into CSV
+// records on the thread pool, and streamed into COPY FROM STDIN (FORMAT csv) through a
+// bounded channel, so reading, parsing and the server's work overlap and memory stays flat.
+// On a COPY error the server's "line N" counts lines of the CSV we sent; a rescan (no cost
+// unless a load fails) turns it back into the line of the JSON Lines file.
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+
+#include "chunk_stream.hpp"
+#include "jsonl_columns.hpp"
+#include "postgres_load_retry.hpp"
+#include "postgres_table.hpp"
+#include "table_paths.hpp"
+#include "uio/core/offload.hpp"
+#include "uio/core/when_all.hpp"
+
+namespace uio::etl {
+
+namespace {
+
+// The first rows: the keys and a sample for the column types.
+task<std::vector<column_spec>> sample_jsonl_columns(file& in, const std::string& source) {
+    formats::jsonl_reader reader(source);
+    formats::jsonl_batch sample;
+    std::string chunk;
+    std::uint64_t offset = 0;
+    while (sample.empty()) {
+        chunk.resize(chunk_size);
+        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
+        offset += n;
+        chunk.resize(n);
+        auto parse = [&] { return n == 0 ? reader.finish() : reader.feed(chunk); };
+        sample = co_await offload(parse);
+        if (n == 0) break;
+    }
+    if (reader.columns().empty()) throw std::runtime_error(source + ": no rows");
+    co_return infer_jsonl_columns(reader.columns(), sample, true);
+}
+
+// Reads the file, converts it on the pool and sends CSV text on `out` (closed at the end,
+// also on failure, which `failed` then tells the consumer).
+task<void> produce_csv(copy_context& ctx, file& in, std::string source, std::size_t keys,
+                       const std::vector<std::uint64_t>& skip, channel<std::string>& out,
+                       bool& failed) {
+    std::exception_ptr failure;
+    try {
+        // A header line (skipped by HEADER true) makes the server learn the line ending
+        // before the first record, or it would not count newlines inside that record's
+        // quotes and its "line N" would be off.
+        std::string header = "uio\n";
+        co_await send_chunk(out, std::move(header));
+        auto reader = std::make_shared<formats::jsonl_reader>(source);
+        std::string chunk;
+        std::uint64_t offset = 0;
+        for (;;) {
+            chunk.resize(chunk_size);
+            std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
+            offset += n;
+            chunk.resize(n);
+            auto convert = [&] {
+                formats::jsonl_batch b = n == 0 ? reader->finish() : reader->feed(chunk);
+                return jsonl_to_csv(b, keys, skip);
+            };
+            jsonl_csv_batch batch = co_await offload(convert);
+            ctx.take_rejects(batch.rejects, source);
+            ctx.advance(batch.lines.size(), n);
+            if (!batch.text.empty()) co_await send_chunk(out, std::move(batch.text));
+            if (n == 0) break;
+        }
+    } catch (...) {
+        failure = std::current_exception();
+        failed = true;
+    }
+    out.close();
+    if (failure) std::rethrow_exception(failure);
+}
+
+// The channel's chunks as bytes for copy_in; a failed producer must not look like the end
+// of the input (the COPY would commit a partial load), so it throws instead.
+async_generator<std::span<const std::byte>> channel_bytes(channel<std::string>& in,
+                                                          const bool& failed) {
+    while (auto chunk = co_await in.receive()) {
+        std::string held = std::move(*chunk);
+        co_yield std::as_bytes(std::span(held.data(), held.size()));
+    }
+    if (failed) throw std::runtime_error("the input failed during the load");
+}
+
+// The JSON Lines line of the record holding line `copy_line` of the CSV sent to COPY.
+task<std::uint64_t> jsonl_line_of(file& in, std::string source, std::int64_t copy_line,
+                                  std::size_t keys, const std::vector<std::uint64_t>& skip) {
+    formats::jsonl_reader reader(source);
+    std::string chunk;
+    std::uint64_t offset = 0, lines = 1, last = 0;  // line 1 is the header
+    for (;;) {
+        chunk.resize(chunk_size);
+        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
+        offset += n;
+        chunk.resize(n);
+        auto convert = [&] {
+            return jsonl_to_csv(n == 0 ? reader.finish() : reader.feed(chunk), keys, skip);
+        };
+        jsonl_csv_batch b = co_await offload(convert);
+        for (std::size_t i = 0; i < b.lines.size(); ++i) {
+            lines += 1 + b.newlines[i];
+            last = b.lines[i];
+            if (lines >= static_cast<std::uint64_t>(copy_line)) co_return last;
+        }
+        if (n == 0) break;
+    }
+    co_return last;
+}
+
+}  // namespace
+
+task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_endpoint dst) {
+    if (dst.target.is_query()) throw std::runtime_error("a query cannot be a destination");
+    file in = co_await open_input(src.path, ctx);
+    std::vector<column_spec> columns = co_await sample_jsonl_columns(in, src.path);
+    std::size_t keys = columns.size();
+    postgres_load_request request{dst.target.table, columns, false, ctx.options.mode, ctx.schema()};
+    postgres_load_retry retry(ctx, src.path);
+    for (;;) {
+        retry.begin_attempt();
+        std::optional<copy_failure> failed_copy;
+        {
+            pg::connection conn = co_await connect_postgres(dst.conninfo);
+            std::string options = "(FORMAT csv, HEADER true)";
+            channel<std::string> csv(4);
+            bool producer_failed = false;
+            try {
+                auto producing =
+                    produce_csv(ctx, in, src.path, keys, retry.skipped(), csv, producer_failed);
+                auto loading =
+                    load_into_postgres(conn, request, options, channel_bytes(csv, producer_failed));
+                auto [ignored, rows] = co_await when_all(std::move(producing), std::move(loading));
+                ctx.stats.rows = static_cast<std::uint64_t>(rows);
+                co_return;
+            } catch (const pg::error& e) {
+                failed_copy = copy_failure::from(e);
+                if (!failed_copy) throw;
+            }
+        }
+        auto locating = jsonl_line_of(in, src.path, failed_copy->copy_line, keys, retry.skipped());
+        std::uint64_t line = co_await std::move(locating);
+        std::string text = co_await file_line(in, line);
+        retry.reject(line, failed_copy->message, text);  // throws past --max-errors
+    }
+}
+
+}  // namespace uio::etl
