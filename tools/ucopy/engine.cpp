@@ -11,13 +11,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
+#include <thread>
 
 #include <uio/core/offload.hpp>
 #include <uio/core/task_group.hpp>
 #include <uio/core/when_all.hpp>
 #include <uio/uring/io_context.hpp>
 #include <uio/uring/operations.hpp>
+#include <uio/uring/timeout.hpp>
 
+#include "fd_limits.hpp"
 #include "progress.hpp"
 
 namespace ucopy {
@@ -41,15 +45,6 @@ mode_t current_umask() {
     return mask;
 }
 
-// Each entry in flight holds up to two descriptors and each open directory two more.
-void raise_open_file_limit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
-    }
-}
-
 }  // namespace
 
 engine::engine(const options& opts, report& out, journal* log)
@@ -63,7 +58,28 @@ engine::engine(const options& opts, report& out, journal* log)
       // a journal exists to resume file by file, so it keeps per-file publication.
       staging_(!opts.no_staging && opts.journal_path.empty() && !opts.dry_run),
       walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0) {
+    euid_ = ::geteuid();
     corrupt_match_ = std::getenv("UCOPY_TEST_CORRUPT");
+    if (const char* fail = std::getenv("UCOPY_TEST_CHAIN_FAIL")) {
+        std::string_view spec = fail;
+        if (spec.rfind("open:", 0) == 0) chain_fail_step_ = 1;
+        if (spec.rfind("write:", 0) == 0) chain_fail_step_ = 2;
+        if (spec.rfind("grow:", 0) == 0) chain_fail_step_ = 3;
+        if (chain_fail_step_ != 0) chain_fail_name_ = spec.substr(spec.find(':') + 1);
+    }
+    // Chains only publish by name inside staging trees (no temporary, no rename per file),
+    // and never for work that needs the bytes or a descriptor on the loop.
+    if (opts.chains && staging_ && !opts.verify && !opts.fsync && opts.sparse != when::always &&
+        opts.reflink != when::always) {
+        unsigned threads = opts.chain_threads;
+        if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+        chain_pool_.emplace(threads);
+        // One batch per thread running and one ready behind it; each holds <= walk_batch.
+        // Fewer when descriptors are scarce (fd_limits.hpp).
+        const unsigned batches = opts.chain_batches != 0 ? opts.chain_batches : 2 * threads;
+        for (unsigned i = 1; i < batches; ++i) chain_batches_.release();
+        chain_ = {opts.chain_depth, std::min(opts.chain_max, opts.block_size)};
+    }
 }
 
 bool engine::excluded(const std::string& relative, const std::string& name) const {
@@ -103,6 +119,80 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
     buffers_.reset();
 }
 
+bool engine::chain_eligible(const dir_node& node, const raw_entry& raw) const {
+    if (!chain_pool_ || !node.staged || node.default_acl || raw.dst_exists) return false;
+    const struct stat& st = raw.st;
+    if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        static_cast<std::uint64_t>(st.st_size) > chain_.max_size) {
+        return false;
+    }
+    if (opts_.preserve.links && st.st_nlink > 1) return false;
+    if (opts_.preserve.xattr && raw.has_xattrs) return false;
+    // Holes: the extent-by-extent path keeps them.
+    if (opts_.sparse != when::never && st.st_blocks * 512 < st.st_size) return false;
+    if ((final_mode(meta_, st) & 07000) != 0) return false;  // set-id bits: the careful path
+    const bool owned = st.st_uid == euid_ && st.st_gid == node.new_file_gid;
+    return !opts_.preserve.ownership || owned || meta_.may_chown;
+}
+
+uio::task<void> engine::copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files) {
+    std::vector<small_file> items(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const entry& e = files[i];
+        small_file& f = items[i];
+        f.src_dirfd = e.dir->src_fd;
+        f.src_name = e.src_name.c_str();
+        f.src_flags = e.follow ? 0 : O_NOFOLLOW;
+        f.dst_dirfd = e.dir->dst_fd;
+        f.dst_name = e.dst_name.c_str();
+        f.size = static_cast<std::uint32_t>(e.st.st_size);
+        f.walked = &e.st;
+        const mode_t mode = final_mode(meta_, e.st);
+        f.create_mode = mode;
+        f.set_mode = (mode & ~meta_.umask_bits) != mode;
+        f.set_owner = opts_.preserve.ownership &&
+                      (e.st.st_uid != euid_ || e.st.st_gid != e.dir->new_file_gid);
+        f.uid = e.st.st_uid;
+        f.gid = e.st.st_gid;
+        f.set_times = opts_.preserve.timestamps;
+        f.times[0] = e.st.st_atim;
+        f.times[1] = e.st.st_mtim;
+        if (chain_fail_step_ == 3 && e.src_name == chain_fail_name_) {
+            // A writer between the walk and the chain's read: the source gains a byte.
+            int fd = ::openat(e.dir->src_fd, e.src_name.c_str(), O_WRONLY | O_APPEND);
+            if (fd >= 0) {
+                (void)!::write(fd, "+", 1);
+                ::close(fd);
+            }
+        } else if (chain_fail_step_ != 0 && e.src_name == chain_fail_name_) {
+            f.test_failure = chain_fail_step_;
+        }
+    }
+    co_await uio::offload(*chain_pool_, [&] { copy_small_files(items, chain_); });
+    permit.reset();
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        entry& e = files[i];
+        const small_file& f = items[i];
+        if (!f.copied) {  // the ordinary path redoes it and reports any error
+            ++out_.strategies.chain_fallback;
+            co_await queue_.send(std::move(e));
+            continue;
+        }
+        if (f.metadata_error != 0) {
+            const std::string what = f.metadata_step == std::string_view("ownership")
+                                         ? "failed to preserve ownership for "
+                                     : f.metadata_step == std::string_view("permissions")
+                                         ? "failed to set the permissions of "
+                                         : "failed to preserve times for ";
+            out_.error(what + quote(e.dst_path()) + ": " + std::strerror(f.metadata_error));
+        }
+        ++out_.strategies.linked_chain;
+        out_.bytes_copied += f.size;
+        ++out_.files_done;
+        release(std::move(e.dir));
+    }
+}
+
 uio::task<void> engine::worker() {
     while (std::optional<entry> e = co_await queue_.receive()) co_await handle(std::move(*e));
 }
@@ -114,7 +204,7 @@ uio::task<void> engine::walk_root(const copy_root& root) {
     top->src_prefix = "";
     top->dst_prefix = dir_prefix(root.destination);
     std::string parent = top->dst_prefix.empty() ? "." : top->dst_prefix;
-    int fd = co_await uio::openat(AT_FDCWD, parent.c_str(), O_RDONLY | O_DIRECTORY);
+    int fd = co_await open_patiently(AT_FDCWD, parent.c_str(), O_RDONLY | O_DIRECTORY);
     if (fd < 0) {
         std::string what =
             S_ISDIR(root.st.st_mode) ? "cannot create directory " : "cannot create regular file ";
@@ -205,15 +295,15 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     const std::string& dst_open_name = node->stage_name.empty() ? raw.name : node->stage_name;
     int follow = opts_.dereference ? 0 : O_NOFOLLOW;
     int src =
-        co_await uio::openat(src_dirfd, src_open_name.c_str(), O_RDONLY | O_DIRECTORY | follow);
+        co_await open_patiently(src_dirfd, src_open_name.c_str(), O_RDONLY | O_DIRECTORY | follow);
     if (src < 0) {
         out_.error("cannot access " + quote(src_display) + ": " + std::strerror(-src));
         // The directory exists (maybe empty); it still gets its metadata, like cp.
     }
     node->src_fd = src < 0 ? -1 : src;
     if (parent->dst_fd >= 0 && !(opts_.dry_run && node->fresh)) {
-        int dst = co_await uio::openat(parent->dst_fd, dst_open_name.c_str(),
-                                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        int dst = co_await open_patiently(parent->dst_fd, dst_open_name.c_str(),
+                                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
         if (dst < 0) {
             out_.error("cannot open directory " + quote(dst_display) + ": " + std::strerror(-dst));
             if (!node->stage_name.empty()) {
@@ -241,16 +331,28 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
     if (!node->fresh && node->dst_fd >= 0 && !opts_.dry_run) {
         co_await uio::offload(pool_, [fd = node->dst_fd] { remove_stale_temps(fd); });
     }
-    dir_reader reader(node->src_fd);
+    std::optional<dir_reader> listing;
+    listing.emplace(node->src_fd);
+    // Out of descriptors: wait for files in flight to give some back (fd_limits.hpp).
+    for (int tries = 0; out_of_descriptors(listing->open_error()) && tries < 1200; ++tries) {
+        listing.reset();
+        const std::chrono::milliseconds pause(50);
+        co_await uio::sleep_for(pause);
+        listing.emplace(node->src_fd);
+    }
+    dir_reader& reader = *listing;
     if (reader.open_error() != 0) {
         out_.error("cannot open directory " + quote(node->src_prefix) + ": " +
                    std::strerror(reader.open_error()));
     }
     const int lookup_fd = node->fresh ? -1 : node->dst_fd;
     for (;;) {
+        const bool list_xattrs = chain_pool_ && node->staged && opts_.preserve.xattr;
         std::vector<raw_entry> batch = co_await uio::offload(pool_, [&] {
-            return reader.next_batch(walk_batch, node->src_fd, lookup_fd, opts_.dereference);
+            return reader.next_batch(walk_batch, node->src_fd, lookup_fd, opts_.dereference,
+                                     list_xattrs);
         });
+        std::vector<entry> chained;
         if (batch.empty()) break;
         if (journal_ && lookup_fd >= 0) co_await ask_journal(*node, batch);
         for (raw_entry& raw : batch) {
@@ -289,7 +391,17 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
             ++node->pending;
             ++out_.files_seen;
             if (S_ISREG(e.st.st_mode)) out_.bytes_seen += static_cast<std::uint64_t>(e.st.st_size);
+            if (chain_eligible(*node, raw)) {
+                if (opts_.verbose) out_.verbose(e.src_path(), e.dst_path());
+                chained.push_back(std::move(e));
+                continue;
+            }
             co_await queue_.send(std::move(e));
+        }
+        if (!chained.empty()) {
+            // Runs beside the walk; the permit bounds the batches (and so memory) in flight.
+            uio::semaphore::permit permit = co_await chain_batches_.acquire();
+            walk_group_->spawn(copy_chain_batch(std::move(permit), std::move(chained)));
         }
     }
     if (reader.read_error() != 0) {
@@ -365,8 +477,10 @@ void engine::publish_dir(dir_node& node) {
     remove_tree(parent_fd, node.stage_name.c_str());
 }
 
-int run(const options& opts) {
-    raise_open_file_limit();
+int run(const options& requested) {
+    // Concurrency fitted to the descriptors there are (fd_limits.hpp); a copy of the options.
+    options opts = requested;
+    const unsigned long fd_limit = raise_open_file_limit();
     report out;
     out.clear_line = opts.progress;
     const auto start = std::chrono::steady_clock::now();
@@ -380,9 +494,17 @@ int run(const options& opts) {
             return exit_copy_errors;
         }
     }
+    fit_descriptor_limit(opts, fd_limit);
+    // Without a ring nothing can be copied: one clear error, not a per-file summary.
+    std::optional<uio::io_context> context;
     try {
-        uio::io_context context({.entries = 256});
-        context.run([&]() -> uio::task<void> {
+        context.emplace(uio::io_context_options{.entries = 256});
+    } catch (const std::exception& e) {
+        out.error(e.what());  // says io_uring and what to do
+        return exit_copy_errors;
+    }
+    try {
+        context->run([&]() -> uio::task<void> {
             engine copier(opts, out, log ? &*log : nullptr);
             if (!opts.progress) {
                 co_await copier.copy(roots);

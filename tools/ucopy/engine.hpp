@@ -33,6 +33,7 @@
 #include "metadata.hpp"
 #include "options.hpp"
 #include "report.hpp"
+#include "small_files.hpp"
 #include "tree_walk.hpp"
 
 namespace ucopy {
@@ -61,6 +62,9 @@ class engine {
     void publish_dir(dir_node& node);
     bool excluded(const std::string& relative, const std::string& name) const;
     uio::task<void> worker();
+    // Small files as linked chains (small_files.hpp), a walk batch at a time.
+    bool chain_eligible(const dir_node& node, const raw_entry& raw) const;
+    uio::task<void> copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files);
 
     // One entry (file_copier.cpp).
     uio::task<void> handle(entry e);
@@ -81,6 +85,10 @@ class engine {
     report& out_;
     journal* journal_;
     uio::thread_pool pool_;
+    std::optional<uio::thread_pool> chain_pool_;  // when chains are on
+    uio::semaphore chain_batches_{1};             // batches in flight: set in the constructor
+    chain_settings chain_;
+    uid_t euid_;
     std::optional<chunk_buffers> buffers_;
     std::optional<data_mover> mover_;
     metadata_context meta_;
@@ -99,6 +107,10 @@ class engine {
     };
     std::map<std::pair<dev_t, ino_t>, link_group> links_;
     const char* corrupt_match_ = nullptr;  // UCOPY_TEST_CORRUPT: flips a byte before --verify
+    // UCOPY_TEST_CHAIN_FAIL=open:NAME or write:NAME: that file's chain fails at that step;
+    // grow:NAME appends a byte to the source just before its chain runs.
+    std::string chain_fail_name_;
+    int chain_fail_step_ = 0;
 };
 
 }  // namespace ucopy

@@ -51,6 +51,18 @@ uio::task<void> close_fd(int fd) {
     co_await uio::close(fd);
 }
 
+// Whether the open source no longer matches the walk's stat of it (written, truncated or
+// replaced in place since). Size and mtime catch writes; ctime catches a write whose mtime
+// was put back, but also a link count change (the file deleted or linked meanwhile), which
+// leaves the data alone, so it counts only while the link count holds.
+bool source_changed(int fd, const struct stat& walked) {
+    struct stat now {};
+    if (::fstat(fd, &now) != 0) return false;
+    return now.st_size != walked.st_size || mtime_ns(now) != mtime_ns(walked) ||
+           (now.st_nlink == walked.st_nlink && (now.st_ctim.tv_sec != walked.st_ctim.tv_sec ||
+                                                now.st_ctim.tv_nsec != walked.st_ctim.tv_nsec));
+}
+
 // The name an entry is made under: its final name inside a staging tree, else a temporary.
 std::string work_name(const entry& e) {
     return e.dir->staged ? e.dst_name : temp_name();
@@ -86,13 +98,16 @@ uio::task<bool> engine::copy_entry(entry& e) {
         if (e.dst_st.st_dev == e.st.st_dev && e.dst_st.st_ino == e.st.st_ino) {
             throw copy_error(quote(src) + " and " + quote(dst) + " are the same file");
         }
-        if (journal_ && S_ISREG(e.st.st_mode) && S_ISREG(e.dst_st.st_mode) &&
-            e.dst_st.st_size == e.st.st_size &&
-            (!opts_.preserve.timestamps || mtime_ns(e.dst_st) == mtime_ns(e.st)) && e.journaled) {
-            ++out_.journal_skipped;
-            ++out_.files_done;
-            co_return true;
-        }
+    }
+    const bool journal_done =
+        journal_ && e.dst_exists && S_ISREG(e.st.st_mode) && S_ISREG(e.dst_st.st_mode) &&
+        e.dst_st.st_size == e.st.st_size &&
+        (!opts_.preserve.timestamps || mtime_ns(e.dst_st) == mtime_ns(e.st)) && e.journaled;
+    const bool linked = opts_.preserve.links && e.st.st_nlink > 1 && !S_ISDIR(e.st.st_mode);
+    if (journal_done && !linked) {
+        ++out_.journal_skipped;
+        ++out_.files_done;
+        co_return true;
     }
     if (opts_.verbose) out_.verbose(src, dst);
     if (opts_.dry_run) {
@@ -101,11 +116,19 @@ uio::task<bool> engine::copy_entry(entry& e) {
     }
 
     std::pair<dev_t, ino_t> key{e.st.st_dev, e.st.st_ino};
-    const bool linked = opts_.preserve.links && e.st.st_nlink > 1 && !S_ISDIR(e.st.st_mode);
     if (linked) {
         auto [it, first] = links_.try_emplace(key);
         link_group& group = it->second;
         ++group.seen;
+        if (first && journal_done) {
+            // A rerun: this name is done and becomes the one the others link to, so a resume
+            // relinks names an earlier run did not reach instead of copying them apart.
+            group.first = {e.dir, e.dst_name};
+            ++out_.journal_skipped;
+            ++out_.files_done;
+            co_await finish_link_group(key, e.st.st_nlink, true);
+            co_return true;
+        }
         if (!first) {
             if (!group.done) {
                 group.waiting.push_back(std::move(e));
@@ -168,6 +191,17 @@ uio::task<void> engine::rename_into_place(entry& e, const std::string& temp) {
 }
 
 uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
+    if (journal_ && e.dst_exists) {
+        // Already a name of the target (a rerun over a finished copy): nothing to do.
+        struct stat linked_to {};
+        if (::fstatat(target.dir->dst_fd, target.name.c_str(), &linked_to, AT_SYMLINK_NOFOLLOW) ==
+                0 &&
+            linked_to.st_dev == e.dst_st.st_dev && linked_to.st_ino == e.dst_st.st_ino) {
+            ++out_.journal_skipped;
+            ++out_.files_done;
+            co_return;
+        }
+    }
     temp_guard temp{e.dir->dst_fd, work_name(e)};
     int rc = co_await uio::linkat(target.dir->dst_fd, target.name.c_str(), e.dir->dst_fd,
                                   temp.name.c_str());
@@ -179,6 +213,11 @@ uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
     temp.armed = true;
     co_await rename_into_place(e, temp.name);
     temp.armed = false;
+    if (journal_ && S_ISREG(e.st.st_mode)) {
+        // Journaled like the name it links to, so a rerun may lead the group with either.
+        journal_->add({journal_key(e.dst_path()), static_cast<std::uint64_t>(e.st.st_size),
+                       mtime_ns(e.st), std::string()});
+    }
     ++out_.hard_links;
     ++out_.files_done;
 }
@@ -291,6 +330,9 @@ uio::task<void> engine::copy_regular(entry& e) {
             ++out_.verified;
         }
     }
+    // Like tar's "file changed as we read it", but the copy is not published: a rerun
+    // copies the file again once it holds still.
+    if (source_changed(in.fd, e.st)) throw copy_error(quote(src) + " changed while being copied");
     static const uid_t euid = ::geteuid();
     const created_as created{euid, e.dir->new_file_gid,
                              static_cast<mode_t>(create_mode & ~meta_.umask_bits)};

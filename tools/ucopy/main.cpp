@@ -1,8 +1,34 @@
-// ucopy's entry point: parse, run, exit with the documented status.
+// ucopy's entry point: parse, run, exit with the documented status. When SRC or DST names a
+// table (postgresql://, postgres://, sqlite:), the command is a table copy and goes to the
+// ETL side (tools/etl/table_cli.hpp); everything else is a tree copy with cp's semantics.
+#include <cstdio>
+#include <string_view>
+
 #include "engine.hpp"
 #include "options.hpp"
+#include "table_cli.hpp"
+
+namespace {
+
+bool asks_for_help(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") return false;
+        if (arg == "-h" || arg == "--help") return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    if (asks_for_help(argc, argv)) {
+        // Both forms: the tree copy's options (printed by its parser), then table copies.
+        ucopy::parse_outcome outcome = ucopy::parse_command_line(argc, argv);
+        std::fputs(uio::etl::table_help_text(), stdout);
+        return outcome.exit_code;
+    }
+    if (uio::etl::is_table_command(argc, argv)) return uio::etl::table_command_main(argc, argv);
     ucopy::parse_outcome outcome = ucopy::parse_command_line(argc, argv);
     if (!outcome.parsed) return outcome.exit_code;
     return ucopy::run(*outcome.parsed);

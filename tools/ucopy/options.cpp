@@ -58,7 +58,7 @@ parse_outcome parse_command_line(int argc, char** argv) {
     CLI::App app("ucopy: copy files and trees with io_uring, as faithfully as cp -a", "ucopy");
     app.footer(footer);
     bool archive = false, preserve_basic = false, no_dereference = false, version = false;
-    bool recursive_upper = false, no_progress = false;
+    bool recursive_upper = false, no_progress = false, no_chains = false;
     std::vector<std::string> preserve_lists;
     std::string sparse = "auto", reflink = "auto", stats, strategy_name = "auto";
     std::vector<std::string> operands;
@@ -114,6 +114,16 @@ parse_outcome parse_command_line(int argc, char** argv) {
     app.add_option("--strategy", strategy_name,
                    "data path: auto, read-write (io_uring), copy-file-range (kernel)")
         ->check(CLI::IsMember({"auto", "read-write", "copy-file-range"}));
+    app.add_flag("--no-chains", no_chains,
+                 "copy small files one request at a time instead of as linked chains");
+    app.add_option("--chain-threads", o.chain_threads,
+                   "threads running linked chains of small files (0: one per core)")
+        ->check(CLI::Range(0u, 64u));
+    app.add_option("--chain-depth", o.chain_depth, "small files in flight per chain thread")
+        ->check(CLI::Range(1u, 1024u));
+    app.add_option("--chain-max", o.chain_max, "largest file copied as a linked chain")
+        ->transform(CLI::AsSizeValue(false))
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
     app.add_flag("--fsync", o.fsync, "make data and directory entries durable (fsync)");
     app.add_option("operands", operands, "SOURCE... DEST");
 
@@ -169,6 +179,7 @@ parse_outcome parse_command_line(int argc, char** argv) {
         return usage("--reflink=always cannot be combined with --sparse=never");
     }
     o.stats_json = stats == "json";
+    o.chains = !no_chains;
     if (app.count("--progress") == 0 && !no_progress) o.progress = ::isatty(STDERR_FILENO) == 1;
     if (no_progress) o.progress = false;
 

@@ -52,6 +52,15 @@ struct options {
     bool no_staging = false;
     std::size_t block_size = 256 * 1024;
     unsigned chunks_per_file = 4;  // chunks of one large file in flight
+    // Small files in fresh (staged) directories go as linked io_uring chains on private rings
+    // (small_files.hpp): `chain_threads` threads (0: one per core), `chain_depth` files in
+    // flight on each, files up to `chain_max` bytes. --no-chains sends every file the
+    // ordinary per-file way.
+    bool chains = true;
+    unsigned chain_threads = 0;
+    unsigned chain_depth = 16;
+    std::size_t chain_max = 64 * 1024;
+    unsigned chain_batches = 0;  // walk batches of small files in flight (0: two per thread)
     // automatic: files at least this large use copy_file_range. Measured on ext4 (no
     // extent sharing) read/write through the ring was as fast or faster at every size
     // (README.md), so automatic keeps read/write; reflink=auto still tries FICLONE first.

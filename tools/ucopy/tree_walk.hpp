@@ -75,6 +75,7 @@ struct raw_entry {
     bool dst_exists = false;
     struct stat dst_st {};
     bool journaled = false;
+    bool has_xattrs = true;  // checked only when asked (next_batch's `xattrs`); true: unknown
     int error = 0;
     const char* failed = nullptr;  // "stat", "read link"
 };
@@ -90,8 +91,10 @@ class dir_reader {
 
     int open_error() const noexcept { return error_; }
     // Up to `max` entries (fewer at the end; empty when done). Stats each in `src_fd`
-    // (following links when `follow`) and looks the name up in `dst_fd` when >= 0.
-    std::vector<raw_entry> next_batch(std::size_t max, int src_fd, int dst_fd, bool follow);
+    // (following links when `follow`) and looks the name up in `dst_fd` when >= 0. With
+    // `xattrs`, also lists the extended attributes of regular files (has_xattrs).
+    std::vector<raw_entry> next_batch(std::size_t max, int src_fd, int dst_fd, bool follow,
+                                      bool xattrs = false);
     int read_error() const noexcept { return read_error_; }
 
   private:
