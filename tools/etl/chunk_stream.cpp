@@ -16,6 +16,14 @@ task<void> send_chunk(channel<std::string>& out, std::string text) {
     co_await sending;
 }
 
+task<std::size_t> read_next_chunk(file& in, std::string& chunk, std::uint64_t& offset) {
+    chunk.resize(chunk_size);
+    std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
+    offset += n;
+    chunk.resize(n);
+    co_return n;
+}
+
 task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out) {
     std::exception_ptr failure;
     try {

@@ -23,6 +23,10 @@ inline constexpr std::size_t chunk_size = 1 << 20;
 // its size in ctx.input_size for the progress line.
 task<file> open_input(const std::string& path, copy_context& ctx);
 
+// Reads up to chunk_size bytes of `in` at `offset` into `chunk` (resized to what came) and
+// moves `offset` past them; returns the count, 0 at the end.
+task<std::size_t> read_next_chunk(file& in, std::string& chunk, std::uint64_t& offset);
+
 // Sends `in`'s bytes from `offset` on as chunks, then closes `out` (also on failure).
 task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out);
 

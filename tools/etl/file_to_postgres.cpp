@@ -27,10 +27,7 @@ task<std::vector<column_spec>> sample_columns(file& in, formats::csv_options csv
     std::string chunk(chunk_size, '\0');
     std::uint64_t offset = 0;
     while (sample.empty()) {
-        chunk.resize(chunk_size);
-        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
-        offset += n;
-        chunk.resize(n);
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
         auto parse = [&] { return n == 0 ? reader.finish() : reader.feed(chunk); };
         sample = co_await offload(parse);
         if (n == 0) break;
@@ -61,11 +58,10 @@ task<std::optional<std::uint64_t>> record_start(file& in, std::int64_t copy_line
     std::string chunk;
     std::uint64_t offset = 0;
     for (;;) {
-        chunk.resize(chunk_size);
-        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
+        const bool first = offset == 0;
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
         if (n == 0) break;
-        std::size_t bom = offset == 0 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-        offset += n;
+        std::size_t bom = first && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
         filter.feed(std::string_view(chunk.data() + bom, n - bom), nullptr);
         if (filter.record_start()) co_return filter.record_start();
     }

@@ -26,10 +26,7 @@ task<std::vector<column_spec>> sample_jsonl_columns(file& in, const std::string&
     std::string chunk;
     std::uint64_t offset = 0;
     while (sample.empty()) {
-        chunk.resize(chunk_size);
-        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
-        offset += n;
-        chunk.resize(n);
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
         auto parse = [&] { return n == 0 ? reader.finish() : reader.feed(chunk); };
         sample = co_await offload(parse);
         if (n == 0) break;
@@ -54,10 +51,7 @@ task<void> produce_csv(copy_context& ctx, file& in, std::string source, std::siz
         std::string chunk;
         std::uint64_t offset = 0;
         for (;;) {
-            chunk.resize(chunk_size);
-            std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
-            offset += n;
-            chunk.resize(n);
+            std::size_t n = co_await read_next_chunk(in, chunk, offset);
             auto convert = [&] {
                 formats::jsonl_batch b = n == 0 ? reader->finish() : reader->feed(chunk);
                 return jsonl_to_csv(b, keys, skip);
@@ -94,10 +88,7 @@ task<std::uint64_t> jsonl_line_of(file& in, std::string source, std::int64_t cop
     std::string chunk;
     std::uint64_t offset = 0, lines = 1, last = 0;  // line 1 is the header
     for (;;) {
-        chunk.resize(chunk_size);
-        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
-        offset += n;
-        chunk.resize(n);
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
         auto convert = [&] {
             return jsonl_to_csv(n == 0 ? reader.finish() : reader.feed(chunk), keys, skip);
         };

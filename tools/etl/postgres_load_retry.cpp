@@ -52,10 +52,8 @@ task<std::string> file_line(file& in, std::uint64_t line) {
     std::uint64_t offset = 0, at = 1;
     bool inside = line == 1;
     for (;;) {
-        chunk.resize(chunk_size);
-        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
         if (n == 0) break;
-        offset += n;
         std::string_view rest(chunk.data(), n);
         while (!rest.empty()) {
             const char* nl = static_cast<const char*>(std::memchr(rest.data(), '\n', rest.size()));
