@@ -134,6 +134,42 @@ TEST_CASE("a full destination fails clearly and publishes no partial file") {
     CHECK(listing.find("many") != std::string::npos);
 }
 
+TEST_CASE(
+    "a full destination with --journal: only finished files are journaled, a rerun with room "
+    "completes") {
+    if (::geteuid() != 0 || ::access("/usr/bin/unshare", X_OK) != 0) {
+        uio::testing::skip("needs root and unshare to mount a small tmpfs");
+    }
+    uio::testing::temp_dir work;
+    build_bulk_tree(work / "src", 3, 1000, 4 << 20);
+    fs::create_directories(work / "mnt");
+    const std::string mnt = work / "mnt", src = work / "src", journal = work / "journal.db";
+    const std::string copy = ucopy() + " -a --journal " + q(journal) + " " + q(src + "/.") + " " +
+                             q(mnt + "/dst") + "; ";
+    // Each journaled path must hold its source's bytes ("ok"), never a partial file ("bad").
+    const std::string check_journal = "sqlite3 " + q(journal) +
+                                      " 'PRAGMA integrity_check; SELECT path FROM files' | "
+                                      "while read p; do case $p in ok) echo integrity=ok;; *) "
+                                      "cmp -s \"$p\" " +
+                                      q(src) + "/\"${p#" + mnt +
+                                      "/dst/}\" && echo journaled-ok || echo journaled-bad:$p;; "
+                                      "esac; done; ";
+    command_result r =
+        sh("unshare -m sh -c " +
+           q("mount -t tmpfs -o size=1m none " + q(mnt) + " || exit 99; " + copy +
+             "echo first=$?; " + check_journal + "mount -o remount,size=64m " + q(mnt) + "; " +
+             copy + "echo second=$?; diff -r " + q(src) + " " + q(mnt + "/dst") + " && echo same"));
+    if (r.status == 99) uio::testing::skip("cannot mount tmpfs here: " + r.output);
+    INFO(r.output);
+    CHECK(r.output.find("first=1") != std::string::npos);
+    CHECK(r.output.find("No space left on device") != std::string::npos);
+    CHECK(r.output.find("integrity=ok") != std::string::npos);
+    CHECK(r.output.find("journaled-ok") != std::string::npos);  // the small files
+    CHECK(r.output.find("journaled-bad") == std::string::npos);
+    CHECK(r.output.find("second=0") != std::string::npos);
+    CHECK(r.output.find("same") != std::string::npos);
+}
+
 TEST_CASE("a rerun removes temporary files a killed run left behind") {
     uio::testing::temp_dir work;
     fs::create_directories(work / "src");
