@@ -146,6 +146,10 @@ TEST_CASE(
     const std::string mnt = work / "mnt", src = work / "src", journal = work / "journal.db";
     const std::string copy = ucopy() + " -a --journal " + q(journal) + " " + q(src + "/.") + " " +
                              q(mnt + "/dst") + "; ";
+    // One file at a time in the full run: the large file fails (and is removed) on its own,
+    // so the small ones are copied whatever the order and the journal has something in it.
+    const std::string copy_serial = ucopy() + " -a --queue-depth 1 --no-chains --journal " +
+                                    q(journal) + " " + q(src + "/.") + " " + q(mnt + "/dst") + "; ";
     // Each journaled path must hold its source's bytes ("ok"), never a partial file ("bad").
     const std::string check_journal = "sqlite3 " + q(journal) +
                                       " 'PRAGMA integrity_check; SELECT path FROM files' | "
@@ -156,7 +160,7 @@ TEST_CASE(
                                       "esac; done; ";
     command_result r =
         sh("unshare -m sh -c " +
-           q("mount -t tmpfs -o size=1m none " + q(mnt) + " || exit 99; " + copy +
+           q("mount -t tmpfs -o size=1m none " + q(mnt) + " || exit 99; " + copy_serial +
              "echo first=$?; " + check_journal + "mount -o remount,size=64m " + q(mnt) + "; " +
              copy + "echo second=$?; diff -r " + q(src) + " " + q(mnt + "/dst") + " && echo same"));
     if (r.status == 99) uio::testing::skip("cannot mount tmpfs here: " + r.output);
