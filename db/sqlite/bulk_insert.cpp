@@ -8,7 +8,6 @@
 #include <string_view>
 
 #include "uio/db/sqlite/error.hpp"
-#include "uio/db/sqlite/quote.hpp"
 #include "uio/db/sqlite/request.hpp"
 
 namespace uio::sqlite {
@@ -55,45 +54,13 @@ struct batch_awaiter {
 
 }  // namespace
 
-// Inserts whole groups of rows with the multi-row statement while they go in cleanly; returns
-// the first row not inserted. The caller inserts the rest one row at a time, which also
-// re-runs a failed group row by row so that the error names its row (the failed statement
-// has undone its own rows; the transaction is still open, which is checked).
-std::size_t bulk_inserter::insert_groups(connection& c, shared& s, const detail::packed_rows& cells,
-                                         std::size_t rows) {
-    std::size_t r = 0;
-    if (s.group_rows <= 1 || rows < s.group_rows) return r;
-    statement_lease group = c.prepare(s.group_sql);
-    sqlite3_stmt* stmt = group->handle();
-    std::size_t group_cells = s.group_rows * s.width;
-    for (; r + s.group_rows <= rows; r += s.group_rows) {
-        int rc = cells.bind(stmt, r * s.width, group_cells);
-        if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-        if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-            int code = sqlite3_extended_errcode(c.handle());
-            std::string message = sqlite3_errmsg(c.handle());
-            sqlite3_reset(stmt);
-            if (sqlite3_get_autocommit(c.handle())) {
-                // SQLite rolled the whole transaction back (disk full, I/O error): no retry.
-                throw error(code,
-                            "bulk insert rows from " + std::to_string(s.inserted) + ": " + message,
-                            s.sql);
-            }
-            return r;
-        }
-        sqlite3_reset(stmt);
-        s.inserted += static_cast<std::int64_t>(s.group_rows);
-    }
-    return r;
-}
-
 bulk_inserter::bulk_inserter(detail::worker* w, std::uint64_t owner, std::shared_ptr<shared> s,
                              bulk_options options)
     : worker_(w),
       owner_(owner),
       shared_(std::move(s)),
       options_(options),
-      batch_cells_(std::max<std::size_t>(options.batch_rows, 1) * shared_->width),
+      batch_cells_(std::max<std::size_t>(options.batch_rows, 1) * shared_->insert.width()),
       current_(std::make_shared<detail::batch_state>()) {
     current_->cells.reserve(batch_cells_);
 }
@@ -124,31 +91,8 @@ bulk_inserter::~bulk_inserter() {
 task<bulk_inserter> bulk_inserter::begin(detail::worker* w, std::string table,
                                          std::vector<std::string> columns, bulk_options options) {
     if (columns.empty()) throw error(SQLITE_MISUSE, "bulk insert into '" + table + "': no columns");
-    auto s = std::make_shared<shared>();
-    s->width = columns.size();
-    s->sql = std::string(options.verb) + " INTO " + quote_identifier(table) + " (";
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-        s->sql += (i ? ", " : "") + quote_identifier(columns[i]);
-    }
-    std::string prefix = s->sql + ") VALUES ";
-    std::string one_row = "(";
-    for (std::size_t i = 0; i < columns.size(); ++i) one_row += i ? ", ?" : "?";
-    one_row += ")";
-    s->sql = prefix + one_row;
-    // Groups only where a failed statement undoes just itself (ABORT, the default, or
-    // IGNORE/REPLACE): then the group is retried row by row to name the bad row.
-    std::string_view verb = options.verb;
-    bool groupable = verb == "INSERT" || verb == "INSERT OR ABORT" || verb == "INSERT OR IGNORE" ||
-                     verb == "INSERT OR REPLACE" || verb == "REPLACE";
-    if (groupable && options.group_rows > 1) {
-        // SQLite 3.32+ allows 32766 parameters; older ones 999.
-        std::size_t rows = std::min<std::size_t>(options.group_rows, 999 / s->width);
-        if (rows > 1) {
-            s->group_rows = rows;
-            s->group_sql = prefix;
-            for (std::size_t r = 0; r < rows; ++r) s->group_sql += (r ? ", " : "") + one_row;
-        }
-    }
+    auto s = std::make_shared<shared>(
+        row_insert(options.verb, table, columns, std::max<std::size_t>(options.group_rows, 1)));
 
     std::uint64_t owner = w->next_owner();
     // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
@@ -163,7 +107,8 @@ task<bulk_inserter> bulk_inserter::begin(detail::worker* w, std::string table,
         try {
             c.exec_with("BEGIN IMMEDIATE", {});
             try {
-                statement_lease check = c.prepare(s->sql);  // no such table/column: fail now
+                statement_lease check =
+                    c.prepare(s->insert.sql());  // no such table/column: fail now
             } catch (...) {
                 sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
                 throw;
@@ -182,7 +127,7 @@ task<bulk_inserter> bulk_inserter::begin(detail::worker* w, std::string table,
 
 bulk_inserter::add_awaiter bulk_inserter::add_row(std::span<const value> row) {
     check_usable();
-    if (row.size() != shared_->width) throw_width(row.size());
+    if (row.size() != shared_->insert.width()) throw_width(row.size());
     for (const value& v : row) current_->cells.push(v);
     ++rows_added_;
     return add_awaiter(this);
@@ -191,8 +136,8 @@ bulk_inserter::add_awaiter bulk_inserter::add_row(std::span<const value> row) {
 bulk_inserter::add_awaiter bulk_inserter::add_row(
     std::span<const std::optional<std::string_view>> row) {
     check_usable();
-    if (row.size() != shared_->width) throw_width(row.size());
-    detail::packed_rows& cells = current_->cells;
+    if (row.size() != shared_->insert.width()) throw_width(row.size());
+    packed_rows& cells = current_->cells;
     for (const std::optional<std::string_view>& text : row) {
         if (text) {
             cells.push_text(*text);
@@ -214,8 +159,8 @@ void bulk_inserter::check_usable() const {
 void bulk_inserter::throw_width(std::size_t given) const {
     throw error(SQLITE_RANGE,
                 "bulk insert: " + std::to_string(given) + " values for " +
-                    std::to_string(shared_->width) + " columns",
-                shared_->sql);
+                    std::to_string(shared_->insert.width()) + " columns",
+                shared_->insert.sql());
 }
 
 void bulk_inserter::submit_current(bool final_commit) {
@@ -228,59 +173,48 @@ void bulk_inserter::submit_current(bool final_commit) {
         current_->cells.reserve(batch_cells_);
     }
     std::uint64_t owner = owner_;
-    worker_->submit({[state, s = shared_, owner, final_commit](detail::worker& w) mutable {
-                         try {
-                             connection& c = w.conn();
-                             // The lease clears the bindings when it ends: they point into
-                             // this batch, which the caller reuses.
-                             statement_lease stmt = c.prepare(s->sql);
-                             sqlite3_stmt* raw_stmt = stmt->handle();
-                             const detail::packed_rows& cells = state->cells;
-                             std::size_t rows = cells.cells() / s->width;
-                             std::size_t r = insert_groups(c, *s, cells, rows);
-                             for (; r < rows; ++r) {
-                                 int rc = cells.bind(raw_stmt, r * s->width, s->width);
-                                 if (rc == SQLITE_OK) rc = sqlite3_step(raw_stmt);
-                                 if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-                                     // The extended code and message, before reset clears them.
-                                     int code = sqlite3_extended_errcode(c.handle());
-                                     std::string message = sqlite3_errmsg(c.handle());
-                                     sqlite3_reset(raw_stmt);
-                                     throw error(code,
-                                                 "bulk insert row " + std::to_string(s->inserted) +
-                                                     ": " + message,
-                                                 s->sql);
-                                 }
-                                 sqlite3_reset(raw_stmt);
-                                 ++s->inserted;
-                             }
-                             if (final_commit) {
-                                 c.exec_with("COMMIT", {});
-                                 restore_settings(c.handle(), s->saved_cache, s->restore_cache);
-                                 w.release(owner);
-                             }
-                         } catch (...) {
-                             state->error = std::current_exception();
-                             rollback_if_held(w, owner, *s);
-                         }
-                         // Drop our reference first: the caller's (or the rollback job's)
-                         // keeps the state alive, and the last release, which frees the
-                         // error, then happens on the caller's side.
-                         // Nothing of the state is touched after the unlock: the caller
-                         // may free or reuse it as soon as it sees `done`.
-                         detail::batch_state* raw = state.get();
-                         state.reset();
-                         std::coroutine_handle<> waiter;
-                         scheduler* loop = nullptr;
-                         {
-                             std::lock_guard lock(raw->mutex);
-                             raw->done = true;
-                             waiter = raw->waiter;
-                             loop = raw->loop;
-                         }
-                         if (waiter) loop->post([waiter] { waiter.resume(); });
-                     },
-                     owner});
+    worker_->submit(
+        {[state, s = shared_, owner, final_commit](detail::worker& w) mutable {
+             try {
+                 connection& c = w.conn();
+                 const packed_rows& cells = state->cells;
+                 if (auto f = s->insert.insert(c, cells)) {
+                     std::string where =
+                         std::to_string(s->inserted + static_cast<std::int64_t>(f->row));
+                     throw error(
+                         f->code,
+                         (f->transaction_lost ? "bulk insert rows from " : "bulk insert row ") +
+                             where + ": " + f->message,
+                         s->insert.sql());
+                 }
+                 s->inserted += static_cast<std::int64_t>(cells.cells() / s->insert.width());
+                 if (final_commit) {
+                     c.exec_with("COMMIT", {});
+                     restore_settings(c.handle(), s->saved_cache, s->restore_cache);
+                     w.release(owner);
+                 }
+             } catch (...) {
+                 state->error = std::current_exception();
+                 rollback_if_held(w, owner, *s);
+             }
+             // Drop our reference first: the caller's (or the rollback job's)
+             // keeps the state alive, and the last release, which frees the
+             // error, then happens on the caller's side.
+             // Nothing of the state is touched after the unlock: the caller
+             // may free or reuse it as soon as it sees `done`.
+             detail::batch_state* raw = state.get();
+             state.reset();
+             std::coroutine_handle<> waiter;
+             scheduler* loop = nullptr;
+             {
+                 std::lock_guard lock(raw->mutex);
+                 raw->done = true;
+                 waiter = raw->waiter;
+                 loop = raw->loop;
+             }
+             if (waiter) loop->post([waiter] { waiter.resume(); });
+         },
+         owner});
 }
 
 void bulk_inserter::collect_in_flight() {

@@ -37,6 +37,7 @@
 #include "uio/core/task.hpp"
 #include "uio/db/sqlite/options.hpp"
 #include "uio/db/sqlite/packed_rows.hpp"
+#include "uio/db/sqlite/row_insert.hpp"
 #include "uio/db/sqlite/value.hpp"
 #include "uio/db/sqlite/worker.hpp"
 
@@ -87,18 +88,14 @@ class bulk_inserter {
     [[nodiscard]] task<std::int64_t> commit();
 
     std::int64_t rows_added() const noexcept { return rows_added_; }
-    const std::string& sql() const noexcept { return shared_->sql; }
+    const std::string& sql() const noexcept { return shared_->insert.sql(); }
 
   private:
     friend class database;
     // What the worker's jobs use; outlives this object if they do.
     struct shared {
-        std::string sql;
-        std::size_t width = 0;
-        // The same INSERT for group_rows rows at once (multi-row VALUES), which spreads
-        // SQLite's per-statement work (cursor, halt, reset) over many rows; 1: none.
-        std::string group_sql;
-        std::size_t group_rows = 1;
+        explicit shared(row_insert statements) : insert(std::move(statements)) {}
+        const row_insert insert;
         std::int64_t inserted = 0;     // worker thread only
         std::int64_t saved_cache = 0;  // PRAGMA cache_size before the load (bulk_pragmas)
         bool restore_cache = false;    // worker thread only
@@ -109,8 +106,6 @@ class bulk_inserter {
     static task<bulk_inserter> begin(detail::worker* w, std::string table,
                                      std::vector<std::string> columns, bulk_options options);
 
-    static std::size_t insert_groups(connection& c, shared& s, const detail::packed_rows& cells,
-                                     std::size_t rows);
     bool batch_full() const noexcept {
         return current_->cells.cells() >= batch_cells_ ||
                current_->cells.bytes() >= options_.batch_bytes;
@@ -152,7 +147,7 @@ class bulk_inserter {
 template <class... V>
 bulk_inserter::add_awaiter bulk_inserter::add(V&&... values) {
     check_usable();
-    if (sizeof...(V) != shared_->width) throw_width(sizeof...(V));
+    if (sizeof...(V) != shared_->insert.width()) throw_width(sizeof...(V));
     std::size_t before = current_->cells.cells();
     try {
         (detail::push_param(current_->cells, std::forward<V>(values)), ...);

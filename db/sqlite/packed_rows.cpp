@@ -3,7 +3,7 @@
 
 #include <sqlite3.h>
 
-namespace uio::sqlite::detail {
+namespace uio::sqlite {
 
 void packed_rows::push(const value& v) {
     switch (v.type()) {
@@ -55,4 +55,4 @@ int packed_rows::bind(sqlite3_stmt* stmt, std::size_t first, std::size_t count) 
     return SQLITE_OK;
 }
 
-}  // namespace uio::sqlite::detail
+}  // namespace uio::sqlite

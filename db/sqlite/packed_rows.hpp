@@ -1,7 +1,8 @@
-// detail::packed_rows: a batch of bulk-insert cells in two flat buffers: fixed-size cells, and
-// one byte buffer holding every TEXT and BLOB. Filling it allocates nothing once the buffers
-// have grown to a batch's size (they are reused batch after batch), and the worker binds text
-// straight out of it (SQLITE_STATIC): no std::string per value, no copy per bind.
+// packed_rows: a batch of rows to insert, in two flat buffers: fixed-size cells, and one byte
+// buffer holding every TEXT and BLOB. Filling it allocates nothing once the buffers have
+// grown to a batch's size (they are reused batch after batch), and the worker binds text
+// straight out of it (SQLITE_STATIC): no std::string per value, no copy per bind. Filled on
+// one thread, handed whole to the SQLite worker (bulk_inserter, row_insert).
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,7 @@
 
 struct sqlite3_stmt;
 
-namespace uio::sqlite::detail {
+namespace uio::sqlite {
 
 class packed_rows {
   public:
@@ -72,6 +73,10 @@ class packed_rows {
     std::vector<cell> cells_;
     std::string bytes_;
 };
+
+}  // namespace uio::sqlite
+
+namespace uio::sqlite::detail {
 
 // Appends one bulk-insert argument: text-like and byte-span arguments are copied into the
 // batch's byte buffer directly; everything else goes through to_value (no allocation for

@@ -34,28 +34,28 @@ std::string csv_text(const formats::csv_row& row) {
 }  // namespace
 
 std::optional<std::string> convert_value(std::optional<std::string_view> text, value_kind kind,
-                                         sqlite::value& out) {
+                                         sqlite::packed_rows& out) {
     if (!text) {
-        out = sqlite::value();
+        out.push_null();
         return std::nullopt;
     }
     switch (kind) {
         case value_kind::integer:
             if (auto v = parse_integer(*text)) {
-                out = sqlite::value(*v);
+                out.push_integer(*v);
                 return std::nullopt;
             }
             return not_a(*text, "an integer");
         case value_kind::real:
             if (auto v = parse_real(*text)) {
-                out = sqlite::value(*v);
+                out.push_real(*v);
                 return std::nullopt;
             }
             return not_a(*text, "a number");
         case value_kind::text:
             break;
     }
-    out = sqlite::value(std::string(*text));
+    out.push_text(*text);
     return std::nullopt;
 }
 
@@ -66,23 +66,23 @@ row_batch convert_csv(const formats::csv_batch& batch, std::size_t input_width,
     out.bytes = batch.bytes();
     out.cells.reserve(batch.size() * columns.size());
     out.lines.reserve(batch.size());
-    std::vector<sqlite::value> row(columns.size());
     for (formats::csv_row r : batch) {
+        const std::size_t row_start = out.cells.cells();
         std::optional<std::string> problem;
         if (r.size() != input_width) {
             problem =
                 std::to_string(r.size()) + " fields instead of " + std::to_string(input_width);
         }
         for (std::size_t i = 0; i < columns.size() && !problem; ++i) {
-            if (auto why = convert_value(r[order[i]], columns[i].kind, row[i])) {
+            if (auto why = convert_value(r[order[i]], columns[i].kind, out.cells)) {
                 problem = "column " + columns[i].name + ": " + *why;
             }
         }
         if (problem) {
+            out.cells.truncate(row_start);  // no half row
             out.rejects.push_back({r.line(), std::move(*problem), csv_text(r)});
             continue;
         }
-        for (auto& v : row) out.cells.push_back(std::move(v));
         out.lines.push_back(r.line());
     }
     return out;
@@ -92,9 +92,9 @@ row_batch convert_jsonl(const formats::jsonl_batch& batch, std::size_t known_key
                         const std::vector<std::size_t>& order,
                         const std::vector<column_spec>& columns) {
     row_batch out;
-    std::vector<sqlite::value> row(columns.size());
     for (std::size_t n = 0; n < batch.size(); ++n) {
         auto r = batch[n];
+        const std::size_t row_start = out.cells.cells();
         std::optional<std::string> problem;
         for (std::size_t k = known_keys; k < r.size() && !problem; ++k) {
             if (!r[k].is_null()) problem = "a key that is not a column of the table";
@@ -108,16 +108,15 @@ row_batch convert_jsonl(const formats::jsonl_batch& batch, std::size_t known_key
                 problem = "column " + columns[i].name + ": a string where a number belongs";
                 break;
             }
-            if (auto why = convert_value(text, columns[i].kind, row[i])) {
+            if (auto why = convert_value(text, columns[i].kind, out.cells)) {
                 problem = "column " + columns[i].name + ": " + *why;
             }
         }
-        out.bytes += 0;
         if (problem) {
+            out.cells.truncate(row_start);  // no half row
             out.rejects.push_back({r.line(), std::move(*problem), {}});
             continue;
         }
-        for (auto& v : row) out.cells.push_back(std::move(v));
         out.lines.push_back(r.line());
     }
     return out;

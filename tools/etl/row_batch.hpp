@@ -12,7 +12,7 @@
 #include "column_types.hpp"
 #include "uio/db/formats/csv_batch.hpp"
 #include "uio/db/formats/jsonl.hpp"
-#include "uio/db/sqlite/value.hpp"
+#include "uio/db/sqlite/packed_rows.hpp"
 
 namespace uio::etl {
 
@@ -23,17 +23,18 @@ struct reject {
 };
 
 struct row_batch {
-    std::vector<sqlite::value> cells;  // row-major, width() per row
+    sqlite::packed_rows cells;         // row-major, one cell per column
     std::vector<std::uint64_t> lines;  // the input line of each row
     std::vector<reject> rejects;
     std::uint64_t bytes = 0;  // input bytes this batch came from
     std::size_t rows() const noexcept { return lines.size(); }
 };
 
-// One value for a column of `kind`: NULL stays NULL; INTEGER and REAL columns take only
-// text that parses as such. Returns the reason when it does not fit.
+// Appends one value for a column of `kind` to `out`: NULL stays NULL; INTEGER and REAL
+// columns take only text that parses as such. Returns the reason when it does not fit (and
+// appends nothing).
 std::optional<std::string> convert_value(std::optional<std::string_view> text, value_kind kind,
-                                         sqlite::value& out);
+                                         sqlite::packed_rows& out);
 
 // Converts a CSV batch. `order[i]` is the input column feeding output column i.
 row_batch convert_csv(const formats::csv_batch& batch, std::size_t input_width,

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "uio/db/sqlite/options.hpp"
 #include "uio/db/sqlite/quote.hpp"
 
 namespace uio::etl {
@@ -137,33 +138,20 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
         co_await load->tx_.exec(sql);
     }
 
-    std::string sql = "INSERT INTO " + sqlite::quote_identifier(load->load_table_) + " (";
-    for (std::size_t i = 0; i < load->columns_.size(); ++i) {
-        sql += (i ? ", " : "") + sqlite::quote_identifier(load->columns_[i].name);
-    }
-    sql += ") VALUES (";
-    for (std::size_t i = 0; i < load->columns_.size(); ++i) sql += i ? ", ?" : "?";
-    load->insert_sql_ = sql + ")";
+    std::vector<std::string> names;
+    for (const column_spec& c : load->columns_) names.push_back(c.name);
+    load->insert_ = std::make_shared<const sqlite::row_insert>("INSERT", load->load_table_, names,
+                                                               sqlite::bulk_options{}.group_rows);
     co_return load;
 }
 
 task<void> sqlite_table_load::insert(std::shared_ptr<row_batch> batch, std::string source) {
-    std::size_t width = columns_.size();
-    auto job = [batch, width, sql = insert_sql_, source](sqlite::connection& c) {
-        sqlite::statement_lease stmt = c.prepare(sql);
-        const auto& cells = batch->cells;
-        for (std::size_t r = 0; r < batch->rows(); ++r) {
-            try {
-                for (std::size_t i = 0; i < width; ++i) {
-                    stmt->bind(static_cast<int>(i + 1), cells[r * width + i]);
-                }
-                stmt->step();
-                stmt->rewind();
-            } catch (const sqlite::error& e) {
-                stmt->rewind();
-                throw std::runtime_error(source + ":" + std::to_string(batch->lines[r]) + ": " +
-                                         e.message());
-            }
+    auto job = [batch, insert = insert_, source](sqlite::connection& c) {
+        if (auto f = insert->insert(c, batch->cells)) {
+            // A failed row undid only itself (the rows before it stay in the transaction, which
+            // the caller rolls back); a lost transaction is reported the same way.
+            throw std::runtime_error(source + ":" + std::to_string(batch->lines[f->row]) + ": " +
+                                     f->message);
         }
         return static_cast<std::int64_t>(batch->rows());
     };

@@ -4,8 +4,8 @@
 // commit() rolls everything back: the table is exactly as it was.
 //
 // Not sqlite::bulk_inserter: that one opens its own transaction, so the CREATE TABLE and the
-// replace swap could not share it (see the report); this does the same bind-and-step loop on
-// the worker, one hop per batch.
+// replace swap could not share it; this runs the same sqlite::row_insert (multi-row INSERTs
+// of packed rows) on the worker, one hop per batch.
 //
 // Lifetime: must not outlive its database; belongs to one task.
 #pragma once
@@ -21,6 +21,7 @@
 #include "row_batch.hpp"
 #include "uio/core/task.hpp"
 #include "uio/db/sqlite/database.hpp"
+#include "uio/db/sqlite/row_insert.hpp"
 
 namespace uio::etl {
 
@@ -53,7 +54,7 @@ class sqlite_table_load {
     sqlite::transaction tx_;
     std::string table_;
     std::string load_table_;  // table_, or the new table that replace swaps in
-    std::string insert_sql_;
+    std::shared_ptr<const sqlite::row_insert> insert_;  // shared with the worker's jobs
     bool swap_ = false;
     std::vector<column_spec> columns_;
     std::vector<std::size_t> order_;
