@@ -34,6 +34,35 @@ TEST_CASE("CSV → SQLite → CSV is byte-identical, NULL and empty string kept 
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
+
+    // --fsync changes when the file is renamed into place, not what it holds or its mode.
+    uio::etl::table_copy_options durable;
+    durable.fsync = true;
+    auto synced = table_copy(sqlite_uri(dir, "t"), dir / "synced.csv", durable);
+    INFO(synced.err);
+    REQUIRE(synced.code == 0);
+    CHECK(read_file(dir / "synced.csv") == csv);
+    CHECK(std::filesystem::status(dir / "out.csv").permissions() ==
+          std::filesystem::status(dir / "synced.csv").permissions());
+}
+
+TEST_CASE("a constraint violation in the middle of a batch names its line and loads nothing") {
+    uio::testing::temp_dir dir;
+    std::string db = dir / "db.sqlite";
+    uio::testing::sqlite_exec(
+        db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (500, 'old')");
+    // Rows 1..1000 (multi-row INSERTs of many rows each); row 10 spans two lines, so the
+    // row with id k starts on line k + 2 from there on.
+    std::string csv = "id,v\n";
+    for (int k = 1; k <= 1000; ++k) {
+        csv +=
+            std::to_string(k) + (k == 10 ? ",\"two\nlines\"\n" : ",v" + std::to_string(k) + "\n");
+    }
+    write_file(dir / "in.csv", csv);
+    auto r = table_copy(dir / "in.csv", sqlite_uri(dir, "t"));
+    CHECK(r.code == 1);
+    CHECK(r.err.find("in.csv:502: UNIQUE constraint failed: t.id") != std::string::npos);
+    CHECK(sqlite_column(db, "SELECT count(*) || ' ' || v FROM t") == "1 old");
 }
 
 TEST_CASE("TSV with --no-header appends by position, --null names the NULL string") {

@@ -23,7 +23,7 @@ std::string random_suffix() {
 
 }  // namespace
 
-task<atomic_output_file> atomic_output_file::create(std::string final_path) {
+task<atomic_output_file> atomic_output_file::create(std::string final_path, bool durable) {
     std::filesystem::path p(final_path);
     std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
     // O_EXCL with a random name: never follows or clobbers something already there.
@@ -31,7 +31,8 @@ task<atomic_output_file> atomic_output_file::create(std::string final_path) {
         std::string temp = dir + "/." + p.filename().string() + ".uio-" + random_suffix();
         try {
             file f = co_await file::open(temp, O_WRONLY | O_CREAT | O_EXCL, 0600);
-            co_return atomic_output_file(std::move(f), std::move(temp), std::move(final_path));
+            co_return atomic_output_file(std::move(f), std::move(temp), std::move(final_path),
+                                         durable);
         } catch (const std::system_error& e) {
             if (e.code() != std::errc::file_exists || attempt > 8) throw;
         }
@@ -43,6 +44,7 @@ atomic_output_file::atomic_output_file(atomic_output_file&& other) noexcept
       temp_path_(std::move(other.temp_path_)),
       final_path_(std::move(other.final_path_)),
       offset_(other.offset_),
+      durable_(other.durable_),
       committed_(std::exchange(other.committed_, true)) {}
 
 atomic_output_file::~atomic_output_file() {
@@ -56,7 +58,7 @@ task<void> atomic_output_file::write(std::span<const std::byte> bytes) {
 }
 
 task<void> atomic_output_file::commit() {
-    co_await file_.sync();
+    if (durable_) co_await file_.sync();
     // The temporary was private while incomplete; the result gets what a new file would.
     mode_t mask = ::umask(0);
     ::umask(mask);

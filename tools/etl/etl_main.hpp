@@ -26,6 +26,7 @@ struct table_copy_options {
     std::uint64_t max_errors = 0;            // --max-errors N: bad rows to skip
     std::string rejects_path;                // --rejects FILE: where skipped rows go
     bool dry_run = false;                    // --dry-run: print the plan only
+    bool fsync = false;                      // --fsync: exported files durable before rename
     bool progress = true;                    // a progress line on stderr when it is a tty
     bool stats_json = false;                 // --stats=json
 };

@@ -73,7 +73,7 @@ task<void> postgres_to_jsonl(copy_context& ctx, pg::connection& conn, const rela
 task<void> postgres_to_file(copy_context& ctx, postgres_endpoint src, data_file_endpoint dst) {
     if (dst.format == data_format::jsonl) {
         pg::connection conn = co_await connect_postgres(src.conninfo);
-        atomic_output_file out = co_await atomic_output_file::create(dst.path);
+        atomic_output_file out = co_await atomic_output_file::create(dst.path, ctx.options.fsync);
         co_await postgres_to_jsonl(ctx, conn, src.target, out);
         co_await out.commit();
         co_return;
@@ -82,7 +82,7 @@ task<void> postgres_to_file(copy_context& ctx, postgres_endpoint src, data_file_
     pg::connection conn = co_await connect_postgres(src.conninfo);
     std::string sql = "COPY " + copy_source(conn, src.target) + " TO STDOUT " +
                       copy_csv_options(conn, csv.header, csv.delimiter, csv.quote, csv.null_string);
-    atomic_output_file out = co_await atomic_output_file::create(dst.path);
+    atomic_output_file out = co_await atomic_output_file::create(dst.path, ctx.options.fsync);
     channel<std::string> chunks(4);
     auto producing = copy_out_chunks(ctx, conn, sql, chunks, true);
     auto writing = write_chunks(chunks, out);

@@ -38,13 +38,15 @@ Table options:
   --max-errors N           skip up to N bad rows ...
   --rejects FILE           ... and write them, with line and reason, to FILE
   --dry-run                print the plan (endpoints, columns, types, mode) only
+  --fsync                  make an exported file durable before it is renamed into place
   --stats=json             print rows, bytes, seconds and errors on stdout at the end
   --no-progress            no progress line on stderr
 
 NULL and empty strings stay distinct: an unquoted empty field is NULL, "" is an empty
 string (PostgreSQL's CSV rule), and exports write them the same way; in JSON Lines, null
 and "". A load is one transaction: when it fails the table is exactly as it was. An export
-is written to a hidden temporary file, renamed into place only when complete.
+is written to a hidden temporary file, renamed into place only when complete (with
+--fsync, only once it is on disk).
 Exit status: 0 done; 1 failed (the message names file:line:column or the table); 2 usage.
 )";
 
@@ -131,6 +133,7 @@ int table_command_main(int argc, char** argv, const char* program) {
     app.add_option("--max-errors", o.max_errors, "skip up to N bad rows (default 0)");
     app.add_option("--rejects", o.rejects_path, "write skipped rows, with line and reason, here");
     app.add_flag("--dry-run", o.dry_run, "print the plan (endpoints, columns, types, mode) only");
+    app.add_flag("--fsync", o.fsync, "make an exported file durable (fsync) before its rename");
     app.add_flag("--progress", progress, "a progress line on stderr (default when a terminal)");
     app.add_flag("--no-progress", r.no_progress, "no progress line on stderr");
     app.add_option("--stats", r.stats, "print statistics at the end: json")

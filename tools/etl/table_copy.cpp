@@ -59,7 +59,8 @@ task<void> dispatch(copy_context& ctx, const endpoint& source, const endpoint& d
 // Writes --rejects (even when empty, so a script can rely on the file being there).
 task<void> write_rejects(copy_context& ctx) {
     if (ctx.options.rejects_path.empty()) co_return;
-    atomic_output_file out = co_await atomic_output_file::create(ctx.options.rejects_path);
+    atomic_output_file out =
+        co_await atomic_output_file::create(ctx.options.rejects_path, ctx.options.fsync);
     co_await out.write(ctx.rejects_text);
     co_await out.commit();
 }
