@@ -13,10 +13,38 @@
 namespace uio::etl {
 
 std::string copy_source(const pg::connection& conn, const relation& r);
-task<void> copy_out_chunks(copy_context& ctx, pg::connection& conn, std::string sql,
-                           channel<std::string>& out, bool count_rows);
 
 namespace {
+
+// Gathers COPY TO STDOUT chunks into ~1 MiB strings on `out` (for the CSV loader, which
+// parses them on the pool), then closes it. Counts the bytes; the loader counts the rows.
+task<void> copy_out_chunks(copy_context& ctx, pg::connection& conn, std::string sql,
+                           channel<std::string>& out) {
+    std::exception_ptr failure;
+    try {
+        auto chunks = conn.copy_out(sql);
+        // Sized for a whole chunk up front: grown by doubling from libpq's 16 KiB reads, each
+        // ~1 MiB chunk cost about 2 MiB of copying and fresh pages to fault in.
+        const std::size_t capacity = chunk_size + 128 * 1024;
+        std::string pending;
+        pending.reserve(capacity);
+        while (auto chunk = co_await chunks.next()) {
+            pending.append(reinterpret_cast<const char*>(chunk->data()), chunk->size());
+            if (pending.size() >= chunk_size) {
+                ctx.advance(0, pending.size());
+                co_await send_chunk(out, std::move(pending));
+                pending = std::string();
+                pending.reserve(capacity);
+            }
+        }
+        ctx.advance(0, pending.size());
+        if (!pending.empty()) co_await send_chunk(out, std::move(pending));
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    out.close();
+    if (failure) std::rethrow_exception(failure);
+}
 
 async_generator<std::span<const std::byte>> cursor_csv(copy_context& ctx, sqlite_cursor& cursor) {
     formats::csv_writer writer{formats::csv_options{}};
@@ -48,7 +76,7 @@ task<void> postgres_to_sqlite(copy_context& ctx, postgres_endpoint src, sqlite_e
     channel<std::string> chunks(4);
     formats::csv_options csv;
     csv.source = "COPY from PostgreSQL";
-    auto producing = copy_out_chunks(ctx, conn, sql, chunks, false);
+    auto producing = copy_out_chunks(ctx, conn, sql, chunks);
     auto loading = load_csv_into_sqlite(ctx, chunks, csv, db, dst.target.table, types);
     co_await when_all(std::move(producing), std::move(loading));
     co_await db.close();
