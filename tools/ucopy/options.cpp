@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "writeback_threshold.hpp"
+
 namespace ucopy {
 
 namespace {
@@ -175,6 +177,7 @@ parse_outcome parse_command_line(int argc, char** argv) {
     o.data_strategy = strategy_name == "read-write"        ? strategy::read_write
                       : strategy_name == "copy-file-range" ? strategy::copy_file_range
                                                            : strategy::automatic;
+    o.copy_file_range_min = writeback_threshold();
     if (o.reflink == when::always && o.sparse == when::never) {
         return usage("--reflink=always cannot be combined with --sparse=never");
     }

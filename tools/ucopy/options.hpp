@@ -61,9 +61,9 @@ struct options {
     unsigned chain_depth = 16;
     std::size_t chain_max = 64 * 1024;
     unsigned chain_batches = 0;  // walk batches of small files in flight (0: two per thread)
-    // automatic: files at least this large use copy_file_range. Measured on ext4 (no
-    // extent sharing) read/write through the ring was as fast or faster at every size
-    // (README.md), so automatic keeps read/write; reflink=auto still tries FICLONE first.
+    // automatic: files at least this large use copy_file_range; parse_command_line sets it to
+    // writeback_threshold() (writeback_threshold.hpp: below it read/write through the ring
+    // was ahead on ext4, above it far behind). reflink=auto still tries FICLONE first.
     std::uint64_t copy_file_range_min = UINT64_MAX;
 };
 
