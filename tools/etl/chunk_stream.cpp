@@ -28,11 +28,8 @@ task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out
     std::exception_ptr failure;
     try {
         for (;;) {
-            std::string chunk(chunk_size, '\0');
-            std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
-            if (n == 0) break;
-            offset += n;
-            chunk.resize(n);
+            std::string chunk;  // a new one each time: the channel takes it
+            if (co_await read_next_chunk(in, chunk, offset) == 0) break;
             co_await send_chunk(out, std::move(chunk));
         }
     } catch (...) {

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "atomic_output_file.hpp"
 #include "copy_context.hpp"
 #include "uio/core/async_generator.hpp"
 #include "uio/core/channel.hpp"
+#include "uio/core/offload.hpp"
 #include "uio/core/task.hpp"
 #include "uio/uring/file.hpp"
 
@@ -26,6 +28,24 @@ task<file> open_input(const std::string& path, copy_context& ctx);
 // Reads up to chunk_size bytes of `in` at `offset` into `chunk` (resized to what came) and
 // moves `offset` past them; returns the count, 0 at the end.
 task<std::size_t> read_next_chunk(file& in, std::string& chunk, std::uint64_t& offset);
+
+// The first rows of `in`, for sampling column types: feeds `reader` (csv_reader or
+// jsonl_reader) chunk by chunk from the start, parsing on the thread pool, until a chunk
+// yields rows or the file ends (then the batch is whatever finish() gave, maybe empty).
+// Batches own their bytes, so the sample outlives the chunks.
+template <class Reader>
+task<decltype(std::declval<Reader&>().finish())> sample_first_rows(file& in, Reader& reader) {
+    decltype(reader.finish()) sample;
+    std::string chunk;
+    std::uint64_t offset = 0;
+    while (sample.empty()) {
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
+        auto parse = [&] { return n == 0 ? reader.finish() : reader.feed(chunk); };
+        sample = co_await offload(parse);
+        if (n == 0) break;
+    }
+    co_return sample;
+}
 
 // Sends `in`'s bytes from `offset` on as chunks, then closes `out` (also on failure).
 task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out);

@@ -12,7 +12,6 @@
 #include "postgres_table.hpp"
 #include "sqlite_loaders.hpp"
 #include "table_paths.hpp"
-#include "uio/core/offload.hpp"
 #include "uio/db/formats/csv_reader.hpp"
 
 namespace uio::etl {
@@ -23,15 +22,7 @@ namespace {
 task<std::vector<column_spec>> sample_columns(file& in, formats::csv_options csv) {
     std::string source = csv.source;
     formats::csv_reader reader(std::move(csv));
-    formats::csv_batch sample;
-    std::string chunk(chunk_size, '\0');
-    std::uint64_t offset = 0;
-    while (sample.empty()) {
-        std::size_t n = co_await read_next_chunk(in, chunk, offset);
-        auto parse = [&] { return n == 0 ? reader.finish() : reader.feed(chunk); };
-        sample = co_await offload(parse);
-        if (n == 0) break;
-    }
+    formats::csv_batch sample = co_await sample_first_rows(in, reader);
     if (reader.width() == 0) throw std::runtime_error(source + ": no rows and no header");
     co_return infer_csv_columns(reader.header(), reader.width(), sample);
 }

@@ -22,15 +22,7 @@ namespace {
 // The first rows: the keys and a sample for the column types.
 task<std::vector<column_spec>> sample_jsonl_columns(file& in, const std::string& source) {
     formats::jsonl_reader reader(source);
-    formats::jsonl_batch sample;
-    std::string chunk;
-    std::uint64_t offset = 0;
-    while (sample.empty()) {
-        std::size_t n = co_await read_next_chunk(in, chunk, offset);
-        auto parse = [&] { return n == 0 ? reader.finish() : reader.feed(chunk); };
-        sample = co_await offload(parse);
-        if (n == 0) break;
-    }
+    formats::jsonl_batch sample = co_await sample_first_rows(in, reader);
     if (reader.columns().empty()) throw std::runtime_error(source + ": no rows");
     co_return infer_jsonl_columns(reader.columns(), sample, true);
 }
