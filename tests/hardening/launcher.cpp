@@ -4,35 +4,17 @@
 // kernel without io_uring or a container sandbox would); --nofile sets RLIMIT_NOFILE (soft and
 // hard) to N. Then it execs PROGRAM, so the limits hold for it and nothing else.
 // Exit 77 if the filter cannot be installed (no seccomp here), 127 if the exec fails.
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
 
-namespace {
+#include "deny_io_uring.hpp"
 
-bool deny_io_uring_setup(int error) {
-    sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | static_cast<unsigned>(error)),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    sock_fprog program{static_cast<unsigned short>(std::size(filter)), filter};
-    return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-           ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == 0;
-}
-
-}  // namespace
+using uio::testing::deny_io_uring_setup;
 
 int main(int argc, char** argv) {
     int i = 1;

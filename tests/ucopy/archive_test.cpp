@@ -9,9 +9,7 @@ using namespace ucopy_test;
 namespace {
 
 void expect_same(const std::string& expected, const std::string& actual) {
-    std::vector<std::string> diffs = compare_trees(expected, actual);
-    for (const auto& d : diffs) UNSCOPED_INFO(d);
-    CHECK(diffs.empty());
+    check_same_tree(expected, actual);
     CHECK(temp_leftovers(actual).empty());
 }
 

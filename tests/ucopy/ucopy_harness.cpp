@@ -2,6 +2,8 @@
 // because reading a file moves its atime under relatime.
 #include "ucopy_harness.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -235,6 +237,12 @@ std::vector<std::string> temp_leftovers(const std::string& root) {
         if (fs::path(p).filename().string().rfind(".ucopy-", 0) == 0) found.push_back(p);
     }
     return found;
+}
+
+void check_same_tree(const std::string& expected, const std::string& actual) {
+    std::vector<std::string> diffs = compare_trees(expected, actual);
+    for (std::size_t i = 0; i < diffs.size() && i < 20; ++i) UNSCOPED_INFO(diffs[i]);
+    CHECK(diffs.empty());
 }
 
 }  // namespace ucopy_test

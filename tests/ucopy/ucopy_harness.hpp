@@ -34,6 +34,8 @@ void build_full_tree(const std::string& root);
 // mtimes with nanoseconds, symlink targets, hard-link structure, xattrs, contents (data
 // regions only for sparse files) and allocation (sparse stays sparse).
 std::vector<std::string> compare_trees(const std::string& expected, const std::string& actual);
+// CHECKs that compare_trees finds no difference, reporting the first 20 it finds.
+void check_same_tree(const std::string& expected, const std::string& actual);
 
 // Names below `root` that are leftover temporary files.
 std::vector<std::string> temp_leftovers(const std::string& root);

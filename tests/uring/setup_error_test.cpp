@@ -1,15 +1,12 @@
 // When io_uring cannot be used, io_context says so and how to fix it. A child process
 // installs a seccomp filter that makes io_uring_setup fail, as a container sandbox would.
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstring>
 
+#include "deny_io_uring.hpp"
 #include "test_support.hpp"
 #include "uio/uring/io_context.hpp"
 
@@ -18,15 +15,7 @@ namespace {
 // Runs in a forked child: deny io_uring_setup with `error`, then try to make a context.
 // Exit codes: 0 the message was right, 1 it was not, 2 no exception, 77 seccomp unavailable.
 [[noreturn]] void child(int error, const char* expected) {
-    sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | static_cast<unsigned>(error)),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    sock_fprog program{static_cast<unsigned short>(std::size(filter)), filter};
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) {
+    if (!uio::testing::deny_io_uring_setup(error)) {
         std::_Exit(77);
     }
     try {
