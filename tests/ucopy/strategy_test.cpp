@@ -28,5 +28,9 @@ TEST_CASE("strategy auto switches to copy_file_range at the kernel writeback thr
         ucopy::parse_command_line(static_cast<int>(argv.size()), argv.data());
     REQUIRE(outcome.parsed);
     CHECK(outcome.parsed->data_strategy == ucopy::strategy::automatic);
-    CHECK(outcome.parsed->copy_file_range_min == threshold);
+    // MemAvailable moves between the two reads (other tests run beside this one), so the
+    // parsed threshold is compared with a margin, not for equality.
+    const std::uint64_t parsed = outcome.parsed->copy_file_range_min;
+    CHECK(parsed > threshold - threshold / 10);
+    CHECK(parsed < threshold + threshold / 10);
 }
