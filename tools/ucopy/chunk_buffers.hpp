@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <span>
@@ -47,13 +48,19 @@ class chunk_buffers {
 
     uio::task<buffer_lease> acquire();
     std::size_t size() const noexcept { return size_; }
+    // Every buffer starts on a page boundary (mmap, or aligned_alloc below), so O_DIRECT
+    // writes from them need only a multiple of the block size as their length.
+    static constexpr std::size_t alignment = 4096;
     bool registered() const noexcept { return pool_.has_value(); }
 
   private:
     friend class buffer_lease;
     std::size_t size_;
     std::optional<uio::buffer_pool> pool_;
-    std::unique_ptr<std::byte[]> memory_;
+    struct free_memory {
+        void operator()(std::byte* p) const noexcept { std::free(p); }
+    };
+    std::unique_ptr<std::byte, free_memory> memory_;
     std::vector<unsigned> free_;
     uio::semaphore permits_{0};
 };

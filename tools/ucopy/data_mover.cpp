@@ -2,8 +2,10 @@
 // 'a'", "error writing 'b'").
 #include "data_mover.hpp"
 
+#include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -98,18 +100,66 @@ std::vector<extent> data_mover::data_extents(int fd, std::uint64_t size) {
     return extents;
 }
 
+chunk_buffers& data_mover::direct_buffers() {
+    if (!direct_buffers_) {
+        const std::size_t align = chunk_buffers::alignment;
+        const std::size_t size =
+            (std::max(direct_chunk, opts_.block_size) + align - 1) / align * align;
+        direct_buffers_.emplace(opts_.chunks_per_file, size);
+    }
+    return *direct_buffers_;
+}
+
+chunk_buffers& data_mover::buffers_for(std::uint64_t length) {
+    return length > buffers_.size() ? direct_buffers() : buffers_;
+}
+
+bool data_mover::mostly_cached(int fd, std::uint64_t size) {
+    const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t pages = size / page;
+    if (pages == 0) return true;
+    // Mapping without touching reads nothing; mincore reports the page cache's state.
+    void* map = ::mmap(nullptr, pages * page, PROT_READ, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) return true;
+    constexpr std::uint64_t samples = 64;
+    unsigned cached = 0;
+    for (std::uint64_t i = 0; i < samples; ++i) {
+        const std::uint64_t at = (pages - 1) * i / (samples - 1) * page;
+        unsigned char resident = 0;
+        if (::mincore(static_cast<char*>(map) + at, page, &resident) == 0 && (resident & 1)) {
+            ++cached;
+        }
+    }
+    ::munmap(map, pages * page);
+    return cached * 2 >= samples;
+}
+
+bool data_mover::set_direct(int fd, bool on) const {
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0) return false;
+    return ::fcntl(fd, F_SETFL, on ? flags | O_DIRECT : flags & ~O_DIRECT) == 0;
+}
+
 uio::task<void> data_mover::copy_chunk(int in, int out, extent range, file_names names,
-                                       chunk_digest* digest) {
-    buffer_lease buffer = co_await buffers_.acquire();
+                                       chunk_digest* digest, bool direct) {
+    buffer_lease buffer = co_await buffers_for(range.length).acquire();
     std::span<std::byte> span = buffer.span().first(range.length);
     std::size_t got = co_await read_full(in, buffer, span, range.offset, names.source);
     span = span.first(got);
     if (digest) *digest = {range.offset, got, XXH3_128bits(span.data(), span.size())};
     if (opts_.sparse == when::always && all_zero(span)) co_return;  // leave a hole
+    std::size_t length = got;
+    if (direct) {  // the tail of the file: pad to the block, the caller truncates
+        const std::size_t align = chunk_buffers::alignment;
+        length = (got + align - 1) / align * align;
+        std::memset(buffer.span().data() + got, 0, length - got);
+        span = buffer.span().first(length);
+    }
     std::size_t put = 0;
-    while (put < got) {
+    while (put < length) {
         int n = co_await write_from(out, buffer, span.subspan(put), range.offset + put);
         if (n == -EINTR || n == -EAGAIN) continue;
+        if (n == -EINVAL && direct && set_direct(out, false)) continue;
         if (n <= 0) fail("error writing " + quote(names.destination), n == 0 ? -EIO : n);
         put += static_cast<std::size_t>(n);
     }
@@ -118,26 +168,38 @@ uio::task<void> data_mover::copy_chunk(int in, int out, extent range, file_names
 }
 
 uio::task<void> data_mover::read_write(int in, int out, const std::vector<extent>& extents,
-                                       file_names names, std::vector<chunk_digest>* digests) {
-    const std::uint64_t block = buffers_.size();
+                                       file_names names, std::vector<chunk_digest>* digests,
+                                       bool direct) {
+    const std::uint64_t block = direct ? direct_buffers().size() : buffers_.size();
     std::vector<extent> chunks;
     for (const extent& e : extents) {
         for (std::uint64_t at = 0; at < e.length; at += block) {
             chunks.push_back({e.offset + at, std::min(block, e.length - at)});
         }
     }
+    // Padding a chunk that ends inside the file would write zeros over its neighbour's
+    // bytes: O_DIRECT only when every chunk but the last is whole blocks (extents from
+    // SEEK_DATA on a file system with blocks under 4 KiB need not be).
+    const std::uint64_t align = chunk_buffers::alignment;
+    for (std::size_t i = 0; direct && i < chunks.size(); ++i) {
+        const bool last = i + 1 == chunks.size();
+        if (chunks[i].offset % align != 0 || (!last && chunks[i].length % align != 0)) {
+            set_direct(out, false);  // if refused, misaligned writes fail: never padded
+            direct = false;
+        }
+    }
     if (digests) digests->assign(chunks.size(), {});
     auto slot = [&](std::size_t i) { return digests ? &(*digests)[i] : nullptr; };
     if (chunks.size() == 1) {  // the common small file: no group, no window
-        co_await copy_chunk(in, out, chunks[0], names, slot(0));
+        co_await copy_chunk(in, out, chunks[0], names, slot(0), direct);
         co_return;
     }
     uio::semaphore window(opts_.chunks_per_file);
     co_await uio::with_task_group([&](uio::task_group& group) -> uio::task<void> {
         for (std::size_t i = 0; i < chunks.size(); ++i) {
             uio::semaphore::permit permit = co_await window.acquire();
-            group.spawn(
-                hold_permit(std::move(permit), copy_chunk(in, out, chunks[i], names, slot(i))));
+            group.spawn(hold_permit(std::move(permit),
+                                    copy_chunk(in, out, chunks[i], names, slot(i), direct)));
         }
     });
 }
@@ -182,7 +244,7 @@ uio::task<bool> data_mover::reflink(int in, int out, dev_t in_dev, dev_t out_dev
 }
 
 uio::task<void> data_mover::verify_chunk(int out, const chunk_digest& expected, file_names names) {
-    buffer_lease buffer = co_await buffers_.acquire();
+    buffer_lease buffer = co_await buffers_for(expected.length).acquire();
     std::span<std::byte> span = buffer.span().first(expected.length);
     std::size_t got = co_await read_full(out, buffer, span, expected.offset, names.destination);
     XXH128_hash_t actual = XXH3_128bits(span.data(), got);

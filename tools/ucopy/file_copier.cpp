@@ -306,19 +306,31 @@ uio::task<void> engine::copy_regular(entry& e) {
                 fail("failed to clone " + quote(dst) + " from " + quote(src), EOPNOTSUPP);
             }
         }
-        const bool kernel_copy =
-            opts_.data_strategy == strategy::copy_file_range ||
-            (opts_.data_strategy == strategy::automatic && size >= opts_.copy_file_range_min);
-        if (!moved && !needs_bytes && kernel_copy) {
+        // Large files are written with O_DIRECT when their source is in the page cache, and
+        // through it (read/write) when the source must come from disk first (data_mover.hpp).
+        const bool large = opts_.data_strategy == strategy::automatic && size >= opts_.direct_min &&
+                           data_mover::mostly_cached(in.fd, size);
+        const bool direct = !moved && (opts_.data_strategy == strategy::direct || large) &&
+                            mover_->set_direct(out.fd, true);
+        const bool kernel_copy = opts_.data_strategy == strategy::copy_file_range || large;
+        if (!moved && !direct && !needs_bytes && kernel_copy) {
             moved = co_await mover_->copy_file_range(in.fd, out.fd, extents, names);
             if (moved) ++out_.strategies.copy_file_range;
         }
+        // ext4 completes a direct write that extends the file before taking the next (the
+        // inode lock is held throughout), so the chunks in flight would go one at a time:
+        // the file gets its final size first.
+        if (direct && ::ftruncate(out.fd, static_cast<off_t>(size)) != 0) {
+            fail("cannot extend " + quote(dst), errno);
+        }
         if (!moved) {
             co_await mover_->read_write(in.fd, out.fd, extents, names,
-                                        opts_.verify ? &digests : nullptr);
-            ++out_.strategies.read_write;
+                                        opts_.verify ? &digests : nullptr, direct);
+            ++(direct ? out_.strategies.direct : out_.strategies.read_write);
+            // Back to the page cache for --verify's re-read and anything after.
+            if (direct) mover_->set_direct(out.fd, false);
         }
-        if (holes || opts_.sparse == when::always) {
+        if (holes || direct || opts_.sparse == when::always) {
             ++out_.strategies.sparse;
             if (::ftruncate(out.fd, static_cast<off_t>(size)) != 0) {
                 fail("cannot extend " + quote(dst), errno);

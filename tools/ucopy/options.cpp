@@ -114,8 +114,9 @@ parse_outcome parse_command_line(int argc, char** argv) {
         ->transform(CLI::AsSizeValue(false))
         ->check(CLI::Range(std::size_t{4096}, std::size_t{64} << 20));
     app.add_option("--strategy", strategy_name,
-                   "data path: auto, read-write (io_uring), copy-file-range (kernel)")
-        ->check(CLI::IsMember({"auto", "read-write", "copy-file-range"}));
+                   "data path: auto, read-write (io_uring), direct (io_uring, O_DIRECT writes),"
+                   " copy-file-range (kernel)")
+        ->check(CLI::IsMember({"auto", "read-write", "direct", "copy-file-range"}));
     app.add_flag("--no-chains", no_chains,
                  "copy small files one request at a time instead of as linked chains");
     app.add_option("--chain-threads", o.chain_threads,
@@ -175,9 +176,10 @@ parse_outcome parse_command_line(int argc, char** argv) {
     o.sparse = to_when(sparse);
     o.reflink = to_when(reflink.empty() ? "always" : reflink);
     o.data_strategy = strategy_name == "read-write"        ? strategy::read_write
+                      : strategy_name == "direct"          ? strategy::direct
                       : strategy_name == "copy-file-range" ? strategy::copy_file_range
                                                            : strategy::automatic;
-    o.copy_file_range_min = writeback_threshold();
+    o.direct_min = writeback_threshold();
     if (o.reflink == when::always && o.sparse == when::never) {
         return usage("--reflink=always cannot be combined with --sparse=never");
     }

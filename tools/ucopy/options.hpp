@@ -13,7 +13,7 @@ namespace ucopy {
 enum class when { automatic, always, never };
 
 // How file contents move. `automatic` picks per file from measurements (see README).
-enum class strategy { automatic, read_write, copy_file_range };
+enum class strategy { automatic, read_write, direct, copy_file_range };
 
 struct preserve_set {
     bool mode = false;
@@ -61,10 +61,12 @@ struct options {
     unsigned chain_depth = 16;
     std::size_t chain_max = 64 * 1024;
     unsigned chain_batches = 0;  // walk batches of small files in flight (0: two per thread)
-    // automatic: files at least this large use copy_file_range; parse_command_line sets it to
-    // writeback_threshold() (writeback_threshold.hpp: below it read/write through the ring
-    // was ahead on ext4, above it far behind). reflink=auto still tries FICLONE first.
-    std::uint64_t copy_file_range_min = UINT64_MAX;
+    // automatic: files at least this large are written with O_DIRECT (copy_file_range where
+    // the file system refuses O_DIRECT); parse_command_line sets it to writeback_threshold()
+    // (writeback_threshold.hpp: a file that large is written back to disk during the copy
+    // anyway, and filling the page cache on the way was the slow part). reflink=auto still
+    // tries FICLONE first.
+    std::uint64_t direct_min = UINT64_MAX;
 };
 
 // Exit codes, documented in --help.

@@ -48,8 +48,8 @@ std::string report::json(double seconds) const {
         "{\"files\":%llu,\"bytes\":%llu,\"directories\":%llu,\"symlinks\":%llu,"
         "\"hard_links\":%llu,\"special\":%llu,\"skipped\":%llu,\"journal_skipped\":%llu,"
         "\"verified\":%llu,\"errors\":%llu,\"warnings\":%llu,\"seconds\":%.6f,"
-        "\"strategy\":{\"linked_chain\":%llu,\"chain_fallback\":%llu,\"read_write\":%llu,\"copy_"
-        "file_range\":%llu,\"reflink\":%llu,"
+        "\"strategy\":{\"linked_chain\":%llu,\"chain_fallback\":%llu,\"read_write\":%llu,"
+        "\"direct\":%llu,\"copy_file_range\":%llu,\"reflink\":%llu,"
         "\"sparse\":%llu,\"empty\":%llu}}",
         static_cast<unsigned long long>(files_done),
         static_cast<unsigned long long>(bytes_copied.load()),
@@ -61,6 +61,7 @@ std::string report::json(double seconds) const {
         static_cast<unsigned long long>(strategies.linked_chain),
         static_cast<unsigned long long>(strategies.chain_fallback),
         static_cast<unsigned long long>(strategies.read_write),
+        static_cast<unsigned long long>(strategies.direct),
         static_cast<unsigned long long>(strategies.copy_file_range),
         static_cast<unsigned long long>(strategies.reflink),
         static_cast<unsigned long long>(strategies.sparse),

@@ -26,6 +26,7 @@ struct strategy_counts {
     std::uint64_t read_write = 0;      // io_uring read/write through registered buffers
     std::uint64_t linked_chain = 0;    // small files: one linked open/read/close/create/write/close
     std::uint64_t chain_fallback = 0;  // chains that failed and were redone the ordinary way
+    std::uint64_t direct = 0;          // read/write with O_DIRECT writes (large files)
     std::uint64_t copy_file_range = 0;  // kernel-side copy on the thread pool
     std::uint64_t reflink = 0;          // FICLONE: extents shared, nothing copied
     std::uint64_t sparse = 0;           // files copied extent by extent (SEEK_DATA/SEEK_HOLE)
