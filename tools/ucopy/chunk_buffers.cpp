@@ -29,9 +29,8 @@ chunk_buffers::chunk_buffers(unsigned count, std::size_t size) : size_(size) {
     try {
         pool_.emplace(uio::io_context::current(), count, size);
     } catch (const std::system_error&) {
-        const std::size_t total = std::size_t{count} * size;
-        const std::size_t rounded = (total + alignment - 1) / alignment * alignment;
-        memory_.reset(static_cast<std::byte*>(std::aligned_alloc(alignment, rounded)));
+        const std::size_t total = round_up(std::size_t{count} * size);
+        memory_.reset(static_cast<std::byte*>(std::aligned_alloc(alignment, total)));
         if (!memory_) throw std::bad_alloc();
         for (unsigned i = count; i > 0; --i) free_.push_back(i - 1);
         for (unsigned i = 0; i < count; ++i) permits_.release();

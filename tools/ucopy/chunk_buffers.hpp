@@ -51,6 +51,9 @@ class chunk_buffers {
     // Every buffer starts on a page boundary (mmap, or aligned_alloc below), so O_DIRECT
     // writes from them need only a multiple of the block size as their length.
     static constexpr std::size_t alignment = 4096;
+    static constexpr std::size_t round_up(std::size_t n) noexcept {
+        return (n + alignment - 1) / alignment * alignment;
+    }
     bool registered() const noexcept { return pool_.has_value(); }
 
   private:

@@ -102,9 +102,7 @@ std::vector<extent> data_mover::data_extents(int fd, std::uint64_t size) {
 
 chunk_buffers& data_mover::direct_buffers() {
     if (!direct_buffers_) {
-        const std::size_t align = chunk_buffers::alignment;
-        const std::size_t size =
-            (std::max(direct_chunk, opts_.block_size) + align - 1) / align * align;
+        const std::size_t size = chunk_buffers::round_up(std::max(direct_chunk, opts_.block_size));
         direct_buffers_.emplace(opts_.chunks_per_file, size);
     }
     return *direct_buffers_;
@@ -150,8 +148,7 @@ uio::task<void> data_mover::copy_chunk(int in, int out, extent range, file_names
     if (opts_.sparse == when::always && all_zero(span)) co_return;  // leave a hole
     std::size_t length = got;
     if (direct) {  // the tail of the file: pad to the block, the caller truncates
-        const std::size_t align = chunk_buffers::alignment;
-        length = (got + align - 1) / align * align;
+        length = chunk_buffers::round_up(got);
         std::memset(buffer.span().data() + got, 0, length - got);
         span = buffer.span().first(length);
     }
