@@ -24,6 +24,8 @@ class process {
     pid_t pid() const noexcept { return pid_; }
     // Exit code, or 128 + signal number.
     int wait();
+    // The same, if it ends within `limit`; false if still running then.
+    bool wait_for(std::chrono::milliseconds limit);
     // True if it was still running (so the signal hit it mid-work).
     bool kill_now(int signal);
 

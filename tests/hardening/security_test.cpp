@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "copy_gate.hpp"
 #include "hardening_support.hpp"
 #include "restartable_cluster.hpp"
 #include "test_support.hpp"
@@ -38,7 +39,17 @@ TEST_CASE(
     uio::testing::command_output("sed -i '1i local all harden_pw scram-sha-256' '" + hba + "'");
     cluster.psql("select pg_reload_conf()");
     cluster.psql("create table present (a int)");
-    std::this_thread::sleep_for(300ms);
+    // The reload takes effect in the background: wait until a wrong password is refused.
+    const std::string probe = "PGPASSWORD=wrong /usr/lib/postgresql/15/bin/psql -X -At -h '" +
+                              cluster.socket_dir() + "' -p " + cluster.port() +
+                              " -U harden_pw -d uio_test -c 'select 1' 2>&1";
+    bool refused = false;
+    for (int i = 0; i < 6000 && !refused; ++i) {
+        refused = uio::testing::command_output(probe).find("password authentication failed") !=
+                  std::string::npos;
+        if (!refused) std::this_thread::sleep_for(10ms);
+    }
+    REQUIRE(refused);
 
     uio::testing::temp_dir work;
     ucopy_test::write_file(work / "in.csv", "a\n1\n");
@@ -110,10 +121,9 @@ TEST_CASE("symlinks out of the source tree are copied as links, never followed w
     for (const char* flags : {"-r", "-a", "-rP"}) {
         const std::string dst = work / ("dst" + std::string(flags));
         harden::process p({UCOPY_BINARY, flags, src, dst}, work / "log");
-        for (int i = 0; i < 200 && ::waitpid(p.pid(), nullptr, WNOHANG) == 0; ++i) {
-            std::this_thread::sleep_for(50ms);
-        }
-        bool hung = p.kill_now(SIGKILL);
+        // A minute: far beyond any copy of this tree, loaded or not; only a hang takes it.
+        bool hung = !p.wait_for(60s);
+        if (hung) p.kill_now(SIGKILL);
         int status = p.wait();
         INFO(flags << ": exit " << status << "\n" << harden::slurp(work / "log"));
         CHECK_FALSE(hung);  // it would hang only if it opened the FIFO behind trap-link
@@ -203,25 +213,23 @@ TEST_CASE("files being written are owner-only until their mode is set") {
         ucopy_test::write_file(src + "/public" + std::to_string(i),
                                harden::random_bytes(8 << 20, i), 0644);
     }
-    // Merging into an existing directory: each file is written under a temporary name.
-    harden::process p({UCOPY_BINARY, "-a", src + "/.", dst}, work / "log",
-                      {"UCOPY_TEST_CHUNK_DELAY_MS=50"});
+    // Merging into an existing directory: each file is written under a temporary name. The
+    // gate holds all four mid-copy (their first chunk written) while the modes are looked at.
+    ucopy_test::copy_gate gate(work / "gate");
+    harden::process p({UCOPY_BINARY, "-a", src + "/.", dst}, work / "log", gate.env());
+    REQUIRE(gate.wait_for_arrivals(4).size() == 4);
     std::vector<std::string> temps;
-    for (int i = 0; i < 100 && temps.empty(); ++i) {
-        std::this_thread::sleep_for(30ms);
-        REQUIRE(::kill(p.pid(), SIGSTOP) == 0);
-        for (auto& e : fs::directory_iterator(dst)) {
-            std::string name = e.path().filename().string();
-            if (name.rfind(".ucopy-", 0) != 0) continue;
-            struct stat st {};
-            REQUIRE(::lstat(e.path().c_str(), &st) == 0);
-            temps.push_back(name);
-            INFO(name << " mode " << std::oct << (st.st_mode & 07777));
-            CHECK((st.st_mode & 077) == 0);
-        }
-        ::kill(p.pid(), SIGCONT);
+    for (auto& e : fs::directory_iterator(dst)) {
+        std::string name = e.path().filename().string();
+        if (name.rfind(".ucopy-", 0) != 0) continue;
+        struct stat st {};
+        REQUIRE(::lstat(e.path().c_str(), &st) == 0);
+        temps.push_back(name);
+        INFO(name << " mode " << std::oct << (st.st_mode & 07777));
+        CHECK((st.st_mode & 077) == 0);
     }
-    CHECK_FALSE(temps.empty());
+    gate.open();
+    CHECK(temps.size() == 4);
     CHECK(p.wait() == 0);
     for (int i = 0; i < 4; ++i) {
         struct stat st {};
@@ -239,30 +247,26 @@ TEST_CASE("a new directory being filled is not readable by others until publishe
         ucopy_test::write_file(src + "/sub/f" + std::to_string(i), harden::random_bytes(8 << 20, i),
                                0644);
     }
-    harden::process p({UCOPY_BINARY, "-a", src, out}, work / "log",
-                      {"UCOPY_TEST_CHUNK_DELAY_MS=50"});
+    ucopy_test::copy_gate gate(work / "gate");
+    harden::process p({UCOPY_BINARY, "-a", src, out}, work / "log", gate.env());
+    REQUIRE(gate.wait_for_arrivals(4).size() == 4);
+    // Every file in the tree under construction must be unreachable or unreadable by others.
     int inspected = 0;
-    for (int i = 0; i < 100 && inspected == 0; ++i) {
-        std::this_thread::sleep_for(30ms);
-        REQUIRE(::kill(p.pid(), SIGSTOP) == 0);
-        // Every file in the tree under construction must be unreachable or unreadable by others.
-        for (auto& e : fs::recursive_directory_iterator(out)) {
-            if (!e.is_regular_file() || e.is_symlink()) continue;
-            ++inspected;
-            bool shielded = false;
-            for (fs::path dir = e.path().parent_path(); dir != fs::path(out);
-                 dir = dir.parent_path()) {
-                struct stat st {};
-                ::stat(dir.c_str(), &st);
-                if ((st.st_mode & 07) == 0) shielded = true;  // others cannot enter it
-            }
+    for (auto& e : fs::recursive_directory_iterator(out)) {
+        if (!e.is_regular_file() || e.is_symlink()) continue;
+        ++inspected;
+        bool shielded = false;
+        for (fs::path dir = e.path().parent_path(); dir != fs::path(out); dir = dir.parent_path()) {
             struct stat st {};
-            ::lstat(e.path().c_str(), &st);
-            INFO(e.path().string() << " mode " << std::oct << (st.st_mode & 07777));
-            CHECK((shielded || (st.st_mode & 077) == 0));
+            ::stat(dir.c_str(), &st);
+            if ((st.st_mode & 07) == 0) shielded = true;  // others cannot enter it
         }
-        ::kill(p.pid(), SIGCONT);
+        struct stat st {};
+        ::lstat(e.path().c_str(), &st);
+        INFO(e.path().string() << " mode " << std::oct << (st.st_mode & 07777));
+        CHECK((shielded || (st.st_mode & 077) == 0));
     }
-    CHECK(inspected > 0);
+    gate.open();
+    CHECK(inspected == 4);
     CHECK(p.wait() == 0);
 }

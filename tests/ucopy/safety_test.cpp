@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "copy_gate.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
 
@@ -59,14 +60,19 @@ TEST_CASE("kill -9 mid-copy leaves no wrong final file and a rerun with --journa
     uio::testing::temp_dir work;
     build_bulk_tree(work / "src", 30, 200'000, 48 << 20);
     const std::string journal = work / "journal.db";
-    // The delay hook slows each chunk so the kill lands mid-copy: after some small files are
-    // done and journaled (commits every 200 ms), while the 48 MiB file (>= 1.9 s) is not.
+    // The kill lands mid-copy: the large file is held at the test gate while the small ones
+    // go on, and it comes once the journal has committed some of them (every 200 ms; each
+    // file waits 40 ms in the delay hook, so 30 of them take longer than that).
+    copy_gate gate(work / "gate", 0, "/large");
+    const std::string journaled =
+        "$(sqlite3 " + q(journal) + " 'select count(*) from files' 2>/dev/null || echo 0)";
     command_result killed =
-        sh("cd " + q(work.path().string()) + " && (UCOPY_TEST_CHUNK_DELAY_MS=40 " + ucopy() +
-           " -a --strategy=read-write --queue-depth 4 --journal " + q(journal) +
-           " src/. dst & pid=$!; for i in $(seq 100); do"
-           " [ $(ls dst/many 2>/dev/null | grep -vc ucopy) -ge 5 ] && break;"
-           " sleep 0.05; done; sleep 0.4; kill -9 $pid; wait $pid)");
+        sh("cd " + q(work.path().string()) + " && (UCOPY_TEST_CHUNK_DELAY_MS=40 " +
+           gate.shell_env() + ucopy() + " -a --strategy=read-write --queue-depth 4 --journal " +
+           q(journal) + " src/. dst & pid=$!; " + gate.shell_wait_for_arrivals(1) +
+           "end=$(($(date +%s) + 120)); while [ " + journaled +
+           " -lt 5 ] && [ $(date +%s) -lt $end ]; do sleep 0.01; done; kill -9 $pid; wait $pid)");
+    REQUIRE(gate.arrivals().size() == 1);
     INFO(killed.output);
     CHECK(killed.status == 128 + 9);
     REQUIRE(fs::exists(work / "dst"));

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 
+#include "copy_gate.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
 
@@ -52,12 +53,13 @@ TEST_CASE("kill -9 of a staged copy leaves no partial directory and a rerun comp
     uio::testing::temp_dir work;
     build_slow_tree(work / "src");
     fs::create_directories(work / "out");
-    // Each chunk waits 40 ms, so the kill lands while many/ is half copied.
-    command_result killed =
-        sh("cd " + q(work.path().string()) + " && (UCOPY_TEST_CHUNK_DELAY_MS=40 " + ucopy() +
-           " -a --queue-depth 2 src out & pid=$!; for i in $(seq 100); do"
-           " [ $(ls out/.ucopy-*/many 2>/dev/null | wc -l) -ge 5 ] && break; sleep 0.05; done;"
-           " kill -9 $pid; wait $pid)");
+    // The kill lands while many/ is partly copied: five of its files go through the test
+    // gate, the next ones are held there.
+    copy_gate gate(work / "gate", 5, "/many/");
+    command_result killed = sh("cd " + q(work.path().string()) + " && (" + gate.shell_env() +
+                               ucopy() + " -a --queue-depth 2 src out & pid=$!; " +
+                               gate.shell_wait_for_arrivals(6) + "kill -9 $pid; wait $pid)");
+    REQUIRE(gate.arrivals().size() >= 6);  // 5 through, one or two (one a worker) held
     INFO(killed.output);
     CHECK(killed.status == 128 + 9);
     CHECK_FALSE(fs::exists(work / "out/src"));  // nothing under the final name

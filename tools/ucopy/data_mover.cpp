@@ -139,7 +139,7 @@ bool data_mover::set_direct(int fd, bool on) const {
 }
 
 uio::task<void> data_mover::copy_chunk(int in, int out, extent range, file_names names,
-                                       chunk_digest* digest, bool direct) {
+                                       chunk_digest* digest, bool direct, bool first) {
     buffer_lease buffer = co_await buffers_for(range.length).acquire();
     std::span<std::byte> span = buffer.span().first(range.length);
     std::size_t got = co_await read_full(in, buffer, span, range.offset, names.source);
@@ -162,6 +162,7 @@ uio::task<void> data_mover::copy_chunk(int in, int out, extent range, file_names
     }
     out_.bytes_copied += got;
     if (test_delay_ms_ > 0) co_await uio::sleep_for(std::chrono::milliseconds(test_delay_ms_));
+    if (first && gate_.armed()) co_await gate_.arrive(names.source);
 }
 
 uio::task<void> data_mover::read_write(int in, int out, const std::vector<extent>& extents,
@@ -188,15 +189,15 @@ uio::task<void> data_mover::read_write(int in, int out, const std::vector<extent
     if (digests) digests->assign(chunks.size(), {});
     auto slot = [&](std::size_t i) { return digests ? &(*digests)[i] : nullptr; };
     if (chunks.size() == 1) {  // the common small file: no group, no window
-        co_await copy_chunk(in, out, chunks[0], names, slot(0), direct);
+        co_await copy_chunk(in, out, chunks[0], names, slot(0), direct, true);
         co_return;
     }
     uio::semaphore window(opts_.chunks_per_file);
     co_await uio::with_task_group([&](uio::task_group& group) -> uio::task<void> {
         for (std::size_t i = 0; i < chunks.size(); ++i) {
             uio::semaphore::permit permit = co_await window.acquire();
-            group.spawn(hold_permit(std::move(permit),
-                                    copy_chunk(in, out, chunks[i], names, slot(i), direct)));
+            group.spawn(hold_permit(
+                std::move(permit), copy_chunk(in, out, chunks[i], names, slot(i), direct, i == 0)));
         }
     });
 }

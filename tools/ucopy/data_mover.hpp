@@ -23,6 +23,7 @@
 #include "chunk_buffers.hpp"
 #include "options.hpp"
 #include "report.hpp"
+#include "test_gate.hpp"
 
 namespace ucopy {
 
@@ -82,8 +83,9 @@ class data_mover {
     static std::string file_hash(const std::vector<chunk_digest>& digests);
 
   private:
+    // `first`: the file's first chunk, after which the test gate is passed.
     uio::task<void> copy_chunk(int in, int out, extent range, file_names names,
-                               chunk_digest* digest, bool direct);
+                               chunk_digest* digest, bool direct, bool first);
     uio::task<void> verify_chunk(int out, const chunk_digest& expected, file_names names);
     // Direct writes go in chunks of direct_chunk (the device took 4 MiB requests at once;
     // at 256 KiB, 16 times the requests: 4 GiB hot in 3.1 s against 2.3 s), from their own
@@ -99,7 +101,8 @@ class data_mover {
     uio::thread_pool& pool_;
     report& out_;
     std::set<std::pair<dev_t, dev_t>> no_reflink_;
-    unsigned test_delay_ms_ = 0;  // UCOPY_TEST_CHUNK_DELAY_MS: lets tests kill mid-copy
+    unsigned test_delay_ms_ = 0;  // UCOPY_TEST_CHUNK_DELAY_MS: slows a copy for tests
+    test_gate gate_;
 };
 
 }  // namespace ucopy
