@@ -48,21 +48,24 @@ class engine {
     uio::task<void> copy(const std::vector<copy_root>& roots);
 
   private:
-    // The walk (engine.cpp).
+    // The walk (walk.cpp).
     uio::task<void> walk_root(const copy_root& root);
     uio::task<void> walk_dir(std::shared_ptr<dir_node> node);
     uio::task<void> walk_subdir(std::shared_ptr<dir_node> node);
+    // journal_lookup.cpp
     uio::task<void> ask_journal(const dir_node& node, std::vector<raw_entry>& batch);
     uio::task<std::shared_ptr<dir_node>> make_dir(const std::shared_ptr<dir_node>& parent,
                                                   const raw_entry& raw, int src_dirfd,
                                                   const std::string& src_open_name,
                                                   const std::string& src_display);
+    bool excluded(const std::string& relative, const std::string& name) const;
+    // Finishing directories (directory_publication.cpp).
     void release(std::shared_ptr<dir_node> node);
     void finalize_dir(dir_node& node);
     void publish_dir(dir_node& node);
-    bool excluded(const std::string& relative, const std::string& name) const;
     uio::task<void> worker();
-    // Small files as linked chains (small_files.hpp), a walk batch at a time.
+    // Small files as linked chains (small_files.hpp), a walk batch at a time
+    // (chain_batches.cpp).
     bool chain_eligible(const dir_node& node, const raw_entry& raw) const;
     uio::task<void> copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files);
 

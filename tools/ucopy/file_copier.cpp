@@ -20,10 +20,6 @@ namespace ucopy {
 
 namespace {
 
-std::int64_t mtime_ns(const struct stat& st) {
-    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
-
 bool newer(const struct stat& a, const struct stat& b) {
     return mtime_ns(a) > mtime_ns(b);
 }

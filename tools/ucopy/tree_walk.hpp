@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,11 @@ struct dir_node {
     // flight); the walkers keep several directories busy instead.
     uio::semaphore creates{1};
 };
+
+// A stat's modification time in nanoseconds (the quick check and the journal compare these).
+inline std::int64_t mtime_ns(const struct stat& st) {
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
 
 struct entry {
     std::shared_ptr<dir_node> dir;

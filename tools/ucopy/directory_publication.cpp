@@ -1,0 +1,51 @@
+// Directories are finished when their last child is: metadata applied, synced if asked, and
+// the top of a staging tree renamed to its final name.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "engine.hpp"
+
+namespace ucopy {
+
+void engine::release(std::shared_ptr<dir_node> node) {
+    while (node && --node->pending == 0) {
+        if (node->finalize) {
+            finalize_dir(*node);
+        } else if (opts_.fsync && !opts_.dry_run && node->dst_fd >= 0 &&
+                   ::fsync(node->dst_fd) != 0) {
+            out_.error("cannot sync directory " + quote(node->dst_prefix) + ": " +
+                       std::strerror(errno));
+        }
+        std::shared_ptr<dir_node> parent = std::move(node->parent);
+        node = std::move(parent);
+    }
+}
+
+void engine::finalize_dir(dir_node& node) {
+    if (opts_.dry_run || node.dst_fd < 0) return;
+    std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
+    apply_metadata_fd(meta_, node.dst_fd, node.src_fd, node.st, display);
+    if (opts_.fsync && ::fsync(node.dst_fd) != 0) {
+        out_.error("cannot sync directory " + quote(display) + ": " + std::strerror(errno));
+    }
+    if (!node.stage_name.empty()) publish_dir(node);
+}
+
+// The top of a staging tree is complete: one rename shows all of it under its final name.
+// RENAME_NOREPLACE: a name that appeared meanwhile is not ours to replace.
+void engine::publish_dir(dir_node& node) {
+    const int parent_fd = node.parent->dst_fd;
+    if (::renameat2(parent_fd, node.stage_name.c_str(), parent_fd, node.name.c_str(),
+                    RENAME_NOREPLACE) == 0) {
+        return;
+    }
+    const int error = errno;
+    std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
+    out_.error("cannot create directory " + quote(display) + ": " + std::strerror(error));
+    remove_tree(parent_fd, node.stage_name.c_str());
+}
+
+}  // namespace ucopy

@@ -1,0 +1,73 @@
+// One ucopy run: the plan, the journal, the ring, the engine (with a progress line), the
+// summary and the exit status.
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include <uio/core/when_all.hpp>
+#include <uio/uring/io_context.hpp>
+
+#include "engine.hpp"
+#include "fd_limits.hpp"
+#include "progress.hpp"
+
+namespace ucopy {
+
+int run(const options& requested) {
+    // Concurrency fitted to the descriptors there are (fd_limits.hpp); a copy of the options.
+    options opts = requested;
+    const unsigned long fd_limit = raise_open_file_limit();
+    report out;
+    out.clear_line = opts.progress;
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<copy_root> roots = plan_copies(opts, out);
+    std::optional<journal> log;
+    if (!opts.journal_path.empty() && !opts.dry_run) {
+        try {
+            log.emplace(opts.journal_path);
+        } catch (const copy_error& e) {
+            out.error(e.what());
+            return exit_copy_errors;
+        }
+    }
+    fit_descriptor_limit(opts, fd_limit);
+    // Without a ring nothing can be copied: one clear error, not a per-file summary.
+    std::optional<uio::io_context> context;
+    try {
+        context.emplace(uio::io_context_options{.entries = 256});
+    } catch (const std::exception& e) {
+        out.error(e.what());  // says io_uring and what to do
+        return exit_copy_errors;
+    }
+    try {
+        context->run([&]() -> uio::task<void> {
+            engine copier(opts, out, log ? &*log : nullptr);
+            if (!opts.progress) {
+                co_await copier.copy(roots);
+                co_return;
+            }
+            bool done = false;
+            progress bar(out);
+            auto work = [&]() -> uio::task<void> {
+                co_await copier.copy(roots);
+                out.walk_finished = true;
+                done = true;
+            };
+            co_await uio::when_all(work(), bar.run(done));
+        }());
+    } catch (const std::exception& e) {
+        out.error(e.what());
+    }
+    out.walk_finished = true;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (opts.stats_json) std::printf("%s\n", out.json(seconds).c_str());
+    if (out.errors() > 0) {
+        std::fprintf(stderr, "ucopy: %llu error%s; the rest was copied\n",
+                     static_cast<unsigned long long>(out.errors()), out.errors() == 1 ? "" : "s");
+        return exit_copy_errors;
+    }
+    return exit_ok;
+}
+
+}  // namespace ucopy

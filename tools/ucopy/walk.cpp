@@ -1,0 +1,266 @@
+// The walk: command-line roots, directories made before their contents, each directory's
+// listing streamed in batches into the workers' queue (or into chain batches), subdirectories
+// handed to free walkers or walked in line.
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <climits>
+#include <cstring>
+
+#include <uio/core/offload.hpp>
+#include <uio/uring/operations.hpp>
+#include <uio/uring/timeout.hpp>
+
+#include "engine.hpp"
+#include "fd_limits.hpp"
+
+namespace ucopy {
+
+namespace {
+
+constexpr std::size_t walk_batch = 256;
+
+// New files in such a directory take their mode from the ACL, not from umask alone.
+bool has_default_acl(int dir_fd) {
+    return ::fgetxattr(dir_fd, "system.posix_acl_default", nullptr, 0) > 0;
+}
+
+}  // namespace
+
+bool engine::excluded(const std::string& relative, const std::string& name) const {
+    for (const std::string& glob : opts_.excludes) {
+        if (::fnmatch(glob.c_str(), name.c_str(), 0) == 0 ||
+            ::fnmatch(glob.c_str(), relative.c_str(), FNM_PATHNAME) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+uio::task<void> engine::walk_root(const copy_root& root) {
+    auto top = std::make_shared<dir_node>();
+    top->finalize = false;
+    top->src_fd = AT_FDCWD;
+    top->src_prefix = "";
+    top->dst_prefix = dir_prefix(root.destination);
+    std::string parent = top->dst_prefix.empty() ? "." : top->dst_prefix;
+    int fd = co_await open_patiently(AT_FDCWD, parent.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0) {
+        std::string what =
+            S_ISDIR(root.st.st_mode) ? "cannot create directory " : "cannot create regular file ";
+        out_.error(what + quote(root.destination) + ": " + std::strerror(-fd));
+        co_return;
+    }
+    top->dst_fd = fd;
+    struct stat dst_dir {};
+    if (::fstat(fd, &dst_dir) == 0) top->dst_dev = dst_dir.st_dev;
+    raw_entry raw;
+    raw.name = base_name(root.destination);
+    raw.st = root.st;
+    raw.dst_exists = ::fstatat(fd, raw.name.c_str(), &raw.dst_st, AT_SYMLINK_NOFOLLOW) == 0;
+    top->new_file_gid = (dst_dir.st_mode & S_ISGID) ? dst_dir.st_gid : ::getegid();
+    top->default_acl = has_default_acl(fd);
+
+    if (S_ISDIR(root.st.st_mode)) {
+        // A killed staged run leaves its unfinished tree here, beside the destination.
+        if (!opts_.dry_run) co_await uio::offload(pool_, [fd] { remove_stale_temps(fd); });
+        std::shared_ptr<dir_node> node =
+            co_await make_dir(top, raw, AT_FDCWD, root.source, root.source);
+        if (node) co_await walk_dir(std::move(node));
+    } else {
+        entry e;
+        e.dir = top;
+        e.src_name = root.source;
+        e.dst_name = raw.name;
+        e.st = root.st;
+        e.follow = root.follow;
+        e.dst_exists = raw.dst_exists;
+        e.dst_st = raw.dst_st;
+        if (journal_ && e.dst_exists && S_ISREG(e.st.st_mode)) {
+            std::vector<raw_entry> one{raw};
+            co_await ask_journal(*top, one);
+            e.journaled = one[0].journaled;
+        }
+        if (S_ISLNK(root.st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t n = ::readlink(root.source.c_str(), target, sizeof target);
+            if (n < 0) {
+                out_.error("cannot read symbolic link " + quote(root.source) + ": " +
+                           std::strerror(errno));
+                co_return;
+            }
+            e.link_target.assign(target, static_cast<std::size_t>(n));
+        }
+        ++top->pending;
+        ++out_.files_seen;
+        if (S_ISREG(e.st.st_mode)) out_.bytes_seen += static_cast<std::uint64_t>(e.st.st_size);
+        co_await queue_.send(std::move(e));
+    }
+    release(std::move(top));
+}
+
+uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_node>& parent,
+                                                      const raw_entry& raw, int src_dirfd,
+                                                      const std::string& src_open_name,
+                                                      const std::string& src_display) {
+    std::string dst_display = parent->dst_prefix + raw.name;
+    auto node = std::make_shared<dir_node>();
+    node->st = raw.st;
+    node->src_prefix = src_display + "/";
+    node->dst_prefix = dst_display + "/";
+    node->relative = parent->finalize ? parent->relative + raw.name + "/" : "";
+    if (raw.dst_exists && !S_ISDIR(raw.dst_st.st_mode)) {
+        out_.error("cannot overwrite non-directory " + quote(dst_display) + " with directory " +
+                   quote(src_display));
+        co_return nullptr;
+    }
+    node->fresh = !raw.dst_exists;
+    node->name = raw.name;
+    if (opts_.verbose && node->fresh) out_.verbose(src_display, dst_display);
+    if (!opts_.dry_run && node->fresh) {
+        // Inside a staging tree nothing is visible yet: final names. Otherwise a new
+        // directory is the top of a staging tree, made under a temporary name.
+        node->staged = staging_;
+        if (staging_ && !parent->staged) node->stage_name = temp_name();
+        const std::string& made = node->stage_name.empty() ? raw.name : node->stage_name;
+        int rc = co_await uio::mkdirat(parent->dst_fd, made.c_str(), 0700);
+        if (rc == -EEXIST && node->stage_name.empty()) {
+            node->fresh = false;  // appeared meanwhile; open it below like any existing one
+            node->staged = false;
+        } else if (rc < 0) {
+            out_.error("cannot create directory " + quote(dst_display) + ": " + std::strerror(-rc));
+            co_return nullptr;
+        }
+    }
+    const std::string& dst_open_name = node->stage_name.empty() ? raw.name : node->stage_name;
+    int follow = opts_.dereference ? 0 : O_NOFOLLOW;
+    int src =
+        co_await open_patiently(src_dirfd, src_open_name.c_str(), O_RDONLY | O_DIRECTORY | follow);
+    if (src < 0) {
+        out_.error("cannot access " + quote(src_display) + ": " + std::strerror(-src));
+        // The directory exists (maybe empty); it still gets its metadata, like cp.
+    }
+    node->src_fd = src < 0 ? -1 : src;
+    if (parent->dst_fd >= 0 && !(opts_.dry_run && node->fresh)) {
+        int dst = co_await open_patiently(parent->dst_fd, dst_open_name.c_str(),
+                                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        if (dst < 0) {
+            out_.error("cannot open directory " + quote(dst_display) + ": " + std::strerror(-dst));
+            if (!node->stage_name.empty()) {
+                ::unlinkat(parent->dst_fd, dst_open_name.c_str(), AT_REMOVEDIR);
+            }
+            co_return nullptr;
+        }
+        node->dst_fd = dst;
+        struct stat dst_dir {};
+        if (::fstat(dst, &dst_dir) == 0) node->dst_dev = dst_dir.st_dev;
+        node->new_file_gid = (dst_dir.st_mode & S_ISGID) ? dst_dir.st_gid : ::getegid();
+        node->default_acl = has_default_acl(dst);
+    }
+    node->parent = parent;
+    ++parent->pending;
+    ++out_.directories;
+    co_return node;
+}
+
+uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
+    if (node->src_fd < 0) {
+        release(std::move(node));
+        co_return;
+    }
+    if (!node->fresh && node->dst_fd >= 0 && !opts_.dry_run) {
+        co_await uio::offload(pool_, [fd = node->dst_fd] { remove_stale_temps(fd); });
+    }
+    std::optional<dir_reader> listing;
+    listing.emplace(node->src_fd);
+    // Out of descriptors: wait for files in flight to give some back (fd_limits.hpp).
+    for (int tries = 0; out_of_descriptors(listing->open_error()) && tries < 1200; ++tries) {
+        listing.reset();
+        const std::chrono::milliseconds pause(50);
+        co_await uio::sleep_for(pause);
+        listing.emplace(node->src_fd);
+    }
+    dir_reader& reader = *listing;
+    if (reader.open_error() != 0) {
+        out_.error("cannot open directory " + quote(node->src_prefix) + ": " +
+                   std::strerror(reader.open_error()));
+    }
+    const int lookup_fd = node->fresh ? -1 : node->dst_fd;
+    for (;;) {
+        const bool list_xattrs = chain_pool_ && node->staged && opts_.preserve.xattr;
+        std::vector<raw_entry> batch = co_await uio::offload(pool_, [&] {
+            return reader.next_batch(walk_batch, node->src_fd, lookup_fd, opts_.dereference,
+                                     list_xattrs);
+        });
+        std::vector<entry> chained;
+        if (batch.empty()) break;
+        if (journal_ && lookup_fd >= 0) co_await ask_journal(*node, batch);
+        for (raw_entry& raw : batch) {
+            std::string src_display = node->src_prefix + raw.name;
+            if (raw.error != 0) {
+                out_.error(std::string("cannot ") + raw.failed + " " + quote(src_display) + ": " +
+                           std::strerror(raw.error));
+                continue;
+            }
+            if (excluded(node->relative + raw.name, raw.name)) {
+                ++out_.skipped;
+                continue;
+            }
+            if (S_ISDIR(raw.st.st_mode)) {
+                std::shared_ptr<dir_node> child =
+                    co_await make_dir(node, raw, node->src_fd, raw.name, src_display);
+                if (!child) continue;
+                if (uio::semaphore::permit permit = walkers_.try_acquire()) {
+                    permit.release_ownership();  // walk_subdir gives it back
+                    walk_group_->spawn(walk_subdir(std::move(child)));
+                } else {
+                    co_await walk_dir(std::move(child));
+                }
+                continue;
+            }
+            entry e;
+            e.dir = node;
+            e.src_name = raw.name;
+            e.dst_name = std::move(raw.name);
+            e.st = raw.st;
+            e.link_target = std::move(raw.link_target);
+            e.dst_exists = raw.dst_exists;
+            e.dst_st = raw.dst_st;
+            e.journaled = raw.journaled;
+            e.follow = opts_.dereference;
+            ++node->pending;
+            ++out_.files_seen;
+            if (S_ISREG(e.st.st_mode)) out_.bytes_seen += static_cast<std::uint64_t>(e.st.st_size);
+            if (chain_eligible(*node, raw)) {
+                if (opts_.verbose) out_.verbose(e.src_path(), e.dst_path());
+                chained.push_back(std::move(e));
+                continue;
+            }
+            co_await queue_.send(std::move(e));
+        }
+        if (!chained.empty()) {
+            // Runs beside the walk; the permit bounds the batches (and so memory) in flight.
+            uio::semaphore::permit permit = co_await chain_batches_.acquire();
+            walk_group_->spawn(copy_chain_batch(std::move(permit), std::move(chained)));
+        }
+    }
+    if (reader.read_error() != 0) {
+        out_.error("cannot read directory " + quote(node->src_prefix) + ": " +
+                   std::strerror(reader.read_error()));
+    }
+    release(std::move(node));
+}
+
+// A walker of its own; its permit was taken by the spawner.
+uio::task<void> engine::walk_subdir(std::shared_ptr<dir_node> node) {
+    struct give_back {
+        uio::semaphore& s;
+        ~give_back() { s.release(); }
+    } permit{walkers_};
+    co_await walk_dir(std::move(node));
+}
+
+}  // namespace ucopy
