@@ -140,7 +140,7 @@ std::vector<std::string> wrong_final_files(const std::string& src, const std::st
     std::vector<std::string> wrong;
     if (!fs::exists(dst)) return wrong;
     for (auto& e : fs::recursive_directory_iterator(dst)) {
-        std::string rel = fs::relative(e.path(), dst).string();
+        std::string rel = e.path().lexically_relative(dst).string();
         if (rel.find(".ucopy-") != std::string::npos) continue;  // temporary or staging
         if (e.is_symlink() || !e.is_regular_file()) continue;
         if (ucopy_test::read_file(src + "/" + rel) != ucopy_test::read_file(e.path().string())) {

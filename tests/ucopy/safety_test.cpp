@@ -32,7 +32,7 @@ std::vector<std::string> wrong_final_files(const std::string& src, const std::st
     std::vector<std::string> wrong;
     for (auto& e : fs::recursive_directory_iterator(dst)) {
         if (!e.is_regular_file()) continue;
-        std::string rel = fs::relative(e.path(), dst).string();
+        std::string rel = e.path().lexically_relative(dst).string();
         if (e.path().filename().string().rfind(".ucopy-", 0) == 0) continue;
         if (read_file(src + "/" + rel) != read_file(e.path().string())) wrong.push_back(rel);
     }

@@ -126,7 +126,8 @@ std::vector<std::string> relative_paths(const std::string& root) {
     std::vector<std::string> paths;
     for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
          ++it) {
-        paths.push_back(fs::relative(it->path(), root).string());
+        // Lexically: fs::relative would resolve a symlink entry to where it points.
+        paths.push_back(it->path().lexically_relative(root).string());
     }
     std::sort(paths.begin(), paths.end());
     return paths;
