@@ -80,6 +80,8 @@ uio::task<void> engine::copy_chain_batch(uio::semaphore::permit permit, std::vec
             out_.error(what + quote(e.dst_path()) + ": " + std::strerror(f.metadata_error));
         }
         ++out_.strategies.linked_chain;
+        ++out_.copied;
+        if (opts_.itemize) out_.itemize(itemize('>', e.st, {}, true, e.dir->relative + e.dst_name));
         out_.bytes_copied += f.size;
         ++out_.files_done;
         release(std::move(e.dir));

@@ -50,6 +50,10 @@ std::vector<copy_root> plan_copies(const options& opts, report& out) {
     for (const std::string& source : opts.sources) {
         copy_root root;
         root.source = strip_trailing_slashes(source);
+        // rsync's habit under --sync: "SRC/" is SRC's contents, as "SRC/." is for cp.
+        if (opts.sync && root.source.size() < source.size() && root.source != "/") {
+            root.source += "/.";
+        }
         root.follow = opts.dereference || !opts.recursive;
         int rc = root.follow ? ::stat(root.source.c_str(), &root.st)
                              : ::lstat(root.source.c_str(), &root.st);

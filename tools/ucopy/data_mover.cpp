@@ -17,6 +17,7 @@
 #include <uio/core/offload.hpp>
 #include <uio/core/semaphore.hpp>
 #include <uio/core/task_group.hpp>
+#include <uio/core/when_all.hpp>
 #include <uio/uring/operations.hpp>
 #include <uio/uring/timeout.hpp>
 
@@ -239,6 +240,22 @@ uio::task<bool> data_mover::reflink(int in, int out, dev_t in_dev, dev_t out_dev
     if (error == 0) co_return true;
     no_reflink_.insert({in_dev, out_dev});
     co_return false;
+}
+
+uio::task<bool> data_mover::same_contents(int a, int b, std::uint64_t size, file_names names) {
+    buffer_lease buffer = co_await buffers_.acquire();
+    const std::size_t half = buffer.span().size() / 2;
+    std::span<std::byte> left = buffer.span().first(half),
+                         right = buffer.span().subspan(half, half);
+    for (std::uint64_t at = 0; at < size; at += half) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(half, size - at));
+        auto [got_a, got_b] =
+            co_await uio::when_all(read_full(a, buffer, left.first(want), at, names.source),
+                                   read_full(b, buffer, right.first(want), at, names.destination));
+        if (got_a != got_b || std::memcmp(left.data(), right.data(), got_a) != 0) co_return false;
+        if (got_a < want) co_return true;  // both ended early: the source shrank meanwhile
+    }
+    co_return true;
 }
 
 uio::task<void> data_mover::verify_chunk(int out, const chunk_digest& expected, file_names names) {

@@ -76,6 +76,11 @@ class data_mover {
     // FICLONE. False when the file systems cannot share extents (remembered per pair).
     uio::task<bool> reflink(int in, int out, dev_t in_dev, dev_t out_dev);
 
+    // --checksum: whether `a` and `b` hold the same `size` bytes. Both are read together on
+    // the ring, chunk by chunk, each into one half of one buffer (one lease per file in
+    // flight, so files comparing at once cannot starve each other of buffers).
+    uio::task<bool> same_contents(int a, int b, std::uint64_t size, file_names names);
+
     // Re-reads what was written and compares it with the digests; throws on a mismatch.
     uio::task<void> verify(int out, const std::vector<chunk_digest>& digests, file_names names);
 

@@ -32,8 +32,20 @@ engine::engine(const options& opts, report& out, journal* log)
       // Staging trades per-file resumption for one rename per directory instead of per file:
       // a journal exists to resume file by file, so it keeps per-file publication.
       staging_(!opts.no_staging && opts.journal_path.empty() && !opts.dry_run),
-      walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0) {
+      walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0),
+      filters_(make_filter_rules(opts.filters)) {
     euid_ = ::geteuid();
+    if (!opts.backup_dir.empty()) {
+        // Relative to DST, like rsync's; inside DST it is protected from --delete.
+        const bool relative = opts.backup_dir.front() != '/';
+        backup_.emplace(relative ? opts.destination + "/" + opts.backup_dir : opts.backup_dir);
+        if (relative && opts.backup_dir.find("..") == std::string::npos) {
+            backup_relative_ = opts.backup_dir;
+            while (!backup_relative_.empty() && backup_relative_.back() == '/') {
+                backup_relative_.pop_back();
+            }
+        }
+    }
     corrupt_match_ = std::getenv("UCOPY_TEST_CORRUPT");
     if (const char* fail = std::getenv("UCOPY_TEST_CHAIN_FAIL")) {
         std::string_view spec = fail;
@@ -80,6 +92,7 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
         queue_.close();
     });
     if (journal_) co_await journal_->flush();
+    if (opts_.delete_extraneous) co_await delete_extraneous();
     mover_.reset();
     buffers_.reset();
 }

@@ -26,14 +26,18 @@
 #include <uio/core/task_group.hpp>
 #include <uio/core/thread_pool.hpp>
 
+#include "backup_store.hpp"
 #include "chunk_buffers.hpp"
 #include "copy_plan.hpp"
 #include "data_mover.hpp"
+#include "deletion_plan.hpp"
+#include "filter_rules.hpp"
 #include "journal.hpp"
 #include "metadata.hpp"
 #include "options.hpp"
 #include "report.hpp"
 #include "small_files.hpp"
+#include "sync_check.hpp"
 #include "tree_walk.hpp"
 
 namespace ucopy {
@@ -58,7 +62,8 @@ class engine {
                                                   const raw_entry& raw, int src_dirfd,
                                                   const std::string& src_open_name,
                                                   const std::string& src_display);
-    bool excluded(const std::string& relative, const std::string& name) const;
+    uio::task<void> find_extraneous(const std::shared_ptr<dir_node>& node,
+                                    std::vector<std::string> source_names);
     // Finishing directories (directory_publication.cpp).
     void release(std::shared_ptr<dir_node> node);
     void finalize_dir(dir_node& node);
@@ -81,6 +86,11 @@ class engine {
     };
     uio::task<void> make_hard_link(entry& e, const link_target& target);
     uio::task<void> rename_into_place(entry& e, const std::string& temp);
+    // --sync (sync.cpp): what an existing destination needs; true when nothing more.
+    uio::task<bool> synced(entry& e, entry_changes& changes);
+    uio::task<void> update_metadata(entry& e, const entry_changes& changes);
+    uio::task<bool> same_contents(const entry& e);
+    uio::task<void> delete_extraneous();
     uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
     void corrupt_for_test(int fd, const entry& e) const;
 
@@ -99,6 +109,10 @@ class engine {
     bool staging_;
     uio::semaphore walkers_;
     uio::task_group* walk_group_ = nullptr;
+    filter_rules filters_;
+    deletion_plan deletions_;
+    std::optional<backup_store> backup_;
+    std::string backup_relative_;  // the backup directory below DST, kept from --delete
 
     // Hard links: the first path of each multiply-linked inode; later names wait for it.
     struct link_group {

@@ -99,14 +99,29 @@ uio::task<bool> engine::copy_entry(entry& e) {
         journal_ && e.dst_exists && S_ISREG(e.st.st_mode) && S_ISREG(e.dst_st.st_mode) &&
         e.dst_st.st_size == e.st.st_size &&
         (!opts_.preserve.timestamps || mtime_ns(e.dst_st) == mtime_ns(e.st)) && e.journaled;
+    // --sync: the destination may hold this entry already, or lack only its metadata.
+    entry_changes changes;
+    const bool sync_done = opts_.sync && e.dst_exists && co_await synced(e, changes);
+    const bool done_before = journal_done || sync_done;
     const bool linked = opts_.preserve.links && e.st.st_nlink > 1 && !S_ISDIR(e.st.st_mode);
-    if (journal_done && !linked) {
-        ++out_.journal_skipped;
+    if (done_before && !linked) {
+        if (journal_done) ++out_.journal_skipped;
         ++out_.files_done;
         co_return true;
     }
-    if (opts_.verbose) out_.verbose(src, dst);
+    if (opts_.verbose && !done_before) out_.verbose(src, dst);
+    // --itemize-changes: the line for a copy, printed when it is done (or would be).
+    auto itemize_copy = [&] {
+        if (opts_.itemize && !done_before) {
+            const char update = S_ISREG(e.st.st_mode) ? '>' : 'c';
+            std::string line =
+                itemize(update, e.st, changes, !e.dst_exists, e.dir->relative + e.dst_name);
+            if (S_ISLNK(e.st.st_mode)) line += " -> " + e.link_target;
+            out_.itemize(line);
+        }
+    };
     if (opts_.dry_run) {
+        itemize_copy();
         ++out_.files_done;
         co_return true;
     }
@@ -116,11 +131,11 @@ uio::task<bool> engine::copy_entry(entry& e) {
         auto [it, first] = links_.try_emplace(key);
         link_group& group = it->second;
         ++group.seen;
-        if (first && journal_done) {
+        if (first && done_before) {
             // A rerun: this name is done and becomes the one the others link to, so a resume
             // relinks names an earlier run did not reach instead of copying them apart.
             group.first = {e.dir, e.dst_name};
-            ++out_.journal_skipped;
+            if (journal_done) ++out_.journal_skipped;
             ++out_.files_done;
             co_await finish_link_group(key, e.st.st_nlink, true);
             co_return true;
@@ -159,6 +174,8 @@ uio::task<bool> engine::copy_entry(entry& e) {
     // Settle the group first, so names waiting for this one are never left pending.
     if (linked) co_await finish_link_group(key, e.st.st_nlink, !error);
     if (error) std::rethrow_exception(error);
+    itemize_copy();
+    ++out_.copied;
     co_return true;
 }
 
@@ -182,18 +199,27 @@ uio::task<void> engine::finish_link_group(std::pair<dev_t, ino_t> key, nlink_t n
 
 uio::task<void> engine::rename_into_place(entry& e, const std::string& temp) {
     if (e.dir->staged) co_return;  // made under its final name in a staging tree
+    if (backup_ && e.dst_exists) {
+        // The old version is linked into --backup-dir first: its name never goes missing.
+        const int error = co_await uio::offload(pool_, [&] {
+            return backup_->store(e.dir->dst_fd, e.dst_name, e.dir->relative + e.dst_name, true);
+        });
+        if (error != 0 && error != ENOENT) {
+            fail("cannot back up " + quote(e.dst_path()) + " into " + quote(backup_->dir()), error);
+        }
+    }
     int rc = co_await uio::renameat(e.dir->dst_fd, temp.c_str(), e.dir->dst_fd, e.dst_name.c_str());
     if (rc < 0) fail("cannot create " + quote(e.dst_path()), rc);
 }
 
 uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
-    if (journal_ && e.dst_exists) {
+    if ((journal_ || opts_.sync) && e.dst_exists) {
         // Already a name of the target (a rerun over a finished copy): nothing to do.
         struct stat linked_to {};
         if (::fstatat(target.dir->dst_fd, target.name.c_str(), &linked_to, AT_SYMLINK_NOFOLLOW) ==
                 0 &&
             linked_to.st_dev == e.dst_st.st_dev && linked_to.st_ino == e.dst_st.st_ino) {
-            ++out_.journal_skipped;
+            if (journal_) ++out_.journal_skipped;  // --sync counted it as unchanged
             ++out_.files_done;
             co_return;
         }
@@ -216,6 +242,10 @@ uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
     }
     ++out_.hard_links;
     ++out_.files_done;
+    if (opts_.itemize) {
+        out_.itemize(itemize('h', e.st, {}, true, e.dir->relative + e.dst_name) + " => " +
+                     target.dir->relative + target.name);
+    }
 }
 
 uio::task<void> engine::copy_symlink(entry& e) {

@@ -6,8 +6,10 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
+#include "filter_rules.hpp"
 #include "writeback_threshold.hpp"
 
 namespace ucopy {
@@ -87,9 +89,34 @@ parse_outcome parse_command_line(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->expected(0, 1)
         ->default_str("always");
-    app.add_option("--exclude", o.excludes,
-                   "skip entries whose name or path below SOURCE matches GLOB (repeatable)")
-        ->allow_extra_args(false);
+    std::vector<std::string> excludes, includes, rules, exclude_files;
+    CLI::Option* exclude_option =
+        app.add_option("--exclude", excludes,
+                       "skip entries matching PATTERN (rsync's rules: a name at any depth,"
+                       " a path if it has '/', a directory if it ends in '/', ** across"
+                       " directories; repeatable)")
+            ->allow_extra_args(false);
+    CLI::Option* include_option =
+        app.add_option("--include", includes, "do not exclude entries matching PATTERN")
+            ->allow_extra_args(false);
+    CLI::Option* filter_option =
+        app.add_option("-f,--filter", rules, "a rule: '+ PATTERN' or '- PATTERN'; first match wins")
+            ->allow_extra_args(false);
+    CLI::Option* exclude_from_option =
+        app.add_option("--exclude-from", exclude_files, "read exclude patterns from FILE")
+            ->allow_extra_args(false);
+    app.add_flag("--sync", o.sync,
+                 "make DEST a mirror: skip files of the same size and mtime, fix metadata in"
+                 " place, copy the rest (SRC/ means SRC's contents)");
+    app.add_flag("-c,--checksum", o.checksum, "with --sync: compare contents, not size and mtime");
+    app.add_flag("--delete", o.delete_extraneous,
+                 "with --sync: delete entries DEST has and SRC lacks, after a copy without errors");
+    app.add_flag("--delete-excluded", o.delete_excluded, "also delete excluded entries from DEST");
+    app.add_option("--max-delete", o.max_delete, "delete at most N entries")
+        ->check(CLI::Range(std::uint64_t{0}, UINT64_MAX));
+    app.add_option("--backup-dir", o.backup_dir,
+                   "with --sync: move replaced and deleted entries into DIR (relative: to DEST)");
+    app.add_flag("-i,--itemize-changes", o.itemize, "print one line per change (rsync's format)");
     app.add_flag("--dry-run", o.dry_run, "show what would be copied; change nothing");
     app.add_flag("-v,--verbose", o.verbose, "explain what is being done");
     app.add_flag("-V,--version", version, "print the version and exit");
@@ -153,6 +180,41 @@ parse_outcome parse_command_line(int argc, char** argv) {
         return usage("missing destination file operand after '" + operands[0] + "'");
     }
     if (o.dereference && no_dereference) return usage("-L and -P are mutually exclusive");
+    // The filters in the order they were given: parse_order lists each occurrence.
+    {
+        std::map<const CLI::Option*, std::pair<std::vector<std::string>*, filter_arg::kind>> lists =
+            {{exclude_option, {&excludes, filter_arg::kind::exclude}},
+             {include_option, {&includes, filter_arg::kind::include}},
+             {filter_option, {&rules, filter_arg::kind::rule}},
+             {exclude_from_option, {&exclude_files, filter_arg::kind::exclude_from}}};
+        std::map<const CLI::Option*, std::size_t> next;
+        for (const CLI::Option* given : app.parse_order()) {
+            auto it = lists.find(given);
+            if (it == lists.end()) continue;
+            std::size_t& at = next[given];
+            if (at < it->second.first->size()) {
+                o.filters.push_back({it->second.second, (*it->second.first)[at++]});
+            }
+        }
+    }
+    try {
+        (void)make_filter_rules(o.filters);
+    } catch (const std::exception& e) {
+        return usage(e.what());
+    }
+    const bool needs_sync = o.checksum || o.delete_extraneous || o.delete_excluded ||
+                            o.max_delete || !o.backup_dir.empty();
+    if (needs_sync && !o.sync) {
+        return usage(
+            "--checksum, --delete, --delete-excluded, --max-delete and --backup-dir go"
+            " with --sync");
+    }
+    if (o.delete_excluded) o.delete_extraneous = true;
+    if (o.sync && (o.no_clobber || o.update))
+        return usage("--sync decides what to copy: no -n or -u");
+    if (o.sync && !o.journal_path.empty()) {
+        return usage("--sync finds what is done by itself: no --journal");
+    }
     if (o.no_clobber && o.update) return usage("-n and -u are mutually exclusive");
 
     o.recursive = o.recursive || recursive_upper || archive;

@@ -23,6 +23,14 @@ struct preserve_set {
     bool links = false;
 };
 
+// One --exclude, --include, --filter or --exclude-from, in command-line order: rsync's
+// rules are first-match-wins, so their order across options matters (filter_rules.hpp).
+struct filter_arg {
+    enum class kind { exclude, include, rule, exclude_from };
+    kind what = kind::exclude;
+    std::string text;
+};
+
 struct options {
     std::vector<std::string> sources;
     std::string destination;
@@ -41,8 +49,19 @@ struct options {
     when sparse = when::automatic;
     when reflink = when::automatic;
     strategy data_strategy = strategy::automatic;
-    std::vector<std::string> excludes;
+    std::vector<filter_arg> filters;
     std::string journal_path;
+
+    // --sync: keep DST a mirror of SRC (sync_check.hpp). A file whose destination has the
+    // same type, size and mtime is not copied (rsync's quick check; with `checksum`, the
+    // same contents); metadata that differs is set in place.
+    bool sync = false;
+    bool checksum = false;
+    bool delete_extraneous = false;  // --delete: after a copy without errors (deletion_plan.hpp)
+    bool delete_excluded = false;    // excluded destination entries are deleted too
+    std::optional<std::uint64_t> max_delete;
+    std::string backup_dir;  // replaced and deleted entries go here (relative: to DST)
+    bool itemize = false;    // one line per change on stdout, rsync's %i format
 
     unsigned threads = 0;       // -j: thread pool size (0: one per core, at least 2)
     unsigned queue_depth = 64;  // files in flight at once

@@ -41,13 +41,18 @@ void report::verbose(const std::string& source, const std::string& destination) 
     std::printf("%s -> %s\n", quote(source).c_str(), quote(destination).c_str());
 }
 
+void report::itemize(const std::string& line) const {
+    std::printf("%s\n", line.c_str());
+}
+
 std::string report::json(double seconds) const {
     char text[1024];
     std::snprintf(
         text, sizeof text,
         "{\"files\":%llu,\"bytes\":%llu,\"directories\":%llu,\"symlinks\":%llu,"
         "\"hard_links\":%llu,\"special\":%llu,\"skipped\":%llu,\"journal_skipped\":%llu,"
-        "\"verified\":%llu,\"errors\":%llu,\"warnings\":%llu,\"seconds\":%.6f,"
+        "\"verified\":%llu,\"copied\":%llu,\"unchanged\":%llu,\"metadata_updated\":%llu,"
+        "\"deleted\":%llu,\"errors\":%llu,\"warnings\":%llu,\"seconds\":%.6f,"
         "\"strategy\":{\"linked_chain\":%llu,\"chain_fallback\":%llu,\"read_write\":%llu,"
         "\"direct\":%llu,\"copy_file_range\":%llu,\"reflink\":%llu,"
         "\"sparse\":%llu,\"empty\":%llu}}",
@@ -56,9 +61,11 @@ std::string report::json(double seconds) const {
         static_cast<unsigned long long>(directories), static_cast<unsigned long long>(symlinks),
         static_cast<unsigned long long>(hard_links), static_cast<unsigned long long>(specials),
         static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(journal_skipped),
-        static_cast<unsigned long long>(verified), static_cast<unsigned long long>(errors_),
-        static_cast<unsigned long long>(warnings_), seconds,
-        static_cast<unsigned long long>(strategies.linked_chain),
+        static_cast<unsigned long long>(verified), static_cast<unsigned long long>(copied),
+        static_cast<unsigned long long>(unchanged),
+        static_cast<unsigned long long>(metadata_updated), static_cast<unsigned long long>(deleted),
+        static_cast<unsigned long long>(errors_), static_cast<unsigned long long>(warnings_),
+        seconds, static_cast<unsigned long long>(strategies.linked_chain),
         static_cast<unsigned long long>(strategies.chain_fallback),
         static_cast<unsigned long long>(strategies.read_write),
         static_cast<unsigned long long>(strategies.direct),

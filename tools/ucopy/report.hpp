@@ -38,6 +38,7 @@ class report {
     void error(const std::string& message);    // counted; printed on stderr
     void warning(const std::string& message);  // printed once per distinct message
     void verbose(const std::string& source, const std::string& destination) const;
+    void itemize(const std::string& line) const;  // --itemize-changes: a line on stdout
 
     std::uint64_t errors() const noexcept { return errors_; }
 
@@ -54,6 +55,11 @@ class report {
     std::uint64_t skipped = 0;          // -n, -u, --exclude
     std::uint64_t journal_skipped = 0;  // done in an earlier run
     std::uint64_t verified = 0;
+    // --sync
+    std::uint64_t copied = 0;            // entries whose data was written (new or changed)
+    std::uint64_t unchanged = 0;         // the destination already matched
+    std::uint64_t metadata_updated = 0;  // only metadata differed, set in place
+    std::uint64_t deleted = 0;           // --delete (or moved into --backup-dir)
     strategy_counts strategies;
 
     std::string json(double seconds) const;

@@ -13,8 +13,8 @@
 // copies it again and reports any error in cp's words. The statx after the read is how a
 // source written since the walk is caught: if its size, mtime, ctime or inode differ from
 // the walk's, the copy is removed and handed back too (the ordinary path then reports it). Only
-// files the engine judged eligible come here (chain_batches.cpp: fresh staging directory, no xattrs,
-// links, holes, set-id bits or default ACL, size <= the chain buffer).
+// files the engine judged eligible come here (chain_batches.cpp: fresh staging directory, no
+// xattrs, links, holes, set-id bits or default ACL, size <= the chain buffer).
 //
 // Blocking: copy_small_files runs on a chain thread (offload); the ring is thread_local, so
 // each thread issues on its own ring (IORING_SETUP_SINGLE_ISSUER).

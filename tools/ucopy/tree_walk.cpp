@@ -1,6 +1,8 @@
 // Blocking halves of the walk, kept off the loop by the engine (offload).
 #include "tree_walk.hpp"
 
+#include "sync_check.hpp"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/syscall.h>
@@ -67,7 +69,7 @@ bool has_xattrs(int dir_fd, const char* name, bool follow) {
 }  // namespace
 
 std::vector<raw_entry> dir_reader::next_batch(std::size_t max, int src_fd, int dst_fd, bool follow,
-                                              bool xattrs) {
+                                              bool xattrs, bool compare_xattrs) {
     std::vector<raw_entry> batch;
     if (!dir_) return batch;
     batch.reserve(max);
@@ -100,6 +102,10 @@ std::vector<raw_entry> dir_reader::next_batch(std::size_t max, int src_fd, int d
         if (xattrs && S_ISREG(e.st.st_mode)) e.has_xattrs = has_xattrs(src_fd, d->d_name, follow);
         if (dst_fd >= 0) {
             e.dst_exists = ::fstatat(dst_fd, d->d_name, &e.dst_st, AT_SYMLINK_NOFOLLOW) == 0;
+            if (compare_xattrs && e.dst_exists && !S_ISDIR(e.st.st_mode) &&
+                (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT)) {
+                e.xattrs_differ = !same_xattrs(src_fd, d->d_name, follow, dst_fd, d->d_name);
+            }
         }
     }
     return batch;
@@ -162,6 +168,37 @@ void for_each_name(int dir_fd, F&& f) {
 }
 
 }  // namespace
+
+std::vector<listed_name> list_directory(int dir_fd, int& error) {
+    std::vector<listed_name> names;
+    error = 0;
+    int copy = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* dir = copy < 0 ? nullptr : ::fdopendir(copy);
+    if (!dir) {
+        error = errno;
+        if (copy >= 0) ::close(copy);
+        return names;
+    }
+    for (;;) {
+        errno = 0;
+        dirent* d = ::readdir(dir);
+        if (!d) {
+            error = errno;
+            break;
+        }
+        std::string_view name = d->d_name;
+        if (name == "." || name == "..") continue;
+        bool is_dir = d->d_type == DT_DIR;
+        if (d->d_type == DT_UNKNOWN) {
+            struct stat st {};
+            is_dir =
+                ::fstatat(dir_fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+        }
+        names.push_back({std::string(name), is_dir});
+    }
+    ::closedir(dir);
+    return names;
+}
 
 void remove_stale_temps(int dst_fd) {
     std::vector<std::string> stale;

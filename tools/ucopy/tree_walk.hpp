@@ -68,6 +68,7 @@ struct entry {
     struct stat dst_st {};
     bool follow = false;     // open the source following a final symlink (-L, or cp's arguments)
     bool journaled = false;  // the journal has the destination, copied from this size and mtime
+    bool xattrs_differ = false;  // --sync: the existing destination's xattrs are not the source's
 
     std::string src_path() const { return dir->src_prefix + src_name; }
     std::string dst_path() const { return dir->dst_prefix + dst_name; }
@@ -81,7 +82,8 @@ struct raw_entry {
     bool dst_exists = false;
     struct stat dst_st {};
     bool journaled = false;
-    bool has_xattrs = true;  // checked only when asked (next_batch's `xattrs`); true: unknown
+    bool has_xattrs = true;      // checked only when asked (next_batch's `xattrs`); true: unknown
+    bool xattrs_differ = false;  // from the destination's (next_batch's `compare_xattrs`)
     int error = 0;
     const char* failed = nullptr;  // "stat", "read link"
 };
@@ -98,9 +100,10 @@ class dir_reader {
     int open_error() const noexcept { return error_; }
     // Up to `max` entries (fewer at the end; empty when done). Stats each in `src_fd`
     // (following links when `follow`) and looks the name up in `dst_fd` when >= 0. With
-    // `xattrs`, also lists the extended attributes of regular files (has_xattrs).
+    // `xattrs`, also lists the extended attributes of regular files (has_xattrs); with
+    // `compare_xattrs`, compares them with an existing destination's (xattrs_differ).
     std::vector<raw_entry> next_batch(std::size_t max, int src_fd, int dst_fd, bool follow,
-                                      bool xattrs = false);
+                                      bool xattrs = false, bool compare_xattrs = false);
     int read_error() const noexcept { return read_error_; }
 
   private:
@@ -108,6 +111,14 @@ class dir_reader {
     int error_ = 0;
     int read_error_ = 0;
 };
+
+// The names in a directory, with whether each is a directory (never following symlinks).
+// Blocking. An unreadable directory gives an empty list and its errno in `error`.
+struct listed_name {
+    std::string name;
+    bool is_dir = false;
+};
+std::vector<listed_name> list_directory(int dir_fd, int& error);
 
 // Hidden temporary names: ".ucopy-<pid>-<n>.tmp". Never a name a user picks by accident.
 std::string temp_name();

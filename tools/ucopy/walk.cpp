@@ -2,10 +2,10 @@
 // listing streamed in batches into the workers' queue (or into chain batches), subdirectories
 // handed to free walkers or walked in line.
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstring>
@@ -16,6 +16,7 @@
 
 #include "engine.hpp"
 #include "fd_limits.hpp"
+#include "sync_check.hpp"
 
 namespace ucopy {
 
@@ -29,16 +30,6 @@ bool has_default_acl(int dir_fd) {
 }
 
 }  // namespace
-
-bool engine::excluded(const std::string& relative, const std::string& name) const {
-    for (const std::string& glob : opts_.excludes) {
-        if (::fnmatch(glob.c_str(), name.c_str(), 0) == 0 ||
-            ::fnmatch(glob.c_str(), relative.c_str(), FNM_PATHNAME) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
 
 uio::task<void> engine::walk_root(const copy_root& root) {
     auto top = std::make_shared<dir_node>();
@@ -120,6 +111,10 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     node->fresh = !raw.dst_exists;
     node->name = raw.name;
     if (opts_.verbose && node->fresh) out_.verbose(src_display, dst_display);
+    if (opts_.itemize && node->fresh) {
+        out_.itemize(itemize('c', raw.st, {}, true,
+                             node->relative.empty() ? std::string("./") : node->relative));
+    }
     if (!opts_.dry_run && node->fresh) {
         // Inside a staging tree nothing is visible yet: final names. Otherwise a new
         // directory is the top of a staging tree, made under a temporary name.
@@ -189,11 +184,15 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                    std::strerror(reader.open_error()));
     }
     const int lookup_fd = node->fresh ? -1 : node->dst_fd;
+    // --delete: the names this directory's copy keeps (one directory's worth of memory).
+    const bool keep_names = opts_.delete_extraneous && lookup_fd >= 0;
+    std::vector<std::string> source_names;
     for (;;) {
         const bool list_xattrs = chain_pool_ && node->staged && opts_.preserve.xattr;
+        const bool compare_xattrs = opts_.sync && opts_.preserve.xattr;
         std::vector<raw_entry> batch = co_await uio::offload(pool_, [&] {
             return reader.next_batch(walk_batch, node->src_fd, lookup_fd, opts_.dereference,
-                                     list_xattrs);
+                                     list_xattrs, compare_xattrs);
         });
         std::vector<entry> chained;
         if (batch.empty()) break;
@@ -205,7 +204,9 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                            std::strerror(raw.error));
                 continue;
             }
-            if (excluded(node->relative + raw.name, raw.name)) {
+            if (keep_names) source_names.push_back(raw.name);
+            if (filters_.excluded(node->relative + raw.name, S_ISDIR(raw.st.st_mode))) {
+                if (keep_names) source_names.pop_back();  // its copy in DST is no longer wanted
                 ++out_.skipped;
                 continue;
             }
@@ -230,6 +231,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
             e.dst_exists = raw.dst_exists;
             e.dst_st = raw.dst_st;
             e.journaled = raw.journaled;
+            e.xattrs_differ = raw.xattrs_differ;
             e.follow = opts_.dereference;
             ++node->pending;
             ++out_.files_seen;
@@ -251,7 +253,27 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         out_.error("cannot read directory " + quote(node->src_prefix) + ": " +
                    std::strerror(reader.read_error()));
     }
+    if (keep_names) co_await find_extraneous(node, std::move(source_names));
     release(std::move(node));
+}
+
+// Names in `node`'s existing destination that its source lacks, for --delete.
+uio::task<void> engine::find_extraneous(const std::shared_ptr<dir_node>& node,
+                                        std::vector<std::string> source_names) {
+    std::sort(source_names.begin(), source_names.end());
+    int error = 0;
+    std::vector<deletion_plan::extraneous> found = co_await uio::offload(pool_, [&] {
+        return deletion_plan::find(node->dst_fd, node->relative, source_names, filters_,
+                                   opts_.delete_excluded, backup_relative_, error);
+    });
+    if (error != 0) {
+        out_.error("cannot read directory " + quote(node->dst_prefix) + ": " +
+                   std::strerror(error));
+    }
+    // The mirror's root: the directory made for a command-line source.
+    std::shared_ptr<dir_node> root = node;
+    while (root->parent && root->parent->finalize) root = root->parent;
+    deletions_.add(root, node->st, std::move(found));
 }
 
 // A walker of its own; its permit was taken by the spawner.

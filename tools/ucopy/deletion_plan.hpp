@@ -1,0 +1,64 @@
+// deletion_plan: --delete. The walk lists each existing destination directory once its
+// source listing is complete and records the names the source lacks; they are removed only
+// after the whole copy finished without an error (rsync's --delete-after: a run that failed
+// anywhere deletes nothing, so a source that became unreadable never empties the mirror).
+// Memory grows with the entries to delete, not with the tree.
+//
+// Protected, never recorded: ucopy's temporaries and staging trees, entries the filters
+// exclude (unless --delete-excluded), and the backup directory when it lies inside DST.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backup_store.hpp"
+#include "filter_rules.hpp"
+#include "report.hpp"
+#include "tree_walk.hpp"
+
+namespace ucopy {
+
+class deletion_plan {
+  public:
+    struct extraneous {
+        std::string relative;  // below the mirror's root, without a trailing '/'
+        bool is_dir = false;
+    };
+
+    // Blocking. The entries of `dst_fd` (the directory at `relative`, "" or "a/b/") absent
+    // from `source_names` (sorted). `protected_relative`: a path never to delete ("" none).
+    static std::vector<extraneous> find(int dst_fd, const std::string& relative,
+                                        const std::vector<std::string>& source_names,
+                                        const filter_rules& filters, bool delete_excluded,
+                                        const std::string& protected_relative, int& error);
+
+    // Loop thread: what `find` returned for a directory of the mirror rooted at `root`;
+    // `source_dir` is the stat of that directory's source (its times are put back after a
+    // deletion changed them).
+    void add(const std::shared_ptr<dir_node>& root, const struct stat& source_dir,
+             std::vector<extraneous> found);
+    std::size_t size() const noexcept { return entries_.size(); }
+
+    // Blocking (the pool): removes (or moves into `backup`) at most `limit` entries in the
+    // order found; with `dry_run` removes nothing. What happened comes back to be reported
+    // on the loop thread: the "*deleting" lines, the errors (entries past `limit` are one).
+    struct outcome {
+        std::uint64_t deleted = 0;
+        std::vector<std::string> lines;
+        std::vector<std::string> errors;
+    };
+    outcome execute(backup_store* backup, std::uint64_t limit, bool dry_run,
+                    bool restore_times) const;
+
+  private:
+    struct planned {
+        std::shared_ptr<dir_node> root;  // holds the mirror root's descriptor
+        struct timespec dir_times[2];    // the parent's source atime and mtime
+        extraneous what;
+    };
+    std::vector<planned> entries_;
+};
+
+}  // namespace ucopy

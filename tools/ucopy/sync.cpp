@@ -1,0 +1,128 @@
+// --sync on the engine: deciding per entry whether its existing destination needs nothing,
+// its metadata set in place, or a copy; and --delete once the copy is over.
+#include <fcntl.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include <uio/core/offload.hpp>
+#include <uio/uring/operations.hpp>
+
+#include "engine.hpp"
+
+namespace ucopy {
+
+namespace {
+
+// Removes the destination's xattrs the source lacks (copy_xattrs then sets the source's).
+void drop_other_xattrs(int source_fd, int destination_fd) {
+    std::string names(64 * 1024, '\0');
+    ssize_t n = ::flistxattr(destination_fd, names.data(), names.size());
+    if (n <= 0) return;
+    names.resize(static_cast<std::size_t>(n));
+    for (std::size_t at = 0; at < names.size();) {
+        const char* key = names.c_str() + at;
+        at += std::strlen(key) + 1;
+        if (::fgetxattr(source_fd, key, nullptr, 0) < 0 && errno == ENODATA) {
+            ::fremovexattr(destination_fd, key);
+        }
+    }
+}
+
+}  // namespace
+
+uio::task<bool> engine::same_contents(const entry& e) {
+    const int flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);
+    const int in = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(), flags);
+    if (in < 0) fail("cannot open " + quote(e.src_path()) + " for reading", in);
+    const int out = co_await uio::openat(e.dir->dst_fd, e.dst_name.c_str(), O_RDONLY | O_NOFOLLOW);
+    if (out < 0) {
+        co_await uio::close(in);
+        fail("cannot open " + quote(e.dst_path()) + " for reading", out);
+    }
+    bool same = false;
+    std::exception_ptr error;
+    try {
+        same = co_await mover_->same_contents(in, out, static_cast<std::uint64_t>(e.st.st_size),
+                                              {e.src_path(), e.dst_path()});
+    } catch (...) {
+        error = std::current_exception();
+    }
+    co_await uio::close(in);
+    co_await uio::close(out);
+    if (error) std::rethrow_exception(error);
+    co_return same;
+}
+
+uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
+    changes = quick_check(e.st, e.dst_st, opts_.preserve);
+    if (changes.type) {
+        if (S_ISDIR(e.dst_st.st_mode)) {
+            throw copy_error("cannot overwrite directory " + quote(e.dst_path()) +
+                             " with non-directory");
+        }
+        co_return false;  // replaced by a rename over it
+    }
+    changes.xattrs = opts_.preserve.xattr && e.xattrs_differ;
+    if (S_ISLNK(e.st.st_mode)) {
+        std::string target = co_await uio::offload(pool_, [&] {
+            char text[PATH_MAX];
+            ssize_t n = ::readlinkat(e.dir->dst_fd, e.dst_name.c_str(), text, sizeof text);
+            return n < 0 ? std::string() : std::string(text, static_cast<std::size_t>(n));
+        });
+        changes.contents = target != e.link_target;
+    } else if (S_ISREG(e.st.st_mode) && opts_.checksum && !changes.size) {
+        changes.contents = !co_await same_contents(e);
+    }
+    if (changes.contents || changes.needs_copy(opts_.checksum)) co_return false;
+    if (!changes.metadata()) {
+        ++out_.unchanged;
+        co_return true;
+    }
+    if (!opts_.dry_run) co_await update_metadata(e, changes);
+    if (opts_.itemize)
+        out_.itemize(itemize('.', e.st, changes, false, e.dir->relative + e.dst_name));
+    ++out_.metadata_updated;
+    co_return true;
+}
+
+uio::task<void> engine::update_metadata(entry& e, const entry_changes& changes) {
+    const std::string display = e.dst_path();
+    if (!S_ISREG(e.st.st_mode)) {
+        apply_metadata_at(meta_, e.dir->dst_fd, e.dst_name.c_str(), e.st, display);
+        co_return;
+    }
+    const int in = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(),
+                                        O_RDONLY | (e.follow ? 0 : O_NOFOLLOW));
+    if (in < 0) fail("cannot open " + quote(e.src_path()) + " for reading", in);
+    const int out = co_await uio::openat(e.dir->dst_fd, e.dst_name.c_str(), O_RDONLY | O_NOFOLLOW);
+    if (out >= 0) {
+        if (changes.xattrs) drop_other_xattrs(in, out);
+        apply_metadata_fd(meta_, out, changes.xattrs ? in : -1, e.st, display);
+        co_await uio::close(out);
+    }
+    co_await uio::close(in);
+    if (out < 0) fail("cannot update " + quote(display), out);
+}
+
+uio::task<void> engine::delete_extraneous() {
+    if (deletions_.size() == 0) co_return;
+    if (out_.errors() > 0) {
+        out_.warning("errors occurred: nothing deleted (" + std::to_string(deletions_.size()) +
+                     " entries DEST has and SRC lacks are kept)");
+        co_return;
+    }
+    const std::uint64_t limit = opts_.max_delete.value_or(UINT64_MAX);
+    deletion_plan::outcome done = co_await uio::offload(pool_, [&] {
+        return deletions_.execute(backup_ ? &*backup_ : nullptr, limit, opts_.dry_run,
+                                  opts_.preserve.timestamps);
+    });
+    out_.deleted += done.deleted;
+    if (opts_.itemize) {
+        for (const std::string& line : done.lines) out_.itemize(line);
+    }
+    for (const std::string& error : done.errors) out_.error(error);
+}
+
+}  // namespace ucopy
