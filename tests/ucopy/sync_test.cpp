@@ -274,3 +274,31 @@ TEST_CASE("sync killed with -9  leaves every file old or new, and a rerun finish
     check_same_tree(work / "src", work / "dst");
     CHECK(temp_leftovers(work / "dst").empty());
 }
+
+TEST_CASE("sync makes the mirror's types follow the source's") {
+    uio::testing::temp_dir work;
+    fs::create_directories(work / "src/was-dir/inner");
+    write_file(work / "src/was-dir/inner/x", "x");
+    write_file(work / "src/was-file", "f");
+    REQUIRE(sh(sync_command(work.path(), "")).status == 0);
+    fs::remove_all(work / "src/was-dir");
+    write_file(work / "src/was-dir", "now a file");
+    fs::remove(work / "src/was-file");
+    fs::create_directories(work / "src/was-file");
+    write_file(work / "src/was-file/y", "y");
+
+    // A file in the way of a directory is replaced; a directory in the way of a file only
+    // with --delete (its contents go).
+    command_result refused = sh(sync_command(work.path(), ""));
+    INFO(refused.output);
+    CHECK(refused.status == 1);
+    CHECK(refused.output.find("--delete replaces it") != std::string::npos);
+    CHECK(fs::is_directory(work / "dst/was-dir"));
+    CHECK(read_file(work / "dst/was-file/y") == "y");
+
+    command_result replaced = sh(sync_command(work.path(), "--delete --backup-dir ../kept"));
+    INFO(replaced.output);
+    CHECK(replaced.status == 0);
+    check_same_tree(work / "src", work / "dst");
+    CHECK(read_file(work / "kept/was-dir/inner/x") == "x");
+}

@@ -90,6 +90,8 @@ class engine {
     uio::task<bool> synced(entry& e, entry_changes& changes);
     uio::task<void> update_metadata(entry& e, const entry_changes& changes);
     uio::task<bool> same_contents(const entry& e);
+    // A destination entry of another type in the way of a copy: removed or backed up.
+    uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name);
     uio::task<void> delete_extraneous();
     uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
     void corrupt_for_test(int fd, const entry& e) const;

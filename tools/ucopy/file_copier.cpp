@@ -88,7 +88,7 @@ uio::task<bool> engine::copy_entry(entry& e) {
             ++out_.skipped;
             co_return true;
         }
-        if (S_ISDIR(e.dst_st.st_mode)) {
+        if (S_ISDIR(e.dst_st.st_mode) && !opts_.sync) {  // --sync decides in synced()
             throw copy_error("cannot overwrite directory " + quote(dst) + " with non-directory");
         }
         if (e.dst_st.st_dev == e.st.st_dev && e.dst_st.st_ino == e.st.st_ino) {

@@ -59,10 +59,15 @@ uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
     changes = quick_check(e.st, e.dst_st, opts_.preserve);
     if (changes.type) {
         if (S_ISDIR(e.dst_st.st_mode)) {
-            throw copy_error("cannot overwrite directory " + quote(e.dst_path()) +
-                             " with non-directory");
+            // A whole directory goes only when the user asked for deletions.
+            if (!opts_.delete_extraneous) {
+                throw copy_error("cannot overwrite directory " + quote(e.dst_path()) +
+                                 " with non-directory (--delete replaces it)");
+            }
+            co_await remove_in_the_way(*e.dir, e.dst_name);
+            e.dst_exists = false;
         }
-        co_return false;  // replaced by a rename over it
+        co_return false;  // anything else is replaced by a rename over it
     }
     changes.xattrs = opts_.preserve.xattr && e.xattrs_differ;
     if (S_ISLNK(e.st.st_mode)) {
@@ -85,6 +90,17 @@ uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
         out_.itemize(itemize('.', e.st, changes, false, e.dir->relative + e.dst_name));
     ++out_.metadata_updated;
     co_return true;
+}
+
+uio::task<void> engine::remove_in_the_way(const dir_node& dir, const std::string& name) {
+    if (opts_.dry_run) co_return;
+    const std::string relative = dir.relative + name;
+    const int error = co_await uio::offload(pool_, [&] {
+        return backup_ ? backup_->store(dir.dst_fd, name, relative, false)
+                       : remove_tree(dir.dst_fd, name.c_str());
+    });
+    if (error != 0 && error != ENOENT) fail("cannot remove " + quote(dir.dst_prefix + name), error);
+    ++out_.deleted;
 }
 
 uio::task<void> engine::update_metadata(entry& e, const entry_changes& changes) {

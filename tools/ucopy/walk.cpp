@@ -103,12 +103,23 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     node->src_prefix = src_display + "/";
     node->dst_prefix = dst_display + "/";
     node->relative = parent->finalize ? parent->relative + raw.name + "/" : "";
-    if (raw.dst_exists && !S_ISDIR(raw.dst_st.st_mode)) {
-        out_.error("cannot overwrite non-directory " + quote(dst_display) + " with directory " +
-                   quote(src_display));
-        co_return nullptr;
+    bool dst_exists = raw.dst_exists;
+    if (dst_exists && !S_ISDIR(raw.dst_st.st_mode)) {
+        if (!opts_.sync) {
+            out_.error("cannot overwrite non-directory " + quote(dst_display) + " with directory " +
+                       quote(src_display));
+            co_return nullptr;
+        }
+        // --sync makes the mirror's type follow the source's, as rsync does.
+        try {
+            co_await remove_in_the_way(*parent, raw.name);
+        } catch (const copy_error& error) {
+            out_.error(error.what());
+            co_return nullptr;
+        }
+        dst_exists = false;
     }
-    node->fresh = !raw.dst_exists;
+    node->fresh = !dst_exists;
     node->name = raw.name;
     if (opts_.verbose && node->fresh) out_.verbose(src_display, dst_display);
     if (opts_.itemize && node->fresh) {
