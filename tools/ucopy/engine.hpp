@@ -87,6 +87,8 @@ class engine {
     uio::task<void> make_hard_link(entry& e, const link_target& target);
     uio::task<void> rename_into_place(entry& e, const std::string& temp);
     // --sync (sync.cpp): what an existing destination needs; true when nothing more.
+    // unchanged_by_stat answers from the walk's stats alone, for most entries of a mirror.
+    bool unchanged_by_stat(const raw_entry& raw) const;
     uio::task<bool> synced(entry& e, entry_changes& changes);
     uio::task<void> update_metadata(entry& e, const entry_changes& changes);
     uio::task<bool> same_contents(const entry& e);

@@ -1,8 +1,7 @@
 // The quick check is all stat fields the walk already has: no system call per unchanged file.
 #include "sync_check.hpp"
 
-#include <limits.h>
-#include <sys/xattr.h>
+#include <cerrno>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "tree_walk.hpp"
+#include "xattr_at.hpp"
 
 namespace ucopy {
 
@@ -35,29 +35,21 @@ namespace {
 
 using xattr_list = std::vector<std::pair<std::string, std::string>>;
 
-// Sorted (name, value) pairs; nullopt-like `ok == false` when they cannot be read.
+// Sorted (name, value) pairs; false when they cannot be read.
 bool read_xattrs(int dir_fd, const char* name, bool follow, xattr_list& out) {
-    char path[64 + NAME_MAX];
-    std::snprintf(path, sizeof path, "/proc/self/fd/%d/%s", dir_fd, name);
-    auto list = [&](char* buffer, std::size_t size) {
-        return follow ? ::listxattr(path, buffer, size) : ::llistxattr(path, buffer, size);
-    };
-    auto get = [&](const char* key, void* buffer, std::size_t size) {
-        return follow ? ::getxattr(path, key, buffer, size) : ::lgetxattr(path, key, buffer, size);
-    };
-    ssize_t n = list(nullptr, 0);
+    ssize_t n = list_xattrs_at(dir_fd, name, follow, nullptr, 0);
     if (n <= 0) return n == 0 || errno == ENOTSUP;  // none, or none possible here
     std::string names(static_cast<std::size_t>(n), '\0');
-    n = list(names.data(), names.size());
+    n = list_xattrs_at(dir_fd, name, follow, names.data(), names.size());
     if (n < 0) return false;
     names.resize(static_cast<std::size_t>(n));
     for (std::size_t at = 0; at < names.size();) {
         const std::string key(names.c_str() + at);
         at += key.size() + 1;
-        ssize_t size = get(key.c_str(), nullptr, 0);
+        ssize_t size = get_xattr_at(dir_fd, name, follow, key.c_str(), nullptr, 0);
         if (size < 0) return false;
         std::string value(static_cast<std::size_t>(size), '\0');
-        size = get(key.c_str(), value.data(), value.size());
+        size = get_xattr_at(dir_fd, name, follow, key.c_str(), value.data(), value.size());
         if (size < 0) return false;
         value.resize(static_cast<std::size_t>(size));
         out.emplace_back(key, std::move(value));

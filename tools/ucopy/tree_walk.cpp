@@ -1,8 +1,6 @@
 // Blocking halves of the walk, kept off the loop by the engine (offload).
 #include "tree_walk.hpp"
 
-#include "sync_check.hpp"
-
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/syscall.h>
@@ -14,6 +12,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "sync_check.hpp"
+#include "xattr_at.hpp"
 
 namespace ucopy {
 
@@ -44,24 +45,9 @@ dir_reader::~dir_reader() {
 namespace {
 
 // Whether `name` in `dir_fd` has extended attributes (true when it cannot tell). By name,
-// since the small-file chains never hold an ordinary descriptor of the source:
-// listxattrat (Linux 6.13), else llistxattr through /proc/self/fd.
+// since the small-file chains never hold an ordinary descriptor of the source.
 bool has_xattrs(int dir_fd, const char* name, bool follow) {
-#ifndef SYS_listxattrat
-    constexpr long SYS_listxattrat = 465;  // x86-64 and the generic table alike
-#endif
-    static bool have_listxattrat = true;  // a racy cache of a constant: benign
-    ssize_t n = -1;
-    if (have_listxattrat) {
-        n = ::syscall(SYS_listxattrat, dir_fd, name, follow ? 0 : AT_SYMLINK_NOFOLLOW, nullptr,
-                      std::size_t{0});
-        if (n < 0 && errno == ENOSYS) have_listxattrat = false;
-    }
-    if (!have_listxattrat) {
-        char path[64 + NAME_MAX];
-        std::snprintf(path, sizeof path, "/proc/self/fd/%d/%s", dir_fd, name);
-        n = follow ? ::listxattr(path, nullptr, 0) : ::llistxattr(path, nullptr, 0);
-    }
+    const ssize_t n = list_xattrs_at(dir_fd, name, follow, nullptr, 0);
     if (n == 0) return false;
     return !(n < 0 && (errno == ENOTSUP || errno == ENODATA));
 }

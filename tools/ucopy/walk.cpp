@@ -221,6 +221,12 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 ++out_.skipped;
                 continue;
             }
+            if (unchanged_by_stat(raw)) {  // --sync: decided here, nothing to queue
+                ++out_.files_seen;
+                ++out_.unchanged;
+                ++out_.files_done;
+                continue;
+            }
             if (S_ISDIR(raw.st.st_mode)) {
                 std::shared_ptr<dir_node> child =
                     co_await make_dir(node, raw, node->src_fd, raw.name, src_display);
