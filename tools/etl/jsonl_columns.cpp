@@ -68,7 +68,7 @@ std::vector<column_spec> infer_jsonl_columns(const std::vector<std::string>& key
                                              const formats::jsonl_batch& sample,
                                              bool for_postgres) {
     std::vector<json_kinds> kinds(keys.size());
-    for (std::size_t n = 0; n < sample.size() && n < jsonl_sample_rows; ++n) {
+    for (std::size_t n = 0; n < sample.size(); ++n) {
         auto r = sample[n];
         for (std::size_t i = 0; i < keys.size(); ++i) kinds[i].observe(r[i]);
     }

@@ -17,9 +17,7 @@
 
 namespace uio::etl {
 
-inline constexpr std::size_t jsonl_sample_rows = 10'000;
-
-// The reader's columns (so far) with kinds from the first rows of `sample`; with
+// The reader's columns (so far) with kinds from every row of `sample`; with
 // `for_postgres`, `declared` holds the PostgreSQL type for a created table.
 std::vector<column_spec> infer_jsonl_columns(const std::vector<std::string>& keys,
                                              const formats::jsonl_batch& sample, bool for_postgres);
