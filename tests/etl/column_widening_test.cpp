@@ -18,6 +18,8 @@ using uio::testing::write_file;
 
 namespace {
 
+constexpr int big_rows = 1'000'000;
+
 std::string sqlite_uri(const uio::testing::temp_dir& dir, const std::string& table) {
     return "sqlite:" + (dir / "db.sqlite") + "?table=" + table;
 }
@@ -26,6 +28,38 @@ std::string pg_types(const std::string& table) {
     return pg_column(
         "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '" + table +
         "'::regclass and attnum > 0 order by attnum");
+}
+
+// "id,n,f" and `rows` rows of integers, the last one's n and f replaced by `n` and `f`: the
+// values the sample saw are all integers; the last ones are far past it (the first 1 MiB).
+std::string late_values_csv(int rows, const std::string& n, const std::string& f) {
+    std::string csv = "id,n,f\n";
+    csv.reserve(static_cast<std::size_t>(rows) * 24);
+    for (int i = 1; i < rows; ++i) {
+        std::string k = std::to_string(i);
+        csv += k;
+        csv += ',';
+        csv += std::to_string(i * 7);
+        csv += ',';
+        csv += k;
+        csv += '\n';
+    }
+    return csv + std::to_string(rows) + "," + n + "," + f + "\n";
+}
+
+// The same as JSON Lines in jsonl_writer's (and row_to_json's) layout: {"n":7,"f":1,"s":"a"}.
+std::string late_values_jsonl(int rows, const std::string& n, const std::string& f,
+                              const std::string& s) {
+    std::string out;
+    out.reserve(static_cast<std::size_t>(rows) * 32);
+    for (int i = 1; i < rows; ++i) {
+        out += "{\"n\":";
+        out += std::to_string(i * 7);
+        out += ",\"f\":";
+        out += std::to_string(i);
+        out += ",\"s\":\"a\"}\n";
+    }
+    return out + "{\"n\":" + n + ",\"f\":" + f + ",\"s\":" + s + "}\n";
 }
 
 }  // namespace
@@ -50,4 +84,126 @@ TEST_CASE("CSV: a last record without a line end is in the sample (SQLite, Postg
     CHECK(pg_types("etl_nonl") == "bigint|text");
     REQUIRE(table_copy(pg_uri("table=etl_nonl"), dir / "pg_out.csv").code == 0);
     CHECK(read_file(dir / "pg_out.csv") == "a,b\n1,2\n3,x\n");
+}
+
+TEST_CASE("JSON Lines → SQLite: a last record without a line end is sampled, mixed kept") {
+    uio::testing::temp_dir dir;
+    std::string db = dir / "db.sqlite";
+    // A number and a string in one JSON column: no declared type, each kept as it is.
+    write_file(dir / "nonl.jsonl", "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}");
+    auto load = table_copy(dir / "nonl.jsonl", sqlite_uri(dir, "j"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('j')") == "INTEGER|");
+    CHECK(sqlite_column(db, "SELECT quote(b) FROM j") == "2|'x'");
+    REQUIRE(table_copy(sqlite_uri(dir, "j"), dir / "out.jsonl").code == 0);
+    CHECK(read_file(dir / "out.jsonl") == "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}\n");
+}
+
+TEST_CASE("CSV → SQLite: values at row 1,000,000 widen their columns, every value comes back") {
+    uio::testing::temp_dir dir;
+    std::string db = dir / "db.sqlite";
+    std::string csv = late_values_csv(big_rows, "x", "2.5");
+    write_file(dir / "in.csv", csv);
+    auto load = table_copy(dir / "in.csv", sqlite_uri(dir, "t"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    // n and f lost their declared INTEGER; the values already in kept their storage class.
+    CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "INTEGER||");
+    CHECK(sqlite_column(db, "SELECT typeof(n) || ' ' || typeof(f) FROM t WHERE id IN (1, " +
+                                std::to_string(big_rows) + ") ORDER BY id") ==
+          "integer integer|text real");
+    CHECK(sqlite_column(db, "SELECT count(*) FROM sqlite_master") == "1");  // no scratch table
+    auto dump = table_copy(sqlite_uri(dir, "t"), dir / "out.csv");
+    INFO(dump.err);
+    REQUIRE(dump.code == 0);
+    CHECK(read_file(dir / "out.csv") == csv);
+}
+
+TEST_CASE("CSV → SQLite: late values an affinity would rewrite stay as written") {
+    uio::testing::temp_dir dir;
+    std::string db = dir / "db.sqlite";
+    // 100,000 sampled rows (3.5 MB: the sample is the first 1 MiB): i integers, r reals,
+    // big integers past 2^53 (a REAL column would round them).
+    std::string csv = "id,i,r,big\n";
+    for (int k = 1; k <= 100'000; ++k) {
+        csv += std::to_string(k) + "," + std::to_string(k) + "," + std::to_string(k) + ".5," +
+               std::to_string(9007199254740993LL + k) + "\n";
+    }
+    // INTEGER or REAL affinity turns '1.50' into 1.5, '007' into 7, '1e+15' into an integer.
+    csv += "100001,1.50,1.50,0.5\n";
+    csv += "100002,007,007,x\n";
+    csv += "100003,1e+15,x,9007199254740993\n";
+    csv += "100004,-0,-0.0,1e+15\n";
+    write_file(dir / "in.csv", csv);
+    auto load = table_copy(dir / "in.csv", sqlite_uri(dir, "t"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "INTEGER|||");
+    CHECK(sqlite_column(db,
+                        "SELECT typeof(i) || typeof(r) || typeof(big) FROM t WHERE id > "
+                        "100000") == "texttextreal|texttexttext|realtextinteger|realtextreal");
+    REQUIRE(table_copy(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
+    CHECK(read_file(dir / "out.csv") == csv);
+}
+
+TEST_CASE("SQLite: declared types still refuse, a load that fails after widening changes nothing") {
+    uio::testing::temp_dir dir;
+    std::string db = dir / "db.sqlite";
+    std::string csv = "id,n\n";
+    for (int k = 1; k <= 200'000; ++k) csv += std::to_string(k) + "," + std::to_string(k) + "\n";
+    write_file(dir / "late.csv", csv + "200001,x\n");
+    write_file(dir / "ragged.csv", csv + "200001,x\n200002,1,extra\n");
+
+    // An existing table's declared INTEGER: today's error, at the file's line and column.
+    uio::testing::sqlite_exec(
+        db, "CREATE TABLE t (id INTEGER, n INTEGER); INSERT INTO t VALUES (0, 0)");
+    auto append = table_copy(dir / "late.csv", sqlite_uri(dir, "t"));
+    CHECK(append.code == 1);
+    CHECK(append.err.find("late.csv:200002: column n: 'x' is not an integer") != std::string::npos);
+
+    // --schema: the user's type, not a guess.
+    uio::etl::table_copy_options typed;
+    typed.mode = uio::etl::load_mode::replace;
+    typed.schema = "n integer";
+    auto schema = table_copy(dir / "late.csv", sqlite_uri(dir, "t"), typed);
+    CHECK(schema.code == 1);
+    CHECK(schema.err.find("late.csv:200002: column n: 'x' is not an integer") != std::string::npos);
+
+    // Replaced with inferred types, n widens, then a ragged row fails the load: all undone.
+    uio::etl::table_copy_options replace;
+    replace.mode = uio::etl::load_mode::replace;
+    auto ragged = table_copy(dir / "ragged.csv", sqlite_uri(dir, "t"), replace);
+    CHECK(ragged.code == 1);
+    CHECK(ragged.err.find("ragged.csv:200003:") != std::string::npos);
+    CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "INTEGER|INTEGER");
+    CHECK(sqlite_column(db, "SELECT count(*) || ' ' || typeof(n) FROM t") == "1 integer");
+    CHECK(sqlite_column(db, "SELECT name FROM sqlite_master") == "t");
+
+    // Without the bad row, the same replace commits.
+    auto ok = table_copy(dir / "late.csv", sqlite_uri(dir, "t"), replace);
+    INFO(ok.err);
+    REQUIRE(ok.code == 0);
+    CHECK(sqlite_column(db, "SELECT count(*) FROM t") == "200001");
+    CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "INTEGER|");
+}
+
+TEST_CASE("JSON Lines → SQLite: values at row 1,000,000 widen their columns, exact round trip") {
+    uio::testing::temp_dir dir;
+    std::string db = dir / "db.sqlite";
+    std::string in = late_values_jsonl(big_rows, "\"x\"", "2.5", "5");
+    write_file(dir / "in.jsonl", in);
+    auto load = table_copy(dir / "in.jsonl", sqlite_uri(dir, "j"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('j')") == "||");
+    CHECK(sqlite_column(db,
+                        "SELECT typeof(n) || typeof(f) || typeof(s) FROM j WHERE rowid IN "
+                        "(1, " +
+                            std::to_string(big_rows) + ") ORDER BY rowid") ==
+          "integerintegertext|textrealinteger");
+    auto dump = table_copy(sqlite_uri(dir, "j"), dir / "out.jsonl");
+    INFO(dump.err);
+    REQUIRE(dump.code == 0);
+    CHECK(read_file(dir / "out.jsonl") == in);
 }

@@ -4,7 +4,9 @@
 // Kinds follow the JSON types, not the look of the text: a string stays text even when it
 // reads "02134"; numbers are inferred like CSV fields; booleans are integers 0/1 for SQLite.
 // For PostgreSQL each column also gets a declared type that keeps the JSON type on the way
-// back out (row_to_json): boolean, bigint, double precision, numeric, jsonb or text.
+// back out (row_to_json): boolean, bigint, double precision, numeric, jsonb or text. In
+// SQLite a column whose values have several JSON types is mixed: no declared type, each
+// value stored as what it is.
 #pragma once
 
 #include <cstdint>
@@ -17,10 +19,37 @@
 
 namespace uio::etl {
 
-// The reader's columns (so far) with kinds from every row of `sample`; with
+// What one column's values have been, by JSON type (nulls tell nothing): the types a table
+// gets from a sample.
+class json_column_kinds {
+  public:
+    void observe(formats::json_field f);
+    // SQLite: integer or real for numbers and booleans, text for strings, nested values and
+    // numbers a double would change ("1.50"), mixed for numbers or booleans with strings.
+    value_kind sqlite_kind() const noexcept;
+    // PostgreSQL: boolean, bigint, double precision, numeric, jsonb or text.
+    const char* pg_type() const noexcept;
+
+  private:
+    enum class pg_kind { text, boolean, jsonb, numeric, bigint, float8 };
+    pg_kind pg() const noexcept;
+
+    kind_inference numbers_;  // over numbers and booleans as 0/1, like SQLite stores them
+    bool any_ = false, strings_ = false, numbers_seen_ = false, booleans_ = false;
+    bool nested_ = false;
+    bool canonical_ = true;  // every number reads back as the same text (bigint/float8)
+};
+
+// Each of `keys`' kinds over every row of `sample`.
+std::vector<json_column_kinds> observe_jsonl_columns(const std::vector<std::string>& keys,
+                                                     const formats::jsonl_batch& sample);
+
+// The reader's columns (so far) with kinds from every row of `sample`, marked inferred; with
 // `for_postgres`, `declared` holds the PostgreSQL type for a created table.
 std::vector<column_spec> infer_jsonl_columns(const std::vector<std::string>& keys,
                                              const formats::jsonl_batch& sample, bool for_postgres);
+// One column as infer_jsonl_columns makes it from `kinds`.
+column_spec jsonl_column(std::string name, const json_column_kinds& kinds, bool for_postgres);
 
 // A batch as CSV records for COPY ... (FORMAT csv): the first `keys` columns in order; null
 // is an unquoted empty field, every string is quoted (so "" stays an empty string), numbers

@@ -68,6 +68,7 @@ task<void> print_plan(copy_context& ctx, const endpoint& source, const endpoint&
                                : to_pg             ? pg_type(c.kind)
                                                    : sqlite_type(c.kind);
             if (std::holds_alternative<data_file_endpoint>(destination)) type = kind_name(c.kind);
+            if (type.empty()) type = "(no type: mixed values)";
             out << "  " << c.name << " " << type << "\n";
         }
     }

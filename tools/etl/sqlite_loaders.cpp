@@ -44,6 +44,7 @@ struct csv_format {
             for (std::size_t i = 0; i < out.size(); ++i) {
                 out[i].kind = known[i].kind;
                 out[i].declared = sqlite_type(known[i].kind);
+                out[i].inferred = false;  // the source table's type, not a guess
             }
         }
         return out;
@@ -174,7 +175,7 @@ std::vector<column_spec> infer_csv_columns(const std::vector<std::string>& heade
     std::vector<column_spec> out;
     for (std::size_t i = 0; i < width; ++i) {
         std::string name = i < header.size() ? header[i] : "c" + std::to_string(i + 1);
-        out.push_back({name, kinds[i].kind(), {}});
+        out.push_back({name, kinds[i].kind(), {}, true});
     }
     return out;
 }
