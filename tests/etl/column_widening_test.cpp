@@ -207,3 +207,69 @@ TEST_CASE("JSON Lines → SQLite: values at row 1,000,000 widen their columns, e
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.jsonl") == in);
 }
+
+TEST_CASE("CSV → PostgreSQL: values at row 1,000,000 widen their columns, every value comes back") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    pg_exec("drop table if exists etl_wide");
+    std::string csv = late_values_csv(big_rows, "x", "2.5");
+    write_file(dir / "in.csv", csv);
+    uio::etl::table_copy_options o;
+    o.stats_json = true;
+    auto load = table_copy(dir / "in.csv", pg_uri("table=etl_wide"), o);
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    CHECK(load.out.find("\"rows\": 1000000,") != std::string::npos);
+    CHECK(pg_types("etl_wide") == "bigint|text|double precision");
+    auto dump = table_copy(pg_uri("table=etl_wide"), dir / "out.csv");
+    INFO(dump.err);
+    REQUIRE(dump.code == 0);
+    CHECK(read_file(dir / "out.csv") == csv);
+
+    // From a real column to text: a value past the sample that is no number.
+    pg_exec("drop table etl_wide");
+    std::string reals = "r\n";
+    for (int k = 0; k < 100'000; ++k) reals += std::to_string(k) + ".5\n";
+    reals += "x\n";
+    write_file(dir / "real.csv", reals);
+    auto real = table_copy(dir / "real.csv", pg_uri("table=etl_wide"));
+    INFO(real.err);
+    REQUIRE(real.code == 0);
+    CHECK(pg_types("etl_wide") == "text");
+    REQUIRE(table_copy(pg_uri("table=etl_wide"), dir / "real_out.csv").code == 0);
+    CHECK(read_file(dir / "real_out.csv") == reals);
+}
+
+TEST_CASE("PostgreSQL: a load that fails after widening changes nothing, declared types refuse") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    pg_exec(
+        "drop table if exists etl_keep; create table etl_keep (id bigint, n bigint, f bigint); "
+        "insert into etl_keep values (0, 0, 0)");
+    std::string csv = late_values_csv(200'000, "x", "2.5");
+    write_file(dir / "late.csv", csv);
+    write_file(dir / "ragged.csv", csv + "200001,1,1,extra\n");
+    uio::etl::table_copy_options replace;
+    replace.mode = uio::etl::load_mode::replace;
+    auto ragged = table_copy(dir / "ragged.csv", pg_uri("table=etl_keep"), replace);
+    CHECK(ragged.code == 1);
+    CHECK(ragged.err.find("ragged.csv:200002: extra data after last expected column") !=
+          std::string::npos);
+    CHECK(pg_types("etl_keep") == "bigint|bigint|bigint");
+    CHECK(pg_column("select count(*) from etl_keep") == "1");
+    CHECK(pg_column("select count(*) from pg_class where relname like 'etl_keep%'") == "1");
+
+    // Appended, the table's declared bigint refuses, at the file's line.
+    auto append = table_copy(dir / "late.csv", pg_uri("table=etl_keep"));
+    CHECK(append.code == 1);
+    CHECK(append.err.find("late.csv:200001: invalid input syntax for type bigint: \"x\" "
+                          "(column n)") != std::string::npos);
+    // --schema: the user's type, not a guess.
+    uio::etl::table_copy_options typed = replace;
+    typed.schema = "n bigint";
+    auto schema = table_copy(dir / "late.csv", pg_uri("table=etl_keep"), typed);
+    CHECK(schema.code == 1);
+    CHECK(schema.err.find("late.csv:200001: invalid input syntax for type bigint: \"x\"") !=
+          std::string::npos);
+    CHECK(pg_column("select count(*) from etl_keep") == "1");
+}
