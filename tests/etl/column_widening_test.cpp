@@ -208,6 +208,20 @@ TEST_CASE("JSON Lines → SQLite: values at row 1,000,000 widen their columns, e
     CHECK(read_file(dir / "out.jsonl") == in);
 }
 
+TEST_CASE("JSON Lines → PostgreSQL: a last record without a line end is sampled, mixed kept") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    pg_exec("drop table if exists etl_nonl_j");
+    // A number and a string in one JSON column: jsonb, each value kept as JSON.
+    write_file(dir / "nonl.jsonl", "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}");
+    auto load = table_copy(dir / "nonl.jsonl", pg_uri("table=etl_nonl_j"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    CHECK(pg_types("etl_nonl_j") == "bigint|jsonb");
+    REQUIRE(table_copy(pg_uri("table=etl_nonl_j"), dir / "out.jsonl").code == 0);
+    CHECK(read_file(dir / "out.jsonl") == "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}\n");
+}
+
 TEST_CASE("CSV → PostgreSQL: values at row 1,000,000 widen their columns, every value comes back") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
@@ -272,4 +286,36 @@ TEST_CASE("PostgreSQL: a load that fails after widening changes nothing, declare
     CHECK(schema.err.find("late.csv:200001: invalid input syntax for type bigint: \"x\"") !=
           std::string::npos);
     CHECK(pg_column("select count(*) from etl_keep") == "1");
+}
+
+TEST_CASE(
+    "JSON Lines → PostgreSQL: values at row 1,000,000 widen their columns, exact round trip") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    pg_exec("drop table if exists etl_wide_j");
+    std::string in = late_values_jsonl(big_rows, "\"x\"", "2.5", "5");
+    write_file(dir / "in.jsonl", in);
+    auto load = table_copy(dir / "in.jsonl", pg_uri("table=etl_wide_j"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    // n: numbers, then a string (jsonb); f: integers, then a real; s: strings, then a number.
+    CHECK(pg_types("etl_wide_j") == "jsonb|double precision|jsonb");
+    auto dump = table_copy(pg_uri("table=etl_wide_j"), dir / "out.jsonl");
+    INFO(dump.err);
+    REQUIRE(dump.code == 0);
+    CHECK(read_file(dir / "out.jsonl") == in);
+
+    // A string that must be quoted as JSON, with a line end in it, past a guessed number.
+    pg_exec("drop table etl_wide_j");
+    std::string lines;
+    for (int k = 0; k < 100'000; ++k) lines += "{\"v\":" + std::to_string(k) + "}\n";
+    lines += "{\"v\":\"two\\nlines \\\"q\\\"\"}\n";
+    write_file(dir / "str.jsonl", lines);
+    auto str = table_copy(dir / "str.jsonl", pg_uri("table=etl_wide_j"));
+    INFO(str.err);
+    REQUIRE(str.code == 0);
+    CHECK(pg_column("select v #>> '{}' from etl_wide_j where jsonb_typeof(v) = 'string'") ==
+          "two\nlines \"q\"");
+    REQUIRE(table_copy(pg_uri("table=etl_wide_j"), dir / "str_out.jsonl").code == 0);
+    CHECK(read_file(dir / "str_out.jsonl") == lines);
 }

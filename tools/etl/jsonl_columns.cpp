@@ -19,6 +19,15 @@ void append_quoted(std::string_view text, std::string& out) {
     out += '"';
 }
 
+// Notes that `f` does not fit column `i`'s type, with the column's kinds widened by it.
+void widen(jsonl_csv_batch& out, std::size_t i, const json_column_kinds& guess,
+           formats::json_field f) {
+    auto it = std::find_if(out.widened.begin(), out.widened.end(),
+                           [i](const auto& w) { return w.first == i; });
+    if (it == out.widened.end()) it = out.widened.insert(out.widened.end(), {i, guess});
+    it->second.observe(f);
+}
+
 }  // namespace
 
 void json_column_kinds::observe(formats::json_field f) {
@@ -53,7 +62,8 @@ value_kind json_column_kinds::sqlite_kind() const noexcept {
 
 json_column_kinds::pg_kind json_column_kinds::pg() const noexcept {
     int types = int(strings_) + int(numbers_seen_) + int(booleans_) + int(nested_);
-    if (!any_ || types != 1 || strings_) return pg_kind::text;
+    if (types > 1) return pg_kind::mixed;
+    if (!any_ || strings_) return pg_kind::text;
     if (booleans_) return pg_kind::boolean;
     if (nested_) return pg_kind::jsonb;
     if (!canonical_) return pg_kind::numeric;  // "1.50" stays "1.50"
@@ -65,6 +75,7 @@ const char* json_column_kinds::pg_type() const noexcept {
         case pg_kind::boolean:
             return "boolean";
         case pg_kind::jsonb:
+        case pg_kind::mixed:
             return "jsonb";
         case pg_kind::numeric:
             return "numeric";
@@ -76,6 +87,15 @@ const char* json_column_kinds::pg_type() const noexcept {
             break;
     }
     return "text";
+}
+
+bool json_column_kinds::fits_pg(formats::json_field f) const noexcept {
+    if (f.is_null()) return true;
+    const pg_kind before = pg();
+    if (before == pg_kind::mixed) return true;
+    json_column_kinds after = *this;
+    after.observe(f);
+    return after.pg() == before;
 }
 
 std::vector<json_column_kinds> observe_jsonl_columns(const std::vector<std::string>& keys,
@@ -107,9 +127,11 @@ std::vector<column_spec> infer_jsonl_columns(const std::vector<std::string>& key
 }
 
 jsonl_csv_batch jsonl_to_csv(const formats::jsonl_batch& batch, std::size_t keys,
-                             const std::vector<std::uint64_t>& skip) {
+                             const std::vector<std::uint64_t>& skip,
+                             const std::vector<const json_column_kinds*>& guesses) {
     jsonl_csv_batch out;
     out.text.reserve(batch.size() * 64);
+    std::string json;  // a string as JSON, for a mixed column
     for (std::size_t n = 0; n < batch.size(); ++n) {
         auto r = batch[n];
         if (!skip.empty() && std::binary_search(skip.begin(), skip.end(), r.line())) continue;
@@ -123,6 +145,8 @@ jsonl_csv_batch jsonl_to_csv(const formats::jsonl_batch& batch, std::size_t keys
         for (std::size_t i = 0; i < keys; ++i) {
             if (i) out.text += ',';
             formats::json_field f = r[i];
+            const json_column_kinds* guess = i < guesses.size() ? guesses[i] : nullptr;
+            if (guess && !guess->fits_pg(f)) widen(out, i, *guess, f);
             switch (f.kind) {
                 case formats::json_kind::null_value:
                     break;
@@ -131,6 +155,13 @@ jsonl_csv_batch jsonl_to_csv(const formats::jsonl_batch& batch, std::size_t keys
                     out.text += f.text;
                     break;
                 case formats::json_kind::string:
+                    if (guess && guess->mixed_json()) {  // no line ends: JSON escapes them
+                        json.clear();
+                        formats::append_json_string(f.text, json);
+                        append_quoted(json, out.text);
+                        break;
+                    }
+                    [[fallthrough]];
                 case formats::json_kind::raw:
                     newlines +=
                         static_cast<std::uint32_t>(std::count(f.text.begin(), f.text.end(), '\n'));
