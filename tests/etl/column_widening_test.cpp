@@ -76,6 +76,13 @@ TEST_CASE("CSV: a last record without a line end is in the sample (SQLite, Postg
     REQUIRE(table_copy(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
     CHECK(read_file(dir / "out.csv") == "a,b\n1,2\n3,x\n");
 
+    // nan and inf in the sample: text, not REAL (a NaN would come back as NULL).
+    write_file(dir / "nan.csv", "r\n1.5\nnan\ninf\n");
+    REQUIRE(table_copy(dir / "nan.csv", sqlite_uri(dir, "n")).code == 0);
+    CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('n')") == "TEXT");
+    REQUIRE(table_copy(sqlite_uri(dir, "n"), dir / "nan_out.csv").code == 0);
+    CHECK(read_file(dir / "nan_out.csv") == "r\n1.5\nnan\ninf\n");
+
     uio::testing::require_cluster();
     pg_exec("drop table if exists etl_nonl");
     auto pg = table_copy(dir / "nonl.csv", pg_uri("table=etl_nonl"));
@@ -135,6 +142,7 @@ TEST_CASE("CSV → SQLite: late values an affinity would rewrite stay as written
     csv += "100002,007,007,x\n";
     csv += "100003,1e+15,x,9007199254740993\n";
     csv += "100004,-0,-0.0,1e+15\n";
+    csv += "100005,nan,inf,-inf\n";  // SQLite would store a NaN as NULL
     write_file(dir / "in.csv", csv);
     auto load = table_copy(dir / "in.csv", sqlite_uri(dir, "t"));
     INFO(load.err);
@@ -142,7 +150,8 @@ TEST_CASE("CSV → SQLite: late values an affinity would rewrite stay as written
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "INTEGER|||");
     CHECK(sqlite_column(db,
                         "SELECT typeof(i) || typeof(r) || typeof(big) FROM t WHERE id > "
-                        "100000") == "texttextreal|texttexttext|realtextinteger|realtextreal");
+                        "100000") ==
+          "texttextreal|texttexttext|realtextinteger|realtextreal|texttexttext");
     REQUIRE(table_copy(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
 }

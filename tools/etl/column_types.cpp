@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
 
 namespace uio::etl {
@@ -62,7 +63,9 @@ std::optional<double> parse_canonical_real(std::string_view text) noexcept {
     std::optional<double> v;
     if (text.empty() || text.front() == '+') return std::nullopt;
     v = parse_real(text);
-    if (!v) return std::nullopt;
+    // "nan" and "inf" are their own shortest form, but SQLite stores a NaN as NULL and
+    // PostgreSQL writes them back as NaN and Infinity: they stay text.
+    if (!v || !std::isfinite(*v)) return std::nullopt;
     char buffer[64];
     auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *v);
     if (ec != std::errc() || std::string_view(buffer, end - buffer) != text) return std::nullopt;

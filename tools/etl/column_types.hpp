@@ -32,7 +32,7 @@ struct column_spec {
 
 // The integer in `text` if it is written canonically (no '+', no leading zeros) and fits.
 std::optional<std::int64_t> parse_canonical_integer(std::string_view text) noexcept;
-// The double in `text` if its shortest round-trip form is `text` itself.
+// The finite double in `text` if its shortest round-trip form is `text` itself.
 std::optional<double> parse_canonical_real(std::string_view text) noexcept;
 // Any decimal number text ("1.50", "1e3", " 2" is not): for loading into REAL columns.
 std::optional<double> parse_real(std::string_view text) noexcept;
