@@ -90,12 +90,33 @@ const char* json_column_kinds::pg_type() const noexcept {
 }
 
 bool json_column_kinds::fits_pg(formats::json_field f) const noexcept {
-    if (f.is_null()) return true;
-    const pg_kind before = pg();
-    if (before == pg_kind::mixed) return true;
-    json_column_kinds after = *this;
-    after.observe(f);
-    return after.pg() == before;
+    // What observe(f) would leave as it is, without a copy: this runs for every value.
+    switch (f.kind) {
+        case formats::json_kind::null_value:
+            return true;
+        case formats::json_kind::string:
+            return pg() == pg_kind::text || pg() == pg_kind::mixed;
+        case formats::json_kind::boolean:
+            return pg() == pg_kind::boolean || pg() == pg_kind::mixed;
+        case formats::json_kind::raw:
+            return pg() == pg_kind::jsonb || pg() == pg_kind::mixed;
+        case formats::json_kind::number:
+            break;
+    }
+    switch (pg()) {
+        case pg_kind::numeric:
+        case pg_kind::mixed:
+            return true;
+        case pg_kind::bigint:
+            return parse_canonical_integer(f.text).has_value();
+        case pg_kind::float8:
+            return natural_kind(f.text) != value_kind::text;
+        case pg_kind::text:
+        case pg_kind::boolean:
+        case pg_kind::jsonb:
+            break;
+    }
+    return false;
 }
 
 std::vector<json_column_kinds> observe_jsonl_columns(const std::vector<std::string>& keys,
