@@ -2,13 +2,13 @@
 // JSON Lines, COPY output) and handed to the SQLite worker in one hop. Bad rows do not go
 // in: they come back as rejects, with the input line and the reason, for --max-errors.
 //
-// A column whose kind was inferred (column_spec::inferred) never rejects a value: every
-// value goes in as what it is (a canonical integer as INTEGER, a canonical real as REAL,
-// anything else as TEXT), and one that does not fit the inferred kind marks the column in
-// `widens`. The load then drops that column's declared type before inserting the batch
-// (sqlite_table_load), so SQLite's affinity converts nothing. As each value's storage does
-// not depend on whether its column has widened yet, batches converted ahead of a widening
-// stay right after it.
+// A column whose kind was inferred (column_spec::inferred) never rejects a value: each goes
+// in as what it is — a canonical integer as INTEGER, a canonical real as REAL, a JSON
+// boolean as 0/1, anything else (and all of a CSV text column) as TEXT — and one that does
+// not fit the inferred kind marks the column in `widens`. The load then drops that column's
+// declared type before inserting the batch (sqlite_table_load), so SQLite's affinity
+// converts nothing. As each value's storage does not depend on whether its column has
+// widened yet, batches converted ahead of a widening stay right after it.
 #pragma once
 
 #include <cstdint>
