@@ -32,6 +32,8 @@ class csv_batch {
     bool empty() const noexcept { return rows_.empty(); }
     csv_row operator[](std::size_t index) const noexcept { return csv_row(this, index); }
     std::size_t bytes() const noexcept { return data_.size(); }
+    // Adds `other`'s rows after these (a feed() and the finish() after it as one sample).
+    void append(csv_batch&& other);
 
     class iterator {
       public:
@@ -75,6 +77,23 @@ class csv_batch {
     std::vector<field> fields_;
     std::vector<row_info> rows_;
 };
+
+inline void csv_batch::append(csv_batch&& other) {
+    if (rows_.empty()) {
+        *this = std::move(other);
+        return;
+    }
+    const std::size_t data_base = data_.size(), field_base = fields_.size();
+    data_ += other.data_;
+    for (field f : other.fields_) {
+        f.offset += data_base;
+        fields_.push_back(f);
+    }
+    for (row_info r : other.rows_) {
+        r.first_field += field_base;
+        rows_.push_back(r);
+    }
+}
 
 inline std::size_t csv_row::size() const noexcept {
     return batch_->rows_[index_].count;

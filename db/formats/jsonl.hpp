@@ -53,6 +53,8 @@ class jsonl_batch {
     std::size_t size() const noexcept { return rows_.size(); }
     bool empty() const noexcept { return rows_.empty(); }
     row operator[](std::size_t i) const noexcept { return row(this, i); }
+    // Adds `other`'s rows after these (a feed() and the finish() after it as one sample).
+    void append(jsonl_batch&& other);
 
   private:
     friend class jsonl_reader;

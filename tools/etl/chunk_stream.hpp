@@ -30,19 +30,21 @@ task<file> open_input(const std::string& path, copy_context& ctx);
 task<std::size_t> read_next_chunk(file& in, std::string& chunk, std::uint64_t& offset);
 
 // The first rows of `in`, for sampling column types: feeds `reader` (csv_reader or
-// jsonl_reader) chunk by chunk from the start, parsing on the thread pool, until a chunk
-// yields rows or the file ends (then the batch is whatever finish() gave, maybe empty).
-// Batches own their bytes, so the sample outlives the chunks.
+// jsonl_reader) chunk by chunk from the start, parsing on the thread pool, until a whole
+// chunk has yielded rows or the file ends. Every record read whole is in the sample: at the
+// end of the file that includes the last one, line end or not (finish()). Batches own their
+// bytes, so the sample outlives the chunks.
 template <class Reader>
 task<decltype(std::declval<Reader&>().finish())> sample_first_rows(file& in, Reader& reader) {
     decltype(reader.finish()) sample;
     std::string chunk;
     std::uint64_t offset = 0;
-    while (sample.empty()) {
+    for (;;) {
         std::size_t n = co_await read_next_chunk(in, chunk, offset);
         auto parse = [&] { return n == 0 ? reader.finish() : reader.feed(chunk); };
-        sample = co_await offload(parse);
-        if (n == 0) break;
+        auto rows = co_await offload(parse);
+        sample.append(std::move(rows));
+        if (n == 0 || (n == chunk_size && !sample.empty())) break;
     }
     co_return sample;
 }

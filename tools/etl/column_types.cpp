@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
 
 namespace uio::etl {
@@ -62,20 +63,42 @@ std::optional<double> parse_canonical_real(std::string_view text) noexcept {
     std::optional<double> v;
     if (text.empty() || text.front() == '+') return std::nullopt;
     v = parse_real(text);
-    if (!v) return std::nullopt;
+    // "nan" and "inf" are their own shortest form, but SQLite stores a NaN as NULL and
+    // PostgreSQL writes them back as NaN and Infinity: they stay text.
+    if (!v || !std::isfinite(*v)) return std::nullopt;
     char buffer[64];
     auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *v);
     if (ec != std::errc() || std::string_view(buffer, end - buffer) != text) return std::nullopt;
     return v;
 }
 
+value_kind natural_kind(std::string_view text) noexcept {
+    if (parse_canonical_integer(text)) return value_kind::integer;
+    if (parse_canonical_real(text)) return value_kind::real;
+    return value_kind::text;
+}
+
+bool fits_kind(value_kind column, value_kind value) noexcept {
+    switch (column) {
+        case value_kind::integer:
+            return value == value_kind::integer;
+        case value_kind::real:
+            return value == value_kind::integer || value == value_kind::real;
+        case value_kind::text:
+            return value == value_kind::text;
+        case value_kind::mixed:
+            break;
+    }
+    return true;
+}
+
 void kind_inference::observe(std::optional<std::string_view> value) noexcept {
     if (!value) return;
     seen_ = true;
-    if (integer_ && !parse_canonical_integer(*value)) integer_ = false;
-    if (real_ && !integer_ && !parse_canonical_real(*value) && !parse_canonical_integer(*value)) {
-        real_ = false;
-    }
+    if (!integer_ && !real_) return;
+    value_kind v = natural_kind(*value);
+    if (v != value_kind::integer) integer_ = false;
+    if (v == value_kind::text) real_ = false;
 }
 
 value_kind kind_inference::kind() const noexcept {
@@ -119,6 +142,8 @@ const char* sqlite_type(value_kind k) noexcept {
             return "INTEGER";
         case value_kind::real:
             return "REAL";
+        case value_kind::mixed:
+            return "";
         case value_kind::text:
             break;
     }
@@ -132,6 +157,7 @@ const char* pg_type(value_kind k) noexcept {
         case value_kind::real:
             return "double precision";
         case value_kind::text:
+        case value_kind::mixed:
             break;
     }
     return "text";
@@ -143,6 +169,8 @@ const char* kind_name(value_kind k) noexcept {
             return "integer";
         case value_kind::real:
             return "real";
+        case value_kind::mixed:
+            return "mixed";
         case value_kind::text:
             break;
     }

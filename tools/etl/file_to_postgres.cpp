@@ -1,8 +1,10 @@
 // CSV → PostgreSQL: the server parses. We read a sample (header, column types for a table we
 // create), then stream the file's bytes from io_uring reads straight into COPY FROM STDIN.
-// On a COPY error we rescan the file to turn the server's "line N" (where the bad record
-// ends) into where it starts, and report `file:LINE: message`; under --max-errors the load
-// is retried without the bad records (postgres_load_retry.hpp says why).
+// When the server refuses a value of a column whose type we inferred, the load starts again
+// with that column wider (postgres_widening.hpp). On any other COPY error we rescan the file
+// to turn the server's "line N" (where the bad record ends) into where it starts, and report
+// `file:LINE: message`; under --max-errors the load is retried without the bad records
+// (postgres_load_retry.hpp says why).
 #include <exception>
 #include <stdexcept>
 
@@ -10,6 +12,7 @@
 #include "csv_record_filter.hpp"
 #include "postgres_load_retry.hpp"
 #include "postgres_table.hpp"
+#include "postgres_widening.hpp"
 #include "sqlite_loaders.hpp"
 #include "table_paths.hpp"
 #include "uio/db/formats/csv_reader.hpp"
@@ -80,17 +83,20 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
     for (;;) {
         retry.begin_attempt();
         std::optional<copy_failure> failed;
+        std::vector<column_spec> created_with;  // the columns, when this attempt made the table
         {
             // A new connection per attempt: the failed one's transaction is aborted.
             pg::connection conn = co_await connect_postgres(dst.conninfo);
             std::string options =
                 copy_csv_options(conn, csv.header, csv.delimiter, csv.quote, csv.null_string);
             try {
+                postgres_table_load load = co_await postgres_table_load::begin(conn, request);
+                if (load.created()) created_with = load.columns();
                 auto bytes = retry.skipped().empty()
                                  ? file_bytes(in, ctx)
                                  : filtered_bytes(in, ctx, csv.quote, retry.skipped());
-                auto loading = load_into_postgres(conn, request, options, std::move(bytes));
-                std::int64_t rows = co_await std::move(loading);
+                std::int64_t rows = co_await load.copy(options, std::move(bytes));
+                co_await load.commit();
                 ctx.stats.rows = static_cast<std::uint64_t>(rows);
                 co_return;
             } catch (const pg::error& e) {
@@ -98,6 +104,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
                 if (!failed) throw;
             }
         }
+        if (widen_refused_column(request.source_columns, created_with, *failed)) continue;
         auto line = co_await record_start(in, failed->copy_line, csv.quote, retry.skipped());
         if (!line) {
             // Skipping a record that never ends would skip the rest of the file.

@@ -6,49 +6,6 @@ namespace uio::etl {
 
 namespace {
 
-// What one column's sample values were, by JSON type (nulls tell nothing).
-struct json_kinds {
-    kind_inference numbers;  // over numbers and booleans as 0/1, like SQLite stores them
-    bool any = false, strings = false, numbers_seen = false, booleans = false, nested = false;
-    bool canonical = true;  // every number reads back as the same text (bigint/float8)
-
-    void observe(formats::json_field f) {
-        switch (f.kind) {
-            case formats::json_kind::null_value:
-                return;
-            case formats::json_kind::number:
-                numbers.observe(f.text);
-                numbers_seen = true;
-                if (!parse_canonical_integer(f.text) && !parse_canonical_real(f.text)) {
-                    canonical = false;
-                }
-                break;
-            case formats::json_kind::boolean:
-                numbers.observe("0");
-                booleans = true;
-                break;
-            case formats::json_kind::string:
-                numbers.observe("text");
-                strings = true;
-                break;
-            case formats::json_kind::raw:
-                numbers.observe("text");
-                nested = true;
-                break;
-        }
-        any = true;
-    }
-
-    std::string pg_declared() const {
-        int types = int(strings) + int(numbers_seen) + int(booleans) + int(nested);
-        if (!any || types != 1 || strings) return "text";
-        if (booleans) return "boolean";
-        if (nested) return "jsonb";
-        if (!canonical) return "numeric";  // "1.50" stays "1.50"
-        return numbers.kind() == value_kind::integer ? "bigint" : "double precision";
-    }
-};
-
 void append_quoted(std::string_view text, std::string& out) {
     out += '"';
     std::size_t run = 0;
@@ -62,32 +19,140 @@ void append_quoted(std::string_view text, std::string& out) {
     out += '"';
 }
 
+// Notes that `f` does not fit column `i`'s type, with the column's kinds widened by it.
+void widen(jsonl_csv_batch& out, std::size_t i, const json_column_kinds& guess,
+           formats::json_field f) {
+    auto it = std::find_if(out.widened.begin(), out.widened.end(),
+                           [i](const auto& w) { return w.first == i; });
+    if (it == out.widened.end()) it = out.widened.insert(out.widened.end(), {i, guess});
+    it->second.observe(f);
+}
+
 }  // namespace
+
+void json_column_kinds::observe(formats::json_field f) {
+    switch (f.kind) {
+        case formats::json_kind::null_value:
+            return;
+        case formats::json_kind::number:
+            numbers_.observe(f.text);
+            numbers_seen_ = true;
+            if (natural_kind(f.text) == value_kind::text) canonical_ = false;
+            break;
+        case formats::json_kind::boolean:
+            numbers_.observe("0");
+            booleans_ = true;
+            break;
+        case formats::json_kind::string:
+            strings_ = true;
+            break;
+        case formats::json_kind::raw:
+            nested_ = true;
+            break;
+    }
+    any_ = true;
+}
+
+value_kind json_column_kinds::sqlite_kind() const noexcept {
+    if (strings_ || nested_) {
+        return numbers_seen_ || booleans_ ? value_kind::mixed : value_kind::text;
+    }
+    return numbers_.kind();  // text when nothing was seen
+}
+
+json_column_kinds::pg_kind json_column_kinds::pg() const noexcept {
+    int types = int(strings_) + int(numbers_seen_) + int(booleans_) + int(nested_);
+    if (types > 1) return pg_kind::mixed;
+    if (!any_ || strings_) return pg_kind::text;
+    if (booleans_) return pg_kind::boolean;
+    if (nested_) return pg_kind::jsonb;
+    if (!canonical_) return pg_kind::numeric;  // "1.50" stays "1.50"
+    return numbers_.kind() == value_kind::integer ? pg_kind::bigint : pg_kind::float8;
+}
+
+const char* json_column_kinds::pg_type() const noexcept {
+    switch (pg()) {
+        case pg_kind::boolean:
+            return "boolean";
+        case pg_kind::jsonb:
+        case pg_kind::mixed:
+            return "jsonb";
+        case pg_kind::numeric:
+            return "numeric";
+        case pg_kind::bigint:
+            return "bigint";
+        case pg_kind::float8:
+            return "double precision";
+        case pg_kind::text:
+            break;
+    }
+    return "text";
+}
+
+bool json_column_kinds::fits_pg(formats::json_field f) const noexcept {
+    // What observe(f) would leave as it is, without a copy: this runs for every value.
+    switch (f.kind) {
+        case formats::json_kind::null_value:
+            return true;
+        case formats::json_kind::string:
+            return pg() == pg_kind::text || pg() == pg_kind::mixed;
+        case formats::json_kind::boolean:
+            return pg() == pg_kind::boolean || pg() == pg_kind::mixed;
+        case formats::json_kind::raw:
+            return pg() == pg_kind::jsonb || pg() == pg_kind::mixed;
+        case formats::json_kind::number:
+            break;
+    }
+    switch (pg()) {
+        case pg_kind::numeric:
+        case pg_kind::mixed:
+            return true;
+        case pg_kind::bigint:
+            return parse_canonical_integer(f.text).has_value();
+        case pg_kind::float8:
+            return natural_kind(f.text) != value_kind::text;
+        case pg_kind::text:
+        case pg_kind::boolean:
+        case pg_kind::jsonb:
+            break;
+    }
+    return false;
+}
+
+std::vector<json_column_kinds> observe_jsonl_columns(const std::vector<std::string>& keys,
+                                                     const formats::jsonl_batch& sample) {
+    std::vector<json_column_kinds> kinds(keys.size());
+    for (std::size_t n = 0; n < sample.size(); ++n) {
+        auto r = sample[n];
+        for (std::size_t i = 0; i < keys.size(); ++i) kinds[i].observe(r[i]);
+    }
+    return kinds;
+}
+
+column_spec jsonl_column(std::string name, const json_column_kinds& kinds, bool for_postgres) {
+    if (!for_postgres) return {std::move(name), kinds.sqlite_kind(), {}, true};
+    std::string declared = kinds.pg_type();
+    value_kind kind = kind_from_pg_type(declared);
+    return {std::move(name), kind, std::move(declared), true};
+}
 
 std::vector<column_spec> infer_jsonl_columns(const std::vector<std::string>& keys,
                                              const formats::jsonl_batch& sample,
                                              bool for_postgres) {
-    std::vector<json_kinds> kinds(keys.size());
-    for (std::size_t n = 0; n < sample.size() && n < jsonl_sample_rows; ++n) {
-        auto r = sample[n];
-        for (std::size_t i = 0; i < keys.size(); ++i) kinds[i].observe(r[i]);
-    }
+    std::vector<json_column_kinds> kinds = observe_jsonl_columns(keys, sample);
     std::vector<column_spec> out;
     for (std::size_t i = 0; i < keys.size(); ++i) {
-        value_kind kind = kinds[i].numbers.kind();
-        std::string declared = for_postgres ? kinds[i].pg_declared() : std::string();
-        if (declared == "boolean" || declared == "jsonb" || declared == "numeric") {
-            kind = value_kind::text;
-        }
-        out.push_back({keys[i], kind, declared});
+        out.push_back(jsonl_column(keys[i], kinds[i], for_postgres));
     }
     return out;
 }
 
 jsonl_csv_batch jsonl_to_csv(const formats::jsonl_batch& batch, std::size_t keys,
-                             const std::vector<std::uint64_t>& skip) {
+                             const std::vector<std::uint64_t>& skip,
+                             const std::vector<const json_column_kinds*>& guesses) {
     jsonl_csv_batch out;
     out.text.reserve(batch.size() * 64);
+    std::string json;  // a string as JSON, for a mixed column
     for (std::size_t n = 0; n < batch.size(); ++n) {
         auto r = batch[n];
         if (!skip.empty() && std::binary_search(skip.begin(), skip.end(), r.line())) continue;
@@ -101,6 +166,8 @@ jsonl_csv_batch jsonl_to_csv(const formats::jsonl_batch& batch, std::size_t keys
         for (std::size_t i = 0; i < keys; ++i) {
             if (i) out.text += ',';
             formats::json_field f = r[i];
+            const json_column_kinds* guess = i < guesses.size() ? guesses[i] : nullptr;
+            if (guess && !guess->fits_pg(f)) widen(out, i, *guess, f);
             switch (f.kind) {
                 case formats::json_kind::null_value:
                     break;
@@ -109,6 +176,13 @@ jsonl_csv_batch jsonl_to_csv(const formats::jsonl_batch& batch, std::size_t keys
                     out.text += f.text;
                     break;
                 case formats::json_kind::string:
+                    if (guess && guess->mixed_json()) {  // no line ends: JSON escapes them
+                        json.clear();
+                        formats::append_json_string(f.text, json);
+                        append_quoted(json, out.text);
+                        break;
+                    }
+                    [[fallthrough]];
                 case formats::json_kind::raw:
                     newlines +=
                         static_cast<std::uint32_t>(std::count(f.text.begin(), f.text.end(), '\n'));

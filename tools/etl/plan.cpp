@@ -7,7 +7,6 @@
 #include "postgres_table.hpp"
 #include "sqlite_cursor.hpp"
 #include "sqlite_loaders.hpp"
-#include "uio/core/offload.hpp"
 #include "uio/db/formats/csv_reader.hpp"
 
 namespace uio::etl {
@@ -19,34 +18,15 @@ task<std::vector<column_spec>> source_columns(copy_context& ctx, const endpoint&
     if (auto* f = std::get_if<data_file_endpoint>(&source)) {
         data_format format = ctx.options.format.value_or(f->format);
         file in = co_await open_input(f->path, ctx);
+        // The keys (or header) and kinds of the first rows, as the loaders infer them.
         if (format == data_format::jsonl) {
-            // The keys and kinds of the first rows, as the loaders would infer them.
-            std::string text(chunk_size, '\0');
-            std::size_t got = co_await in.read_some(std::as_writable_bytes(std::span(text)), 0);
-            text.resize(got);
             formats::jsonl_reader reader(f->path);
-            auto parse = [&] {
-                formats::jsonl_batch b = reader.feed(text);
-                return b.empty() && got < chunk_size ? reader.finish() : b;
-            };
-            formats::jsonl_batch sample = co_await offload(parse);
+            formats::jsonl_batch sample = co_await sample_first_rows(in, reader);
             co_return infer_jsonl_columns(reader.columns(), sample, to_postgres);
         }
-        formats::csv_options csv = ctx.csv_for(f->path, format);
-        auto reader = std::make_shared<formats::csv_reader>(csv);
-        std::string chunk(chunk_size, '\0');
-        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), 0);
-        chunk.resize(n);
-        auto parse = [&] {
-            formats::csv_batch b = reader->feed(chunk);
-            if (n < chunk_size) {
-                formats::csv_batch rest = reader->finish();
-                if (b.empty()) return rest;
-            }
-            return b;
-        };
-        formats::csv_batch sample = co_await offload(parse);
-        co_return infer_csv_columns(reader->header(), reader->width(), sample);
+        formats::csv_reader reader(ctx.csv_for(f->path, format));
+        formats::csv_batch sample = co_await sample_first_rows(in, reader);
+        co_return infer_csv_columns(reader.header(), reader.width(), sample);
     }
     if (auto* s = std::get_if<sqlite_endpoint>(&source)) {
         sqlite::database db =
@@ -88,6 +68,7 @@ task<void> print_plan(copy_context& ctx, const endpoint& source, const endpoint&
                                : to_pg             ? pg_type(c.kind)
                                                    : sqlite_type(c.kind);
             if (std::holds_alternative<data_file_endpoint>(destination)) type = kind_name(c.kind);
+            if (type.empty()) type = "(no type: mixed values)";
             out << "  " << c.name << " " << type << "\n";
         }
     }

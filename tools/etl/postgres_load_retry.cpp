@@ -18,13 +18,26 @@ std::string copy_column(const std::string& context) {
     return context.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
+// "COPY t, line 3, column n: \"abc\"" → abc; nullopt for "column n: null input".
+std::optional<std::string> copy_value(const std::string& context, const std::string& column) {
+    std::string before = ", column " + column + ": \"";
+    std::size_t at = context.find(before);
+    std::size_t end = context.rfind('"');
+    if (at == std::string::npos || end == std::string::npos || end < at + before.size()) {
+        return std::nullopt;
+    }
+    at += before.size();
+    return context.substr(at, end - at);
+}
+
 }  // namespace
 
 std::optional<copy_failure> copy_failure::from(const pg::error& e) {
     if (!e.copy_line()) return std::nullopt;
-    copy_failure out{*e.copy_line(), e.message()};
-    if (std::string column = copy_column(e.context()); !column.empty()) {
-        out.message += " (column " + column + ")";
+    copy_failure out{*e.copy_line(), e.message(), e.sqlstate(), copy_column(e.context()), {}};
+    if (!out.column.empty()) {
+        out.message += " (column " + out.column + ")";
+        out.value = copy_value(e.context(), out.column);
     }
     return out;
 }

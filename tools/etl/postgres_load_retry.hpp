@@ -28,6 +28,9 @@ namespace uio::etl {
 struct copy_failure {
     std::int64_t copy_line = 0;
     std::string message;  // with " (column x)" when the server named one
+    std::string sqlstate;
+    std::string column;                // the column the server named, or empty
+    std::optional<std::string> value;  // its value as the server quoted it (cut at 100 bytes)
     static std::optional<copy_failure> from(const pg::error& e);
 };
 

@@ -48,10 +48,9 @@ std::string copy_csv_options(const pg::connection& conn, bool header, char delim
     return out + ")";
 }
 
-task<std::int64_t> load_into_postgres(pg::connection& conn, postgres_load_request request,
-                                      std::string copy_options,
-                                      async_generator<std::span<const std::byte>> bytes) {
-    std::vector<column_spec> wanted = request.source_columns;
+task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
+                                                     postgres_load_request request) {
+    std::vector<column_spec> wanted = std::move(request.source_columns);
     for (const column_spec& s : request.schema) {
         auto it = std::find_if(wanted.begin(), wanted.end(),
                                [&](const column_spec& c) { return c.name == s.name; });
@@ -61,53 +60,71 @@ task<std::int64_t> load_into_postgres(pg::connection& conn, postgres_load_reques
         }
         it->kind = s.kind;
         it->declared = s.declared;
+        it->inferred = false;
     }
 
     pg::transaction tx = co_await conn.begin();
+    postgres_table_load load(conn, std::move(tx));
+    load.table_ = request.table;
+    load.target_ = request.table;
     std::vector<column_spec> existing = co_await postgres_table_columns(conn, request.table);
     bool exists = !existing.empty();
     if (exists && request.mode == load_mode::fail_if_exists) {
         throw std::runtime_error("table '" + request.table + "' exists (--mode=fail-if-exists)");
     }
-    std::string target = request.table;
-    bool swap = false;
-    bool list_columns = true;
     if (!exists || request.mode == load_mode::replace) {
         if (exists) {
-            target = request.table + "__uio_replace";
-            swap = true;
-            std::string drop = "drop table if exists " + pg::quote_identifier(conn, target);
+            load.target_ = request.table + "__uio_replace";
+            load.swap_ = true;
+            std::string drop = "drop table if exists " + pg::quote_identifier(conn, load.target_);
             co_await conn.execute(drop);
         }
-        std::string create = "create table " + pg::quote_identifier(conn, target) + " (";
+        std::string create = "create table " + pg::quote_identifier(conn, load.target_) + " (";
         for (std::size_t i = 0; i < wanted.size(); ++i) {
             create += (i ? ", " : "") + pg::quote_identifier(conn, wanted[i].name) + " " +
                       (wanted[i].declared.empty() ? pg_type(wanted[i].kind) : wanted[i].declared);
         }
         create += ")";
         co_await conn.execute(create);
+        load.created_ = true;
     } else if (request.by_position) {
-        list_columns = false;  // COPY fills the table's columns in order
+        load.list_columns_ = false;  // COPY fills the table's columns in order
     }
+    load.columns_ = std::move(wanted);
+    co_return load;
+}
 
-    std::string sql = "COPY " + pg::quote_identifier(conn, target);
-    if (list_columns) {
+task<std::int64_t> postgres_table_load::copy(std::string copy_options,
+                                             async_generator<std::span<const std::byte>> bytes) {
+    std::string sql = "COPY " + pg::quote_identifier(*conn_, target_);
+    if (list_columns_) {
         sql += " (";
-        for (std::size_t i = 0; i < wanted.size(); ++i) {
-            sql += (i ? ", " : "") + pg::quote_identifier(conn, wanted[i].name);
+        for (std::size_t i = 0; i < columns_.size(); ++i) {
+            sql += (i ? ", " : "") + pg::quote_identifier(*conn_, columns_[i].name);
         }
         sql += ")";
     }
     sql += " FROM STDIN " + copy_options;
-    std::int64_t rows = co_await conn.copy_in(sql, std::move(bytes));
-    if (swap) {
-        std::string drop = "drop table " + pg::quote_identifier(conn, request.table);
-        co_await conn.execute(drop);
-        std::string rename = "alter table " + pg::quote_identifier(conn, target) + " rename to " +
-                             pg::quote_identifier(conn, request.table);
-        co_await conn.execute(rename);
+    co_return co_await conn_->copy_in(sql, std::move(bytes));
+}
+
+task<void> postgres_table_load::commit() {
+    if (swap_) {
+        std::string drop = "drop table " + pg::quote_identifier(*conn_, table_);
+        co_await conn_->execute(drop);
+        std::string rename = "alter table " + pg::quote_identifier(*conn_, target_) +
+                             " rename to " + pg::quote_identifier(*conn_, table_);
+        co_await conn_->execute(rename);
     }
-    co_await tx.commit();
+    co_await tx_.commit();
+}
+
+task<std::int64_t> load_into_postgres(pg::connection& conn, postgres_load_request request,
+                                      std::string copy_options,
+                                      async_generator<std::span<const std::byte>> bytes) {
+    postgres_table_load load = co_await postgres_table_load::begin(conn, std::move(request));
+    std::int64_t rows = co_await load.copy(std::move(copy_options), std::move(bytes));
+    co_await load.commit();
     co_return rows;
 }
 

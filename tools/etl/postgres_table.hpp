@@ -14,6 +14,7 @@
 #include "uio/core/async_generator.hpp"
 #include "uio/core/task.hpp"
 #include "uio/db/pg/connection.hpp"
+#include "uio/db/pg/transaction.hpp"
 
 namespace uio::etl {
 
@@ -36,8 +37,40 @@ struct postgres_load_request {
     std::vector<column_spec> schema;  // --schema overrides
 };
 
-// Loads `bytes` with `COPY target (columns) FROM STDIN <copy_options>` in one transaction.
-// Rethrows pg::error as it is (with copy_line) for the caller to locate.
+// A load as one transaction: begin() (BEGIN, and the table created if missing or for
+// replace), copy(), commit() (replace's swap, COMMIT). Dropped before commit(), it rolls
+// back. Must not outlive its connection; belongs to one task.
+class postgres_table_load {
+  public:
+    static task<postgres_table_load> begin(pg::connection& conn, postgres_load_request request);
+
+    // Whether this load created the table (a missing one, or replace's new one) with the
+    // types of columns(): only then may a column whose type was inferred widen.
+    bool created() const noexcept { return created_; }
+    // The source's columns with the types asked for (--schema applied, and not inferred).
+    const std::vector<column_spec>& columns() const noexcept { return columns_; }
+
+    // COPY target (columns) FROM STDIN <copy_options>; returns the rows. Rethrows pg::error
+    // as it is (with copy_line) for the caller to locate.
+    task<std::int64_t> copy(std::string copy_options,
+                            async_generator<std::span<const std::byte>> bytes);
+    task<void> commit();
+
+  private:
+    postgres_table_load(pg::connection& conn, pg::transaction tx)
+        : conn_(&conn), tx_(std::move(tx)) {}
+
+    pg::connection* conn_;
+    pg::transaction tx_;
+    std::string table_;
+    std::string target_;  // table_, or the new table that replace swaps in
+    bool swap_ = false;
+    bool created_ = false;
+    bool list_columns_ = true;
+    std::vector<column_spec> columns_;
+};
+
+// begin(), copy() and commit() in one.
 task<std::int64_t> load_into_postgres(pg::connection& conn, postgres_load_request request,
                                       std::string copy_options,
                                       async_generator<std::span<const std::byte>> bytes);

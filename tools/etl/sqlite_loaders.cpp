@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "chunk_stream.hpp"
 #include "jsonl_columns.hpp"
 #include "sqlite_table_load.hpp"
 #include "uio/core/offload.hpp"
@@ -16,8 +17,6 @@
 namespace uio::etl {
 
 namespace {
-
-constexpr std::size_t sample_rows = 10'000;
 
 using batch_ptr = std::shared_ptr<row_batch>;
 
@@ -45,6 +44,7 @@ struct csv_format {
             for (std::size_t i = 0; i < out.size(); ++i) {
                 out[i].kind = known[i].kind;
                 out[i].declared = sqlite_type(known[i].kind);
+                out[i].inferred = false;  // the source table's type, not a guess
             }
         }
         return out;
@@ -95,20 +95,26 @@ template <class Format>
 task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, Format format,
                             std::string source, sqlite::database& db, std::string table) {
     using batch = typename Format::batch;
-    // The first rows: the header (or keys) and a sample for the column types.
+    // The first rows: the header (or keys) and a sample for the column types — every record
+    // of the chunks received until a whole chunk has given rows, or to the end of the input
+    // with the last record, line end or not (as sample_first_rows).
     batch first;
     std::uint64_t first_bytes = 0;
-    bool ended = false;
-    while (Format::empty(first) && !ended) {
+    bool ended = false, enough = false;
+    while (!enough && !ended) {
         auto chunk = co_await chunks.receive();
         if (!chunk) {
             auto finish = [&format] { return format.finish(); };
-            first = co_await offload(finish);
+            batch rest = co_await offload(finish);
+            first.append(std::move(rest));
             ended = true;
         } else {
             first_bytes += chunk->size();
+            const bool whole = chunk->size() >= chunk_size;
             auto feed = [&format, text = std::move(*chunk)] { return format.feed(text); };
-            first = co_await offload(feed);
+            batch rows = co_await offload(feed);
+            first.append(std::move(rows));
+            enough = whole && !Format::empty(first);
         }
     }
     std::vector<column_spec> columns = format.columns(first, source);
@@ -163,15 +169,13 @@ task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, For
 std::vector<column_spec> infer_csv_columns(const std::vector<std::string>& header,
                                            std::size_t width, const formats::csv_batch& sample) {
     std::vector<kind_inference> kinds(width);
-    std::size_t n = 0;
     for (formats::csv_row r : sample) {
-        if (++n > sample_rows) break;
         for (std::size_t i = 0; i < width && i < r.size(); ++i) kinds[i].observe(r[i]);
     }
     std::vector<column_spec> out;
     for (std::size_t i = 0; i < width; ++i) {
         std::string name = i < header.size() ? header[i] : "c" + std::to_string(i + 1);
-        out.push_back({name, kinds[i].kind(), {}});
+        out.push_back({name, kinds[i].kind(), {}, true});
     }
     return out;
 }

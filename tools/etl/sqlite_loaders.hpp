@@ -5,8 +5,9 @@
 //
 //   producer → channel<chunk> → parse+convert (thread pool) → channel<row_batch> → insert
 //
-// Column types: `known` (a PostgreSQL source's), else inferred from the first chunk's rows,
-// and --schema over both. The whole load is one transaction (see sqlite_table_load).
+// Column types: `known` (a PostgreSQL source's), else inferred from the first chunk's rows
+// (and widened past them: row_batch.hpp), and --schema over both. The whole load is one
+// transaction (see sqlite_table_load).
 #pragma once
 
 #include <string>
@@ -28,7 +29,8 @@ task<void> load_csv_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
 task<void> load_jsonl_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
                                   std::string source, sqlite::database& db, std::string table);
 
-// The columns and types a load would create from this sample (for --dry-run too).
+// The columns and types a load would create from this sample (for --dry-run too), every
+// kind marked inferred.
 std::vector<column_spec> infer_csv_columns(const std::vector<std::string>& header,
                                            std::size_t width, const formats::csv_batch& sample);
 

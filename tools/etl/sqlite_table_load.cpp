@@ -19,14 +19,26 @@ bool same_name(std::string_view a, std::string_view b) {
     });
 }
 
+// `columns`' declared types as they are: empty is no type (BLOB affinity).
 std::string create_sql(const std::string& table, const std::vector<column_spec>& columns) {
     std::string sql = "CREATE TABLE " + sqlite::quote_identifier(table) + " (";
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i) sql += ", ";
-        sql += sqlite::quote_identifier(columns[i].name) + " " +
-               (columns[i].declared.empty() ? sqlite_type(columns[i].kind) : columns[i].declared);
+        sql += sqlite::quote_identifier(columns[i].name);
+        if (!columns[i].declared.empty()) sql += " " + columns[i].declared;
     }
     return sql + ")";
+}
+
+// `base`, or `base` with a number, whichever no table, view, index or trigger is called.
+task<std::string> unused_name(sqlite::session& db, std::string base) {
+    std::string name = base;
+    const std::string sql = "SELECT count(*) FROM sqlite_master WHERE name = ?";
+    for (int n = 2;; ++n) {
+        auto taken = co_await db.query_value<std::int64_t>(sql, name);
+        if (taken == 0) co_return name;
+        name = base + std::to_string(n);
+    }
 }
 
 }  // namespace
@@ -86,6 +98,7 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
         }
         it->kind = s.kind;
         it->declared = s.declared;
+        it->inferred = false;
     }
 
     std::vector<column_spec> existing = co_await sqlite_table_columns(load->tx_, request.table);
@@ -145,7 +158,32 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
     co_return load;
 }
 
+task<void> sqlite_table_load::widen(std::vector<bool> widens) {
+    bool changed = false;
+    for (std::size_t i = 0; i < widens.size() && i < columns_.size(); ++i) {
+        column_spec& c = columns_[i];
+        if (!widens[i] || !c.inferred || c.kind == value_kind::mixed) continue;
+        c.kind = value_kind::mixed;
+        c.declared.clear();
+        changed = true;
+    }
+    if (!changed) co_return;
+    // Only tables this load created have inferred columns, in the table's own order.
+    std::string scratch = co_await unused_name(tx_, load_table_ + "__uio_widen");
+    std::string create = create_sql(scratch, columns_);
+    co_await tx_.exec(create);
+    std::string copy = "INSERT INTO " + sqlite::quote_identifier(scratch) + " SELECT * FROM " +
+                       sqlite::quote_identifier(load_table_);
+    co_await tx_.exec(copy);
+    std::string drop = "DROP TABLE " + sqlite::quote_identifier(load_table_);
+    co_await tx_.exec(drop);
+    std::string rename = "ALTER TABLE " + sqlite::quote_identifier(scratch) + " RENAME TO " +
+                         sqlite::quote_identifier(load_table_);
+    co_await tx_.exec(rename);
+}
+
 task<void> sqlite_table_load::insert(std::shared_ptr<row_batch> batch, std::string source) {
+    if (!batch->widens.empty()) co_await widen(batch->widens);
     auto job = [batch, insert = insert_, source](sqlite::connection& c) {
         if (auto f = insert->insert(c, batch->cells)) {
             // A failed row undid only itself (the rows before it stay in the transaction, which

@@ -3,6 +3,16 @@
 // of converted rows, then the swap (DROP old, RENAME new) and COMMIT. Any failure before
 // commit() rolls everything back: the table is exactly as it was.
 //
+// Widening: in a table this load creates, a column whose kind was inferred loses its
+// declared type when a batch holds a value that kind does not (row_batch::widens). SQLite
+// cannot change a column's type, so the table is rebuilt inside the transaction — a new
+// table, the rows copied, the old one dropped, the new one renamed — once per widening
+// column at most. The copy converts nothing: the other columns keep their affinity, the
+// widened one has none. Why no type rather than REAL or TEXT: affinity rewrites values on
+// the way in — REAL turns 100000 into 1e+05 on the way out and 2^53+1 into 2^53, TEXT turns
+// 0.30000000000000004 into '0.3' and a JSON number into a string, INTEGER turns '1.50'
+// into 1.5 and '007' into 7 — while a column without a type keeps each value as it came.
+//
 // Not sqlite::bulk_inserter: that one opens its own transaction, so the CREATE TABLE and the
 // replace swap could not share it; this runs the same sqlite::row_insert (multi-row INSERTs
 // of packed rows) on the worker, one hop per batch.
@@ -43,13 +53,16 @@ class sqlite_table_load {
     const std::vector<column_spec>& columns() const noexcept { return columns_; }
     const std::vector<std::size_t>& order() const noexcept { return order_; }
 
-    // Inserts a batch; a failing row (a constraint) throws naming `source`:line.
+    // Inserts a batch (widening first what it needs); a failing row (a constraint) throws
+    // naming `source`:line.
     task<void> insert(std::shared_ptr<row_batch> batch, std::string source);
     // Swaps in the new table (replace) and commits; returns the rows inserted.
     task<std::int64_t> commit();
 
   private:
     explicit sqlite_table_load(sqlite::transaction tx) : tx_(std::move(tx)) {}
+    // Drops the declared type of the inferred columns `widens` marks that still have one.
+    task<void> widen(std::vector<bool> widens);
 
     sqlite::transaction tx_;
     std::string table_;

@@ -109,6 +109,25 @@ TEST_CASE("csv: rows split at every byte boundary parse identically") {
     }
 }
 
+TEST_CASE("csv: a batch with the next one appended reads as both, in order") {
+    // The rows a feed() completed, then the last row finish() gives (no final line end).
+    const std::string input = "a,b\n1,\"x\ny\"\n,\"\"\n3,last";
+    const auto whole = parse_all(input);
+    formats::csv_reader reader;
+    formats::csv_batch batch = reader.feed(input);
+    REQUIRE(batch.size() == 2);
+    batch.append(reader.finish());
+    std::vector<row_t> rows;
+    append(batch, rows);
+    CHECK(rows == whole);
+    CHECK(batch[2].line() == 5);
+    // Onto an empty batch: the other one as it is.
+    formats::csv_batch empty;
+    empty.append(std::move(batch));
+    CHECK(empty.size() == 3);
+    CHECK(empty[2][1] == "last");
+}
+
 TEST_CASE("csv: writer and reader round trip tricky values") {
     std::string big(1 << 20, 'x');
     for (std::size_t i = 0; i < big.size(); i += 1000) big[i] = "\",\n\r"[i / 1000 % 4];

@@ -73,6 +73,23 @@ TEST_CASE("jsonl: keys become columns, kinds and exact number text are kept") {
     CHECK(rows[2][0].text == "12345678901234567890123");  // no precision lost
 }
 
+TEST_CASE("jsonl: a batch with the next one appended reads as both, in order") {
+    const std::string input = "{\"a\":1,\"b\":\"x\"}\n{\"b\":null}\n{\"a\":[2],\"b\":\"last\"}";
+    formats::jsonl_reader reader;
+    formats::jsonl_batch batch = reader.feed(input);
+    REQUIRE(batch.size() == 2);
+    batch.append(reader.finish());
+    REQUIRE(batch.size() == 3);
+    CHECK(batch[0][1] == json_field{json_kind::string, "x"});
+    CHECK(batch[1][1].is_null());
+    CHECK(batch[2][0] == json_field{json_kind::raw, "[2]"});
+    CHECK(batch[2][1] == json_field{json_kind::string, "last"});
+    CHECK(batch[2].line() == 3);
+    formats::jsonl_batch empty;
+    empty.append(std::move(batch));
+    CHECK(empty.size() == 3);
+}
+
 TEST_CASE("jsonl: strings unescape, including surrogate pairs, and round trip") {
     std::string big(1 << 20, 'y');
     big[500] = '"';
