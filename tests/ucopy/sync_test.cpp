@@ -128,6 +128,16 @@ TEST_CASE("sync trusts size and mtime; --checksum compares the bytes") {
     CHECK(itemized(touched.output) == std::vector<std::string>{".f..t...... same-size"});
     CHECK(stat_of(touched.output, "copied") == 0);
     check_same_tree(work / "src", work / "dst");
+
+    // An xattr set on the mirror itself: the source's ctime says its own xattrs did not
+    // change, so the quick check keeps trusting it; --checksum compares every xattr.
+    REQUIRE(::setxattr((work / "dst/same-size").c_str(), "user.stray", "x", 1, 0) == 0);
+    command_result trusted = sh(sync_command(work.path(), "-i"));
+    CHECK(itemized(trusted.output).empty());
+    command_result compared = sh(sync_command(work.path(), "-i --checksum"));
+    INFO(compared.output);
+    CHECK(itemized(compared.output) == std::vector<std::string>{".f........x same-size"});
+    check_same_tree(work / "src", work / "dst");
 }
 
 TEST_CASE("sync --delete removes what the source lacks, only after a copy without errors") {

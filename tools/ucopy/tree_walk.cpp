@@ -55,7 +55,8 @@ bool has_xattrs(int dir_fd, const char* name, bool follow) {
 }  // namespace
 
 std::vector<raw_entry> dir_reader::next_batch(std::size_t max, int src_fd, int dst_fd, bool follow,
-                                              bool xattrs, bool compare_xattrs) {
+                                              bool xattrs, bool compare_xattrs,
+                                              bool compare_always) {
     std::vector<raw_entry> batch;
     if (!dir_) return batch;
     batch.reserve(max);
@@ -89,7 +90,8 @@ std::vector<raw_entry> dir_reader::next_batch(std::size_t max, int src_fd, int d
         if (dst_fd >= 0) {
             e.dst_exists = ::fstatat(dst_fd, d->d_name, &e.dst_st, AT_SYMLINK_NOFOLLOW) == 0;
             if (compare_xattrs && e.dst_exists && !S_ISDIR(e.st.st_mode) &&
-                (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT)) {
+                (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT) &&
+                xattrs_worth_comparing(e.st, e.dst_st, compare_always)) {
                 e.xattrs_differ = !same_xattrs(src_fd, d->d_name, follow, dst_fd, d->d_name);
             }
         }

@@ -101,9 +101,12 @@ class dir_reader {
     // Up to `max` entries (fewer at the end; empty when done). Stats each in `src_fd`
     // (following links when `follow`) and looks the name up in `dst_fd` when >= 0. With
     // `xattrs`, also lists the extended attributes of regular files (has_xattrs); with
-    // `compare_xattrs`, compares them with an existing destination's (xattrs_differ).
+    // `compare_xattrs`, compares them with an existing destination's (xattrs_differ): always
+    // with `compare_always` (--checksum), else when the source's ctime says they may have
+    // changed (xattrs_worth_comparing).
     std::vector<raw_entry> next_batch(std::size_t max, int src_fd, int dst_fd, bool follow,
-                                      bool xattrs = false, bool compare_xattrs = false);
+                                      bool xattrs = false, bool compare_xattrs = false,
+                                      bool compare_always = false);
     int read_error() const noexcept { return read_error_; }
 
   private:

@@ -203,7 +203,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         const bool compare_xattrs = opts_.sync && opts_.preserve.xattr;
         std::vector<raw_entry> batch = co_await uio::offload(pool_, [&] {
             return reader.next_batch(walk_batch, node->src_fd, lookup_fd, opts_.dereference,
-                                     list_xattrs, compare_xattrs);
+                                     list_xattrs, compare_xattrs, opts_.checksum);
         });
         std::vector<entry> chained;
         if (batch.empty()) break;
