@@ -54,9 +54,7 @@ bool has_xattrs(int dir_fd, const char* name, bool follow) {
 
 }  // namespace
 
-std::vector<raw_entry> dir_reader::next_batch(std::size_t max, int src_fd, int dst_fd, bool follow,
-                                              bool xattrs, bool compare_xattrs,
-                                              bool compare_always) {
+std::vector<raw_entry> dir_reader::next_names(std::size_t max) {
     std::vector<raw_entry> batch;
     if (!dir_) return batch;
     batch.reserve(max);
@@ -69,16 +67,28 @@ std::vector<raw_entry> dir_reader::next_batch(std::size_t max, int src_fd, int d
         }
         std::string_view name = d->d_name;
         if (name == "." || name == "..") continue;
-        raw_entry& e = batch.emplace_back();
-        e.name = name;
-        if (::fstatat(src_fd, d->d_name, &e.st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
-            e.error = errno;
-            e.failed = "stat";
-            continue;
-        }
+        batch.emplace_back().name = name;
+    }
+    return batch;
+}
+
+bool entry_followups::needed(const raw_entry& e) const noexcept {
+    if (e.error != 0) return false;
+    if (S_ISLNK(e.st.st_mode)) return true;
+    if (xattrs && S_ISREG(e.st.st_mode)) return true;
+    return compare_xattrs && e.dst_exists && !S_ISDIR(e.st.st_mode) &&
+           (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT) &&
+           xattrs_worth_comparing(e.st, e.dst_st, compare_always);
+}
+
+void finish_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool follow,
+                    const entry_followups& followups) {
+    for (raw_entry& e : entries) {
+        if (!followups.needed(e)) continue;
+        const char* name = e.name.c_str();
         if (S_ISLNK(e.st.st_mode)) {
             char target[PATH_MAX];
-            ssize_t n = ::readlinkat(src_fd, d->d_name, target, sizeof target);
+            ssize_t n = ::readlinkat(src_fd, name, target, sizeof target);
             if (n < 0) {
                 e.error = errno;
                 e.failed = "read symbolic link";
@@ -86,17 +96,15 @@ std::vector<raw_entry> dir_reader::next_batch(std::size_t max, int src_fd, int d
             }
             e.link_target.assign(target, static_cast<std::size_t>(n));
         }
-        if (xattrs && S_ISREG(e.st.st_mode)) e.has_xattrs = has_xattrs(src_fd, d->d_name, follow);
-        if (dst_fd >= 0) {
-            e.dst_exists = ::fstatat(dst_fd, d->d_name, &e.dst_st, AT_SYMLINK_NOFOLLOW) == 0;
-            if (compare_xattrs && e.dst_exists && !S_ISDIR(e.st.st_mode) &&
-                (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT) &&
-                xattrs_worth_comparing(e.st, e.dst_st, compare_always)) {
-                e.xattrs_differ = !same_xattrs(src_fd, d->d_name, follow, dst_fd, d->d_name);
-            }
+        if (followups.xattrs && S_ISREG(e.st.st_mode)) {
+            e.has_xattrs = has_xattrs(src_fd, name, follow);
+        }
+        if (followups.compare_xattrs && dst_fd >= 0 && e.dst_exists && !S_ISDIR(e.st.st_mode) &&
+            (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT) &&
+            xattrs_worth_comparing(e.st, e.dst_st, followups.compare_always)) {
+            e.xattrs_differ = !same_xattrs(src_fd, name, follow, dst_fd, name);
         }
     }
-    return batch;
 }
 
 std::string temp_name() {

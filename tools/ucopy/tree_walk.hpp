@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,8 +83,8 @@ struct raw_entry {
     bool dst_exists = false;
     struct stat dst_st {};
     bool journaled = false;
-    bool has_xattrs = true;      // checked only when asked (next_batch's `xattrs`); true: unknown
-    bool xattrs_differ = false;  // from the destination's (next_batch's `compare_xattrs`)
+    bool has_xattrs = true;      // checked only when asked (entry_followups); true: unknown
+    bool xattrs_differ = false;  // from the destination's (entry_followups::compare_xattrs)
     int error = 0;
     const char* failed = nullptr;  // "stat", "read link"
 };
@@ -98,15 +99,9 @@ class dir_reader {
     dir_reader& operator=(const dir_reader&) = delete;
 
     int open_error() const noexcept { return error_; }
-    // Up to `max` entries (fewer at the end; empty when done). Stats each in `src_fd`
-    // (following links when `follow`) and looks the name up in `dst_fd` when >= 0. With
-    // `xattrs`, also lists the extended attributes of regular files (has_xattrs); with
-    // `compare_xattrs`, compares them with an existing destination's (xattrs_differ): always
-    // with `compare_always` (--checksum), else when the source's ctime says they may have
-    // changed (xattrs_worth_comparing).
-    std::vector<raw_entry> next_batch(std::size_t max, int src_fd, int dst_fd, bool follow,
-                                      bool xattrs = false, bool compare_xattrs = false,
-                                      bool compare_always = false);
+    // Up to `max` names (fewer at the end; empty when done), not yet stat'ed: the walk
+    // stats them on the ring (ring_stat.hpp), then calls finish_entries when needed.
+    std::vector<raw_entry> next_names(std::size_t max);
     int read_error() const noexcept { return read_error_; }
 
   private:
@@ -114,6 +109,23 @@ class dir_reader {
     int error_ = 0;
     int read_error_ = 0;
 };
+
+// What a stat'ed batch still needs of blocking calls: a symlink's target; with `xattrs`,
+// whether a regular file has extended attributes (has_xattrs); with `compare_xattrs`,
+// whether an existing destination's differ from the source's (xattrs_differ): always with
+// `compare_always` (--checksum), else when the source's ctime says they may have changed
+// (xattrs_worth_comparing).
+struct entry_followups {
+    bool xattrs = false;
+    bool compare_xattrs = false;
+    bool compare_always = false;
+
+    bool needed(const raw_entry& e) const noexcept;
+};
+// Does those follow-ups in `src_fd`/`dst_fd` (blocking: the walk offloads it, and only for
+// batches where some entry needs one).
+void finish_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool follow,
+                    const entry_followups& followups);
 
 // The names in a directory, with whether each is a directory (never following symlinks).
 // Blocking. An unreadable directory gives an empty list and its errno in `error`.

@@ -16,6 +16,7 @@
 
 #include "engine.hpp"
 #include "fd_limits.hpp"
+#include "ring_stat.hpp"
 #include "sync_check.hpp"
 
 namespace ucopy {
@@ -199,14 +200,21 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
     const bool keep_names = opts_.delete_extraneous && lookup_fd >= 0;
     std::vector<std::string> source_names;
     for (;;) {
-        const bool list_xattrs = chain_pool_ && node->staged && opts_.preserve.xattr;
-        const bool compare_xattrs = opts_.sync && opts_.preserve.xattr;
-        std::vector<raw_entry> batch = co_await uio::offload(pool_, [&] {
-            return reader.next_batch(walk_batch, node->src_fd, lookup_fd, opts_.dereference,
-                                     list_xattrs, compare_xattrs, opts_.checksum);
-        });
-        std::vector<entry> chained;
+        entry_followups followups;
+        followups.xattrs = chain_pool_ && node->staged && opts_.preserve.xattr;
+        followups.compare_xattrs = opts_.sync && opts_.preserve.xattr;
+        followups.compare_always = opts_.checksum;
+        std::vector<raw_entry> batch =
+            co_await uio::offload(pool_, [&] { return reader.next_names(walk_batch); });
         if (batch.empty()) break;
+        co_await stat_on_ring(batch, node->src_fd, lookup_fd, opts_.dereference);
+        if (std::any_of(batch.begin(), batch.end(),
+                        [&](const raw_entry& e) { return followups.needed(e); })) {
+            co_await uio::offload(pool_, [&] {
+                finish_entries(batch, node->src_fd, lookup_fd, opts_.dereference, followups);
+            });
+        }
+        std::vector<entry> chained;
         if (journal_ && lookup_fd >= 0) co_await ask_journal(*node, batch);
         for (raw_entry& raw : batch) {
             std::string src_display = node->src_prefix + raw.name;
