@@ -217,14 +217,15 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         std::vector<entry> chained;
         if (journal_ && lookup_fd >= 0) co_await ask_journal(*node, batch);
         for (raw_entry& raw : batch) {
-            std::string src_display = node->src_prefix + raw.name;
             if (raw.error != 0) {
+                const std::string src_display = node->src_prefix + raw.name;
                 out_.error(std::string("cannot ") + raw.failed + " " + quote(src_display) + ": " +
                            std::strerror(raw.error));
                 continue;
             }
             if (keep_names) source_names.push_back(raw.name);
-            if (filters_.excluded(node->relative + raw.name, S_ISDIR(raw.st.st_mode))) {
+            if (!filters_.empty() &&
+                filters_.excluded(node->relative + raw.name, S_ISDIR(raw.st.st_mode))) {
                 if (keep_names) source_names.pop_back();  // its copy in DST is no longer wanted
                 ++out_.skipped;
                 continue;
@@ -236,6 +237,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 continue;
             }
             if (S_ISDIR(raw.st.st_mode)) {
+                const std::string src_display = node->src_prefix + raw.name;
                 std::shared_ptr<dir_node> child =
                     co_await make_dir(node, raw, node->src_fd, raw.name, src_display);
                 if (!child) continue;
