@@ -23,8 +23,13 @@ void copy_context::take_rejects(std::vector<reject>& rejects, const std::string&
 void copy_context::advance(std::uint64_t rows, std::uint64_t bytes) {
     stats.rows += rows;
     stats.bytes += bytes;
-    if (!show_progress_) return;
+    if (!show_progress_ && !on_progress) return;
     auto now = std::chrono::steady_clock::now();
+    if (on_progress && now - last_report_ >= std::chrono::milliseconds(100)) {
+        last_report_ = now;
+        on_progress(stats, input_size);
+    }
+    if (!show_progress_) return;
     if (now - last_draw_ < std::chrono::milliseconds(200)) return;
     last_draw_ = now;
     double s = seconds();

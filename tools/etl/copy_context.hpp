@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ class copy_context {
   public:
     copy_context(const table_copy_options& o, std::ostream& e, bool show_progress)
         : options(o), err(e), show_progress_(show_progress) {}
+
+    // copy_table's progress callback: called from advance, at most every 100 ms.
+    std::function<void(const copy_stats&, std::uint64_t input_size)> on_progress;
 
     const table_copy_options& options;
     std::ostream& err;
@@ -49,6 +53,7 @@ class copy_context {
     bool drawn_ = false;
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point last_draw_{};
+    std::chrono::steady_clock::time_point last_report_{};
 };
 
 }  // namespace uio::etl

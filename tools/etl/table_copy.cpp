@@ -1,5 +1,6 @@
-// run_table_copy: picks the path for the pair of endpoints, runs it on a fresh io_context,
-// and turns the outcome into a message (passwords redacted), --stats and an exit code.
+// copy_table picks the path for the pair of endpoints and runs it on the caller's loop;
+// run_table_copy runs that on a fresh io_context for the CLI and turns the outcome into a
+// message (passwords redacted), --stats and an exit code.
 #include <unistd.h>
 
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "chunk_stream.hpp"
+#include "copy_table.hpp"
 #include "etl_main.hpp"
 #include "plan.hpp"
 #include "table_paths.hpp"
@@ -65,6 +67,13 @@ task<void> write_rejects(copy_context& ctx) {
     co_await out.commit();
 }
 
+void check_request(const copy_context& ctx, const endpoint& source, const endpoint& destination) {
+    if (!is_table_like(source) || !is_table_like(destination)) {
+        throw usage_error("both endpoints must be tables or data files");
+    }
+    if (!ctx.options.schema.empty()) (void)ctx.schema();  // a bad --schema is a usage error
+}
+
 task<void> run(copy_context& ctx, const endpoint& source, const endpoint& destination) {
     co_await dispatch(ctx, source, destination);
     co_await write_rejects(ctx);
@@ -84,16 +93,38 @@ void print_stats(std::ostream& out, const copy_context& ctx, double seconds, boo
 
 }  // namespace
 
+namespace {
+
+task<copy_stats> copy_table_on_loop(endpoint source, endpoint destination,
+                                    table_copy_options options, progress_callback progress) {
+    copy_context ctx(options, std::cerr, false);
+    ctx.on_progress = progress;
+    check_request(ctx, source, destination);
+    co_await run(ctx, source, destination);
+    if (progress) progress(ctx.stats, ctx.input_size);
+    co_return ctx.stats;
+}
+
+}  // namespace
+
+task<copy_stats> copy_table(endpoint source, endpoint destination, table_copy_options options,
+                            progress_callback progress) {
+    return copy_table_on_loop(std::move(source), std::move(destination), std::move(options),
+                              std::move(progress));
+}
+
+task<copy_stats> copy_table(endpoint source, endpoint destination) {
+    return copy_table_on_loop(std::move(source), std::move(destination), table_copy_options{},
+                              nullptr);
+}
+
 int run_table_copy(const table_copy_options& options, const endpoint& source,
                    const endpoint& destination, std::ostream& err, std::ostream& out) {
     bool show_progress = options.progress && !options.dry_run && ::isatty(STDERR_FILENO);
     copy_context ctx(options, err, show_progress && &err == &std::cerr);
     int code = 0;
     try {
-        if (!is_table_like(source) || !is_table_like(destination)) {
-            throw usage_error("both endpoints must be tables or data files");
-        }
-        if (!options.schema.empty()) (void)ctx.schema();  // a bad --schema is a usage error
+        check_request(ctx, source, destination);
         if (options.dry_run) {
             uio::run(print_plan(ctx, source, destination, out));
             return 0;
