@@ -151,7 +151,7 @@ TEST_CASE("CSV → SQLite: late values an affinity would rewrite stay as written
     CHECK(sqlite_column(db,
                         "SELECT typeof(i) || typeof(r) || typeof(big) FROM t WHERE id > "
                         "100000") ==
-          "texttextreal|texttexttext|realtextinteger|realtextreal|texttexttext");
+          "texttextreal|texttexttext|realtextinteger|texttextreal|texttexttext");
     REQUIRE(table_copy(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
 }

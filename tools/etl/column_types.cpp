@@ -66,6 +66,9 @@ std::optional<double> parse_canonical_real(std::string_view text) noexcept {
     // "nan" and "inf" are their own shortest form, but SQLite stores a NaN as NULL and
     // PostgreSQL writes them back as NaN and Infinity: they stay text.
     if (!v || !std::isfinite(*v)) return std::nullopt;
+    // "-0" is the shortest form of -0.0, but a REAL column stores a whole real as an integer
+    // and 0 has no sign: it would come back as "0". It stays text.
+    if (*v == 0 && std::signbit(*v)) return std::nullopt;
     char buffer[64];
     auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *v);
     if (ec != std::errc() || std::string_view(buffer, end - buffer) != text) return std::nullopt;
