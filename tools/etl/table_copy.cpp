@@ -1,5 +1,7 @@
 // run_table_copy: picks the path for the pair of endpoints, runs it on a fresh io_context,
-// and turns the outcome into a message (passwords redacted), --stats and an exit code.
+// and turns the outcome into a message, --stats and an exit code (the failure's error_kind
+// decides it). Messages are built without passwords where they are made (endpoints and
+// connections show their conninfo through pg::redact_conninfo).
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,6 +12,7 @@
 #include "etl_main.hpp"
 #include "plan.hpp"
 #include "table_paths.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/uring/io_context.hpp"
 
 namespace uio::etl {
@@ -99,16 +102,10 @@ int run_table_copy(const table_copy_options& options, const endpoint& source,
             return 0;
         }
         uio::run(run(ctx, source, destination));
-    } catch (const usage_error& e) {
-        err << "ucopy: " << redact_password(e.what()) << "\n";
-        code = 2;
-    } catch (const std::invalid_argument& e) {
-        err << "ucopy: " << redact_password(e.what()) << "\n";
-        code = 2;
     } catch (const std::exception& e) {
         ctx.end_progress();
-        err << "ucopy: " << redact_password(e.what()) << "\n";
-        code = 1;
+        err << failure_message("ucopy", e) << "\n";
+        code = exit_code(kind_of(e));
     }
     ctx.end_progress();
     if (options.stats_json) print_stats(out, ctx, ctx.seconds(), code == 0);
