@@ -48,7 +48,8 @@ string (PostgreSQL's CSV rule), and exports write them the same way; in JSON Lin
 and "". A load is one transaction: when it fails the table is exactly as it was. An export
 is written to a hidden temporary file, renamed into place only when complete (with
 --fsync, only once it is on disk).
-Exit status: 0 done; 1 failed (the message names file:line:column or the table); 2 usage.
+Exit status: 0 done; 1 failed: bad data (the message names file:line:column or the row),
+an I/O or a database failure; 2 usage (the command line); 70 internal error (a bug).
 )";
 
 bool usage_failure(const std::string& message) {

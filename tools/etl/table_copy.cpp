@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <sstream>
+#include <stdexcept>
 
 #include "chunk_stream.hpp"
 #include "etl_main.hpp"
@@ -93,6 +95,10 @@ int run_table_copy(const table_copy_options& options, const endpoint& source,
     copy_context ctx(options, err, show_progress && &err == &std::cerr);
     int code = 0;
     try {
+        // Tests only: a bug's path (a std::logic_error) through the real binary.
+        if (std::getenv("UCOPY_TEST_INTERNAL_ERROR")) {
+            throw std::logic_error("UCOPY_TEST_INTERNAL_ERROR is set");
+        }
         if (!is_table_like(source) || !is_table_like(destination)) {
             throw usage_error("both endpoints must be tables or data files");
         }
