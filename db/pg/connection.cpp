@@ -74,17 +74,18 @@ task<connection> connect_impl(std::unique_ptr<detail::session> s, std::string co
     s->conn = PQconnectStart(conninfo.c_str());
     if (!s->conn) s->fail("cannot connect: out of memory");
     if (PQstatus(s->conn) == CONNECTION_BAD) {
-        // libpq's message about a string it cannot parse may quote it, password and all.
+        // libpq's message about a string it cannot parse may quote it, password and all: it is
+        // shown only when redaction found nothing to hide.
         char* parse_message = nullptr;
         PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &parse_message);
         if (parse_message) PQfreemem(parse_message);
-        if (!parsed) {
+        if (!parsed && s->redacted != conninfo) {
             error::fields f;
-            f.message = "cannot connect: libpq cannot parse the connection string (" +
-                        s->redacted + ")";
+            f.message =
+                "cannot connect: libpq cannot parse the connection string (" + s->redacted + ")";
             throw error(std::move(f));
         }
-        PQconninfoFree(parsed);
+        if (parsed) PQconninfoFree(parsed);
         s->fail("cannot connect");
     }
     s->deadline = detail::clock::now() + timeout;

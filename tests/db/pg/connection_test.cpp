@@ -118,6 +118,11 @@ TEST_CASE("a connection string libpq cannot parse fails without quoting its pass
     CHECK(what.find("cannot parse") != std::string::npos);
     CHECK(what.find("postgresql://ann:***@localhost/db") != std::string::npos);
     CHECK(e.kind() == uio::error_kind::database);
+    // With nothing to hide, libpq's own explanation is kept.
+    auto plain = expect_pg_error([]() -> uio::task<void> {
+        co_await pg::connection::connect("postgresql:///db?no_such_option=1", 2s);
+    }());
+    CHECK_THAT(plain.what(), Catch::Contains("no_such_option"));
 }
 
 TEST_CASE("connecting to a wrong port or a missing database fails clearly") {
