@@ -83,7 +83,8 @@ TEST_CASE("malformed endpoints are rejected with a reason") {
 TEST_CASE("endpoints show their connection strings through redact_conninfo") {
     auto pg = parse_endpoint("postgresql://ann:pw@h/db?table=t");
     CHECK(describe(pg) == "PostgreSQL postgresql://ann:***@h/db table t");
-    CHECK(describe(parse_endpoint("postgresql:///?table=t")) == "PostgreSQL postgresql:/// table t");
+    CHECK(describe(parse_endpoint("postgresql:///?table=t")) ==
+          "PostgreSQL postgresql:/// table t");
     auto with_param = parse_endpoint("postgresql:///db?password=pw&table=t&sslmode=disable");
     CHECK(describe(with_param) ==
           "PostgreSQL postgresql:///db?password=***&sslmode=disable table t");
