@@ -1,5 +1,5 @@
 // Fuzz target: the endpoint parser (etl::parse_endpoint) and the password redaction that
-// every message goes through (etl::redact_password, pg::redact_conninfo). Oracles, beyond
+// every message goes through (pg::redact_conninfo, the only redactor). Oracles, beyond
 // "no crash, no sanitizer report, no leak, only endpoint_error thrown":
 //   - a parsed endpoint is consistent: a table or a query (never both, never neither) for
 //     PostgreSQL and SQLite, a non-empty SQLite path;
@@ -68,7 +68,7 @@ bool is_postgres_uri(std::string_view text) {
 
 // `text` is a PostgreSQL URI holding `secret` once, as a password.
 void check_no_leak(const std::string& text) {
-    std::string redacted = etl::redact_password(text);
+    std::string redacted = uio::pg::redact_conninfo(text);
     UIO_FUZZ_CHECK(redacted.find(secret) == std::string::npos, redacted);
     std::string message = shown(text, {});
     UIO_FUZZ_CHECK(message.find(secret) == std::string::npos, message);
@@ -79,10 +79,8 @@ void check_libpq_agrees(const std::string& text) {
     if (!password || *password == "***") return;
     // A text holding the password twice can show it legitimately elsewhere (as a dbname...).
     if (text.find(*password, text.find(*password) + 1) != std::string::npos) return;
-    std::optional<std::string> after = libpq_password(etl::redact_password(text));
-    UIO_FUZZ_CHECK(after != password, "etl::redact_password kept: " + *password);
-    std::optional<std::string> after_pg = libpq_password(uio::pg::redact_conninfo(text));
-    UIO_FUZZ_CHECK(after_pg != password, "pg::redact_conninfo kept: " + *password);
+    std::optional<std::string> after = libpq_password(uio::pg::redact_conninfo(text));
+    UIO_FUZZ_CHECK(after != password, "pg::redact_conninfo kept: " + *password);
 }
 
 }  // namespace

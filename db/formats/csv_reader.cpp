@@ -73,6 +73,8 @@ csv_batch csv_reader::finish() {
         case state::field_start:
             if (current_.fields_.size() > row_first_field_) {  // "a,b," then end of input
                 field_offset_ = current_.data_.size();
+                field_line_ = line_;
+                field_column_ = column_of(consumed_, continuations_);
                 end_field(false);
                 end_row(nullptr);
             }
@@ -122,6 +124,13 @@ void csv_reader::end_field(bool quoted) {
     }
     if (null) data.resize(field_offset_);
     std::size_t count = current_.fields_.size() - row_first_field_;
+    if (header_pending_ && (null || size == 0)) {
+        // A column needs a name: an empty one would fail later, far from the input.
+        fail_at(field_line_, field_column_,
+                "field " + std::to_string(count + 1) +
+                    " of the header is empty (a column needs a name)",
+                {});
+    }
     if (expected_ != 0 && count >= expected_ && !options_.allow_ragged) {
         fail_at(field_line_, field_column_,
                 "too many fields: expected " + std::to_string(expected_) +

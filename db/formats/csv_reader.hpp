@@ -13,7 +13,8 @@
 // UTF-8 BOM at the very start. Rejects, with a parse_error at the exact line and column:
 // an unterminated quoted field, a quote inside an unquoted field, anything but a delimiter
 // or line end after a closing quote, rows whose field count differs from the first row's
-// (or the header's), invalid UTF-8, and NUL bytes. A blank line is a row of one NULL field.
+// (or the header's), invalid UTF-8, NUL bytes, and (options.header) an empty header field,
+// which names no column. A blank line is a row of one NULL field.
 //
 // Threads: one reader is used by one thread at a time (it may move between feeds).
 #pragma once

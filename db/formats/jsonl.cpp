@@ -92,6 +92,8 @@ class jsonl_reader::line_parser {
                 std::size_t key_pos = i_;
                 std::size_t key_offset = out_.data_.size();
                 parse_string();
+                if (out_.data_.size() == key_offset)
+                    fail_at(key_pos, "an empty key names no column");
                 std::size_t column =
                     column_for(std::string_view(out_.data_).substr(key_offset), field_index++);
                 out_.data_.resize(key_offset);

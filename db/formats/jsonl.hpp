@@ -9,8 +9,8 @@
 //   rows[0].get(reader.column_index("user"))          // json_field{kind, text}
 //
 // Errors are parse_error at line:column: invalid JSON, a line that is not an object, a
-// duplicate key, invalid UTF-8, an unpaired surrogate escape. Blank lines are skipped; a
-// BOM is accepted at the start.
+// duplicate key, an empty key (it names no column), invalid UTF-8, an unpaired surrogate escape.
+// Blank lines are skipped; a BOM is accepted at the start.
 #pragma once
 
 #include <cstdint>

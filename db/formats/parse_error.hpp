@@ -1,15 +1,18 @@
 // parse_error: bad input, located the way a user fixes it: `sales.csv:1042:7: unterminated
 // quoted field`, followed by an excerpt of the line. Lines and columns count from 1;
-// columns count characters (UTF-8 code points), as editors show them.
+// columns count characters (UTF-8 code points), as editors show them. Its kind is data: a
+// command line that meets one exits 1 (uio/core/error_kind.hpp).
 #pragma once
 
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
+#include "uio/core/error_kind.hpp"
+
 namespace uio::formats {
 
-class parse_error : public std::runtime_error {
+class parse_error : public std::runtime_error, public has_error_kind {
   public:
     parse_error(std::string source, std::uint64_t line, std::uint64_t column, std::string reason,
                 std::string excerpt);
@@ -22,6 +25,7 @@ class parse_error : public std::runtime_error {
     const std::string& excerpt() const noexcept { return excerpt_; }
     // "sales.csv:1042:7: unterminated quoted field" without the excerpt.
     std::string location_message() const;
+    error_kind kind() const noexcept override { return error_kind::data; }
 
   private:
     std::string source_;

@@ -73,7 +73,21 @@ task<connection> connect_impl(std::unique_ptr<detail::session> s, std::string co
                               std::chrono::milliseconds timeout) {
     s->conn = PQconnectStart(conninfo.c_str());
     if (!s->conn) s->fail("cannot connect: out of memory");
-    if (PQstatus(s->conn) == CONNECTION_BAD) s->fail("cannot connect");
+    if (PQstatus(s->conn) == CONNECTION_BAD) {
+        // libpq's message about a string it cannot parse may quote it, password and all: it is
+        // shown only when redaction found nothing to hide.
+        char* parse_message = nullptr;
+        PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &parse_message);
+        if (parse_message) PQfreemem(parse_message);
+        if (!parsed && s->redacted != conninfo) {
+            error::fields f;
+            f.message =
+                "cannot connect: libpq cannot parse the connection string (" + s->redacted + ")";
+            throw error(std::move(f));
+        }
+        if (parsed) PQconninfoFree(parsed);
+        s->fail("cannot connect");
+    }
     s->deadline = detail::clock::now() + timeout;
     // libpq's rule: start as if PQconnectPoll had said "writing", then wait for what each
     // call asks for. The socket may change between calls (several hosts, SSL retry).

@@ -36,6 +36,12 @@ std::string trimmed(const char* text) {
 
 error::error(fields f) : std::runtime_error(what_of(f)), fields_(std::move(f)) {}
 
+error_kind error::kind() const noexcept {
+    std::string_view state = fields_.sqlstate;
+    bool rows_fault = state.starts_with("22") || state.starts_with("23");
+    return rows_fault ? error_kind::data : error_kind::database;
+}
+
 std::optional<std::int64_t> parse_copy_line(const std::string& context) {
     // The CONTEXT may hold several lines (e.g. a trigger's); the COPY one reads
     // "COPY <table>, line <N>[, column <c>: ...]".

@@ -3,12 +3,16 @@
 // hint, and for COPY FROM the input line the server choked on. Connection-level failures
 // (unreachable server, broken socket) have an empty SQLSTATE unless the server sent one.
 // Messages never contain a password: connection strings go through redact_conninfo first.
+// Its kind (uio/core/error_kind.hpp) is data for SQLSTATE classes 22 (data exception) and 23
+// (integrity constraint violation), the rows' fault; database for everything else.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "uio/core/error_kind.hpp"
 
 extern "C" {
 struct pg_conn;
@@ -17,7 +21,7 @@ struct pg_result;
 
 namespace uio::pg {
 
-class error : public std::runtime_error {
+class error : public std::runtime_error, public has_error_kind {
   public:
     struct fields {
         std::string sqlstate;
@@ -40,6 +44,7 @@ class error : public std::runtime_error {
     // Pipelines: which query (0-based, in send order) this error belongs to.
     std::optional<std::size_t> query_index() const noexcept { return fields_.query_index; }
     const fields& all_fields() const noexcept { return fields_; }
+    error_kind kind() const noexcept override;
 
   private:
     fields fields_;

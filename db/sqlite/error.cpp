@@ -92,6 +92,27 @@ error::error(int extended_code, std::string message, std::string sql)
     if (!sql_.empty()) what_ += " in: " + sql_;
 }
 
+error_kind error::kind() const noexcept {
+    switch (primary_code()) {
+        case SQLITE_CONSTRAINT:
+        case SQLITE_MISMATCH:
+        case SQLITE_TOOBIG:
+            return error_kind::data;
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_CANTOPEN:
+        case SQLITE_READONLY:
+        case SQLITE_PERM:
+            return error_kind::io;
+        case SQLITE_MISUSE:
+        case SQLITE_RANGE:
+        case SQLITE_INTERNAL:
+            return error_kind::internal;
+        default:
+            return error_kind::database;
+    }
+}
+
 namespace detail {
 
 void throw_error(sqlite3* db, int rc, std::string_view sql) {

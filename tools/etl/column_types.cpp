@@ -6,6 +6,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "uio/core/error_kind.hpp"
+
 namespace uio::etl {
 
 namespace {
@@ -192,7 +194,7 @@ std::vector<column_spec> parse_schema(std::string_view text) {
         if (rest.front() == '"') {
             std::size_t i = 1;
             for (;; ++i) {
-                if (i >= rest.size()) throw std::invalid_argument("--schema: unterminated quote");
+                if (i >= rest.size()) throw usage_error("--schema: unterminated quote");
                 if (rest[i] == '"') {
                     if (i + 1 < rest.size() && rest[i + 1] == '"') {
                         name += '"';
@@ -223,14 +225,14 @@ std::vector<column_spec> parse_schema(std::string_view text) {
         std::string_view type = trim(rest.substr(
             used, comma == std::string_view::npos ? std::string_view::npos : comma - used));
         if (name.empty() || type.empty()) {
-            throw std::invalid_argument("--schema: expected 'column type, ...', got '" +
-                                        std::string(rest.substr(0, comma)) + "'");
+            throw usage_error("--schema: expected 'column type, ...', got '" +
+                              std::string(rest.substr(0, comma)) + "'");
         }
         // The type is pasted into DDL: allow only what type names are made of.
         for (char c : type) {
             if (!std::isalnum(static_cast<unsigned char>(c)) &&
                 std::string_view(" _(),.[]").find(c) == std::string_view::npos) {
-                throw std::invalid_argument("--schema: invalid type '" + std::string(type) + "'");
+                throw usage_error("--schema: invalid type '" + std::string(type) + "'");
             }
         }
         column_spec c{std::move(name), kind_from_sqlite_type(type), std::string(type)};
@@ -239,7 +241,7 @@ std::vector<column_spec> parse_schema(std::string_view text) {
         if (comma == std::string_view::npos) break;
         at = static_cast<std::size_t>(rest.data() - text.data()) + comma + 1;
     }
-    if (out.empty()) throw std::invalid_argument("--schema: no columns");
+    if (out.empty()) throw usage_error("--schema: no columns");
     return out;
 }
 

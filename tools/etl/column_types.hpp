@@ -61,7 +61,7 @@ class kind_inference {
 };
 
 // "id integer, name text, \"odd, name\" text" → columns. Types are kept as written; the
-// kind follows SQLite's affinity rules. Throws std::invalid_argument.
+// kind follows SQLite's affinity rules. Throws uio::usage_error.
 std::vector<column_spec> parse_schema(std::string_view text);
 
 // SQLite's affinity for a declared type ("INT" → integer, "REAL"/"FLOA"/"DOUB" → real).

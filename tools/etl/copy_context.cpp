@@ -3,15 +3,17 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "uio/core/error_kind.hpp"
+
 namespace uio::etl {
 
 void copy_context::take_rejects(std::vector<reject>& rejects, const std::string& source) {
     for (reject& r : rejects) {
         std::string where = source + ":" + std::to_string(r.line) + ": " + r.reason;
         if (stats.rejected >= options.max_errors) {
-            if (options.max_errors == 0) throw std::runtime_error(where);
-            throw std::runtime_error(where + " (more than --max-errors=" +
-                                     std::to_string(options.max_errors) + " bad rows)");
+            if (options.max_errors == 0) throw data_error(where);
+            throw data_error(where + " (more than --max-errors=" +
+                             std::to_string(options.max_errors) + " bad rows)");
         }
         ++stats.rejected;
         rejects_text += where;
@@ -61,6 +63,16 @@ formats::csv_options copy_context::csv_for(const std::string& path, data_format 
     formats::csv_options o;
     o.delimiter = options.delimiter.value_or(f == data_format::tsv ? '\t' : ',');
     o.quote = options.quote;
+    // The CSV reader's rule, said as a usage error (the reader throws std::invalid_argument,
+    // a caller's bug, which would exit as an internal error).
+    auto special = [](char c) {
+        return c == '\n' || c == '\r' || c == '\0' || static_cast<unsigned char>(c) >= 0x80;
+    };
+    if (o.delimiter == o.quote || special(o.delimiter) || special(o.quote)) {
+        throw usage_error(
+            "--delimiter and --quote must be two different ASCII characters, "
+            "not a line end or NUL");
+    }
     o.header = options.header;
     o.null_string = options.null_string;
     o.source = path;

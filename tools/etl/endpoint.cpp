@@ -1,9 +1,10 @@
 // Parsing of ucopy's endpoints; see endpoint.hpp for the syntax.
 #include "endpoint.hpp"
 
-#include <algorithm>
 #include <cctype>
 #include <vector>
+
+#include "uio/db/pg/conninfo.hpp"
 
 namespace uio::etl {
 namespace {
@@ -55,6 +56,10 @@ split_query take_relation(std::string_view query, std::string_view shown) {
                 throw endpoint_error("'" + std::string(shown) + "': " + std::string(key) +
                                      "= is empty");
             }
+            if (slot.find('\0') != std::string::npos) {
+                throw endpoint_error("'" + std::string(shown) + "': " + std::string(key) +
+                                     "= holds a NUL byte (%00)");
+            }
         } else {
             out.kept.push_back(item);
         }
@@ -71,7 +76,7 @@ split_query take_relation(std::string_view query, std::string_view shown) {
 }
 
 postgres_endpoint parse_postgres(std::string_view text) {
-    std::string shown = redact_password(text);
+    std::string shown = pg::redact_conninfo(text);
     std::size_t question = text.find('?');
     std::string_view base = text.substr(0, question);
     std::string_view query =
@@ -101,48 +106,6 @@ sqlite_endpoint parse_sqlite(std::string_view text) {
                              std::string(split.kept.front()) + "' (only table= and query=)");
     }
     return sqlite_endpoint{std::string(path), std::move(split.target)};
-}
-
-// Replaces the value of every `password=` key (URI parameter or conninfo keyword) by ***.
-std::string redact_password_keywords(std::string text) {
-    std::size_t from = 0;
-    while (true) {
-        std::size_t at = std::string::npos;
-        for (std::size_t i = from; i + 9 <= text.size(); ++i) {
-            if (starts_with_nocase(std::string_view(text).substr(i), "password")) {
-                // A keyword starts the text or follows a separator; spaces may precede '='.
-                bool word_start = i == 0 || text[i - 1] == '&' || text[i - 1] == '?' ||
-                                  std::isspace(static_cast<unsigned char>(text[i - 1]));
-                std::size_t eq = i + 8;
-                while (eq < text.size() && std::isspace(static_cast<unsigned char>(text[eq]))) ++eq;
-                if (word_start && eq < text.size() && text[eq] == '=') {
-                    at = eq + 1;
-                    break;
-                }
-            }
-        }
-        if (at == std::string::npos) return text;
-        // In a URI query '&' ends the value; in a conninfo string only unescaped white space
-        // does (libpq reads `password=a&b` as the password "a&b").
-        std::size_t key = text.rfind('=', at - 1);
-        while (key > 0 && std::isalpha(static_cast<unsigned char>(text[key - 1]))) --key;
-        bool uri_parameter = key > 0 && (text[key - 1] == '&' || text[key - 1] == '?');
-        while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
-        std::size_t end = at;
-        if (end < text.size() && text[end] == '\'') {  // conninfo quoting: 'a b\'c'
-            ++end;
-            while (end < text.size() && text[end] != '\'') end += text[end] == '\\' ? 2 : 1;
-            end = std::min(end + 1, text.size());
-        } else {
-            while (end < text.size() && !(uri_parameter && text[end] == '&') &&
-                   !std::isspace(static_cast<unsigned char>(text[end]))) {
-                end += !uri_parameter && text[end] == '\\' ? 2 : 1;
-            }
-            end = std::min(end, text.size());
-        }
-        text.replace(at, end - at, "***");
-        from = at + 3;
-    }
 }
 
 }  // namespace
@@ -213,25 +176,6 @@ bool is_table_like(const endpoint& e) noexcept {
     return !std::holds_alternative<file_tree_endpoint>(e);
 }
 
-std::string redact_password(std::string_view text) {
-    std::string out(text);
-    // URI user info: scheme://user:password@host...
-    if (std::size_t scheme = out.find("://"); scheme != std::string::npos) {
-        std::size_t start = scheme + 3;
-        // libpq ends the user info at the first '@' before any '/': a '?' does not end it.
-        std::size_t end = out.find('/', start);
-        if (end == std::string::npos) end = out.size();
-        std::size_t at = out.rfind('@', end);
-        if (at != std::string::npos && at >= start) {
-            std::size_t colon = out.find(':', start);
-            if (colon != std::string::npos && colon < at) {
-                out.replace(colon + 1, at - colon - 1, "***");
-            }
-        }
-    }
-    return redact_password_keywords(std::move(out));
-}
-
 std::string describe(const endpoint& e) {
     struct visitor {
         std::string operator()(const file_tree_endpoint& t) const { return "tree " + t.path; }
@@ -239,7 +183,8 @@ std::string describe(const endpoint& e) {
             return std::string(format_name(f.format)) + " file " + f.path;
         }
         std::string operator()(const postgres_endpoint& p) const {
-            return "PostgreSQL " + redact_password(p.conninfo) + " " + what(p.target);
+            std::string shown = pg::redact_conninfo(p.conninfo);
+            return "PostgreSQL " + (shown.empty() ? "" : shown + " ") + what(p.target);
         }
         std::string operator()(const sqlite_endpoint& s) const {
             return "SQLite " + s.path + " " + what(s.target);

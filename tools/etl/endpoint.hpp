@@ -18,6 +18,8 @@
 #include <string_view>
 #include <variant>
 
+#include "uio/core/error_kind.hpp"
+
 namespace uio::etl {
 
 enum class data_format { csv, tsv, jsonl };
@@ -51,10 +53,10 @@ struct sqlite_endpoint {
 using endpoint =
     std::variant<file_tree_endpoint, data_file_endpoint, postgres_endpoint, sqlite_endpoint>;
 
-// A malformed endpoint; the message never contains a password.
-class endpoint_error : public std::invalid_argument {
+// A malformed endpoint (a usage error: exit 2); the message never contains a password.
+class endpoint_error : public usage_error {
   public:
-    using std::invalid_argument::invalid_argument;
+    using usage_error::usage_error;
 };
 
 struct endpoint_options {
@@ -72,11 +74,8 @@ std::optional<data_format> format_from_extension(std::string_view path) noexcept
 std::optional<data_format> parse_format(std::string_view name) noexcept;
 std::string_view format_name(data_format f) noexcept;
 
-// `text` with any password replaced by "***": the user-info password of a URI and every
-// `password=` parameter or conninfo keyword. Used wherever a connection string is shown.
-std::string redact_password(std::string_view text);
-
-// How an endpoint is shown in messages and --dry-run (passwords redacted).
+// How an endpoint is shown in messages and --dry-run (passwords redacted by
+// pg::redact_conninfo).
 std::string describe(const endpoint& e);
 
 // %XX decoding for URI query values ('+' stays '+', as libpq reads URIs).

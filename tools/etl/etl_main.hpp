@@ -1,7 +1,8 @@
 // run_table_copy: the table side of `ucopy SRC DST` — rows between CSV/TSV/JSON Lines files,
 // PostgreSQL and SQLite — as one call that ucopy's main makes (through table_cli) after
 // parsing endpoints. Prints errors (passwords redacted) to `err`; the plan (--dry-run) and
-// --stats=json to `out`. Returns the exit code: 0 done, 1 failed, 2 usage.
+// --stats=json to `out`. Returns the exit code: 0 done, else uio::exit_code of the failure's
+// error_kind (1 data, io or database; 2 usage; 70 internal).
 #pragma once
 
 #include <cstdint>

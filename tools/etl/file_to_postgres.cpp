@@ -15,6 +15,7 @@
 #include "postgres_widening.hpp"
 #include "sqlite_loaders.hpp"
 #include "table_paths.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/db/formats/csv_reader.hpp"
 
 namespace uio::etl {
@@ -26,7 +27,7 @@ task<std::vector<column_spec>> sample_columns(file& in, formats::csv_options csv
     std::string source = csv.source;
     formats::csv_reader reader(std::move(csv));
     formats::csv_batch sample = co_await sample_first_rows(in, reader);
-    if (reader.width() == 0) throw std::runtime_error(source + ": no rows and no header");
+    if (reader.width() == 0) throw data_error(source + ": no rows and no header");
     co_return infer_csv_columns(reader.header(), reader.width(), sample);
 }
 
@@ -72,7 +73,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
         co_await std::move(loading);
         co_return;
     }
-    if (dst.target.is_query()) throw std::runtime_error("a query cannot be a destination");
+    if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
     formats::csv_options csv = ctx.csv_for(src.path, src.format);
     csv.allow_ragged = false;
     file in = co_await open_input(src.path, ctx);
@@ -108,8 +109,8 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
         auto line = co_await record_start(in, failed->copy_line, csv.quote, retry.skipped());
         if (!line) {
             // Skipping a record that never ends would skip the rest of the file.
-            throw std::runtime_error(src.path + ": " + failed->message +
-                                     " (an unterminated quoted field runs to the end)");
+            throw data_error(src.path + ": " + failed->message +
+                             " (an unterminated quoted field runs to the end)");
         }
         std::string text = co_await file_line(in, *line);
         retry.reject(*line, failed->message, text);  // throws past --max-errors

@@ -4,12 +4,13 @@
 #include "chunk_stream.hpp"
 #include "sqlite_loaders.hpp"
 #include "table_paths.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/core/when_all.hpp"
 
 namespace uio::etl {
 
 task<void> file_to_sqlite(copy_context& ctx, data_file_endpoint src, sqlite_endpoint dst) {
-    if (dst.target.is_query()) throw std::runtime_error("a query cannot be a destination");
+    if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
     file in = co_await open_input(src.path, ctx);
     sqlite::database db = co_await sqlite::database::open(dst.path);
     channel<std::string> chunks(4);

@@ -14,6 +14,7 @@
 #include "postgres_load_retry.hpp"
 #include "postgres_table.hpp"
 #include "table_paths.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/core/offload.hpp"
 #include "uio/core/when_all.hpp"
 
@@ -29,7 +30,7 @@ struct jsonl_sample {
 task<jsonl_sample> sample_jsonl(file& in, const std::string& source) {
     formats::jsonl_reader reader(source);
     formats::jsonl_batch sample = co_await sample_first_rows(in, reader);
-    if (reader.columns().empty()) throw std::runtime_error(source + ": no rows");
+    if (reader.columns().empty()) throw data_error(source + ": no rows");
     co_return jsonl_sample{reader.columns(), observe_jsonl_columns(reader.columns(), sample)};
 }
 
@@ -115,7 +116,7 @@ task<std::uint64_t> jsonl_line_of(file& in, std::string source, std::int64_t cop
 }  // namespace
 
 task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_endpoint dst) {
-    if (dst.target.is_query()) throw std::runtime_error("a query cannot be a destination");
+    if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
     file in = co_await open_input(src.path, ctx);
     jsonl_sample sample = co_await sample_jsonl(in, src.path);
     std::size_t keys = sample.keys.size();

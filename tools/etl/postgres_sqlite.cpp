@@ -8,6 +8,7 @@
 #include "sqlite_cursor.hpp"
 #include "sqlite_loaders.hpp"
 #include "table_paths.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/core/when_all.hpp"
 
 namespace uio::etl {
@@ -60,7 +61,7 @@ async_generator<std::span<const std::byte>> cursor_csv(copy_context& ctx, sqlite
 }  // namespace
 
 task<void> postgres_to_sqlite(copy_context& ctx, postgres_endpoint src, sqlite_endpoint dst) {
-    if (dst.target.is_query()) throw std::runtime_error("a query cannot be a destination");
+    if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
     pg::connection conn = co_await connect_postgres(src.conninfo);
     std::vector<column_spec> types;
     if (src.target.is_query()) {
@@ -69,7 +70,7 @@ task<void> postgres_to_sqlite(copy_context& ctx, postgres_endpoint src, sqlite_e
         types = co_await postgres_table_columns(conn, src.target.table);
     }
     if (types.empty() && !src.target.is_query()) {
-        throw std::runtime_error("no table '" + src.target.table + "' in PostgreSQL");
+        throw database_error("no table '" + src.target.table + "' in PostgreSQL");
     }
     std::string sql = "COPY " + copy_source(conn, src.target) + " TO STDOUT (FORMAT csv, HEADER)";
     sqlite::database db = co_await sqlite::database::open(dst.path);
@@ -83,7 +84,7 @@ task<void> postgres_to_sqlite(copy_context& ctx, postgres_endpoint src, sqlite_e
 }
 
 task<void> sqlite_to_postgres(copy_context& ctx, sqlite_endpoint src, postgres_endpoint dst) {
-    if (dst.target.is_query()) throw std::runtime_error("a query cannot be a destination");
+    if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
     sqlite::database db =
         co_await sqlite::database::open(src.path, {.create = false, .read_only = true});
     std::string select = sqlite_select(src.target.table, src.target.query);

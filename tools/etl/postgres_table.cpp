@@ -4,6 +4,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "uio/core/error_kind.hpp"
 #include "uio/db/pg/quote.hpp"
 
 using namespace std::chrono_literals;
@@ -55,8 +56,8 @@ task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
         auto it = std::find_if(wanted.begin(), wanted.end(),
                                [&](const column_spec& c) { return c.name == s.name; });
         if (it == wanted.end()) {
-            throw std::runtime_error("--schema names column '" + s.name +
-                                     "', which the source does not have");
+            throw usage_error("--schema names column '" + s.name +
+                              "', which the source does not have");
         }
         it->kind = s.kind;
         it->declared = s.declared;
@@ -70,7 +71,7 @@ task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
     std::vector<column_spec> existing = co_await postgres_table_columns(conn, request.table);
     bool exists = !existing.empty();
     if (exists && request.mode == load_mode::fail_if_exists) {
-        throw std::runtime_error("table '" + request.table + "' exists (--mode=fail-if-exists)");
+        throw database_error("table '" + request.table + "' exists (--mode=fail-if-exists)");
     }
     if (!exists || request.mode == load_mode::replace) {
         if (exists) {

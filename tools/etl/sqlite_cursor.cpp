@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "uio/core/error_kind.hpp"
 #include "uio/db/formats/jsonl.hpp"
 #include "uio/db/sqlite/error.hpp"
 #include "uio/db/sqlite/quote.hpp"
@@ -58,7 +59,7 @@ task<sqlite_cursor> sqlite_cursor::open(sqlite::database& db, std::string sql) {
         int rc = sqlite3_prepare_v2(c.handle(), sql.c_str(), static_cast<int>(sql.size()), &s->stmt,
                                     nullptr);
         if (rc != SQLITE_OK) sqlite::detail::throw_error(c.handle(), rc, sql);
-        if (!s->stmt) throw sqlite::error(SQLITE_MISUSE, "empty query", sql);
+        if (!s->stmt) throw usage_error("the query holds no SQL statement: " + sql);
         for (int i = 0; i < sqlite3_column_count(s->stmt); ++i) {
             const char* decl = sqlite3_column_decltype(s->stmt, i);
             std::string declared = decl ? decl : "";

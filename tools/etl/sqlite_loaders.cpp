@@ -9,6 +9,7 @@
 #include "chunk_stream.hpp"
 #include "jsonl_columns.hpp"
 #include "sqlite_table_load.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/core/offload.hpp"
 #include "uio/core/when_all.hpp"
 #include "uio/db/formats/csv_reader.hpp"
@@ -38,7 +39,7 @@ struct csv_format {
     static bool empty(const batch& b) { return b.empty(); }
     bool by_position() const { return no_header; }
     std::vector<column_spec> columns(const batch& first, const std::string& source) const {
-        if (reader->width() == 0) throw std::runtime_error(source + ": no rows and no header");
+        if (reader->width() == 0) throw data_error(source + ": no rows and no header");
         auto out = infer_csv_columns(reader->header(), reader->width(), first);
         if (!known.empty() && known.size() == out.size()) {
             for (std::size_t i = 0; i < out.size(); ++i) {
@@ -66,7 +67,7 @@ struct jsonl_format {
     bool by_position() const { return false; }
     std::vector<column_spec> columns(const batch& first, const std::string& source) {
         keys = reader->columns().size();
-        if (keys == 0) throw std::runtime_error(source + ": no rows");
+        if (keys == 0) throw data_error(source + ": no rows");
         return infer_jsonl_columns(reader->columns(), first, false);
     }
     row_batch convert(const batch& b, const std::vector<std::size_t>& order,

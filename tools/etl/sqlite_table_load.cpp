@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "uio/core/error_kind.hpp"
 #include "uio/db/sqlite/options.hpp"
 #include "uio/db/sqlite/quote.hpp"
 
@@ -93,8 +94,8 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
         auto it = std::find_if(wanted.begin(), wanted.end(),
                                [&](const column_spec& c) { return same_name(c.name, s.name); });
         if (it == wanted.end()) {
-            throw std::runtime_error("--schema names column '" + s.name +
-                                     "', which the source does not have");
+            throw usage_error("--schema names column '" + s.name +
+                              "', which the source does not have");
         }
         it->kind = s.kind;
         it->declared = s.declared;
@@ -104,17 +105,17 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
     std::vector<column_spec> existing = co_await sqlite_table_columns(load->tx_, request.table);
     bool exists = !existing.empty();
     if (!exists && co_await sqlite_table_exists(load->tx_, request.table)) {
-        throw std::runtime_error("'" + request.table + "' is a view, not a table");
+        throw database_error("'" + request.table + "' is a view, not a table");
     }
     if (exists && request.mode == load_mode::fail_if_exists) {
-        throw std::runtime_error("table '" + request.table + "' exists (--mode=fail-if-exists)");
+        throw database_error("table '" + request.table + "' exists (--mode=fail-if-exists)");
     }
     if (exists && request.mode == load_mode::append) {
         if (request.by_position) {
             if (existing.size() != wanted.size()) {
-                throw std::runtime_error("table '" + request.table + "' has " +
-                                         std::to_string(existing.size()) + " columns, the input " +
-                                         std::to_string(wanted.size()));
+                throw data_error("table '" + request.table + "' has " +
+                                 std::to_string(existing.size()) + " columns, the input " +
+                                 std::to_string(wanted.size()));
             }
             for (std::size_t i = 0; i < wanted.size(); ++i) {
                 load->columns_.push_back(existing[i]);
@@ -126,8 +127,8 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
                     return same_name(c.name, wanted[i].name);
                 });
                 if (it == existing.end()) {
-                    throw std::runtime_error("table '" + request.table + "' has no column '" +
-                                             wanted[i].name + "'");
+                    throw data_error("table '" + request.table + "' has no column '" +
+                                     wanted[i].name + "'");
                 }
                 load->columns_.push_back(*it);
                 load->order_.push_back(i);
@@ -188,8 +189,8 @@ task<void> sqlite_table_load::insert(std::shared_ptr<row_batch> batch, std::stri
         if (auto f = insert->insert(c, batch->cells)) {
             // A failed row undid only itself (the rows before it stay in the transaction, which
             // the caller rolls back); a lost transaction is reported the same way.
-            throw std::runtime_error(source + ":" + std::to_string(batch->lines[f->row]) + ": " +
-                                     f->message);
+            throw data_error(source + ":" + std::to_string(batch->lines[f->row]) + ": " +
+                             f->message);
         }
         return static_cast<std::int64_t>(batch->rows());
     };

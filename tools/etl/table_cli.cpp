@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "etl_main.hpp"
+#include "uio/core/error_kind.hpp"
 
 namespace uio::etl {
 
@@ -47,7 +48,8 @@ string (PostgreSQL's CSV rule), and exports write them the same way; in JSON Lin
 and "". A load is one transaction: when it fails the table is exactly as it was. An export
 is written to a hidden temporary file, renamed into place only when complete (with
 --fsync, only once it is on disk).
-Exit status: 0 done; 1 failed (the message names file:line:column or the table); 2 usage.
+Exit status: 0 done; 1 failed: bad data (the message names file:line:column or the row),
+an I/O or a database failure; 2 usage (the command line); 70 internal error (a bug).
 )";
 
 bool usage_failure(const std::string& message) {
@@ -146,18 +148,18 @@ int table_command_main(int argc, char** argv, const char* program) {
     } catch (const CLI::ParseError& e) {
         std::cerr << "ucopy: " << e.what() << "\nTry '" << program
                   << " --help' for more information.\n";
-        return 2;
+        return exit_code(error_kind::usage);
     }
     r.null_given = app.count("--null") > 0;
     endpoint_options eo;
-    if (!finish_options(r, o, eo)) return 2;
+    if (!finish_options(r, o, eo)) return exit_code(error_kind::usage);
     try {
         auto source = parse_endpoint(source_text, eo);
         auto destination = parse_endpoint(destination_text, eo);
         return run_table_copy(o, source, destination, std::cerr, std::cout);
     } catch (const std::exception& e) {
-        std::cerr << "ucopy: " << redact_password(e.what()) << "\n";
-        return 2;
+        std::cerr << failure_message("ucopy", e) << "\n";
+        return exit_code(kind_of(e));
     }
 }
 

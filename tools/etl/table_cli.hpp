@@ -19,8 +19,8 @@ bool is_table_command(int argc, char** argv) noexcept;
 // The help section for table copies: options, endpoint syntax, NULL rule, exit codes.
 const char* table_help_text() noexcept;
 
-// Parses the table-copy options and runs the copy; returns the exit code (0 done, 1 failed,
-// 2 usage). `program` names the command in messages and --help.
+// Parses the table-copy options and runs the copy; returns the exit code (0 done, else
+// uio::exit_code of the failure's kind). `program` names the command in messages and --help.
 int table_command_main(int argc, char** argv, const char* program = "ucopy");
 
 }  // namespace uio::etl

@@ -1,17 +1,22 @@
 // copy_table picks the path for the pair of endpoints and runs it on the caller's loop;
 // run_table_copy runs that on a fresh io_context for the CLI and turns the outcome into a
-// message (passwords redacted), --stats and an exit code.
+// message, --stats and an exit code (the failure's error_kind decides it). Messages are built
+// without passwords where they are made (endpoints and connections show their conninfo
+// through pg::redact_conninfo).
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <sstream>
+#include <stdexcept>
 
 #include "chunk_stream.hpp"
 #include "copy_table.hpp"
 #include "etl_main.hpp"
 #include "plan.hpp"
 #include "table_paths.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/uring/io_context.hpp"
 
 namespace uio::etl {
@@ -124,22 +129,20 @@ int run_table_copy(const table_copy_options& options, const endpoint& source,
     copy_context ctx(options, err, show_progress && &err == &std::cerr);
     int code = 0;
     try {
+        // Tests only: a bug's path (a std::logic_error) through the real binary.
+        if (std::getenv("UCOPY_TEST_INTERNAL_ERROR")) {
+            throw std::logic_error("UCOPY_TEST_INTERNAL_ERROR is set");
+        }
         check_request(ctx, source, destination);
         if (options.dry_run) {
             uio::run(print_plan(ctx, source, destination, out));
             return 0;
         }
         uio::run(run(ctx, source, destination));
-    } catch (const usage_error& e) {
-        err << "ucopy: " << redact_password(e.what()) << "\n";
-        code = 2;
-    } catch (const std::invalid_argument& e) {
-        err << "ucopy: " << redact_password(e.what()) << "\n";
-        code = 2;
     } catch (const std::exception& e) {
         ctx.end_progress();
-        err << "ucopy: " << redact_password(e.what()) << "\n";
-        code = 1;
+        err << failure_message("ucopy", e) << "\n";
+        code = exit_code(kind_of(e));
     }
     ctx.end_progress();
     if (options.stats_json) print_stats(out, ctx, ctx.seconds(), code == 0);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "uio/core/async_generator.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/db/formats/csv_reader.hpp"
 #include "uio/db/pg/connection.hpp"
 #include "uio/db/sqlite/database.hpp"
@@ -138,7 +139,7 @@ uio::task<void> sqlite_import(const load_options& opt, std::int64_t& rows, std::
 
 int run_pg_copy(const load_options& opt) {
     if (opt.direction != "in" && opt.direction != "out") {
-        throw std::invalid_argument("pg-copy: direction must be 'in' or 'out'");
+        throw uio::usage_error("pg-copy: direction must be 'in' or 'out'");
     }
     std::int64_t rows = 0;
     std::uint64_t bytes = 0;

@@ -8,6 +8,8 @@
 //             [--conninfo STR] [--json FILE]
 //   ubench pg-copy in|out --file F --table T [--conninfo STR] [--json]
 //   ubench sqlite-import --file F --db D --table T [--schema SQL] [--json]
+// Exit status: 0 done, 1 failed, 2 usage, 3 checksums disagree, 70 internal error
+// (uio::exit_code of the failure's error_kind).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -20,18 +22,24 @@
 #include "pg_bench.hpp"
 #include "report.hpp"
 #include "svg_plot.hpp"
+#include "uio/core/error_kind.hpp"
 
 namespace {
 
 std::uint64_t parse_size(const std::string& text) {
     std::size_t used = 0;
-    unsigned long long value = std::stoull(text, &used);
+    unsigned long long value = 0;
+    try {
+        value = std::stoull(text, &used);
+    } catch (const std::logic_error&) {  // std::stoull's invalid_argument and out_of_range
+        throw uio::usage_error("--size: not a size: '" + text + "'");
+    }
     std::string unit = text.substr(used);
     if (unit == "K" || unit == "k" || unit == "KiB") return value << 10;
     if (unit == "M" || unit == "MiB") return value << 20;
     if (unit == "G" || unit == "GiB") return value << 30;
     if (unit.empty()) return value;
-    throw std::invalid_argument("--size: unknown unit '" + unit + "' (use K, M or G)");
+    throw uio::usage_error("--size: unknown unit '" + unit + "' (use K, M or G)");
 }
 
 template <class Enum>
@@ -40,8 +48,7 @@ std::vector<Enum> parse_list(const std::vector<std::string>& names,
     std::vector<Enum> out;
     for (const std::string& n : names) {
         auto it = known.find(n);
-        if (it == known.end())
-            throw std::invalid_argument(std::string(what) + ": unknown '" + n + "'");
+        if (it == known.end()) throw uio::usage_error(std::string(what) + ": unknown '" + n + "'");
         out.push_back(it->second);
     }
     return out;
@@ -188,7 +195,12 @@ int main(int argc, char** argv) {
                          "no bulk-load settings (keep the page cache size)");
     import_cmd->add_flag("--json", import.json, "JSON on stdout");
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // CLI11 prints help (status 0) or the message; a refused command line is a usage error.
+        return app.exit(e) == 0 ? 0 : uio::exit_code(uio::error_kind::usage);
+    }
 
     try {
         if (app.got_subcommand("pg")) return ubench::run_pg(pg);
@@ -201,7 +213,7 @@ int main(int argc, char** argv) {
 
         files.size = parse_size(size_text);
         if (files.size < (1 << 20) || files.size % (1 << 20) != 0) {
-            throw std::invalid_argument("--size: a whole number of MiB, at least 1M");
+            throw uio::usage_error("--size: a whole number of MiB, at least 1M");
         }
         if (print_path) {
             std::printf("%s\n", ubench::data_file_path(files).c_str());
@@ -230,7 +242,7 @@ int main(int argc, char** argv) {
             files.engines = parse_list(engine_names, known, "--engines");
         }
         for (unsigned qd : files.queue_depths) {
-            if (qd == 0 || qd > 128) throw std::invalid_argument("--qd: 1 to 128");
+            if (qd == 0 || qd > 128) throw uio::usage_error("--qd: 1 to 128");
         }
         files.progress = !quiet;
 
@@ -244,7 +256,7 @@ int main(int argc, char** argv) {
         if (!plot_path.empty()) ubench::write_plot(plot_path, report);
         return report.checksums_agree ? 0 : 3;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ubench: %s\n", e.what());
-        return 1;
+        std::fprintf(stderr, "%s\n", uio::failure_message("ubench", e).c_str());
+        return uio::exit_code(uio::kind_of(e));
     }
 }

@@ -30,6 +30,7 @@
 
 #include "report.hpp"
 #include "stats.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/core/task_group.hpp"
 #include "uio/db/pg/connection.hpp"
 #include "uio/db/pg/pipeline.hpp"
@@ -207,7 +208,7 @@ uio::task<void> pipeline_share(pg::connection& conn, const workload& w, std::uin
 }
 
 uio::task<query_run> uio_pipelined(pg::connection& conn, const workload& w, std::uint64_t n,
-                                    unsigned depth) {
+                                   unsigned depth) {
     query_run out;
     out.latency_ns.reserve(n);
     std::uint64_t next = 0;
@@ -226,7 +227,7 @@ uio::task<void> ensure_prepared(pg::connection& conn, std::set<int>& prepared) {
 
 // Many tasks; each query acquires a pooled connection, runs, releases.
 uio::task<query_run> uio_pool_tasks(pg::pool& pool, std::set<int>& prepared, const workload& w,
-                                     std::uint64_t n, unsigned tasks) {
+                                    std::uint64_t n, unsigned tasks) {
     query_run out;
     out.latency_ns.reserve(n);
     std::uint64_t next = 0;
@@ -254,7 +255,7 @@ uio::task<query_run> uio_pool_tasks(pg::pool& pool, std::set<int>& prepared, con
 
 // One task per pooled connection, each pipelining.
 uio::task<query_run> uio_pool_pipelines(pg::pool& pool, std::set<int>& prepared, const workload& w,
-                                         std::uint64_t n, unsigned depth) {
+                                        std::uint64_t n, unsigned depth) {
     query_run out;
     out.latency_ns.reserve(n);
     std::uint64_t next = 0;
@@ -383,11 +384,11 @@ int run_pg(const pg_options& opt) {
     for (const std::string& e : opt.engines) {
         const auto& all = pg_engine_names();
         if (std::find(all.begin(), all.end(), e) == all.end()) {
-            throw std::invalid_argument("--engines: unknown '" + e + "'");
+            throw uio::usage_error("--engines: unknown '" + e + "'");
         }
     }
     if (opt.depth == 0 || opt.pool_size == 0 || opt.pool_tasks == 0 || opt.queries == 0) {
-        throw std::invalid_argument("--queries, --depth, --pool and --tasks must be at least 1");
+        throw uio::usage_error("--queries, --depth, --pool and --tasks must be at least 1");
     }
 
     // The blocking connection also finds the table's size and the server's version.

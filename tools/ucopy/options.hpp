@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <uio/core/error_kind.hpp>
+
 namespace ucopy {
 
 enum class when { automatic, always, never };
@@ -88,10 +90,11 @@ struct options {
     std::uint64_t direct_min = UINT64_MAX;
 };
 
-// Exit codes, documented in --help.
+// Exit codes, documented in --help: uio's one mapping of error kinds (uio/core/error_kind.hpp).
+// A failed entry of a tree copy is an I/O failure.
 inline constexpr int exit_ok = 0;
-inline constexpr int exit_copy_errors = 1;
-inline constexpr int exit_usage = 2;
+inline constexpr int exit_copy_errors = uio::exit_code(uio::error_kind::io);
+inline constexpr int exit_usage = uio::exit_code(uio::error_kind::usage);
 
 struct parse_outcome {
     std::optional<options> parsed;  // empty: exit with `exit_code` (help, version, usage error)

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 
+#include <uio/core/error_kind.hpp>
 #include <uio/core/when_all.hpp>
 #include <uio/uring/io_context.hpp>
 
@@ -39,6 +40,7 @@ int run(const options& requested) {
         out.error(e.what());  // says io_uring and what to do
         return exit_copy_errors;
     }
+    std::optional<uio::error_kind> fatal;
     try {
         context->run([&]() -> uio::task<void> {
             engine copier(opts, out, log ? &*log : nullptr);
@@ -56,7 +58,11 @@ int run(const options& requested) {
             co_await uio::when_all(work(), bar.run(done));
         }());
     } catch (const std::exception& e) {
-        out.error(e.what());
+        // Entries' failures are reported where they happen; this is the run's own, and a bug
+        // (internal) is said to be one and exits as one.
+        fatal = uio::kind_of(e);
+        out.error(fatal == uio::error_kind::internal ? std::string("internal error: ") + e.what()
+                                                     : std::string(e.what()));
     }
     out.walk_finished = true;
     double seconds =
@@ -65,7 +71,7 @@ int run(const options& requested) {
     if (out.errors() > 0) {
         std::fprintf(stderr, "ucopy: %llu error%s; the rest was copied\n",
                      static_cast<unsigned long long>(out.errors()), out.errors() == 1 ? "" : "s");
-        return exit_copy_errors;
+        return fatal == uio::error_kind::internal ? uio::exit_code(*fatal) : exit_copy_errors;
     }
     return exit_ok;
 }

@@ -192,6 +192,30 @@ TEST_CASE("csv: errors name the exact line and column") {
     }
 }
 
+TEST_CASE("csv: an empty header field names no column: a data error at its place") {
+    const char* reason = "of the header is empty (a column needs a name)";
+    CHECK(error_of("id,,name\n1,2,3\n") == std::string("sales.csv:1:4: field 2 ") + reason);
+    CHECK(error_of("id,name,\n1,2,3\n") == std::string("sales.csv:1:9: field 3 ") + reason);
+    CHECK(error_of("id,name,") == std::string("sales.csv:1:9: field 3 ") + reason);
+    CHECK(error_of("\xEF\xBB\xBF,a\n") == std::string("sales.csv:1:1: field 1 ") + reason);
+    CHECK(error_of("a,\"\",b\n") == std::string("sales.csv:1:3: field 2 ") + reason);
+    CHECK(error_of("a,\\N\n", {.null_string = "\\N"}) ==
+          std::string("sales.csv:1:3: field 2 ") + reason);
+    // Every chunking finds it at the same place.
+    for (std::size_t chunk = 1; chunk < 6; ++chunk) {
+        formats::csv_options options{.source = "sales.csv"};
+        try {
+            parse_all("\xC3\xA9,,x\n", options, chunk);
+            FAIL("no error");
+        } catch (const formats::parse_error& e) {
+            CHECK(e.location_message() == std::string("sales.csv:1:3: field 2 ") + reason);
+            CHECK(uio::kind_of(e) == uio::error_kind::data);
+        }
+    }
+    // Without a header, empty fields are values as always.
+    CHECK(error_of("id,,name\n", {.header = false}) == "no error");
+}
+
 TEST_CASE("csv: parse speed (informational)") {
     std::string input = "id,name,amount,note\n";
     for (int i = 0; input.size() < (64 << 20); ++i) {

@@ -154,6 +154,7 @@ TEST_CASE("jsonl: errors name the exact line and column") {
     CHECK(error_of("{\"a\": 01}") == "events.jsonl:1:8: expected ',' or '}'");
     CHECK(error_of("{\"a\": 1} x") == "events.jsonl:1:10: unexpected text after the object");
     CHECK(error_of(std::string("{\"a\": \"x\0\"}", 11)) == "events.jsonl:1:9: NUL byte");
+    CHECK(error_of("{\"a\": 1, \"\": 2}") == "events.jsonl:1:10: an empty key names no column");
 }
 
 TEST_CASE("jsonl: parse speed (informational)") {

@@ -108,6 +108,23 @@ TEST_CASE("connecting to a socket directory that does not exist fails clearly") 
     CHECK(what.find("password=***") != std::string::npos);
 }
 
+TEST_CASE("a connection string libpq cannot parse fails without quoting its password") {
+    // libpq's own message would quote the badly encoded password ("s3cr%zzet").
+    auto e = expect_pg_error([]() -> uio::task<void> {
+        co_await pg::connection::connect("postgresql://ann:s3cr%zzet@localhost/db", 2s);
+    }());
+    std::string what = e.what();
+    CHECK(what.find("s3cr") == std::string::npos);
+    CHECK(what.find("cannot parse") != std::string::npos);
+    CHECK(what.find("postgresql://ann:***@localhost/db") != std::string::npos);
+    CHECK(e.kind() == uio::error_kind::database);
+    // With nothing to hide, libpq's own explanation is kept.
+    auto plain = expect_pg_error([]() -> uio::task<void> {
+        co_await pg::connection::connect("postgresql:///db?no_such_option=1", 2s);
+    }());
+    CHECK_THAT(plain.what(), Catch::Contains("no_such_option"));
+}
+
 TEST_CASE("connecting to a wrong port or a missing database fails clearly") {
     require_cluster();
     std::string host = std::getenv("PGHOST");

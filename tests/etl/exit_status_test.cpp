@@ -1,0 +1,113 @@
+// Exit status and message of the real ucopy binary, one case per error kind (usage 2; data,
+// io, database 1; internal 70), and the empty header name that used to exit 2 with no place.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "etl_pg_support.hpp"
+#include "etl_test_support.hpp"
+
+namespace {
+
+struct run_result {
+    int status = -1;
+    std::string output;  // stdout and stderr together
+};
+
+std::string quoted(const std::string& word) {
+    std::string out = "'";
+    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// Runs ucopy with `args` (each shell-quoted) after the environment settings `env`.
+run_result ucopy(const std::vector<std::string>& args, const std::string& env = "") {
+    std::string command = env + " " + quoted(UCOPY_BINARY) + " --no-progress";
+    for (const std::string& a : args) command += " " + quoted(a);
+    command += " 2>&1";
+    run_result r;
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe);
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
+    int status = ::pclose(pipe);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("ucopy exits by error kind: usage 2, data/io/database 1, internal 70") {
+    uio::testing::temp_dir dir;
+    std::string csv = dir / "in.csv";
+    uio::testing::write_file(csv, "id,name\n1,a\n");
+    std::string db = "sqlite:" + std::string(dir / "db.sqlite") + "?table=t";
+
+    run_result usage =
+        ucopy({csv, "sqlite:" + std::string(dir / "db.sqlite") + "?table=t&query=q"});
+    CHECK(usage.status == 2);
+    CHECK_THAT(usage.output, Catch::Contains("give table= or query=, not both"));
+    run_result schema = ucopy({"--schema", "id", csv, db});
+    CHECK(schema.status == 2);
+    CHECK_THAT(schema.output, Catch::Contains("--schema: expected 'column type, ...'"));
+    run_result delimiters = ucopy({"--quote", ",", csv, db});
+    CHECK(delimiters.status == 2);
+    CHECK_THAT(delimiters.output, Catch::Contains("--delimiter and --quote"));
+
+    std::string ragged = dir / "ragged.csv";
+    uio::testing::write_file(ragged, "id,name\n1,a\n2\n");
+    run_result data = ucopy({ragged, db});
+    CHECK(data.status == 1);
+    CHECK_THAT(data.output, Catch::Contains(ragged + ":3:2: too few fields: 1 instead of 2"));
+
+    run_result io = ucopy({dir / "absent.csv", db});
+    CHECK(io.status == 1);
+    CHECK_THAT(io.output, Catch::Contains("absent.csv': No such file or directory"));
+
+    run_result database = ucopy(
+        {"sqlite:" + std::string(dir / "db.sqlite") + "?query=SELECT%20*%20FROM%20no_such_table",
+         dir / "out.csv"});
+    CHECK(database.status == 1);
+    CHECK_THAT(database.output, Catch::Contains("no such table: no_such_table"));
+    CHECK_FALSE(std::filesystem::exists(dir / "out.csv"));
+
+    run_result internal = ucopy({csv, db}, "UCOPY_TEST_INTERNAL_ERROR=1");
+    CHECK(internal.status == 70);
+    CHECK_THAT(internal.output,
+               Catch::Contains("ucopy: internal error: UCOPY_TEST_INTERNAL_ERROR is set"));
+}
+
+TEST_CASE("an empty header name is a data error at line 1, the empty field's column") {
+    uio::testing::temp_dir dir;
+    std::string csv = dir / "in.csv";
+    uio::testing::write_file(csv, "id,,name\n1,2,3\n");
+    std::string expected = csv + ":1:4: field 2 of the header is empty (a column needs a name)";
+
+    SECTION("into SQLite: exit 1, nothing created") {
+        std::string path = dir / "db.sqlite";
+        run_result r = ucopy({csv, "sqlite:" + path + "?table=t"});
+        CHECK(r.status == 1);
+        CHECK_THAT(r.output, Catch::Contains(expected));
+        CHECK(uio::testing::sqlite_column(path, "SELECT count(*) FROM sqlite_master") == "0");
+    }
+    SECTION("into PostgreSQL: exit 1, nothing created") {
+        uio::testing::require_cluster();
+        uio::testing::pg_exec("DROP TABLE IF EXISTS uio_empty_header");
+        run_result r = ucopy({csv, uio::testing::pg_uri("table=uio_empty_header")});
+        CHECK(r.status == 1);
+        CHECK_THAT(r.output, Catch::Contains(expected));
+        CHECK(uio::testing::pg_column("SELECT count(*) FROM pg_class "
+                                      "WHERE relname = 'uio_empty_header'") == "0");
+    }
+    SECTION("a JSON Lines key \"\" the same way") {
+        std::string jsonl = dir / "in.jsonl";
+        uio::testing::write_file(jsonl, "{\"id\": 1, \"\": 2}\n");
+        run_result r = ucopy({jsonl, "sqlite:" + std::string(dir / "j.sqlite") + "?table=t"});
+        CHECK(r.status == 1);
+        CHECK_THAT(r.output, Catch::Contains(jsonl + ":1:11: an empty key names no column"));
+    }
+}
