@@ -19,6 +19,7 @@
 #include "uio/core/errors.hpp"
 #include "uio/core/stop_scope.hpp"
 #include "uio/core/task.hpp"
+#include "uio/uring/kernel_timespec.hpp"
 
 namespace uio {
 
@@ -72,9 +73,7 @@ class io_operation : public cancellable_wait {
     }
 
     void set_deadline(std::chrono::nanoseconds limit) noexcept {
-        if (limit.count() < 0) limit = {};
-        deadline_.tv_sec = static_cast<long long>(limit.count() / 1'000'000'000);
-        deadline_.tv_nsec = static_cast<long long>(limit.count() % 1'000'000'000);
+        deadline_ = to_kernel_timespec(limit);
         has_deadline_ = true;
     }
 

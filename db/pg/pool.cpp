@@ -9,6 +9,7 @@
 #include "uio/core/scheduler.hpp"
 #include "uio/core/stop_scope.hpp"
 #include "uio/db/pg/session.hpp"
+#include "uio/uring/kernel_timespec.hpp"
 #include "uio/uring/operations.hpp"
 
 namespace uio::pg {
@@ -188,10 +189,7 @@ task<pool::slot> pool::wait_for_slot(waiter& w) {
         // This waiter sleeps for everyone until its own (the earliest) deadline.
         auto left = w.deadline - std::chrono::steady_clock::now();
         if (left > std::chrono::nanoseconds::zero()) {
-            auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-            __kernel_timespec ts{};
-            ts.tv_sec = static_cast<long long>(ns / 1'000'000'000);
-            ts.tv_nsec = static_cast<long long>(ns % 1'000'000'000);
+            __kernel_timespec ts = to_kernel_timespec(left);
             auto sleep = uio::timeout(&ts);
             w.timer = &sleep;
             try {
