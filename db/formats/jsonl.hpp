@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "uio/db/formats/json_string.hpp"
 #include "uio/db/formats/parse_error.hpp"
 
 namespace uio::formats {
@@ -108,8 +109,5 @@ class jsonl_writer {
   private:
     std::vector<std::string> columns_;
 };
-
-// Appends `text` as a JSON string literal (quotes, escapes; UTF-8 passes through).
-void append_json_string(std::string_view text, std::string& out);
 
 }  // namespace uio::formats
