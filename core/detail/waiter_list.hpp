@@ -28,32 +28,10 @@ class waiter_list {
     std::size_t size() const noexcept { return size_; }
     Node* front() const noexcept { return head_; }
 
-    void push_back(Node* node) noexcept {
-        hook& h = hook_of(node);
-        h.prev_ = tail_;
-        h.next_ = nullptr;
-        h.linked_ = true;
-        if (tail_)
-            hook_of(tail_).next_ = node;
-        else
-            head_ = node;
-        tail_ = node;
-        ++size_;
-    }
+    void push_back(Node* node) noexcept { insert(node, tail_, nullptr); }
 
     // Puts back at the head a node that was just popped (it keeps its turn).
-    void push_front(Node* node) noexcept {
-        hook& h = hook_of(node);
-        h.prev_ = nullptr;
-        h.next_ = head_;
-        h.linked_ = true;
-        if (head_)
-            hook_of(head_).prev_ = node;
-        else
-            tail_ = node;
-        head_ = node;
-        ++size_;
-    }
+    void push_front(Node* node) noexcept { insert(node, nullptr, head_); }
 
     Node* pop_front() noexcept {
         Node* node = head_;
@@ -65,14 +43,8 @@ class waiter_list {
     void remove(Node* node) noexcept {
         hook& h = hook_of(node);
         if (!h.linked_) return;
-        if (h.prev_)
-            hook_of(h.prev_).next_ = h.next_;
-        else
-            head_ = h.next_;
-        if (h.next_)
-            hook_of(h.next_).prev_ = h.prev_;
-        else
-            tail_ = h.prev_;
+        (h.prev_ ? hook_of(h.prev_).next_ : head_) = h.next_;
+        (h.next_ ? hook_of(h.next_).prev_ : tail_) = h.prev_;
         h.prev_ = h.next_ = nullptr;
         h.linked_ = false;
         --size_;
@@ -80,6 +52,17 @@ class waiter_list {
 
   private:
     static hook& hook_of(Node* node) noexcept { return *node; }
+
+    // Links `node` between neighbours `prev` and `next` (nullptr: the list's end).
+    void insert(Node* node, Node* prev, Node* next) noexcept {
+        hook& h = hook_of(node);
+        h.prev_ = prev;
+        h.next_ = next;
+        h.linked_ = true;
+        (prev ? hook_of(prev).next_ : head_) = node;
+        (next ? hook_of(next).prev_ : tail_) = node;
+        ++size_;
+    }
 
     Node* head_ = nullptr;
     Node* tail_ = nullptr;
