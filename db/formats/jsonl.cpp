@@ -14,23 +14,6 @@ json_field jsonl_batch::row::operator[](std::size_t column) const noexcept {
     return {f.kind, std::string_view(b_->data_).substr(f.offset, f.size)};
 }
 
-void jsonl_batch::append(jsonl_batch&& other) {
-    if (rows_.empty()) {
-        *this = std::move(other);
-        return;
-    }
-    const std::size_t data_base = data_.size(), field_base = fields_.size();
-    data_ += other.data_;
-    for (stored f : other.fields_) {
-        f.offset += data_base;
-        fields_.push_back(f);
-    }
-    for (row_info r : other.rows_) {
-        r.first += field_base;
-        rows_.push_back(r);
-    }
-}
-
 std::optional<std::size_t> jsonl_reader::column_index(std::string_view key) const {
     auto it = column_of_.find(std::string(key));
     if (it == column_of_.end()) return std::nullopt;
