@@ -221,58 +221,30 @@ bool io_context::prepare(io_operation& op) noexcept {
 }
 
 void io_context::enqueue(io_operation& op) noexcept {
-    op.queued_ = true;
-    op.queue_next_ = nullptr;
-    op.queue_prev_ = queue_tail_;
-    if (queue_tail_)
-        queue_tail_->queue_next_ = &op;
-    else
-        queue_head_ = &op;
-    queue_tail_ = &op;
+    queue_.push_back(&op);
     ++stats_.waited_for_room;
 }
 
 void io_context::submit(io_operation& op) noexcept {
     op.context_ = this;
-    if (queue_head_ == nullptr && in_flight_ < max_in_flight_ && prepare(op)) return;
+    if (queue_.empty() && in_flight_ < max_in_flight_ && prepare(op)) return;
     enqueue(op);
 }
 
 void io_context::refill_from_queue() noexcept {
-    while (queue_head_ != nullptr && in_flight_ < max_in_flight_) {
-        io_operation* op = queue_head_;
-        queue_head_ = op->queue_next_;
-        if (queue_head_)
-            queue_head_->queue_prev_ = nullptr;
-        else
-            queue_tail_ = nullptr;
-        op->queued_ = false;
+    while (!queue_.empty() && in_flight_ < max_in_flight_) {
+        io_operation* op = queue_.pop_front();
         if (!prepare(*op)) {  // no SQE even after a submit: try again next turn
-            op->queued_ = true;
-            op->queue_next_ = queue_head_;
-            if (queue_head_)
-                queue_head_->queue_prev_ = op;
-            else
-                queue_tail_ = op;
-            queue_head_ = op;
-            --stats_.waited_for_room;
+            queue_.push_front(op);
             return;
         }
     }
 }
 
 void io_context::cancel(io_operation& op) noexcept {
-    if (op.queued_) {
+    if (op.linked()) {
         // Never reached the kernel: unlink and complete it as cancelled on a later turn.
-        if (op.queue_prev_)
-            op.queue_prev_->queue_next_ = op.queue_next_;
-        else
-            queue_head_ = op.queue_next_;
-        if (op.queue_next_)
-            op.queue_next_->queue_prev_ = op.queue_prev_;
-        else
-            queue_tail_ = op.queue_prev_;
-        op.queued_ = false;
+        queue_.remove(&op);
         op.result = -ECANCELED;
         schedule(op.waiter_);
         return;

@@ -104,8 +104,7 @@ class io_context final : public scheduler {
     unsigned max_in_flight_ = 0;
     unsigned in_flight_ = 0;  // CQEs still to come (requests, cancels, the wake-up read)
     std::deque<std::coroutine_handle<>> ready_;
-    io_operation* queue_head_ = nullptr;  // requests waiting for room, FIFO
-    io_operation* queue_tail_ = nullptr;
+    detail::waiter_list<io_operation> queue_;  // requests waiting for room, FIFO
     std::uint64_t wakeup_value_ = 0;
     bool wakeup_armed_ = false;
     unsigned early_submit_batch_ = 0;

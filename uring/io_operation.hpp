@@ -16,15 +16,18 @@
 #include <chrono>
 #include <coroutine>
 
+#include "uio/core/detail/waiter_list.hpp"
 #include "uio/core/errors.hpp"
 #include "uio/core/stop_scope.hpp"
 #include "uio/core/task.hpp"
+#include "uio/uring/kernel_timespec.hpp"
 
 namespace uio {
 
 class io_context;
 
-class io_operation : public cancellable_wait {
+// Privately a node of io_context's queue of requests waiting for room in the ring.
+class io_operation : public cancellable_wait, private detail::waiter_list<io_operation>::hook {
   public:
     using prepare_fn = void (*)(io_operation&, io_uring_sqe&);
 
@@ -72,9 +75,7 @@ class io_operation : public cancellable_wait {
     }
 
     void set_deadline(std::chrono::nanoseconds limit) noexcept {
-        if (limit.count() < 0) limit = {};
-        deadline_.tv_sec = static_cast<long long>(limit.count() / 1'000'000'000);
-        deadline_.tv_nsec = static_cast<long long>(limit.count() % 1'000'000'000);
+        deadline_ = to_kernel_timespec(limit);
         has_deadline_ = true;
     }
 
@@ -85,6 +86,7 @@ class io_operation : public cancellable_wait {
 
   private:
     friend class io_context;
+    friend class detail::waiter_list<io_operation>;
     void submit() noexcept;
 
     prepare_fn prepare_;
@@ -93,10 +95,6 @@ class io_operation : public cancellable_wait {
     std::coroutine_handle<> waiter_;
     stop_scope* scope_ = nullptr;
     io_context* context_ = nullptr;
-    // Links in io_context's queue of operations waiting for room in the ring.
-    io_operation* queue_next_ = nullptr;
-    io_operation* queue_prev_ = nullptr;
-    bool queued_ = false;
 };
 
 // The awaitable for one request: `Prepare` fills the SQE from values it captured.

@@ -10,6 +10,7 @@
 
 #include "uio/core/detail/scoped_child.hpp"
 #include "uio/core/task.hpp"
+#include "uio/uring/kernel_timespec.hpp"
 #include "uio/uring/operations.hpp"
 
 namespace uio {
@@ -20,11 +21,8 @@ struct sleep_awaitable {
     __kernel_timespec duration;
     decltype(timeout(nullptr)) request = timeout(&duration);
 
-    explicit sleep_awaitable(std::chrono::nanoseconds d) noexcept {
-        if (d.count() < 0) d = {};
-        duration.tv_sec = static_cast<long long>(d.count() / 1'000'000'000);
-        duration.tv_nsec = static_cast<long long>(d.count() % 1'000'000'000);
-    }
+    explicit sleep_awaitable(std::chrono::nanoseconds d) noexcept
+        : duration(to_kernel_timespec(d)) {}
     sleep_awaitable(const sleep_awaitable&) = delete;
 
     bool await_ready() const noexcept { return false; }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "uio/db/formats/row_storage.hpp"
+
 namespace uio::formats {
 
 class csv_batch;
@@ -26,14 +28,20 @@ class csv_row {
     std::size_t index_;
 };
 
-class csv_batch {
+namespace detail {
+struct csv_stored_field {
+    std::size_t offset;
+    std::size_t size;
+    bool null;
+};
+}  // namespace detail
+
+class csv_batch : public detail::row_storage<detail::csv_stored_field> {
   public:
     std::size_t size() const noexcept { return rows_.size(); }
     bool empty() const noexcept { return rows_.empty(); }
     csv_row operator[](std::size_t index) const noexcept { return csv_row(this, index); }
     std::size_t bytes() const noexcept { return data_.size(); }
-    // Adds `other`'s rows after these (a feed() and the finish() after it as one sample).
-    void append(csv_batch&& other);
 
     class iterator {
       public:
@@ -63,37 +71,7 @@ class csv_batch {
   private:
     friend class csv_row;
     friend class csv_reader;
-    struct field {
-        std::size_t offset;
-        std::size_t size;
-        bool null;
-    };
-    struct row_info {
-        std::size_t first_field;
-        std::size_t count;
-        std::uint64_t line;
-    };
-    std::string data_;
-    std::vector<field> fields_;
-    std::vector<row_info> rows_;
 };
-
-inline void csv_batch::append(csv_batch&& other) {
-    if (rows_.empty()) {
-        *this = std::move(other);
-        return;
-    }
-    const std::size_t data_base = data_.size(), field_base = fields_.size();
-    data_ += other.data_;
-    for (field f : other.fields_) {
-        f.offset += data_base;
-        fields_.push_back(f);
-    }
-    for (row_info r : other.rows_) {
-        r.first_field += field_base;
-        rows_.push_back(r);
-    }
-}
 
 inline std::size_t csv_row::size() const noexcept {
     return batch_->rows_[index_].count;
@@ -102,7 +80,7 @@ inline std::size_t csv_row::size() const noexcept {
 inline std::optional<std::string_view> csv_row::operator[](std::size_t column) const noexcept {
     const auto& r = batch_->rows_[index_];
     if (column >= r.count) return std::nullopt;
-    const auto& f = batch_->fields_[r.first_field + column];
+    const auto& f = batch_->fields_[r.first + column];
     if (f.null) return std::nullopt;
     return std::string_view(batch_->data_).substr(f.offset, f.size);
 }

@@ -14,23 +14,6 @@ json_field jsonl_batch::row::operator[](std::size_t column) const noexcept {
     return {f.kind, std::string_view(b_->data_).substr(f.offset, f.size)};
 }
 
-void jsonl_batch::append(jsonl_batch&& other) {
-    if (rows_.empty()) {
-        *this = std::move(other);
-        return;
-    }
-    const std::size_t data_base = data_.size(), field_base = fields_.size();
-    data_ += other.data_;
-    for (stored f : other.fields_) {
-        f.offset += data_base;
-        fields_.push_back(f);
-    }
-    for (row_info r : other.rows_) {
-        r.first += field_base;
-        rows_.push_back(r);
-    }
-}
-
 std::optional<std::size_t> jsonl_reader::column_index(std::string_view key) const {
     auto it = column_of_.find(std::string(key));
     if (it == column_of_.end()) return std::nullopt;
@@ -380,47 +363,6 @@ void jsonl_reader::parse_line(std::string_view line, jsonl_batch& out) {
         if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
     }
     line_parser(*this, line, out).parse_object();
-}
-
-void append_json_string(std::string_view text, std::string& out) {
-    static const char hex[] = "0123456789abcdef";
-    out += '"';
-    std::size_t run = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(text.substr(run, i - run));
-        run = i + 1;
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            default:
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-        }
-    }
-    out.append(text.substr(run));
-    out += '"';
 }
 
 void jsonl_writer::write_row(std::span<const json_field> fields, std::string& out) const {

@@ -21,7 +21,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "uio/db/formats/json_string.hpp"
 #include "uio/db/formats/parse_error.hpp"
+#include "uio/db/formats/row_storage.hpp"
 
 namespace uio::formats {
 
@@ -36,7 +38,15 @@ struct json_field {
     friend bool operator==(const json_field&, const json_field&) = default;
 };
 
-class jsonl_batch {
+namespace detail {
+struct json_stored_field {
+    json_kind kind;
+    std::size_t offset;
+    std::size_t size;
+};
+}  // namespace detail
+
+class jsonl_batch : public detail::row_storage<detail::json_stored_field> {
   public:
     class row {
       public:
@@ -53,24 +63,10 @@ class jsonl_batch {
     std::size_t size() const noexcept { return rows_.size(); }
     bool empty() const noexcept { return rows_.empty(); }
     row operator[](std::size_t i) const noexcept { return row(this, i); }
-    // Adds `other`'s rows after these (a feed() and the finish() after it as one sample).
-    void append(jsonl_batch&& other);
 
   private:
     friend class jsonl_reader;
-    struct stored {
-        json_kind kind;
-        std::size_t offset;
-        std::size_t size;
-    };
-    struct row_info {
-        std::size_t first;
-        std::size_t count;
-        std::uint64_t line;
-    };
-    std::string data_;
-    std::vector<stored> fields_;
-    std::vector<row_info> rows_;
+    using stored = detail::json_stored_field;
 };
 
 class jsonl_reader {
@@ -108,8 +104,5 @@ class jsonl_writer {
   private:
     std::vector<std::string> columns_;
 };
-
-// Appends `text` as a JSON string literal (quotes, escapes; UTF-8 passes through).
-void append_json_string(std::string_view text, std::string& out);
 
 }  // namespace uio::formats

@@ -5,16 +5,20 @@
 
 #include <coroutine>
 
+#include "uio/core/detail/parked_wait.hpp"
 #include "uio/core/errors.hpp"
 #include "uio/core/scheduler.hpp"
 #include "uio/core/stop_scope.hpp"
 #include "uio/db/pg/session.hpp"
+#include "uio/uring/kernel_timespec.hpp"
 #include "uio/uring/operations.hpp"
 
 namespace uio::pg {
 
-// One acquire() waiting for a slot; lives in its frame. Loop thread only.
-struct pool::waiter final : cancellable_wait {
+// One acquire() waiting for a slot; lives in its frame, and in the pool's queue until it is
+// granted, times out or is cancelled. It parks (parked_wait) whenever it is not the one
+// sleeping on the timer. Loop thread only.
+struct pool::waiter final : uio::detail::parked_wait, uio::detail::waiter_list<waiter>::hook {
     enum class state : unsigned char { waiting, granted, timed_out, cancelled };
 
     waiter(pool* p, time_point d, bool has_deadline) noexcept
@@ -24,19 +28,17 @@ struct pool::waiter final : cancellable_wait {
     ~waiter() = default;
 
     // A stop request while parked: leave the queue, resume with operation_canceled.
-    void cancel() noexcept override { owner->cancel_waiter(*this); }
+    void cancel() noexcept override {
+        owner->unlink(*this);
+        st = state::cancelled;
+        resume_cancelled();
+    }
 
     pool* owner;
     time_point deadline;
     bool timed;
     state st = state::waiting;
-    std::coroutine_handle<> handle;  // while parked
-    stop_scope* scope = nullptr;     // while parked
-    bool parked = false;             // suspended in park_awaiter, not yet woken
-    io_operation* timer = nullptr;   // while sleeping on the pool's timer for everyone
-    waiter* prev = nullptr;
-    waiter* next = nullptr;
-    bool queued = false;
+    io_operation* timer = nullptr;  // while sleeping on the pool's timer for everyone
     std::multimap<time_point, waiter*>::iterator by_deadline{};
     bool in_deadlines = false;
 };
@@ -47,20 +49,12 @@ struct pool::park_awaiter {
     bool await_ready() const noexcept { return false; }
     template <class Promise>
     bool await_suspend(std::coroutine_handle<Promise> handle) noexcept {
-        stop_scope* scope = uio::detail::scope_of(handle);
-        if (scope && scope->stop_requested()) {
-            w.owner->unlink(w);
-            w.st = waiter::state::cancelled;
-            return false;
-        }
-        w.handle = handle;
-        w.scope = scope;
-        w.parked = true;
-        if (scope) scope->set_pending(&w);
-        return true;
+        if (w.park(handle)) return true;
+        w.owner->unlink(w);  // stopped already
+        w.st = waiter::state::cancelled;
+        return false;
     }
     void await_resume() const {
-        w.parked = false;
         if (w.st == waiter::state::cancelled) throw_cancelled();
     }
 };
@@ -73,13 +67,13 @@ pool::pool(std::string conninfo, pool_options options)
 pool::~pool() = default;
 
 pool::slot pool::try_take_slot() noexcept {
-    if (free_slots_ == 0 || head_ != nullptr) return slot();  // FIFO: no overtaking waiters
+    if (free_slots_ == 0 || !queue_.empty()) return slot();  // FIFO: no overtaking waiters
     --free_slots_;
     return slot(this);
 }
 
 void pool::release_slot() noexcept {
-    waiter* w = head_;
+    waiter* w = queue_.front();
     if (w == nullptr) {
         ++free_slots_;
         return;
@@ -90,19 +84,7 @@ void pool::release_slot() noexcept {
 }
 
 void pool::unlink(waiter& w) noexcept {
-    if (w.queued) {
-        if (w.prev)
-            w.prev->next = w.next;
-        else
-            head_ = w.next;
-        if (w.next)
-            w.next->prev = w.prev;
-        else
-            tail_ = w.prev;
-        w.prev = w.next = nullptr;
-        w.queued = false;
-        --waiting_;
-    }
+    queue_.remove(&w);
     if (w.in_deadlines) {
         deadlines_.erase(w.by_deadline);
         w.in_deadlines = false;
@@ -114,17 +96,7 @@ void pool::wake(waiter& w) noexcept {
         std::exchange(w.timer, nullptr)->cancel();
         return;
     }
-    if (!w.parked) return;  // running now, or already woken: it will see its new state
-    w.parked = false;
-    if (w.scope) w.scope->clear_pending();
-    scheduler::current()->schedule(w.handle);
-}
-
-void pool::cancel_waiter(waiter& w) noexcept {
-    unlink(w);
-    w.st = waiter::state::cancelled;
-    w.parked = false;  // the scope already dropped us as its pending wait
-    scheduler::current()->schedule(w.handle);
+    w.wake();  // a no-op if it is running now, or already woken: it will see its new state
 }
 
 void pool::ensure_timer(waiter* running) noexcept {
@@ -154,14 +126,7 @@ task<pool::slot> pool::wait_for_slot(waiter& w) {
         w.by_deadline = deadlines_.emplace(w.deadline, &w);
         w.in_deadlines = true;
     }
-    w.prev = tail_;
-    if (tail_)
-        tail_->next = &w;
-    else
-        head_ = &w;
-    tail_ = &w;
-    w.queued = true;
-    ++waiting_;
+    queue_.push_back(&w);
 
     // However this ends (a slot, a timeout, a cancel, an exception), leave the queue and, if
     // we held the timer, hand it to the next earliest deadline.
@@ -188,10 +153,7 @@ task<pool::slot> pool::wait_for_slot(waiter& w) {
         // This waiter sleeps for everyone until its own (the earliest) deadline.
         auto left = w.deadline - std::chrono::steady_clock::now();
         if (left > std::chrono::nanoseconds::zero()) {
-            auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-            __kernel_timespec ts{};
-            ts.tv_sec = static_cast<long long>(ns / 1'000'000'000);
-            ts.tv_nsec = static_cast<long long>(ns % 1'000'000'000);
+            __kernel_timespec ts = to_kernel_timespec(left);
             auto sleep = uio::timeout(&ts);
             w.timer = &sleep;
             try {
@@ -208,7 +170,8 @@ task<pool::slot> pool::wait_for_slot(waiter& w) {
             ensure_timer(&w);  // the next earliest arms it (or we do again, on the next turn)
         }
     }
-    if (w.st == waiter::state::timed_out) throw_timed_out("uio::pg::pool: no connection free in time");
+    if (w.st == waiter::state::timed_out)
+        throw_timed_out("uio::pg::pool: no connection free in time");
     if (w.st == waiter::state::cancelled) throw_cancelled();
     guard.taken = true;
     co_return slot(this);

@@ -8,11 +8,11 @@
 // connection, or connects a new one. Waiters with deadlines share one io_uring timeout: the
 // waiter whose deadline is earliest sleeps on it for everyone, times out every waiter whose
 // deadline has passed when it fires, and hands the timer on. So a thousand tasks queued with
-// acquire(timeout) on a pool of two hold one timer on the ring, not a thousand. On return a connection that is broken, still busy, or
-// was interrupted and not back to idle is discarded, and its slot connects afresh next
-// time; an idle connection the server has closed meanwhile is discarded at acquire. A
-// transaction left open by a transaction object is rolled back by the connection's next
-// operation. The pool must outlive its leases.
+// acquire(timeout) on a pool of two hold one timer on the ring, not a thousand. On return a
+// connection that is broken, still busy, or was interrupted and not back to idle is discarded, and
+// its slot connects afresh next time; an idle connection the server has closed meanwhile is
+// discarded at acquire. A transaction left open by a transaction object is rolled back by the
+// connection's next operation. The pool must outlive its leases.
 #pragma once
 
 #include <chrono>
@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "uio/core/detail/waiter_list.hpp"
 #include "uio/core/task.hpp"
 #include "uio/db/pg/connection.hpp"
 
@@ -101,7 +102,7 @@ class pool {
     std::size_t connections_discarded() const noexcept { return discarded_; }
 
     // Tasks waiting for a slot now (timed or not).
-    std::size_t waiting() const noexcept { return waiting_; }
+    std::size_t waiting() const noexcept { return queue_.size(); }
 
   private:
     struct waiter;
@@ -121,8 +122,8 @@ class pool {
     void expire_due(time_point now) noexcept;
     // Resumes `w` after its state changed (no-op if it is running or already woken).
     void wake(waiter& w) noexcept;
+    // Takes `w` off the queue and the deadlines.
     void unlink(waiter& w) noexcept;
-    void cancel_waiter(waiter& w) noexcept;
 
     // An idle connection that still works, or a new one connected within `limit`.
     task<lease> lease_for(slot place, std::chrono::milliseconds limit);
@@ -133,9 +134,7 @@ class pool {
     std::size_t free_slots_;
     // Waiters in arrival order (intrusive, nodes live in the acquire frames), and those with
     // a deadline by deadline. The owner of the one timer is always the earliest deadline.
-    waiter* head_ = nullptr;
-    waiter* tail_ = nullptr;
-    std::size_t waiting_ = 0;
+    uio::detail::waiter_list<waiter> queue_;
     std::multimap<time_point, waiter*> deadlines_;
     waiter* timer_owner_ = nullptr;
     std::vector<connection> idle_;

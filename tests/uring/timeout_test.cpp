@@ -12,6 +12,17 @@ using namespace std::chrono_literals;
 using uio::task;
 using clock_type = std::chrono::steady_clock;
 
+TEST_CASE("to_kernel_timespec splits seconds and nanoseconds, and clamps the past to zero") {
+    __kernel_timespec ts = uio::to_kernel_timespec(1'500'000'001ns);
+    CHECK(ts.tv_sec == 1);
+    CHECK(ts.tv_nsec == 500'000'001);
+    ts = uio::to_kernel_timespec(-3s);
+    CHECK(ts.tv_sec == 0);
+    CHECK(ts.tv_nsec == 0);
+    ts = uio::to_kernel_timespec(std::chrono::hours(24));
+    CHECK(ts.tv_sec == 86'400);
+}
+
 TEST_CASE("sleep_for waits at least its duration") {
     auto start = clock_type::now();
     uio::run([]() -> task<void> { co_await uio::sleep_for(30ms); }());

@@ -4,31 +4,20 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <random>
 #include <system_error>
 
+#include "temp_name.hpp"
 #include "uio/uring/operations.hpp"
 
 namespace uio::etl {
 
-namespace {
-
-std::string random_suffix() {
-    static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    std::random_device rd;
-    std::string out;
-    for (int i = 0; i < 8; ++i) out += alphabet[rd() % (sizeof alphabet - 1)];
-    return out;
-}
-
-}  // namespace
-
 task<atomic_output_file> atomic_output_file::create(std::string final_path, bool durable) {
     std::filesystem::path p(final_path);
     std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
-    // O_EXCL with a random name: never follows or clobbers something already there.
+    // O_EXCL: never follows or clobbers something already there (a killed run's leftover
+    // under a recycled pid: the next name is free).
     for (int attempt = 0;; ++attempt) {
-        std::string temp = dir + "/." + p.filename().string() + ".uio-" + random_suffix();
+        std::string temp = dir + "/" + tools::temp_name();
         try {
             file f = co_await file::open(temp, O_WRONLY | O_CREAT | O_EXCL, 0600);
             co_return atomic_output_file(std::move(f), std::move(temp), std::move(final_path),

@@ -1,5 +1,6 @@
 // atomic_output_file: an export's file, written under a hidden temporary name in the
-// destination's directory (".name.uio-XXXXXX", mode 0600 while incomplete) and renamed over
+// destination's directory (".ucopy-<pid>-<n>.tmp", tools/common/temp_name.hpp: the scheme
+// ucopy's stale-temporary cleanup knows; mode 0600 while incomplete) and renamed over
 // the final name only by commit(). A failed or abandoned export leaves nothing under the
 // final name; the destructor removes the temporary file. `durable`: fsync before the
 // rename, so that a power loss cannot leave a short file under the final name either

@@ -1,6 +1,10 @@
 #include "chunk_stream.hpp"
 
+#include <cstring>
 #include <exception>
+#include <utility>
+
+#include "uio/uring/file_chunks.hpp"
 
 namespace uio::etl {
 
@@ -40,16 +44,16 @@ task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out
 }
 
 async_generator<std::span<const std::byte>> file_bytes(file& in, copy_context& ctx) {
-    std::string chunk(chunk_size, '\0');
-    std::uint64_t offset = 0;
-    for (;;) {
-        std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
-        if (n == 0) break;
-        std::size_t skip = 0;
-        if (offset == 0 && n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0) skip = 3;
-        offset += n;
-        ctx.advance(0, n);
-        co_yield std::as_bytes(std::span(chunk.data() + skip, n - skip));
+    auto chunks = file_chunks(in, chunk_size);
+    bool first = true;
+    while (auto chunk = co_await chunks.next()) {
+        std::span<const std::byte> bytes = *chunk;
+        ctx.advance(0, bytes.size());
+        if (std::exchange(first, false) && bytes.size() >= 3 &&
+            std::memcmp(bytes.data(), "\xEF\xBB\xBF", 3) == 0) {
+            bytes = bytes.subspan(3);
+        }
+        co_yield bytes;
     }
 }
 

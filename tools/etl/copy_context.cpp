@@ -25,34 +25,26 @@ void copy_context::take_rejects(std::vector<reject>& rejects, const std::string&
 void copy_context::advance(std::uint64_t rows, std::uint64_t bytes) {
     stats.rows += rows;
     stats.bytes += bytes;
-    if (!show_progress_ && !on_progress) return;
-    auto now = std::chrono::steady_clock::now();
-    if (on_progress && now - last_report_ >= std::chrono::milliseconds(100)) {
-        last_report_ = now;
-        on_progress(stats, input_size);
+    if (on_progress) {
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_report_ >= std::chrono::milliseconds(100)) {
+            last_report_ = now;
+            on_progress(stats, input_size);
+        }
     }
     if (!show_progress_) return;
-    if (now - last_draw_ < std::chrono::milliseconds(200)) return;
-    last_draw_ = now;
-    double s = seconds();
-    char line[200];
-    double mb = static_cast<double>(stats.bytes) / 1e6;
-    int n = std::snprintf(line, sizeof line, "\r%llu rows, %.1f MB, %.0f rows/s, %.1f MB/s",
-                          static_cast<unsigned long long>(stats.rows), mb,
-                          s > 0 ? static_cast<double>(stats.rows) / s : 0.0, s > 0 ? mb / s : 0.0);
-    std::string text(line, static_cast<std::size_t>(n));
-    if (input_size > 0 && stats.bytes > 0 && stats.bytes <= input_size) {
-        double fraction = static_cast<double>(stats.bytes) / static_cast<double>(input_size);
-        std::snprintf(line, sizeof line, ", %.0f%%, ETA %.0f s", fraction * 100, s / fraction - s);
-        text += line;
-    }
-    err << text << "   " << std::flush;
-    drawn_ = true;
+    tools::progress_counts c;
+    c.bytes_done = stats.bytes;
+    c.bytes_total = input_size;
+    c.items_done = stats.rows;
+    c.items = "rows";
+    std::string text = progress_.update(c);
+    if (!text.empty()) err << text << std::flush;
 }
 
 void copy_context::end_progress() {
-    if (drawn_) err << "\r\033[K" << std::flush;
-    drawn_ = false;
+    if (progress_.drawn()) err << "\r\033[K" << std::flush;
+    progress_ = tools::progress_line();
 }
 
 double copy_context::seconds() const {

@@ -11,6 +11,7 @@
 
 #include "column_types.hpp"
 #include "etl_main.hpp"
+#include "progress_line.hpp"
 #include "row_batch.hpp"
 #include "uio/db/formats/csv_options.hpp"
 
@@ -50,9 +51,8 @@ class copy_context {
 
   private:
     bool show_progress_;
-    bool drawn_ = false;
+    tools::progress_line progress_;
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point last_draw_{};
     std::chrono::steady_clock::time_point last_report_{};
 };
 

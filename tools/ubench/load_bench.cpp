@@ -18,6 +18,7 @@
 #include "uio/db/pg/connection.hpp"
 #include "uio/db/sqlite/database.hpp"
 #include "uio/uring/file.hpp"
+#include "uio/uring/file_chunks.hpp"
 #include "uio/uring/io_context.hpp"
 
 namespace ubench {
@@ -26,20 +27,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-// The file in chunks of `size`, read on the ring; each chunk valid until the next is asked for.
-uio::async_generator<std::span<const std::byte>> file_chunks(uio::file& in, std::size_t size,
-                                                             std::uint64_t* total) {
-    std::vector<std::byte> buffer(size);
-    std::uint64_t offset = 0;
-    for (;;) {
-        std::size_t n = co_await in.read_some(buffer, offset);
-        if (n == 0) break;
-        offset += n;
-        co_yield std::span<const std::byte>(buffer.data(), n);
-    }
-    *total = offset;
-}
 
 void print_result(const load_options& opt, const char* what, std::int64_t rows, std::uint64_t bytes,
                   double seconds) {
@@ -60,8 +47,8 @@ uio::task<void> copy_in(const load_options& opt, std::int64_t& rows, std::uint64
     auto conn = co_await uio::pg::connection::connect(opt.conninfo, 10s);
     uio::file in = co_await uio::file::open(opt.file, O_RDONLY);
     std::string sql = "COPY " + opt.table + " FROM STDIN (FORMAT csv, HEADER true)";
-    auto chunks = file_chunks(in, opt.chunk, &bytes);
-    rows = co_await conn.copy_in(sql, std::move(chunks));
+    bytes = (co_await in.stat()).stx_size;
+    rows = co_await conn.copy_in(sql, uio::file_chunks(in, opt.chunk));
 }
 
 uio::task<void> copy_out(const load_options& opt, std::int64_t& rows, std::uint64_t& bytes) {
@@ -101,10 +88,8 @@ uio::task<void> sqlite_import(const load_options& opt, std::int64_t& rows, std::
     uio::formats::csv_options csv;
     csv.source = opt.file;
     uio::formats::csv_reader reader(csv);
-    std::vector<std::byte> buffer(opt.chunk);
     std::vector<std::optional<std::string_view>> row;
     std::optional<uio::sqlite::bulk_inserter> load;
-    std::uint64_t offset = 0;
     auto insert_batch = [&](const uio::formats::csv_batch& batch) -> uio::task<void> {
         if (!load) {
             std::string table = opt.table;
@@ -119,18 +104,16 @@ uio::task<void> sqlite_import(const load_options& opt, std::int64_t& rows, std::
             co_await load->add_row(std::span<const std::optional<std::string_view>>(row));
         }
     };
-    for (;;) {
-        std::size_t n = co_await in.read_some(buffer, offset);
-        if (n == 0) break;
-        offset += n;
-        uio::formats::csv_batch batch =
-            reader.feed(std::string_view(reinterpret_cast<const char*>(buffer.data()), n));
+    auto chunks = uio::file_chunks(in, opt.chunk);
+    while (auto chunk = co_await chunks.next()) {
+        bytes += chunk->size();
+        uio::formats::csv_batch batch = reader.feed(
+            std::string_view(reinterpret_cast<const char*>(chunk->data()), chunk->size()));
         co_await insert_batch(batch);
     }
     uio::formats::csv_batch last = reader.finish();
     co_await insert_batch(last);
     rows = load ? co_await load->commit() : 0;
-    bytes = offset;
     seconds = std::chrono::duration<double>(clock_type::now() - start).count();
     co_await db.close();
 }

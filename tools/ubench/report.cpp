@@ -23,23 +23,6 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
 // 1234567 -> "1.23M", 45678 -> "45.7k": three significant digits are all the noise allows.
 std::string short_number(double v) {
     char text[32];

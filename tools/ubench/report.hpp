@@ -6,6 +6,7 @@
 #include <string>
 
 #include "results.hpp"
+#include "uio/db/formats/json_string.hpp"
 
 namespace ubench {
 
@@ -14,7 +15,7 @@ void write_json(std::FILE* out, const files_report& report);
 void write_csv(std::FILE* out, const files_report& report);
 
 // Helpers every subcommand's report uses.
-std::string json_string(const std::string& s);  // quoted and escaped
+using uio::formats::json_string;     // quoted and escaped
 std::string short_number(double v);  // 1234567 -> "1.23M", 45678 -> "45.7k": 3 digits of noise
 
 }  // namespace ubench

@@ -1,15 +1,12 @@
-// progress: one status line on stderr, redrawn at most 10 times a second from the loop
-// thread: bytes and files done of those found so far (a "+" while the walk is still
-// finding more), the current rate, and an ETA from a rolling average over the last few
-// seconds (so a burst of small files does not swing it wildly).
+// progress: the status line of a tree copy on stderr, redrawn every 100 ms from the loop
+// thread: bytes and files done of those found so far (a "+" while the walk is still finding
+// more), the rate and an ETA. The line itself is tools/common's progress_line, which table
+// copies draw too.
 #pragma once
-
-#include <chrono>
-#include <cstdint>
-#include <deque>
 
 #include <uio/core/task.hpp>
 
+#include "progress_line.hpp"
 #include "report.hpp"
 
 namespace ucopy {
@@ -23,13 +20,10 @@ class progress {
   private:
     void draw(bool final);
 
-    using clock = std::chrono::steady_clock;
     report& counts_;
-    clock::time_point start_ = clock::now();
-    std::deque<std::pair<clock::time_point, std::uint64_t>> samples_;  // the rolling window
+    uio::tools::progress_line line_{std::chrono::milliseconds(0)};  // run() paces it
 };
 
-// "1.5 GiB"
-std::string human_bytes(double bytes);
+using uio::tools::human_bytes;
 
 }  // namespace ucopy

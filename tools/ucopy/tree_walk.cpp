@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -107,42 +106,6 @@ void finish_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool f
     }
 }
 
-std::string temp_name() {
-    static const auto pid = static_cast<unsigned>(::getpid());
-    static unsigned long long counter = 0;
-    char text[64];
-    std::snprintf(text, sizeof text, ".ucopy-%x-%llx.tmp", pid, ++counter);
-    return text;
-}
-
-bool is_temp_name(std::string_view name) {
-    constexpr std::string_view head = ".ucopy-", tail = ".tmp";
-    if (name.size() <= head.size() + tail.size() || name.substr(0, head.size()) != head ||
-        name.substr(name.size() - tail.size()) != tail) {
-        return false;
-    }
-    std::string_view middle = name.substr(head.size(), name.size() - head.size() - tail.size());
-    std::size_t dash = middle.find('-');
-    if (dash == std::string_view::npos || dash == 0 || dash + 1 == middle.size()) return false;
-    for (std::size_t i = 0; i < middle.size(); ++i) {
-        char c = middle[i];
-        bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-        if (!hex && i != dash) return false;
-    }
-    return true;
-}
-
-namespace {
-
-// A temporary name's process still runs (this one, or a concurrent ucopy): not stale.
-bool owner_alive(std::string_view name) {
-    unsigned long pid = std::strtoul(std::string(name.substr(7)).c_str(), nullptr, 16);
-    if (pid == 0 || pid > INT_MAX) return false;
-    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-}
-
-}  // namespace
-
 // Names only (no stat per entry): this also runs on the parent of a destination, which may
 // be a large directory of someone else's files.
 namespace {
@@ -199,7 +162,7 @@ std::vector<listed_name> list_directory(int dir_fd, int& error) {
 void remove_stale_temps(int dst_fd) {
     std::vector<std::string> stale;
     for_each_name(dst_fd, [&](std::string_view name) {
-        if (is_temp_name(name) && !owner_alive(name)) stale.emplace_back(name);
+        if (is_temp_name(name) && !uio::tools::temp_owner_alive(name)) stale.emplace_back(name);
     });
     for (const std::string& name : stale) remove_tree(dst_fd, name.c_str());
 }

@@ -23,6 +23,8 @@
 
 #include <uio/core/semaphore.hpp>
 
+#include "temp_name.hpp"
+
 namespace ucopy {
 
 struct dir_node {
@@ -135,12 +137,12 @@ struct listed_name {
 };
 std::vector<listed_name> list_directory(int dir_fd, int& error);
 
-// Hidden temporary names: ".ucopy-<pid>-<n>.tmp". Never a name a user picks by accident.
-std::string temp_name();
-bool is_temp_name(std::string_view name);
+// Hidden temporary names: ".ucopy-<pid>-<n>.tmp", the scheme table exports use too.
+using uio::tools::is_temp_name;
+using uio::tools::temp_name;
 
 // Removes what a killed run left in `dst_fd` (blocking): temporary files and staging
-// directories (with their contents) whose process is gone.
+// directories (with their contents) whose process is gone; a live process's are kept.
 void remove_stale_temps(int dst_fd);
 
 // Removes `name` in `dirfd` and, for a directory, everything below it (blocking; never
