@@ -153,3 +153,30 @@ TEST_CASE("--schema overrides the richer inferred types") {
           "INTEGER|REAL|TEXT|TEXT|DATE|TEXT|TEXT|TEXT|TEXT");
     CHECK(sqlite_column(db, "SELECT quote(amount) FROM t WHERE id = 1") == "1.5");
 }
+
+TEST_CASE("JSON Lines → PostgreSQL → JSON Lines: date and time strings typed, kept exactly") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    pg_exec("drop table if exists etl_typed_j");
+    // row_to_json's layout and forms; `late` is a date column until its last value.
+    std::string in;
+    for (int k = 1; k <= 50'000; ++k) {
+        in += "{\"id\":" + std::to_string(k) +
+              ",\"day\":\"2024-03-10\",\"at\":\"2024-03-10T01:30:00.5\","
+              "\"atz\":\"2024-03-10T01:30:00+00:00\",\"spaced\":\"2024-03-10 01:30:00\","
+              "\"late\":\"1999-12-31\"}\n";
+    }
+    in +=
+        "{\"id\":50001,\"day\":null,\"at\":\"0001-01-01T00:00:00\",\"atz\":null,"
+        "\"spaced\":\"x\",\"late\":\"not a date\"}\n";
+    write_file(dir / "in.jsonl", in);
+    auto load = table_copy(dir / "in.jsonl", pg_uri("table=etl_typed_j"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    CHECK(pg_types("etl_typed_j") ==
+          "bigint|date|timestamp without time zone|timestamp with time zone|text|text");
+    auto dump = table_copy(pg_uri("table=etl_typed_j"), dir / "out.jsonl");
+    INFO(dump.err);
+    REQUIRE(dump.code == 0);
+    CHECK(read_file(dir / "out.jsonl") == in);
+}
