@@ -243,7 +243,8 @@ TEST_CASE("CSV → PostgreSQL: values at row 1,000,000 widen their columns, ever
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(load.out.find("\"rows\": 1000000,") != std::string::npos);
-    CHECK(pg_types("etl_wide") == "bigint|text|double precision");
+    // f: integers, then 2.5 — numeric, which keeps every integer read before exactly.
+    CHECK(pg_types("etl_wide") == "bigint|text|numeric");
     auto dump = table_copy(pg_uri("table=etl_wide"), dir / "out.csv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
@@ -327,4 +328,55 @@ TEST_CASE(
           "two\nlines \"q\"");
     REQUIRE(table_copy(pg_uri("table=etl_wide_j"), dir / "str_out.jsonl").code == 0);
     CHECK(read_file(dir / "str_out.jsonl") == lines);
+}
+
+namespace {
+
+// "id,n,d,b,dt,ts,tz": 100,000 rows in the printed forms of bigint (past 2^53 too), numeric,
+// boolean, date, timestamp and timestamptz, then a last row none of them takes.
+std::string late_rich_csv() {
+    std::string csv = "id,n,d,b,dt,ts,tz\n";
+    for (int k = 1; k <= 100'000; ++k) {
+        std::string day =
+            "2024-01-" + std::string(k % 28 < 9 ? "0" : "") + std::to_string(k % 28 + 1);
+        csv += std::to_string(k) + "," + std::to_string(9007199254740993LL + k) + "," +
+               std::to_string(k) + ".50," + (k % 2 ? "t" : "f") + "," + day + "," + day +
+               " 12:00:00.5," + day + " 23:59:59+00\n";
+    }
+    // Each refused by the guessed type: invalid (22P02), out of range (22008), not a
+    // date/time (22007).
+    return csv + "100001,2.50,x,maybe,2024-02-30,soon,later\n";
+}
+
+}  // namespace
+
+TEST_CASE("CSV → PostgreSQL: late values widen numeric, boolean, dates and times, exactly") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    pg_exec("drop table if exists etl_wide_rich");
+    std::string csv = late_rich_csv();
+    write_file(dir / "in.csv", csv);
+    auto load = table_copy(dir / "in.csv", pg_uri("table=etl_wide_rich"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    CHECK(pg_types("etl_wide_rich") == "bigint|numeric|text|text|text|text|text");
+    auto dump = table_copy(pg_uri("table=etl_wide_rich"), dir / "out.csv");
+    INFO(dump.err);
+    REQUIRE(dump.code == 0);
+    CHECK(read_file(dir / "out.csv") == csv);
+}
+
+TEST_CASE("CSV → SQLite: the richer kinds are TEXT and take any later value as written") {
+    uio::testing::temp_dir dir;
+    std::string db = dir / "db.sqlite";
+    std::string csv = late_rich_csv();
+    write_file(dir / "in.csv", csv);
+    auto load = table_copy(dir / "in.csv", sqlite_uri(dir, "t"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    // n widens (an INTEGER guess); the others were TEXT from the start.
+    CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") ==
+          "INTEGER||TEXT|TEXT|TEXT|TEXT|TEXT");
+    REQUIRE(table_copy(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
+    CHECK(read_file(dir / "out.csv") == csv);
 }

@@ -24,6 +24,10 @@ TEST_CASE("json_column_kinds: fits_pg says whether a value would change the colu
         {json_kind::boolean, "true"},
         {json_kind::string, "x"},
         {json_kind::string, "5"},
+        {json_kind::string, "2024-03-10"},
+        {json_kind::string, "2024-03-10T01:30:00.5"},
+        {json_kind::string, "2024-03-10T01:30:00+00:00"},
+        {json_kind::string, "2024-03-10 01:30:00"},
         {json_kind::raw, "[1]"},
     };
     // Every column of up to two observed values, probed with every value.
@@ -75,6 +79,19 @@ TEST_CASE("json_column_kinds: types from the JSON types of the values") {
     auto strings = kinds_of({{json_kind::string, "x"}, {json_kind::raw, "{}"}});
     CHECK(strings.mixed_json());  // two JSON types: jsonb, the strings as JSON
     CHECK(strings.sqlite_kind() == value_kind::text);
+    // Strings in row_to_json's forms: dates and times, so PostgreSQL → JSON Lines → back
+    // keeps them; any other string makes them text.
+    auto days = kinds_of({{json_kind::string, "2024-03-10"}, {json_kind::string, "0001-01-01"}});
+    CHECK(std::string(days.pg_type()) == "date");
+    CHECK(days.sqlite_kind() == value_kind::text);
+    auto times = kinds_of({{json_kind::string, "2024-03-10T01:30:00"}});
+    CHECK(std::string(times.pg_type()) == "timestamp");
+    auto utc = kinds_of({{json_kind::string, "2024-03-10T01:30:00.25+00:00"}});
+    CHECK(std::string(utc.pg_type()) == "timestamptz");
+    auto spaced = kinds_of({{json_kind::string, "2024-03-10 01:30:00"}});
+    CHECK(std::string(spaced.pg_type()) == "text");  // row_to_json prints a T
+    auto both = kinds_of({{json_kind::string, "2024-03-10"}, {json_kind::string, "x"}});
+    CHECK(std::string(both.pg_type()) == "text");
     auto nothing = kinds_of({{json_kind::null_value, ""}});
     CHECK(std::string(nothing.pg_type()) == "text");
     CHECK(nothing.sqlite_kind() == value_kind::text);

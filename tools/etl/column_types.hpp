@@ -1,14 +1,20 @@
 // column_types: what a column holds, as far as moving rows needs to know — an integer, a
-// floating-point number or text — inferred from a sample of a data file, read from a
-// table's declared types, or given by the user (`--schema 'id integer, zip text'`).
+// floating-point number, an exact decimal, a boolean, a date, a timestamp (with or without
+// time zone) or text — inferred from a sample of a data file, read from a table's declared
+// types, or given by the user (`--schema 'id integer, zip text'`).
 //
-// Inference is conservative so that a round trip gives back the same text: INTEGER only for
-// canonical integers that fit 64 bits (so ZIP code "02134" stays TEXT), REAL only for
-// numbers whose shortest double form is their text ("1.5", not "1.50" or 0.1 with 30 digits).
+// Inference is conservative so that a round trip gives back the same text: a kind only when
+// every sampled value is written the way the database prints that type back. INTEGER only
+// for canonical integers that fit 64 bits (so ZIP code "02134" stays TEXT), REAL only for
+// numbers whose shortest double form is their text ("1.5", not 0.1 with 30 digits), and the
+// richer kinds only in PostgreSQL's own output forms (`t`/`f`, "1.50", "2024-03-10",
+// "2024-03-10 01:30:00.5", "... +00" in UTC): see postgres_text_form. SQLite has none of
+// those types, so it stores them as TEXT, as written. The rules are a table in the README
+// ("ucopy: copying tables").
 //
 // An inferred kind is a guess from a sample, so it may not refuse a later value: a value
-// that does not fit widens its column instead (integer → real → text; see the README's
-// "ucopy: copying tables"). Kinds the user gave (--schema) or a table declared stay strict.
+// that does not fit widens its column instead (see postgres_widening.hpp, row_batch.hpp).
+// Kinds the user gave (--schema) or a table declared stay strict.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +27,18 @@ namespace uio::etl {
 
 // `mixed`: values of several kinds in one column, each kept as what it is — in SQLite a
 // column with no declared type (BLOB affinity, which converts nothing), in PostgreSQL text.
-enum class value_kind { integer, real, text, mixed };
+// The last five are only inferred (never read from a declared type), for PostgreSQL.
+enum class value_kind {
+    integer,
+    real,
+    text,
+    mixed,
+    decimal,
+    boolean,
+    date,
+    timestamp,
+    timestamptz
+};
 
 struct column_spec {
     std::string name;
@@ -44,21 +61,39 @@ std::string format_real(double v);
 
 // What `text` is on its own: integer if canonical, real if canonical, else text.
 value_kind natural_kind(std::string_view text) noexcept;
+
+// How a value of a PostgreSQL-only kind is written, in the format it is read from and
+// written back to: CSV takes COPY's text output, JSON Lines row_to_json's (ISO 8601 with a
+// `T`, and `+00:00`). Both assume the session time zone is UTC (use_export_settings).
+enum class text_form { copy, json };
+// Whether `text` is exactly what PostgreSQL prints for a value of `kind` (decimal, boolean,
+// date, timestamp or timestamptz), so that loading and exporting it gives back `text`:
+//   decimal      -?(0|[1-9][0-9]*)(.[0-9]+)?, not negative zero   ("1.50", "-0.5", "12")
+//   boolean      t or f (copy only: JSON has booleans of its own)
+//   date         YYYY-MM-DD, a real day of years 0001-9999
+//   timestamp    date HH:MM:SS[.ffffff] (no trailing zero in the fraction); json: `T`
+//   timestamptz  timestamp+00; json: timestamp+00:00
+bool postgres_text_form(value_kind kind, std::string_view text, text_form form) noexcept;
 // Whether a value of kind `value` keeps a column inferred as `column` as it is: an integer
 // fits a real column, only text fits text, anything fits mixed.
 bool fits_kind(value_kind column, value_kind value) noexcept;
 
-// Narrows one column's kind as sample values arrive; NULLs tell nothing.
+// Narrows one column's kind as sample values arrive; NULLs tell nothing. Of the kinds every
+// value fits, the first of integer, real, decimal, boolean, date, timestamp, timestamptz;
+// else text. (So "1.5" and "2.25" stay real, as before; "1.5" and "2.50" are decimal.)
 class kind_inference {
   public:
     void observe(std::optional<std::string_view> value) noexcept;
     value_kind kind() const noexcept;
 
   private:
+    static constexpr int candidates = 7;
     bool seen_ = false;
-    bool integer_ = true;
-    bool real_ = true;
+    bool possible_[candidates] = {true, true, true, true, true, true, true};
 };
+
+// How SQLite stores a column of inferred kind `k`: the PostgreSQL-only kinds as text.
+value_kind sqlite_storage(value_kind k) noexcept;
 
 // "id integer, name text, \"odd, name\" text" → columns. Types are kept as written; the
 // kind follows SQLite's affinity rules. Throws uio::usage_error.
@@ -68,8 +103,11 @@ std::vector<column_spec> parse_schema(std::string_view text);
 value_kind kind_from_sqlite_type(std::string_view declared) noexcept;
 // PostgreSQL type names (format_type output) → kind; numeric and others stay text.
 value_kind kind_from_pg_type(std::string_view declared) noexcept;
-const char* sqlite_type(value_kind k) noexcept;  // INTEGER, REAL, TEXT, "" (mixed)
-const char* pg_type(value_kind k) noexcept;      // bigint, double precision, text, text
-const char* kind_name(value_kind k) noexcept;    // integer, real, text, mixed
+// INTEGER, REAL, TEXT, "" (mixed), and TEXT for the PostgreSQL-only kinds.
+const char* sqlite_type(value_kind k) noexcept;
+// bigint, double precision, text, text, numeric, boolean, date, timestamp, timestamptz.
+const char* pg_type(value_kind k) noexcept;
+// integer, real, text, mixed, decimal, boolean, date, timestamp, timestamptz.
+const char* kind_name(value_kind k) noexcept;
 
 }  // namespace uio::etl

@@ -28,7 +28,17 @@ void widen(jsonl_csv_batch& out, std::size_t i, const json_column_kinds& guess,
     it->second.observe(f);
 }
 
+constexpr value_kind string_forms[3] = {value_kind::date, value_kind::timestamp,
+                                        value_kind::timestamptz};
+
 }  // namespace
+
+json_column_kinds::pg_kind json_column_kinds::string_kind(const bool (&forms)[3]) noexcept {
+    if (forms[0]) return pg_kind::date;
+    if (forms[1]) return pg_kind::timestamp;
+    if (forms[2]) return pg_kind::timestamptz;
+    return pg_kind::text;
+}
 
 void json_column_kinds::observe(formats::json_field f) {
     switch (f.kind) {
@@ -45,6 +55,10 @@ void json_column_kinds::observe(formats::json_field f) {
             break;
         case formats::json_kind::string:
             strings_ = true;
+            for (int i = 0; i < 3; ++i) {
+                forms_[i] =
+                    forms_[i] && postgres_text_form(string_forms[i], f.text, text_form::json);
+            }
             break;
         case formats::json_kind::raw:
             nested_ = true;
@@ -63,7 +77,8 @@ value_kind json_column_kinds::sqlite_kind() const noexcept {
 json_column_kinds::pg_kind json_column_kinds::pg() const noexcept {
     int types = int(strings_) + int(numbers_seen_) + int(booleans_) + int(nested_);
     if (types > 1) return pg_kind::mixed;
-    if (!any_ || strings_) return pg_kind::text;
+    if (!any_) return pg_kind::text;
+    if (strings_) return string_kind(forms_);
     if (booleans_) return pg_kind::boolean;
     if (nested_) return pg_kind::jsonb;
     if (!canonical_) return pg_kind::numeric;  // "1.50" stays "1.50"
@@ -77,6 +92,12 @@ const char* json_column_kinds::pg_type() const noexcept {
         case pg_kind::jsonb:
         case pg_kind::mixed:
             return "jsonb";
+        case pg_kind::date:
+            return "date";
+        case pg_kind::timestamp:
+            return "timestamp";
+        case pg_kind::timestamptz:
+            return "timestamptz";
         case pg_kind::numeric:
             return "numeric";
         case pg_kind::bigint:
@@ -94,8 +115,16 @@ bool json_column_kinds::fits_pg(formats::json_field f) const noexcept {
     switch (f.kind) {
         case formats::json_kind::null_value:
             return true;
-        case formats::json_kind::string:
-            return pg() == pg_kind::text || pg() == pg_kind::mixed;
+        case formats::json_kind::string: {
+            if (pg() == pg_kind::mixed) return true;
+            if (any_ && !strings_) return false;  // a second JSON type: jsonb
+            bool forms[3];
+            for (int i = 0; i < 3; ++i) {
+                forms[i] =
+                    forms_[i] && postgres_text_form(string_forms[i], f.text, text_form::json);
+            }
+            return string_kind(forms) == pg();
+        }
         case formats::json_kind::boolean:
             return pg() == pg_kind::boolean || pg() == pg_kind::mixed;
         case formats::json_kind::raw:
@@ -114,6 +143,9 @@ bool json_column_kinds::fits_pg(formats::json_field f) const noexcept {
         case pg_kind::text:
         case pg_kind::boolean:
         case pg_kind::jsonb:
+        case pg_kind::date:
+        case pg_kind::timestamp:
+        case pg_kind::timestamptz:
             break;
     }
     return false;

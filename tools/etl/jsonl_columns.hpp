@@ -4,7 +4,9 @@
 // Kinds follow the JSON types, not the look of the text: a string stays text even when it
 // reads "02134"; numbers are inferred like CSV fields; booleans are integers 0/1 for SQLite.
 // For PostgreSQL each column also gets a declared type that keeps the JSON type on the way
-// back out (row_to_json): boolean, bigint, double precision, numeric, jsonb or text. A
+// back out (row_to_json): boolean, bigint, double precision, numeric, jsonb or text — and,
+// as for CSV, date, timestamp or timestamptz for strings all in the form row_to_json prints
+// ("2024-03-10", "2024-03-10T01:30:00.5", "2024-03-10T01:30:00+00:00": column_types.hpp). A
 // column whose values have several JSON types keeps each as it is: mixed in SQLite (no
 // declared type), jsonb in PostgreSQL (its strings sent as JSON).
 #pragma once
@@ -29,7 +31,8 @@ class json_column_kinds {
     // numbers a double would change ("1.50"), mixed for numbers or booleans with strings.
     value_kind sqlite_kind() const noexcept;
     // PostgreSQL: boolean, bigint, double precision, numeric, jsonb (nested values, or
-    // several JSON types) or text (strings, or nothing seen).
+    // several JSON types), date, timestamp, timestamptz (strings in those forms) or text
+    // (other strings, or nothing seen).
     const char* pg_type() const noexcept;
     // Whether the column's values go to PostgreSQL as JSON (several types: jsonb).
     bool mixed_json() const noexcept { return pg() == pg_kind::mixed; }
@@ -37,13 +40,28 @@ class json_column_kinds {
     bool fits_pg(formats::json_field f) const noexcept;
 
   private:
-    enum class pg_kind { text, boolean, jsonb, numeric, bigint, float8, mixed };
+    enum class pg_kind {
+        text,
+        boolean,
+        jsonb,
+        numeric,
+        bigint,
+        float8,
+        mixed,
+        date,
+        timestamp,
+        timestamptz
+    };
     pg_kind pg() const noexcept;
+    // What strings give, when every one so far has the form `forms` marks (date, timestamp,
+    // timestamptz).
+    static pg_kind string_kind(const bool (&forms)[3]) noexcept;
 
     kind_inference numbers_;  // over numbers and booleans as 0/1, like SQLite stores them
     bool any_ = false, strings_ = false, numbers_seen_ = false, booleans_ = false;
     bool nested_ = false;
     bool canonical_ = true;  // every number reads back as the same text (bigint/float8)
+    bool forms_[3] = {true, true, true};  // every string is a date, timestamp, timestamptz
 };
 
 // Each of `keys`' kinds over every row of `sample`.

@@ -63,6 +63,7 @@ async_generator<std::span<const std::byte>> cursor_csv(copy_context& ctx, sqlite
 task<void> postgres_to_sqlite(copy_context& ctx, postgres_endpoint src, sqlite_endpoint dst) {
     if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
     pg::connection conn = co_await connect_postgres(src.conninfo);
+    co_await use_export_settings(conn);
     std::vector<column_spec> types;
     if (src.target.is_query()) {
         types = co_await postgres_query_columns(conn, src.target.query);

@@ -15,6 +15,16 @@ task<pg::connection> connect_postgres(std::string conninfo) {
     co_return co_await pg::connection::connect(std::move(conninfo), 15s);
 }
 
+task<void> use_export_settings(pg::connection& conn) {
+    // Settings from the startup packet (libpq's PGTZ, PGDATESTYLE, PGOPTIONS) have source
+    // 'client'; server defaults and configuration files do not.
+    std::string sql =
+        "select set_config(name, value, false) from (values ('TimeZone', 'UTC'), "
+        "('DateStyle', 'ISO')) wanted(name, value) join pg_settings using (name) "
+        "where source <> 'client'";
+    co_await conn.execute(sql);
+}
+
 task<std::vector<column_spec>> postgres_table_columns(pg::connection& conn, std::string table) {
     std::string sql =
         "select a.attname, format_type(a.atttypid, a.atttypmod) from pg_attribute a "

@@ -20,6 +20,12 @@ namespace uio::etl {
 
 task<pg::connection> connect_postgres(std::string conninfo);
 
+// For an export: TimeZone UTC and DateStyle ISO for this session, unless the client chose
+// them (PGTZ, PGDATESTYLE, options=-c...). Dates and timestamps then come out the same
+// whatever the server's settings, in the forms inference takes back (column_types.hpp):
+// a timestamptz column loaded from "... +00" values exports as it was loaded.
+task<void> use_export_settings(pg::connection& conn);
+
 // The columns of `table` with their format_type() names; empty when it does not exist.
 task<std::vector<column_spec>> postgres_table_columns(pg::connection& conn, std::string table);
 // The columns a query returns (through a temporary view, which knows their types).

@@ -56,6 +56,7 @@ task<void> postgres_to_jsonl(copy_context& ctx, pg::connection& conn, const rela
 task<void> postgres_to_file(copy_context& ctx, postgres_endpoint src, data_file_endpoint dst) {
     if (dst.format == data_format::jsonl) {
         pg::connection conn = co_await connect_postgres(src.conninfo);
+        co_await use_export_settings(conn);
         atomic_output_file out = co_await atomic_output_file::create(dst.path, ctx.options.fsync);
         co_await postgres_to_jsonl(ctx, conn, src.target, out);
         co_await out.commit();
@@ -63,6 +64,7 @@ task<void> postgres_to_file(copy_context& ctx, postgres_endpoint src, data_file_
     }
     formats::csv_options csv = ctx.csv_for(dst.path, dst.format);
     pg::connection conn = co_await connect_postgres(src.conninfo);
+    co_await use_export_settings(conn);
     std::string sql = "COPY " + copy_source(conn, src.target) + " TO STDOUT " +
                       copy_csv_options(conn, csv.header, csv.delimiter, csv.quote, csv.null_string);
     atomic_output_file out = co_await atomic_output_file::create(dst.path, ctx.options.fsync);

@@ -1,9 +1,11 @@
 // postgres_widening: a load into a table ucopy creates, with column types it inferred from a
 // sample, must not fail because a later value does not fit the guess. CSV goes to COPY
 // unparsed, so the server is the one to find such a value; when it refuses a value of an
-// inferred column (invalid input 22P02, out of range 22003), the load starts again in a new
-// transaction with that column one step wider: bigint → double precision (when the value is
-// a canonical real) → text. The failed attempt rolled back, so the load stays atomic.
+// inferred column (invalid input 22P02, out of range 22003, bad date/time 22007 and 22008),
+// the load starts again in a new transaction with that column one step wider: bigint →
+// numeric (when the value is a plain decimal) → text; double precision, numeric, boolean,
+// date, timestamp and timestamptz → text. The failed attempt rolled back, so the load stays
+// atomic.
 //
 // Why a restart and not a staging table (COPY into text columns, then INSERT ... SELECT with
 // casts into the real table): staging writes every row twice on every load, clean or not,

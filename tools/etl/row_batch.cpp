@@ -77,8 +77,7 @@ std::optional<std::string> convert_value(std::optional<std::string_view> text, v
                 return std::nullopt;
             }
             return not_a(*text, "a number");
-        case value_kind::text:
-        case value_kind::mixed:
+        default:  // text, mixed, and the kinds SQLite stores as text
             break;
     }
     out.push_text(*text);

@@ -90,6 +90,8 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
 
     // --schema: the user's types win over inferred ones.
     std::vector<column_spec> wanted = request.source_columns;
+    // SQLite has no boolean, date or exact decimal: those are TEXT, kept as written.
+    for (column_spec& c : wanted) c.kind = sqlite_storage(c.kind);
     for (const column_spec& s : request.schema) {
         auto it = std::find_if(wanted.begin(), wanted.end(),
                                [&](const column_spec& c) { return same_name(c.name, s.name); });
