@@ -70,6 +70,16 @@ task<void> run(copy_context& ctx, const endpoint& source, const endpoint& destin
     co_await write_rejects(ctx);
 }
 
+void check_upsert_options(const table_copy_options& o, const endpoint& destination) {
+    if ((o.mode == load_mode::upsert) != !o.key.empty()) {
+        throw usage_error("--mode upsert and --key go together");
+    }
+    if (o.mode == load_mode::upsert && !std::holds_alternative<postgres_endpoint>(destination) &&
+        !std::holds_alternative<sqlite_endpoint>(destination)) {
+        throw usage_error("--mode upsert loads into a PostgreSQL or SQLite table");
+    }
+}
+
 void print_stats(std::ostream& out, const copy_context& ctx, double seconds, bool ok) {
     char line[256];
     std::snprintf(line, sizeof line,
@@ -79,7 +89,13 @@ void print_stats(std::ostream& out, const copy_context& ctx, double seconds, boo
                   static_cast<unsigned long long>(ctx.stats.bytes), seconds,
                   seconds > 0 ? static_cast<double>(ctx.stats.rows) / seconds : 0.0,
                   static_cast<unsigned long long>(ctx.stats.rejected));
-    out << line << "\n";
+    std::string text = line;
+    if (ctx.stats.merged) {
+        text.pop_back();
+        text += ", \"inserted\": " + std::to_string(ctx.stats.inserted) +
+                ", \"updated\": " + std::to_string(ctx.stats.updated) + "}";
+    }
+    out << text << "\n";
 }
 
 }  // namespace
@@ -94,6 +110,7 @@ int run_table_copy(const table_copy_options& options, const endpoint& source,
             throw usage_error("both endpoints must be tables or data files");
         }
         if (!options.schema.empty()) (void)ctx.schema();  // a bad --schema is a usage error
+        check_upsert_options(options, destination);
         if (options.dry_run) {
             uio::run(print_plan(ctx, source, destination, out));
             return 0;
