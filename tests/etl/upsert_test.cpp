@@ -216,7 +216,8 @@ TEST_CASE("upsert into SQLite: a created table gets the key; composite keys; rep
     REQUIRE(first.code == 0);
     CHECK(sqlite_column(db, "SELECT name || pk || \"notnull\" FROM pragma_table_info('m')") ==
           "region11|day21|n00");
-    // The last row of a repeated key wins, here within one multi-row INSERT.
+    // The last row of a repeated key wins, one row at a time (a short batch) and within one
+    // multi-row INSERT (32 rows a statement).
     write_file(dir / "b.csv", "region,day,n\nus,1,21\nus,2,30\nus,1,22\neu,1,11\nus,1,23\n");
     auto second = table_copy(dir / "b.csv", "sqlite:" + db + "?table=m", upsert({"day", "region"}));
     INFO(second.err);
@@ -224,6 +225,17 @@ TEST_CASE("upsert into SQLite: a created table gets the key; composite keys; rep
     CHECK(has(second.out, "\"inserted\": 1, \"updated\": 4"));
     CHECK(sqlite_column(db, "SELECT region || day || '=' || n FROM m ORDER BY region, day") ==
           "eu1=11|us1=23|us2=30");
+    std::string many = "region,day,n\n";
+    for (int i = 0; i < 100; ++i)
+        many += "x," + std::to_string(i % 10) + "," + std::to_string(i) + "\n";
+    write_file(dir / "c.csv", many);
+    auto third = table_copy(dir / "c.csv", "sqlite:" + db + "?table=m", upsert({"region", "day"}));
+    INFO(third.err);
+    REQUIRE(third.code == 0);
+    CHECK(
+        sqlite_column(
+            db, "SELECT group_concat(n) FROM (SELECT n FROM m WHERE region = 'x' ORDER BY day)") ==
+        "90,91,92,93,94,95,96,97,98,99");
 }
 
 TEST_CASE("upsert into SQLite: bad keys, bad rows and NULL keys leave the table as it was") {
