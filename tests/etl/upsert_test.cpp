@@ -315,3 +315,32 @@ TEST_CASE("upsert on the command line: --key goes with --mode upsert, into a tab
               .run() == 0);
     CHECK(sqlite_column(dir / "t.db", "SELECT pk FROM pragma_table_info('t')") == "1|0");
 }
+
+TEST_CASE("upsert into a created table: a column widened past the sample keeps the key") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    // Past the first 1 MiB (the sample), n holds a real and id a word.
+    std::string csv = "id,n\n";
+    for (int i = 0; i < 150'000; ++i) csv += std::to_string(i) + "," + std::to_string(i) + "\n";
+    write_file(dir / "in.csv", csv + "x,1.5\n0,7\n");
+    pg_exec("drop table if exists up_pg_wide");
+    auto pg = table_copy(dir / "in.csv", pg_uri("table=up_pg_wide"), upsert({"id"}));
+    INFO(pg.err);
+    REQUIRE(pg.code == 0);
+    CHECK(pg_column("select format_type(atttypid, atttypmod) from pg_attribute where attrelid = "
+                    "'up_pg_wide'::regclass and attnum > 0 order by attnum") ==
+          "text|double precision");
+    CHECK(pg_column("select count(*) from pg_index where indrelid = 'up_pg_wide'::regclass and "
+                    "indisprimary") == "1");
+    CHECK(pg_column("select count(*) || ' ' || (select n from up_pg_wide where id = '0') from "
+                    "up_pg_wide") == "150001 7");
+    std::string db = dir / "t.db";
+    auto sq = table_copy(dir / "in.csv", "sqlite:" + db + "?table=w", upsert({"id"}));
+    INFO(sq.err);
+    REQUIRE(sq.code == 0);
+    CHECK(sqlite_column(db,
+                        "SELECT name || ':' || type || pk || \"notnull\" FROM "
+                        "pragma_table_info('w')") == "id:11|n:00");
+    CHECK(sqlite_column(db, "SELECT count(*) || ' ' || (SELECT n FROM w WHERE id = 0) FROM w") ==
+          "150001 7");
+}
