@@ -79,6 +79,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
     std::vector<column_spec> columns = co_await sample_columns(in, csv);
     postgres_load_request request{dst.target.table, columns,      !csv.header,
                                   ctx.options.mode, ctx.schema(), ctx.options.key};
+    request.count_upserts = ctx.options.stats_json;
     postgres_load_retry retry(ctx, src.path);
     for (;;) {
         retry.begin_attempt();

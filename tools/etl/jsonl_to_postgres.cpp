@@ -125,6 +125,7 @@ task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres
     }
     postgres_load_request request{dst.target.table, columns,      false,
                                   ctx.options.mode, ctx.schema(), ctx.options.key};
+    request.count_upserts = ctx.options.stats_json;
     postgres_load_retry retry(ctx, src.path);
     for (;;) {
         retry.begin_attempt();

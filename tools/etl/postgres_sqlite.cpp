@@ -93,6 +93,7 @@ task<void> sqlite_to_postgres(copy_context& ctx, sqlite_endpoint src, postgres_e
     pg::connection conn = co_await connect_postgres(dst.conninfo);
     postgres_load_request request{dst.target.table, columns,      false,
                                   ctx.options.mode, ctx.schema(), ctx.options.key};
+    request.count_upserts = ctx.options.stats_json;
     std::string options = copy_csv_options(conn, false, ',', '"', std::nullopt);
     postgres_table_load load = co_await postgres_table_load::begin(conn, std::move(request));
     std::int64_t rows = co_await load.copy(options, cursor_csv(ctx, cursor));

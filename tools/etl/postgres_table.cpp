@@ -90,6 +90,7 @@ task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
                             [](std::string_view a, std::string_view b) { return a == b; });
         if (exists) co_await require_postgres_unique_key(conn, request.table, request.key);
         load.key_ = request.key;
+        load.count_upserts_ = request.count_upserts;
     }
     if (!exists || request.mode == load_mode::replace) {
         if (exists) {
@@ -140,7 +141,8 @@ task<std::int64_t> postgres_table_load::copy(std::string copy_options,
 
 task<void> postgres_table_load::commit() {
     if (!staging_.empty()) {
-        inserted_ = co_await merge_postgres_staging(*conn_, staging_, table_, columns_, key_);
+        inserted_ = co_await merge_postgres_staging(*conn_, staging_, table_, columns_, key_,
+                                                    count_upserts_);
     }
     if (swap_) {
         std::string drop = "drop table " + pg::quote_identifier(*conn_, table_);

@@ -38,6 +38,7 @@ struct postgres_load_request {
     load_mode mode = load_mode::append;
     std::vector<column_spec> schema;  // --schema overrides
     std::vector<std::string> key;     // upsert's key columns (postgres_upsert.hpp)
+    bool count_upserts = false;       // upsert: count inserted rows (for --stats)
 };
 
 // A load as one transaction: begin() (BEGIN, and the table created if missing or for
@@ -58,7 +59,8 @@ class postgres_table_load {
     task<std::int64_t> copy(std::string copy_options,
                             async_generator<std::span<const std::byte>> bytes);
     task<void> commit();
-    // Upsert, after commit(): the rows that added a key (the others updated one).
+    // Upsert with count_upserts, after commit(): the rows that added a key (the others
+    // updated one).
     std::optional<std::int64_t> inserted() const noexcept { return inserted_; }
 
   private:
@@ -74,6 +76,7 @@ class postgres_table_load {
     bool list_columns_ = true;
     std::vector<column_spec> columns_;
     std::vector<std::string> key_;
+    bool count_upserts_ = false;
     std::string staging_;  // upsert: where COPY goes, merged into table_ at commit
     std::optional<std::int64_t> inserted_;
 };

@@ -74,9 +74,10 @@ task<std::string> create_postgres_staging(pg::connection& conn, std::string tabl
     co_return staging_name;
 }
 
-task<std::int64_t> merge_postgres_staging(pg::connection& conn, std::string staging,
-                                          std::string table, std::vector<column_spec> columns,
-                                          std::vector<std::string> key) {
+task<std::optional<std::int64_t>> merge_postgres_staging(pg::connection& conn, std::string staging,
+                                                         std::string table,
+                                                         std::vector<column_spec> columns,
+                                                         std::vector<std::string> key, bool count) {
     std::vector<std::string> names = names_of(columns);
     std::string cols = column_list(conn, names);
     std::string keys = column_list(conn, key);
@@ -93,22 +94,27 @@ task<std::int64_t> merge_postgres_staging(pg::connection& conn, std::string stag
             select = "select distinct on (" + keys + ") " + cols + " from " +
                      pg::quote_identifier(conn, staging) + " order by " + keys + ", ctid desc";
         }
+        std::string insert = "insert into " + pg::quote_identifier(conn, table) + " (" + cols +
+                             ") " + select + " on conflict (" + keys + ") " + action;
+        if (!count) return insert;
         // xmax is 0 in a row version the statement inserted, and set (to the locker) in one
         // it updated; counted here, so the rows do not travel back.
-        return "with merged as (insert into " + pg::quote_identifier(conn, table) + " (" + cols +
-               ") " + select + " on conflict (" + keys + ") " + action +
+        return "with merged as (" + insert +
                " returning xmax = 0 as added) select count(*) filter (where added) from merged";
+    };
+    auto run = [&](bool dedupe) -> task<std::optional<std::int64_t>> {
+        pg::result r = co_await conn.query(merge(dedupe));
+        if (!count) co_return std::nullopt;
+        co_return r[0][0].as<std::int64_t>();
     };
     co_await conn.execute("savepoint ucopy_merge");
     try {
-        pg::result r = co_await conn.query(merge(false));
-        co_return r[0][0].as<std::int64_t>();
+        co_return co_await run(false);
     } catch (const pg::error& e) {
         if (e.sqlstate() != "21000") throw;  // cardinality_violation: a key repeated
     }
     co_await conn.execute("rollback to savepoint ucopy_merge");
-    pg::result r = co_await conn.query(merge(true));
-    co_return r[0][0].as<std::int64_t>();
+    co_return co_await run(true);
 }
 
 pg::error postgres_upsert_copy_error(const pg::error& e) {

@@ -121,6 +121,7 @@ task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, For
     std::vector<column_spec> columns = format.columns(first, source);
     sqlite_load_request request{
         table, columns, format.by_position(), ctx.options.mode, ctx.schema(), ctx.options.key};
+    request.count_upserts = ctx.options.stats_json;
     std::unique_ptr<sqlite_table_load> load = co_await sqlite_table_load::begin(db, request);
     std::vector<column_spec> targets = load->columns();
     std::vector<std::size_t> order = load->order();

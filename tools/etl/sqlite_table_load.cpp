@@ -168,8 +168,9 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
     if (upsert) {
         load->key_ = request.key;
         load->key_columns_ = key_positions(request.key, load->columns_, same_name);
-        if (exists) {
-            co_await require_sqlite_unique_key(load->tx_, request.table, request.key);
+        load->count_upserts_ = request.count_upserts;
+        if (exists) co_await require_sqlite_unique_key(load->tx_, request.table, request.key);
+        if (exists && load->count_upserts_) {
             const std::string count =
                 "SELECT count(*) FROM " + sqlite::quote_identifier(request.table);
             load->rows_before_ = co_await load->tx_.query_value<std::int64_t>(count);
@@ -233,7 +234,7 @@ task<std::int64_t> sqlite_table_load::commit() {
                              " RENAME TO " + sqlite::quote_identifier(table_);
         co_await tx_.exec(rename);
     }
-    if (!key_.empty()) {
+    if (count_upserts_) {
         const std::string count = "SELECT count(*) FROM " + sqlite::quote_identifier(table_);
         std::int64_t after = co_await tx_.query_value<std::int64_t>(count);
         inserted_keys_ = after - rows_before_;

@@ -44,6 +44,7 @@ struct sqlite_load_request {
     load_mode mode = load_mode::append;
     std::vector<column_spec> schema;  // --schema overrides (empty: none)
     std::vector<std::string> key;     // upsert's key columns (sqlite_upsert.hpp)
+    bool count_upserts = false;       // upsert: count inserted rows (for --stats)
 };
 
 class sqlite_table_load {
@@ -58,7 +59,8 @@ class sqlite_table_load {
     // Upsert: where the key columns are among columns(), and their names as given.
     const std::vector<std::size_t>& key_columns() const noexcept { return key_columns_; }
     const std::vector<std::string>& key() const noexcept { return key_; }
-    // Upsert, after commit(): the rows that added a key (the others updated one).
+    // Upsert with count_upserts, after commit(): the rows that added a key (the others
+    // updated one), from the table's row count before and after.
     std::optional<std::int64_t> inserted() const noexcept { return inserted_keys_; }
 
     // Inserts a batch (widening first what it needs); a failing row (a constraint) throws
@@ -82,7 +84,8 @@ class sqlite_table_load {
     std::int64_t inserted_ = 0;
     std::vector<std::string> key_;
     std::vector<std::size_t> key_columns_;
-    std::int64_t rows_before_ = 0;  // upsert: the table's rows before the load
+    bool count_upserts_ = false;
+    std::int64_t rows_before_ = 0;  // the table's rows before the load
     std::optional<std::int64_t> inserted_keys_;
 };
 
