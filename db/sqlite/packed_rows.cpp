@@ -25,6 +25,17 @@ void packed_rows::push(const value& v) {
     }
 }
 
+void packed_rows::append_cells(const packed_rows& from, std::size_t first, std::size_t count) {
+    for (std::size_t i = first; i < first + count; ++i) {
+        const cell& c = from.cells_[i];
+        if (c.type == value_type::text || c.type == value_type::blob_value) {
+            push_bytes(from.bytes_.data() + c.integer, c.size, c.type);
+        } else {
+            cells_.push_back(c);
+        }
+    }
+}
+
 int packed_rows::bind(sqlite3_stmt* stmt, std::size_t first, std::size_t count) const noexcept {
     // bytes_.data() is never null (a std::string), so empty TEXT and BLOB stay empty, not NULL.
     const char* base = bytes_.data();

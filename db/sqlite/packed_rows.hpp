@@ -50,6 +50,11 @@ class packed_rows {
         push_bytes(reinterpret_cast<const char*>(data.data()), data.size(), value_type::blob_value);
     }
     void push(const value& v);
+    bool is_null(std::size_t at) const noexcept {
+        return cells_[at].type == value_type::null_value;
+    }
+    // Appends cells [first, first + count) of `from`, its text and blobs copied.
+    void append_cells(const packed_rows& from, std::size_t first, std::size_t count);
 
     // Binds cells [first, first + count) to parameters 1..count of `stmt`, text and blobs
     // by pointer into this batch (valid until the batch is cleared). Returns SQLite's code.

@@ -26,7 +26,8 @@ row_insert::failure failed_step(connection& c, sqlite3_stmt* stmt, std::size_t r
 }  // namespace
 
 row_insert::row_insert(std::string_view verb, std::string_view table,
-                       const std::vector<std::string>& columns, std::size_t group_rows)
+                       const std::vector<std::string>& columns, std::size_t group_rows,
+                       std::string_view suffix)
     : width_(columns.size()) {
     if (columns.empty()) {
         throw error(SQLITE_MISUSE, "insert into '" + std::string(table) + "': no columns");
@@ -39,7 +40,7 @@ row_insert::row_insert(std::string_view verb, std::string_view table,
     std::string one_row = "(";
     for (std::size_t i = 0; i < columns.size(); ++i) one_row += i ? ", ?" : "?";
     one_row += ")";
-    sql_ = prefix + one_row;
+    sql_ = prefix + one_row + std::string(suffix);
     bool groupable = verb == "INSERT" || verb == "INSERT OR ABORT" || verb == "INSERT OR IGNORE" ||
                      verb == "INSERT OR REPLACE" || verb == "REPLACE";
     std::size_t rows = std::min<std::size_t>(group_rows, 999 / width_);
@@ -47,6 +48,7 @@ row_insert::row_insert(std::string_view verb, std::string_view table,
         group_rows_ = rows;
         group_sql_ = prefix;
         for (std::size_t r = 0; r < rows; ++r) group_sql_ += (r ? ", " : "") + one_row;
+        group_sql_ += suffix;
     }
 }
 

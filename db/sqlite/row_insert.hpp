@@ -24,9 +24,11 @@ class row_insert {
   public:
     // `verb`: INSERT, INSERT OR IGNORE, REPLACE, ... Groups are used only where a failed
     // statement undoes just itself (ABORT, the default, IGNORE, REPLACE), and hold at most
-    // 999 parameters (SQLite before 3.32). group_rows 1: no groups.
+    // 999 parameters (SQLite before 3.32). group_rows 1: no groups. `suffix` ends every
+    // statement: an upsert clause (ON CONFLICT ... DO UPDATE ...), or nothing.
     row_insert(std::string_view verb, std::string_view table,
-               const std::vector<std::string>& columns, std::size_t group_rows);
+               const std::vector<std::string>& columns, std::size_t group_rows,
+               std::string_view suffix = {});
 
     struct failure {
         std::size_t row = 0;  // the failing row's index in the batch; the rows before it are in

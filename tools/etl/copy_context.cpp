@@ -1,5 +1,6 @@
 #include "copy_context.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -40,6 +41,13 @@ void copy_context::advance(std::uint64_t rows, std::uint64_t bytes) {
     c.items = "rows";
     std::string text = progress_.update(c);
     if (!text.empty()) err << text << std::flush;
+}
+
+void copy_context::count_upsert(std::optional<std::int64_t> inserted) {
+    if (!inserted) return;
+    stats.merged = true;
+    stats.inserted = static_cast<std::uint64_t>(*inserted);
+    stats.updated = stats.rows - std::min(stats.rows, stats.inserted);
 }
 
 void copy_context::end_progress() {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,6 +22,11 @@ struct copy_stats {
     std::uint64_t rows = 0;
     std::uint64_t bytes = 0;
     std::uint64_t rejected = 0;
+    // --mode upsert: rows that added a key, and rows whose key was there already (in the
+    // table, or earlier in the input); rows = inserted + updated.
+    bool merged = false;
+    std::uint64_t inserted = 0;
+    std::uint64_t updated = 0;
 };
 
 class copy_context {
@@ -42,6 +48,9 @@ class copy_context {
     // Adds rows and bytes and redraws the progress line (at most a few times a second).
     void advance(std::uint64_t rows, std::uint64_t bytes);
     void end_progress();
+    // After an upsert committed stats.rows rows: of which `inserted` added a key (none: not
+    // an upsert).
+    void count_upsert(std::optional<std::int64_t> inserted);
     double seconds() const;
 
     // The CSV dialect of a data file endpoint under these options.

@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "endpoint.hpp"
 #include "load_mode.hpp"
@@ -23,6 +24,7 @@ struct table_copy_options {
     bool header = true;                      // --header / --no-header
     std::optional<std::string> null_string;  // --null STRING (default: unquoted empty)
     load_mode mode = load_mode::append;      // --mode
+    std::vector<std::string> key;            // --key col,...: upsert's key columns
     std::string schema;                      // --schema 'col type, ...'
     std::uint64_t max_errors = 0;            // --max-errors N: bad rows to skip
     std::string rejects_path;                // --rejects FILE: where skipped rows go

@@ -78,8 +78,9 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
     csv.allow_ragged = false;
     file in = co_await open_input(src.path, ctx);
     std::vector<column_spec> columns = co_await sample_columns(in, csv);
-    postgres_load_request request{dst.target.table, columns, !csv.header, ctx.options.mode,
-                                  ctx.schema()};
+    postgres_load_request request{dst.target.table, columns,      !csv.header,
+                                  ctx.options.mode, ctx.schema(), ctx.options.key};
+    request.count_upserts = ctx.options.stats_json;
     postgres_load_retry retry(ctx, src.path);
     for (;;) {
         retry.begin_attempt();
@@ -99,6 +100,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
                 std::int64_t rows = co_await load.copy(options, std::move(bytes));
                 co_await load.commit();
                 ctx.stats.rows = static_cast<std::uint64_t>(rows);
+                ctx.count_upsert(load.inserted());
                 co_return;
             } catch (const pg::error& e) {
                 failed = copy_failure::from(e);

@@ -124,7 +124,9 @@ task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres
     for (std::size_t i = 0; i < keys; ++i) {
         columns.push_back(jsonl_column(sample.keys[i], sample.kinds[i], true));
     }
-    postgres_load_request request{dst.target.table, columns, false, ctx.options.mode, ctx.schema()};
+    postgres_load_request request{dst.target.table, columns,      false,
+                                  ctx.options.mode, ctx.schema(), ctx.options.key};
+    request.count_upserts = ctx.options.stats_json;
     postgres_load_retry retry(ctx, src.path);
     for (;;) {
         retry.begin_attempt();
@@ -148,6 +150,7 @@ task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres
                 auto [ignored, rows] = co_await when_all(std::move(producing), std::move(loading));
                 co_await load.commit();
                 ctx.stats.rows = static_cast<std::uint64_t>(rows);
+                ctx.count_upsert(load.inserted());
                 co_return;
             } catch (const pg::error& e) {
                 if (widened.empty()) {

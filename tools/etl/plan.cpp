@@ -58,7 +58,11 @@ task<void> print_plan(copy_context& ctx, const endpoint& source, const endpoint&
     }
     out << "source:      " << describe(source) << "\n";
     out << "destination: " << describe(destination) << "\n";
-    out << "mode:        " << load_mode_name(ctx.options.mode) << "\n";
+    out << "mode:        " << load_mode_name(ctx.options.mode);
+    for (std::size_t i = 0; i < ctx.options.key.size(); ++i) {
+        out << (i ? ", " : " (key: ") << ctx.options.key[i];
+    }
+    out << (ctx.options.key.empty() ? "\n" : ")\n");
     if (columns.empty()) {
         out << "columns:     (from the data)\n";
     } else {

@@ -93,11 +93,15 @@ task<void> sqlite_to_postgres(copy_context& ctx, sqlite_endpoint src, postgres_e
     std::vector<column_spec> columns = cursor.columns();
     for (auto& c : columns) c.declared.clear();  // SQLite's names mean little to PostgreSQL
     pg::connection conn = co_await connect_postgres(dst.conninfo);
-    postgres_load_request request{dst.target.table, columns, false, ctx.options.mode, ctx.schema()};
+    postgres_load_request request{dst.target.table, columns,      false,
+                                  ctx.options.mode, ctx.schema(), ctx.options.key};
+    request.count_upserts = ctx.options.stats_json;
     std::string options = copy_csv_options(conn, false, ',', '"', std::nullopt);
-    std::int64_t rows =
-        co_await load_into_postgres(conn, request, options, cursor_csv(ctx, cursor));
+    postgres_table_load load = co_await postgres_table_load::begin(conn, std::move(request));
+    std::int64_t rows = co_await load.copy(options, cursor_csv(ctx, cursor));
+    co_await load.commit();
     ctx.stats.rows = static_cast<std::uint64_t>(rows);
+    ctx.count_upsert(load.inserted());
     co_await db.close();
 }
 

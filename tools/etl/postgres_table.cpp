@@ -5,7 +5,9 @@
 #include <stdexcept>
 
 #include "uio/core/error_kind.hpp"
+#include "postgres_upsert.hpp"
 #include "uio/db/pg/quote.hpp"
+#include "upsert_key.hpp"
 
 using namespace std::chrono_literals;
 
@@ -83,6 +85,24 @@ task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
     if (exists && request.mode == load_mode::fail_if_exists) {
         throw database_error("table '" + request.table + "' exists (--mode=fail-if-exists)");
     }
+    const bool upsert = request.mode == load_mode::upsert;
+    if (upsert) {
+        if (exists && request.by_position) {
+            // No header: the input's columns are the table's first ones, by their names.
+            if (wanted.size() > existing.size()) {
+                throw data_error("table '" + request.table + "' has " +
+                                 std::to_string(existing.size()) + " columns, the input " +
+                                 std::to_string(wanted.size()));
+            }
+            for (std::size_t i = 0; i < wanted.size(); ++i) wanted[i].name = existing[i].name;
+        }
+        // Before anything is written: the key must be loaded, and (existing table) indexed.
+        (void)key_positions(request.key, wanted,
+                            [](std::string_view a, std::string_view b) { return a == b; });
+        if (exists) co_await require_postgres_unique_key(conn, request.table, request.key);
+        load.key_ = request.key;
+        load.count_upserts_ = request.count_upserts;
+    }
     if (!exists || request.mode == load_mode::replace) {
         if (exists) {
             load.target_ = request.table + "__uio_replace";
@@ -95,11 +115,15 @@ task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
             create += (i ? ", " : "") + pg::quote_identifier(conn, wanted[i].name) + " " +
                       (wanted[i].declared.empty() ? pg_type(wanted[i].kind) : wanted[i].declared);
         }
+        if (upsert) create += postgres_primary_key_clause(conn, request.key);
         create += ")";
         co_await conn.execute(create);
         load.created_ = true;
-    } else if (request.by_position) {
+    } else if (request.by_position && !upsert) {
         load.list_columns_ = false;  // COPY fills the table's columns in order
+    }
+    if (upsert) {
+        load.staging_ = co_await create_postgres_staging(conn, request.table, wanted, load.key_);
     }
     load.columns_ = std::move(wanted);
     co_return load;
@@ -107,7 +131,7 @@ task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
 
 task<std::int64_t> postgres_table_load::copy(std::string copy_options,
                                              async_generator<std::span<const std::byte>> bytes) {
-    std::string sql = "COPY " + pg::quote_identifier(*conn_, target_);
+    std::string sql = "COPY " + pg::quote_identifier(*conn_, staging_.empty() ? target_ : staging_);
     if (list_columns_) {
         sql += " (";
         for (std::size_t i = 0; i < columns_.size(); ++i) {
@@ -116,10 +140,21 @@ task<std::int64_t> postgres_table_load::copy(std::string copy_options,
         sql += ")";
     }
     sql += " FROM STDIN " + copy_options;
-    co_return co_await conn_->copy_in(sql, std::move(bytes));
+    if (staging_.empty()) co_return co_await conn_->copy_in(sql, std::move(bytes));
+    std::optional<pg::error> failure;
+    try {
+        co_return co_await conn_->copy_in(sql, std::move(bytes));
+    } catch (const pg::error& e) {
+        failure = postgres_upsert_copy_error(e);
+    }
+    throw *failure;
 }
 
 task<void> postgres_table_load::commit() {
+    if (!staging_.empty()) {
+        inserted_ = co_await merge_postgres_staging(*conn_, staging_, table_, columns_, key_,
+                                                    count_upserts_);
+    }
     if (swap_) {
         std::string drop = "drop table " + pg::quote_identifier(*conn_, table_);
         co_await conn_->execute(drop);

@@ -1,10 +1,12 @@
 // postgres_table: the PostgreSQL side of table copies — connecting, looking at a table's
 // columns, and a load as one transaction: BEGIN; CREATE TABLE if missing (or a new table
-// for `replace`); COPY ... FROM STDIN; DROP + RENAME for replace; COMMIT. A failure at any
-// point rolls back, so the table is exactly as it was.
+// for `replace`); COPY ... FROM STDIN (for upsert into a staging table, merged at commit:
+// postgres_upsert.hpp); DROP + RENAME for replace; COMMIT. A failure at any point rolls
+// back, so the table is exactly as it was.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,6 +43,8 @@ struct postgres_load_request {
     bool by_position = false;  // no header: load into the table's columns in order
     load_mode mode = load_mode::append;
     std::vector<column_spec> schema;  // --schema overrides
+    std::vector<std::string> key;     // upsert's key columns (postgres_upsert.hpp)
+    bool count_upserts = false;       // upsert: count inserted rows (for --stats)
 };
 
 // A load as one transaction: begin() (BEGIN, and the table created if missing or for
@@ -61,6 +65,9 @@ class postgres_table_load {
     task<std::int64_t> copy(std::string copy_options,
                             async_generator<std::span<const std::byte>> bytes);
     task<void> commit();
+    // Upsert with count_upserts, after commit(): the rows that added a key (the others
+    // updated one).
+    std::optional<std::int64_t> inserted() const noexcept { return inserted_; }
 
   private:
     postgres_table_load(pg::connection& conn, pg::transaction tx)
@@ -74,6 +81,10 @@ class postgres_table_load {
     bool created_ = false;
     bool list_columns_ = true;
     std::vector<column_spec> columns_;
+    std::vector<std::string> key_;
+    bool count_upserts_ = false;
+    std::string staging_;  // upsert: where COPY goes, merged into table_ at commit
+    std::optional<std::int64_t> inserted_;
 };
 
 // begin(), copy() and commit() in one.

@@ -10,6 +10,7 @@
 #include "jsonl_columns.hpp"
 #include "sqlite_table_load.hpp"
 #include "uio/core/error_kind.hpp"
+#include "sqlite_upsert.hpp"
 #include "uio/core/offload.hpp"
 #include "uio/core/when_all.hpp"
 #include "uio/db/formats/csv_reader.hpp"
@@ -119,13 +120,17 @@ task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, For
         }
     }
     std::vector<column_spec> columns = format.columns(first, source);
-    sqlite_load_request request{table, columns, format.by_position(), ctx.options.mode,
-                                ctx.schema()};
+    sqlite_load_request request{
+        table, columns, format.by_position(), ctx.options.mode, ctx.schema(), ctx.options.key};
+    request.count_upserts = ctx.options.stats_json;
     std::unique_ptr<sqlite_table_load> load = co_await sqlite_table_load::begin(db, request);
     std::vector<column_spec> targets = load->columns();
     std::vector<std::size_t> order = load->order();
+    std::vector<std::size_t> key_columns = load->key_columns();
+    std::vector<std::string> key = load->key();
     auto convert = [&](const batch& b, std::uint64_t bytes) {
         auto out = std::make_shared<row_batch>(format.convert(b, order, targets));
+        if (!key.empty()) reject_null_keys(*out, targets.size(), key_columns, key);
         out->bytes = bytes;
         return out;
     };
@@ -163,6 +168,7 @@ task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, For
         co_await when_all(std::move(parsing), std::move(inserting));
     }
     co_await load->commit();
+    ctx.count_upsert(load->inserted());
 }
 
 }  // namespace

@@ -5,8 +5,10 @@
 #include <stdexcept>
 
 #include "uio/core/error_kind.hpp"
+#include "sqlite_upsert.hpp"
 #include "uio/db/sqlite/options.hpp"
 #include "uio/db/sqlite/quote.hpp"
+#include "upsert_key.hpp"
 
 namespace uio::etl {
 
@@ -20,15 +22,21 @@ bool same_name(std::string_view a, std::string_view b) {
     });
 }
 
-// `columns`' declared types as they are: empty is no type (BLOB affinity).
-std::string create_sql(const std::string& table, const std::vector<column_spec>& columns) {
+// `columns`' declared types as they are: empty is no type (BLOB affinity). An upsert's
+// `key` (positions in `columns`) becomes the primary key, NOT NULL.
+std::string create_sql(const std::string& table, const std::vector<column_spec>& columns,
+                       const std::vector<std::size_t>& key) {
     std::string sql = "CREATE TABLE " + sqlite::quote_identifier(table) + " (";
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i) sql += ", ";
         sql += sqlite::quote_identifier(columns[i].name);
         if (!columns[i].declared.empty()) sql += " " + columns[i].declared;
+        if (std::find(key.begin(), key.end(), i) != key.end()) sql += " NOT NULL";
     }
-    return sql + ")";
+    for (std::size_t k = 0; k < key.size(); ++k) {
+        sql += (k ? ", " : ", PRIMARY KEY (") + sqlite::quote_identifier(columns[key[k]].name);
+    }
+    return sql + (key.empty() ? ")" : "))");
 }
 
 // `base`, or `base` with a number, whichever no table, view, index or trigger is called.
@@ -48,6 +56,7 @@ std::optional<load_mode> parse_load_mode(std::string_view text) noexcept {
     if (text == "append") return load_mode::append;
     if (text == "replace") return load_mode::replace;
     if (text == "fail-if-exists") return load_mode::fail_if_exists;
+    if (text == "upsert") return load_mode::upsert;
     return std::nullopt;
 }
 
@@ -57,6 +66,8 @@ std::string_view load_mode_name(load_mode m) noexcept {
             return "append";
         case load_mode::replace:
             return "replace";
+        case load_mode::upsert:
+            return "upsert";
         case load_mode::fail_if_exists:
             break;
     }
@@ -112,7 +123,8 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
     if (exists && request.mode == load_mode::fail_if_exists) {
         throw database_error("table '" + request.table + "' exists (--mode=fail-if-exists)");
     }
-    if (exists && request.mode == load_mode::append) {
+    const bool upsert = request.mode == load_mode::upsert;
+    if (exists && (request.mode == load_mode::append || upsert)) {
         if (request.by_position) {
             if (existing.size() != wanted.size()) {
                 throw data_error("table '" + request.table + "' has " +
@@ -150,14 +162,30 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
             load->columns_.push_back(wanted[i]);
             load->order_.push_back(i);
         }
-        std::string sql = create_sql(load->load_table_, load->columns_);
-        co_await load->tx_.exec(sql);
     }
-
+    // Upsert, before anything is written: the key must be loaded, and (existing table)
+    // indexed.
+    std::string suffix;
     std::vector<std::string> names;
     for (const column_spec& c : load->columns_) names.push_back(c.name);
-    load->insert_ = std::make_shared<const sqlite::row_insert>("INSERT", load->load_table_, names,
-                                                               sqlite::bulk_options{}.group_rows);
+    if (upsert) {
+        load->key_ = request.key;
+        load->key_columns_ = key_positions(request.key, load->columns_, same_name);
+        load->count_upserts_ = request.count_upserts;
+        if (exists) co_await require_sqlite_unique_key(load->tx_, request.table, request.key);
+        if (exists && load->count_upserts_) {
+            const std::string count =
+                "SELECT count(*) FROM " + sqlite::quote_identifier(request.table);
+            load->rows_before_ = co_await load->tx_.query_value<std::int64_t>(count);
+        }
+        suffix = sqlite_upsert_clause(names, request.key);
+    }
+    if (!exists || request.mode == load_mode::replace) {
+        std::string sql = create_sql(load->load_table_, load->columns_, load->key_columns_);
+        co_await load->tx_.exec(sql);
+    }
+    load->insert_ = std::make_shared<const sqlite::row_insert>(
+        "INSERT", load->load_table_, names, sqlite::bulk_options{}.group_rows, suffix);
     co_return load;
 }
 
@@ -173,7 +201,7 @@ task<void> sqlite_table_load::widen(std::vector<bool> widens) {
     if (!changed) co_return;
     // Only tables this load created have inferred columns, in the table's own order.
     std::string scratch = co_await unused_name(tx_, load_table_ + "__uio_widen");
-    std::string create = create_sql(scratch, columns_);
+    std::string create = create_sql(scratch, columns_, key_columns_);
     co_await tx_.exec(create);
     std::string copy = "INSERT INTO " + sqlite::quote_identifier(scratch) + " SELECT * FROM " +
                        sqlite::quote_identifier(load_table_);
@@ -208,6 +236,11 @@ task<std::int64_t> sqlite_table_load::commit() {
         std::string rename = "ALTER TABLE " + sqlite::quote_identifier(load_table_) +
                              " RENAME TO " + sqlite::quote_identifier(table_);
         co_await tx_.exec(rename);
+    }
+    if (count_upserts_) {
+        const std::string count = "SELECT count(*) FROM " + sqlite::quote_identifier(table_);
+        std::int64_t after = co_await tx_.query_value<std::int64_t>(count);
+        inserted_keys_ = after - rows_before_;
     }
     co_await tx_.commit();
     co_return inserted_;

@@ -17,6 +17,8 @@
 // replace swap could not share it; this runs the same sqlite::row_insert (multi-row INSERTs
 // of packed rows) on the worker, one hop per batch.
 //
+// Upsert (sqlite_upsert.hpp): like append, with an ON CONFLICT clause on every INSERT.
+//
 // Lifetime: must not outlive its database; belongs to one task.
 #pragma once
 
@@ -41,6 +43,8 @@ struct sqlite_load_request {
     bool by_position = false;                 // the source has no header: match columns by order
     load_mode mode = load_mode::append;
     std::vector<column_spec> schema;  // --schema overrides (empty: none)
+    std::vector<std::string> key;     // upsert's key columns (sqlite_upsert.hpp)
+    bool count_upserts = false;       // upsert: count inserted rows (for --stats)
 };
 
 class sqlite_table_load {
@@ -52,6 +56,12 @@ class sqlite_table_load {
     // the source column feeding it.
     const std::vector<column_spec>& columns() const noexcept { return columns_; }
     const std::vector<std::size_t>& order() const noexcept { return order_; }
+    // Upsert: where the key columns are among columns(), and their names as given.
+    const std::vector<std::size_t>& key_columns() const noexcept { return key_columns_; }
+    const std::vector<std::string>& key() const noexcept { return key_; }
+    // Upsert with count_upserts, after commit(): the rows that added a key (the others
+    // updated one), from the table's row count before and after.
+    std::optional<std::int64_t> inserted() const noexcept { return inserted_keys_; }
 
     // Inserts a batch (widening first what it needs); a failing row (a constraint) throws
     // naming `source`:line.
@@ -72,6 +82,11 @@ class sqlite_table_load {
     std::vector<column_spec> columns_;
     std::vector<std::size_t> order_;
     std::int64_t inserted_ = 0;
+    std::vector<std::string> key_;
+    std::vector<std::size_t> key_columns_;
+    bool count_upserts_ = false;
+    std::int64_t rows_before_ = 0;  // the table's rows before the load
+    std::optional<std::int64_t> inserted_keys_;
 };
 
 // Whether `table` exists (a table or view) in `db`.

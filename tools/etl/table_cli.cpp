@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 
@@ -34,7 +35,10 @@ Table options:
   --header / --no-header   the first row names the columns (default: --header)
   --null STRING            an unquoted field equal to STRING is NULL
   --encoding utf-8         input encoding: only UTF-8 (checked; a BOM is accepted)
-  --mode MODE              append (default), replace or fail-if-exists
+  --mode MODE              append (default), replace, fail-if-exists or upsert
+  --key col[,col...]       upsert's key: a row whose key is in the table updates that
+                           row, the others are added (the table needs a unique index or
+                           primary key on exactly these columns; a created one gets it)
   --schema 'col type,...'  column types for a table that is created
   --max-errors N           skip up to N bad rows ...
   --rejects FILE           ... and write them, with line and reason, to FILE
@@ -45,7 +49,8 @@ Table options:
 
 NULL and empty strings stay distinct: an unquoted empty field is NULL, "" is an empty
 string (PostgreSQL's CSV rule), and exports write them the same way; in JSON Lines, null
-and "". A load is one transaction: when it fails the table is exactly as it was. An export
+and "". A load is one transaction: when it fails the table is exactly as it was. Upsert:
+when the input repeats a key, its last row wins; a NULL key is a bad row. An export
 is written to a hidden temporary file, renamed into place only when complete (with
 --fsync, only once it is on disk).
 Exit status: 0 done; 1 failed: bad data (the message names file:line:column or the row),
@@ -59,9 +64,31 @@ bool usage_failure(const std::string& message) {
 
 // Checks and maps the parsed strings; false (after a message) on a usage error.
 struct raw_options {
-    std::string format, delimiter, quote = "\"", null_string, mode = "append", stats, encoding;
+    std::string format, delimiter, quote = "\"", null_string, mode = "append", stats, encoding, key;
     bool header = false, no_header = false, no_progress = false, null_given = false;
 };
+
+// --key "a, b" → {"a", "b"}; only with --mode upsert, which needs it.
+bool finish_key(const std::string& text, table_copy_options& o) {
+    if (o.mode != load_mode::upsert) {
+        return text.empty() || usage_failure("--key goes with --mode upsert");
+    }
+    if (text.empty()) return usage_failure("--mode upsert needs --key col[,col...]");
+    std::size_t at = 0;
+    for (;;) {
+        std::size_t comma = text.find(',', at);
+        std::string name = text.substr(at, comma == std::string::npos ? comma : comma - at);
+        name.erase(0, name.find_first_not_of(' '));
+        name.erase(name.find_last_not_of(' ') + 1);
+        if (name.empty()) return usage_failure("--key '" + text + "' has an empty column name");
+        if (std::find(o.key.begin(), o.key.end(), name) != o.key.end()) {
+            return usage_failure("--key names '" + name + "' twice");
+        }
+        o.key.push_back(name);
+        if (comma == std::string::npos) return true;
+        at = comma + 1;
+    }
+}
 
 bool finish_options(const raw_options& r, table_copy_options& o, endpoint_options& eo) {
     if (!r.encoding.empty() && r.encoding != "utf-8" && r.encoding != "UTF-8" &&
@@ -75,6 +102,7 @@ bool finish_options(const raw_options& r, table_copy_options& o, endpoint_option
     o.progress = !r.no_progress;
     o.stats_json = r.stats == "json";
     o.mode = *parse_load_mode(r.mode);
+    if (!finish_key(r.key, o)) return false;
     if (r.null_given) o.null_string = r.null_string;
     std::string delimiter = r.delimiter == "\\t" || r.delimiter == "tab" ? "\t" : r.delimiter;
     if (!delimiter.empty()) {
@@ -129,8 +157,10 @@ int table_command_main(int argc, char** argv, const char* program) {
     app.add_flag("--no-header", r.no_header, "the file has no header row (columns c1, c2...)");
     app.add_option("--null", r.null_string, "an unquoted field equal to this is NULL");
     app.add_option("--encoding", r.encoding, "input encoding; only utf-8 (checked, BOM accepted)");
-    app.add_option("--mode", r.mode, "for an existing table: append, replace or fail-if-exists")
-        ->check(CLI::IsMember({"append", "replace", "fail-if-exists"}));
+    app.add_option("--mode", r.mode,
+                   "for an existing table: append, replace, fail-if-exists or upsert")
+        ->check(CLI::IsMember({"append", "replace", "fail-if-exists", "upsert"}));
+    app.add_option("--key", r.key, "upsert's key columns: col[,col...]");
     app.add_option("--schema", o.schema, "column types for a created table: 'col type, ...'");
     app.add_option("--max-errors", o.max_errors, "skip up to N bad rows (default 0)");
     app.add_option("--rejects", o.rejects_path, "write skipped rows, with line and reason, here");

@@ -77,11 +77,22 @@ void check_request(const copy_context& ctx, const endpoint& source, const endpoi
         throw usage_error("both endpoints must be tables or data files");
     }
     if (!ctx.options.schema.empty()) (void)ctx.schema();  // a bad --schema is a usage error
+    check_upsert_options(ctx.options, destination);
 }
 
 task<void> run(copy_context& ctx, const endpoint& source, const endpoint& destination) {
     co_await dispatch(ctx, source, destination);
     co_await write_rejects(ctx);
+}
+
+void check_upsert_options(const table_copy_options& o, const endpoint& destination) {
+    if ((o.mode == load_mode::upsert) != !o.key.empty()) {
+        throw usage_error("--mode upsert and --key go together");
+    }
+    if (o.mode == load_mode::upsert && !std::holds_alternative<postgres_endpoint>(destination) &&
+        !std::holds_alternative<sqlite_endpoint>(destination)) {
+        throw usage_error("--mode upsert loads into a PostgreSQL or SQLite table");
+    }
 }
 
 void print_stats(std::ostream& out, const copy_context& ctx, double seconds, bool ok) {
@@ -93,7 +104,13 @@ void print_stats(std::ostream& out, const copy_context& ctx, double seconds, boo
                   static_cast<unsigned long long>(ctx.stats.bytes), seconds,
                   seconds > 0 ? static_cast<double>(ctx.stats.rows) / seconds : 0.0,
                   static_cast<unsigned long long>(ctx.stats.rejected));
-    out << line << "\n";
+    std::string text = line;
+    if (ctx.stats.merged) {
+        text.pop_back();
+        text += ", \"inserted\": " + std::to_string(ctx.stats.inserted) +
+                ", \"updated\": " + std::to_string(ctx.stats.updated) + "}";
+    }
+    out << text << "\n";
 }
 
 }  // namespace
