@@ -21,6 +21,21 @@ data_file_endpoint with_format(data_file_endpoint f, const table_copy_options& o
     return f;
 }
 
+// The destination with --compress applied: only a data file can be compressed, and a .gz or
+// .zst suffix must not say otherwise.
+endpoint export_destination(const endpoint& destination, const table_copy_options& o) {
+    if (!o.compress) return destination;
+    auto* d = std::get_if<data_file_endpoint>(&destination);
+    if (!d) throw usage_error("--compress is for exports: the destination must be a data file");
+    if (d->compressed != compression::none && d->compressed != *o.compress) {
+        throw usage_error("--compress " + std::string(compression_name(*o.compress)) +
+                          " contradicts the suffix of " + d->path);
+    }
+    data_file_endpoint out = *d;
+    out.compressed = *o.compress;
+    return out;
+}
+
 task<void> dispatch(copy_context& ctx, const endpoint& source, const endpoint& destination) {
     const table_copy_options& o = ctx.options;
     if (auto* s = std::get_if<data_file_endpoint>(&source)) {
@@ -94,11 +109,12 @@ int run_table_copy(const table_copy_options& options, const endpoint& source,
             throw usage_error("both endpoints must be tables or data files");
         }
         if (!options.schema.empty()) (void)ctx.schema();  // a bad --schema is a usage error
+        endpoint target = export_destination(destination, options);
         if (options.dry_run) {
-            uio::run(print_plan(ctx, source, destination, out));
+            uio::run(print_plan(ctx, source, target, out));
             return 0;
         }
-        uio::run(run(ctx, source, destination));
+        uio::run(run(ctx, source, target));
     } catch (const usage_error& e) {
         err << "ucopy: " << redact_password(e.what()) << "\n";
         code = 2;
