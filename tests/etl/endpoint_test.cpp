@@ -8,7 +8,10 @@ using namespace uio::etl;
 
 TEST_CASE("paths are trees unless their extension names a data format") {
     CHECK(std::get<file_tree_endpoint>(parse_endpoint("data/")).path == "data/");
-    CHECK(std::holds_alternative<file_tree_endpoint>(parse_endpoint("archive.csv.gz")));
+    CHECK(std::holds_alternative<file_tree_endpoint>(parse_endpoint("archive.tar.gz")));
+    // A compressed data file (compressed_files_test.cpp has the rest).
+    CHECK(std::get<data_file_endpoint>(parse_endpoint("archive.csv.gz")).compressed ==
+          compression::gzip);
     auto csv = std::get<data_file_endpoint>(parse_endpoint("sales.CSV"));
     CHECK(csv.format == data_format::csv);
     CHECK(std::get<data_file_endpoint>(parse_endpoint("a.tsv")).format == data_format::tsv);

@@ -4,14 +4,11 @@
 #include <exception>
 #include <utility>
 
-#include "uio/uring/file_chunks.hpp"
-
 namespace uio::etl {
 
-task<file> open_input(const std::string& path, copy_context& ctx) {
-    file in = co_await file::open(path, O_RDONLY);
-    struct statx st = co_await in.stat();
-    ctx.input_size = st.stx_size;
+task<input_file> open_input(const data_file_endpoint& source, copy_context& ctx) {
+    input_file in = co_await input_file::open(source.path, source.compressed);
+    ctx.input_size = source.compressed == compression::none ? in.disk_size() : 0;
     co_return in;
 }
 
@@ -20,15 +17,11 @@ task<void> send_chunk(channel<std::string>& out, std::string text) {
     co_await sending;
 }
 
-task<std::size_t> read_next_chunk(file& in, std::string& chunk, std::uint64_t& offset) {
-    chunk.resize(chunk_size);
-    std::size_t n = co_await in.read_some(std::as_writable_bytes(std::span(chunk)), offset);
-    offset += n;
-    chunk.resize(n);
-    co_return n;
+task<std::size_t> read_next_chunk(input_file& in, std::string& chunk, std::uint64_t& offset) {
+    return in.read(chunk, offset);
 }
 
-task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out) {
+task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string>& out) {
     std::exception_ptr failure;
     try {
         for (;;) {
@@ -43,21 +36,21 @@ task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out
     if (failure) std::rethrow_exception(failure);
 }
 
-async_generator<std::span<const std::byte>> file_bytes(file& in, copy_context& ctx) {
-    auto chunks = file_chunks(in, chunk_size);
-    bool first = true;
-    while (auto chunk = co_await chunks.next()) {
-        std::span<const std::byte> bytes = *chunk;
-        ctx.advance(0, bytes.size());
-        if (std::exchange(first, false) && bytes.size() >= 3 &&
-            std::memcmp(bytes.data(), "\xEF\xBB\xBF", 3) == 0) {
-            bytes = bytes.subspan(3);
-        }
-        co_yield bytes;
+async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx) {
+    std::string chunk;
+    std::uint64_t offset = 0;
+    for (;;) {
+        const bool first = offset == 0;
+        std::size_t n = co_await in.read(chunk, offset);
+        if (n == 0) break;
+        std::size_t skip = 0;
+        if (first && n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0) skip = 3;
+        ctx.advance(0, n);
+        co_yield std::as_bytes(std::span(chunk.data() + skip, n - skip));
     }
 }
 
-task<void> write_chunks(channel<std::string>& in, atomic_output_file& out) {
+task<void> write_chunks(channel<std::string>& in, export_file& out) {
     while (auto chunk = co_await in.receive()) co_await out.write(*chunk);
 }
 

@@ -1,5 +1,6 @@
 // chunk_stream: bytes moving between the ring and the pipeline stages. Files are read and
-// written in ~1 MiB chunks through uio::file; stages hand chunks over bounded channels, so a
+// written in ~1 MiB chunks through input_file and export_file (which decompress and
+// compress .gz and .zst files on the thread pool); stages hand chunks over bounded channels, so a
 // fast reader waits for a slow parser instead of filling memory.
 #pragma once
 
@@ -9,8 +10,10 @@
 #include <string>
 #include <utility>
 
-#include "atomic_output_file.hpp"
 #include "copy_context.hpp"
+#include "endpoint.hpp"
+#include "export_file.hpp"
+#include "input_file.hpp"
 #include "uio/core/async_generator.hpp"
 #include "uio/core/channel.hpp"
 #include "uio/core/offload.hpp"
@@ -19,15 +22,14 @@
 
 namespace uio::etl {
 
-inline constexpr std::size_t chunk_size = 1 << 20;
-
-// Opens `path` for reading ("sales.csv: No such file or directory" when missing) and notes
-// its size in ctx.input_size for the progress line.
-task<file> open_input(const std::string& path, copy_context& ctx);
+// Opens the data file for reading ("sales.csv: No such file or directory" when missing),
+// through a decompressor when it is compressed, and notes its size in ctx.input_size for
+// the progress line (not for a compressed file, whose text size is unknown).
+task<input_file> open_input(const data_file_endpoint& source, copy_context& ctx);
 
 // Reads up to chunk_size bytes of `in` at `offset` into `chunk` (resized to what came) and
 // moves `offset` past them; returns the count, 0 at the end.
-task<std::size_t> read_next_chunk(file& in, std::string& chunk, std::uint64_t& offset);
+task<std::size_t> read_next_chunk(input_file& in, std::string& chunk, std::uint64_t& offset);
 
 // The first rows of `in`, for sampling column types: feeds `reader` (csv_reader or
 // jsonl_reader) chunk by chunk from the start, parsing on the thread pool, until a whole
@@ -35,7 +37,7 @@ task<std::size_t> read_next_chunk(file& in, std::string& chunk, std::uint64_t& o
 // end of the file that includes the last one, line end or not (finish()). Batches own their
 // bytes, so the sample outlives the chunks.
 template <class Reader>
-task<decltype(std::declval<Reader&>().finish())> sample_first_rows(file& in, Reader& reader) {
+task<decltype(std::declval<Reader&>().finish())> sample_first_rows(input_file& in, Reader& reader) {
     decltype(reader.finish()) sample;
     std::string chunk;
     std::uint64_t offset = 0;
@@ -50,14 +52,14 @@ task<decltype(std::declval<Reader&>().finish())> sample_first_rows(file& in, Rea
 }
 
 // Sends `in`'s bytes from `offset` on as chunks, then closes `out` (also on failure).
-task<void> read_chunks(file& in, std::uint64_t offset, channel<std::string>& out);
+task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string>& out);
 
 // The bytes of `in` as chunks, each valid until the next is asked for; a UTF-8 BOM at the
 // start is dropped. For COPY FROM STDIN, which wants the bytes unparsed.
-async_generator<std::span<const std::byte>> file_bytes(file& in, copy_context& ctx);
+async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx);
 
 // Writes every chunk from `in` to `out`, in order, until `in` is closed.
-task<void> write_chunks(channel<std::string>& in, atomic_output_file& out);
+task<void> write_chunks(channel<std::string>& in, export_file& out);
 
 // Sends `text` (moved) on `out`; the named awaiter keeps g++ 12 away from temporaries.
 task<void> send_chunk(channel<std::string>& out, std::string text);

@@ -165,9 +165,10 @@ endpoint parse_endpoint(std::string_view text, const endpoint_options& options) 
         return parse_postgres(text);
     }
     if (starts_with_nocase(text, "sqlite:")) return parse_sqlite(text);
+    compression_suffix suffix = split_compression_suffix(text);
     if (std::optional<data_format> f =
-            options.format ? options.format : format_from_extension(text)) {
-        return data_file_endpoint{std::string(text), *f};
+            options.format ? options.format : format_from_extension(suffix.rest)) {
+        return data_file_endpoint{std::string(text), *f, suffix.kind};
     }
     return file_tree_endpoint{std::string(text)};
 }
@@ -180,7 +181,11 @@ std::string describe(const endpoint& e) {
     struct visitor {
         std::string operator()(const file_tree_endpoint& t) const { return "tree " + t.path; }
         std::string operator()(const data_file_endpoint& f) const {
-            return std::string(format_name(f.format)) + " file " + f.path;
+            std::string out = std::string(format_name(f.format)) + " file " + f.path;
+            if (f.compressed != compression::none) {
+                out += " (" + std::string(compression_name(f.compressed)) + ")";
+            }
+            return out;
         }
         std::string operator()(const postgres_endpoint& p) const {
             std::string shown = pg::redact_conninfo(p.conninfo);

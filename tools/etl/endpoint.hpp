@@ -3,6 +3,8 @@
 //
 //   data/            file tree
 //   sales.csv        data file (format from the extension, or --format)
+//   sales.csv.gz     compressed data file (.gz: gzip, .zst: zstd; the format from what
+//                    comes before the suffix, or --format)
 //   postgresql://user@host/db?table=sales      ucopy's own `table=`/`query=` are removed,
 //   postgresql:///db?query=SELECT%20...        the rest of the URI goes to libpq as it is
 //   sqlite:path/to/file.db?table=sales         (or ?query=...)
@@ -18,6 +20,7 @@
 #include <string_view>
 #include <variant>
 
+#include "compression.hpp"
 #include "uio/core/error_kind.hpp"
 
 namespace uio::etl {
@@ -31,6 +34,7 @@ struct file_tree_endpoint {
 struct data_file_endpoint {
     std::string path;
     data_format format = data_format::csv;
+    compression compressed = compression::none;  // from a .gz or .zst suffix, or --compress
 };
 
 // A table, or (as a source only) a query.

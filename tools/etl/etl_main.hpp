@@ -32,6 +32,7 @@ struct table_copy_options {
     bool fsync = false;                      // --fsync: exported files durable before rename
     bool progress = true;                    // a progress line on stderr when it is a tty
     bool stats_json = false;                 // --stats=json
+    std::optional<compression> compress;     // --compress gzip|zstd: for an exported file
 };
 
 int run_table_copy(const table_copy_options& options, const endpoint& source,

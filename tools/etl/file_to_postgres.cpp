@@ -23,7 +23,7 @@ namespace uio::etl {
 namespace {
 
 // The first rows of the file: enough for the header and the column types.
-task<std::vector<column_spec>> sample_columns(file& in, formats::csv_options csv) {
+task<std::vector<column_spec>> sample_columns(input_file& in, formats::csv_options csv) {
     std::string source = csv.source;
     formats::csv_reader reader(std::move(csv));
     formats::csv_batch sample = co_await sample_first_rows(in, reader);
@@ -32,7 +32,8 @@ task<std::vector<column_spec>> sample_columns(file& in, formats::csv_options csv
 }
 
 // The file's bytes without the records starting on `skip`'s lines (a retried load).
-async_generator<std::span<const std::byte>> filtered_bytes(file& in, copy_context& ctx, char quote,
+async_generator<std::span<const std::byte>> filtered_bytes(input_file& in, copy_context& ctx,
+                                                           char quote,
                                                            std::vector<std::uint64_t> skip) {
     csv_record_filter filter(quote, skip);
     auto bytes = file_bytes(in, ctx);
@@ -47,7 +48,7 @@ async_generator<std::span<const std::byte>> filtered_bytes(file& in, copy_contex
 
 // Where the record holding line `copy_line` of the (filtered) stream starts in the file;
 // nullopt when that record is an unterminated quoted field running to the end.
-task<std::optional<std::uint64_t>> record_start(file& in, std::int64_t copy_line, char quote,
+task<std::optional<std::uint64_t>> record_start(input_file& in, std::int64_t copy_line, char quote,
                                                 const std::vector<std::uint64_t>& skip) {
     csv_record_filter filter(quote, skip, static_cast<std::uint64_t>(copy_line));
     std::string chunk;
@@ -76,7 +77,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
     if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
     formats::csv_options csv = ctx.csv_for(src.path, src.format);
     csv.allow_ragged = false;
-    file in = co_await open_input(src.path, ctx);
+    input_file in = co_await open_input(src, ctx);
     std::vector<column_spec> columns = co_await sample_columns(in, csv);
     postgres_load_request request{dst.target.table, columns,      !csv.header,
                                   ctx.options.mode, ctx.schema(), ctx.options.key};

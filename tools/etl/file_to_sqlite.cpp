@@ -11,7 +11,7 @@ namespace uio::etl {
 
 task<void> file_to_sqlite(copy_context& ctx, data_file_endpoint src, sqlite_endpoint dst) {
     if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
-    file in = co_await open_input(src.path, ctx);
+    input_file in = co_await open_input(src, ctx);
     sqlite::database db = co_await sqlite::database::open(dst.path);
     channel<std::string> chunks(4);
     auto reading = read_chunks(in, 0, chunks);

@@ -27,7 +27,7 @@ struct jsonl_sample {
     std::vector<std::string> keys;
     std::vector<json_column_kinds> kinds;
 };
-task<jsonl_sample> sample_jsonl(file& in, const std::string& source) {
+task<jsonl_sample> sample_jsonl(input_file& in, const std::string& source) {
     formats::jsonl_reader reader(source);
     formats::jsonl_batch sample = co_await sample_first_rows(in, reader);
     if (reader.columns().empty()) throw data_error(source + ": no rows");
@@ -38,7 +38,7 @@ task<jsonl_sample> sample_jsonl(file& in, const std::string& source) {
 // also on failure, which `failed` then tells the consumer). A batch with a value that does
 // not fit `guesses` (jsonl_to_csv) is not sent: its widened kinds go to `widened`, and the
 // attempt ends as failed, so the COPY cannot commit.
-task<void> produce_csv(copy_context& ctx, file& in, std::string source, std::size_t keys,
+task<void> produce_csv(copy_context& ctx, input_file& in, std::string source, std::size_t keys,
                        const std::vector<std::uint64_t>& skip,
                        const std::vector<const json_column_kinds*>& guesses,
                        channel<std::string>& out, bool& failed,
@@ -91,7 +91,7 @@ async_generator<std::span<const std::byte>> channel_bytes(channel<std::string>& 
 
 // The JSON Lines line of the record holding line `copy_line` of the CSV sent to COPY (with
 // the same `guesses`, which decide how strings were sent).
-task<std::uint64_t> jsonl_line_of(file& in, std::string source, std::int64_t copy_line,
+task<std::uint64_t> jsonl_line_of(input_file& in, std::string source, std::int64_t copy_line,
                                   std::size_t keys, const std::vector<std::uint64_t>& skip,
                                   const std::vector<const json_column_kinds*>& guesses) {
     formats::jsonl_reader reader(source);
@@ -117,7 +117,7 @@ task<std::uint64_t> jsonl_line_of(file& in, std::string source, std::int64_t cop
 
 task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_endpoint dst) {
     if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
-    file in = co_await open_input(src.path, ctx);
+    input_file in = co_await open_input(src, ctx);
     jsonl_sample sample = co_await sample_jsonl(in, src.path);
     std::size_t keys = sample.keys.size();
     std::vector<column_spec> columns;

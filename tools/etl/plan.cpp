@@ -17,7 +17,7 @@ task<std::vector<column_spec>> source_columns(copy_context& ctx, const endpoint&
                                               bool to_postgres) {
     if (auto* f = std::get_if<data_file_endpoint>(&source)) {
         data_format format = ctx.options.format.value_or(f->format);
-        file in = co_await open_input(f->path, ctx);
+        input_file in = co_await open_input(*f, ctx);
         // The keys (or header) and kinds of the first rows, as the loaders infer them.
         if (format == data_format::jsonl) {
             formats::jsonl_reader reader(f->path);

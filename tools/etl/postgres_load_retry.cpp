@@ -60,7 +60,7 @@ void postgres_load_retry::reject(std::uint64_t line, const std::string& reason,
     skipped_.insert(std::upper_bound(skipped_.begin(), skipped_.end(), line), line);
 }
 
-task<std::string> file_line(file& in, std::uint64_t line) {
+task<std::string> file_line(input_file& in, std::uint64_t line) {
     std::string chunk, out;
     std::uint64_t offset = 0, at = 1;
     bool inside = line == 1;

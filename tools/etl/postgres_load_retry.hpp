@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "copy_context.hpp"
+#include "input_file.hpp"
 #include "uio/core/task.hpp"
 #include "uio/db/pg/error.hpp"
 #include "uio/uring/file.hpp"
@@ -54,6 +55,6 @@ class postgres_load_retry {
 };
 
 // Physical line `line` of `in` (from 1), cut to 200 bytes: an excerpt for --rejects.
-task<std::string> file_line(file& in, std::uint64_t line);
+task<std::string> file_line(input_file& in, std::uint64_t line);
 
 }  // namespace uio::etl

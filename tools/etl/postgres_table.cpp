@@ -4,8 +4,8 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "uio/core/error_kind.hpp"
 #include "postgres_upsert.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/db/pg/quote.hpp"
 #include "upsert_key.hpp"
 

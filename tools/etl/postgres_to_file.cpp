@@ -31,7 +31,7 @@ constexpr std::size_t export_write_size = 64 * 1024;
 // PostgreSQL → JSON Lines: the server makes each row's JSON (row_to_json: numbers stay
 // numbers, NULL is null, "" is "", json/jsonb columns nested), we only undo COPY's escapes.
 task<void> postgres_to_jsonl(copy_context& ctx, pg::connection& conn, const relation& source,
-                             atomic_output_file& out) {
+                             export_file& out) {
     std::string sql = "COPY (SELECT row_to_json(uio_row) FROM " +
                       (source.is_query() ? "(" + source.query + ") uio_row"
                                          : pg::quote_identifier(conn, source.table) + " uio_row") +
@@ -57,7 +57,7 @@ task<void> postgres_to_file(copy_context& ctx, postgres_endpoint src, data_file_
     if (dst.format == data_format::jsonl) {
         pg::connection conn = co_await connect_postgres(src.conninfo);
         co_await use_export_settings(conn);
-        atomic_output_file out = co_await atomic_output_file::create(dst.path, ctx.options.fsync);
+        export_file out = co_await export_file::create(dst, ctx.options.fsync);
         co_await postgres_to_jsonl(ctx, conn, src.target, out);
         co_await out.commit();
         co_return;
@@ -67,7 +67,7 @@ task<void> postgres_to_file(copy_context& ctx, postgres_endpoint src, data_file_
     co_await use_export_settings(conn);
     std::string sql = "COPY " + copy_source(conn, src.target) + " TO STDOUT " +
                       copy_csv_options(conn, csv.header, csv.delimiter, csv.quote, csv.null_string);
-    atomic_output_file out = co_await atomic_output_file::create(dst.path, ctx.options.fsync);
+    export_file out = co_await export_file::create(dst, ctx.options.fsync);
     std::int64_t rows = 0;
     std::vector<std::byte> pending;
     pending.reserve(export_write_size + 128 * 1024);

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "uio/core/error_kind.hpp"
 #include "sqlite_upsert.hpp"
+#include "uio/core/error_kind.hpp"
 #include "uio/db/sqlite/options.hpp"
 #include "uio/db/sqlite/quote.hpp"
 #include "upsert_key.hpp"

@@ -12,7 +12,7 @@ task<void> sqlite_to_file(copy_context& ctx, sqlite_endpoint src, data_file_endp
         co_await sqlite::database::open(src.path, {.create = false, .read_only = true});
     std::string sql = sqlite_select(src.target.table, src.target.query);
     sqlite_cursor cursor = co_await sqlite_cursor::open(db, sql);
-    atomic_output_file out = co_await atomic_output_file::create(dst.path, ctx.options.fsync);
+    export_file out = co_await export_file::create(dst, ctx.options.fsync);
 
     channel<std::string> chunks(4);
     auto produce = [&]() -> task<void> {

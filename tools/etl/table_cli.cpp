@@ -18,6 +18,8 @@ constexpr const char* help_text = R"(
 Table copies: ucopy [OPTIONS] SRC DST, when SRC or DST is a table
   sales.csv, sales.tsv, events.jsonl   a data file; the format comes from the extension
                                        (.csv, .tsv, .jsonl, .ndjson) or --format
+  sales.csv.gz, events.jsonl.zst       a gzip or zstd compressed data file (read and
+                                       written as a stream; see --compress)
   postgresql://user@host/db?table=sales
   postgresql:///db?query=SELECT%20...  a PostgreSQL table, or a query (as a source only);
                                        table= and query= are ucopy's, the rest of the URI
@@ -44,6 +46,7 @@ Table options:
   --rejects FILE           ... and write them, with line and reason, to FILE
   --dry-run                print the plan (endpoints, columns, types, mode) only
   --fsync                  make an exported file durable before it is renamed into place
+  --compress gzip|zstd     compress an exported file (implied by a .gz or .zst suffix)
   --stats=json             print rows, bytes, seconds and errors on stdout at the end
   --no-progress            no progress line on stderr
 
@@ -65,6 +68,7 @@ bool usage_failure(const std::string& message) {
 // Checks and maps the parsed strings; false (after a message) on a usage error.
 struct raw_options {
     std::string format, delimiter, quote = "\"", null_string, mode = "append", stats, encoding, key;
+    std::string compress;
     bool header = false, no_header = false, no_progress = false, null_given = false;
 };
 
@@ -111,6 +115,7 @@ bool finish_options(const raw_options& r, table_copy_options& o, endpoint_option
     }
     if (r.quote.size() != 1) return usage_failure("--quote must be one character");
     o.quote = r.quote[0];
+    if (!r.compress.empty()) o.compress = parse_compression(r.compress);
     if (!r.format.empty()) {
         eo.format = parse_format(r.format);
         if (!eo.format)
@@ -166,6 +171,8 @@ int table_command_main(int argc, char** argv, const char* program) {
     app.add_option("--rejects", o.rejects_path, "write skipped rows, with line and reason, here");
     app.add_flag("--dry-run", o.dry_run, "print the plan (endpoints, columns, types, mode) only");
     app.add_flag("--fsync", o.fsync, "make an exported file durable (fsync) before its rename");
+    app.add_option("--compress", r.compress, "compress an exported file: gzip or zstd")
+        ->check(CLI::IsMember({"gzip", "zstd"}));
     app.add_flag("--progress", progress, "a progress line on stderr (default when a terminal)");
     app.add_flag("--no-progress", r.no_progress, "no progress line on stderr");
     app.add_option("--stats", r.stats, "print statistics at the end: json")

@@ -28,6 +28,21 @@ data_file_endpoint with_format(data_file_endpoint f, const table_copy_options& o
     return f;
 }
 
+// The destination with --compress applied: only a data file can be compressed, and a .gz or
+// .zst suffix must not say otherwise.
+endpoint export_destination(const endpoint& destination, const table_copy_options& o) {
+    if (!o.compress) return destination;
+    auto* d = std::get_if<data_file_endpoint>(&destination);
+    if (!d) throw usage_error("--compress is for exports: the destination must be a data file");
+    if (d->compressed != compression::none && d->compressed != *o.compress) {
+        throw usage_error("--compress " + std::string(compression_name(*o.compress)) +
+                          " contradicts the suffix of " + d->path);
+    }
+    data_file_endpoint out = *d;
+    out.compressed = *o.compress;
+    return out;
+}
+
 task<void> dispatch(copy_context& ctx, const endpoint& source, const endpoint& destination) {
     const table_copy_options& o = ctx.options;
     if (auto* s = std::get_if<data_file_endpoint>(&source)) {
@@ -122,7 +137,7 @@ task<copy_stats> copy_table_on_loop(endpoint source, endpoint destination,
     copy_context ctx(options, std::cerr, false);
     ctx.on_progress = progress;
     check_request(ctx, source, destination);
-    co_await run(ctx, source, destination);
+    co_await run(ctx, source, export_destination(destination, options));
     if (progress) progress(ctx.stats, ctx.input_size);
     co_return ctx.stats;
 }
@@ -151,11 +166,12 @@ int run_table_copy(const table_copy_options& options, const endpoint& source,
             throw std::logic_error("UCOPY_TEST_INTERNAL_ERROR is set");
         }
         check_request(ctx, source, destination);
+        endpoint target = export_destination(destination, options);
         if (options.dry_run) {
-            uio::run(print_plan(ctx, source, destination, out));
+            uio::run(print_plan(ctx, source, target, out));
             return 0;
         }
-        uio::run(run(ctx, source, destination));
+        uio::run(run(ctx, source, target));
     } catch (const std::exception& e) {
         ctx.end_progress();
         err << failure_message("ucopy", e) << "\n";
