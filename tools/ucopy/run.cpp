@@ -10,10 +10,12 @@
 #include "engine.hpp"
 #include "fd_limits.hpp"
 #include "progress.hpp"
+#include "tree_check.hpp"
 
 namespace ucopy {
 
 int run(const options& requested) {
+    if (requested.check) return check_trees(requested);
     // Concurrency fitted to the descriptors there are (fd_limits.hpp); a copy of the options.
     options opts = requested;
     const unsigned long fd_limit = raise_open_file_limit();
