@@ -10,6 +10,7 @@
 #include "engine.hpp"
 #include "fd_limits.hpp"
 #include "progress.hpp"
+#include "shard_finish.hpp"
 #include "tree_check.hpp"
 
 namespace ucopy {
@@ -23,6 +24,22 @@ int run(const options& requested) {
     out.clear_line = opts.progress;
     const auto start = std::chrono::steady_clock::now();
     std::vector<copy_root> roots = plan_copies(opts, out);
+    // --shard: the plan first (two walks of the source, blocking), the same in every shard.
+    std::optional<shard_plan> shards;
+    if (opts.shard_count > 1 && !roots.empty()) {
+        if (roots.size() != 1 || !S_ISDIR(roots[0].st.st_mode)) {
+            out.error("--shard copies one directory tree");
+            return exit_copy_errors;
+        }
+        try {
+            shards.emplace(shard_plan::make(roots[0].source, opts.shard_index, opts.shard_count,
+                                            make_filter_rules(opts.filters), opts.preserve.links));
+        } catch (const copy_error& e) {
+            out.error(e.what());
+            return exit_copy_errors;
+        }
+    }
+    if (shards) forget_shard(roots[0], *shards);
     std::optional<journal> log;
     if (!opts.journal_path.empty() && !opts.dry_run) {
         try {
@@ -43,7 +60,7 @@ int run(const options& requested) {
     }
     try {
         context->run([&]() -> uio::task<void> {
-            engine copier(opts, out, log ? &*log : nullptr);
+            engine copier(opts, out, log ? &*log : nullptr, shards ? &*shards : nullptr);
             if (!opts.progress) {
                 co_await copier.copy(roots);
                 co_return;
@@ -61,6 +78,7 @@ int run(const options& requested) {
         out.error(e.what());
     }
     out.walk_finished = true;
+    if (shards && out.errors() == 0) finish_shard(opts, roots[0], *shards, out);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (opts.stats_json) std::printf("%s\n", out.json(seconds).c_str());
