@@ -145,6 +145,9 @@ parse_outcome parse_command_line(int argc, char** argv) {
                  "copy nothing: print every difference between SRC and DEST (type, size, mtime,"
                  " mode, owner, xattrs, links; contents with --checksum); exit 1 if any");
     std::string shard;
+    app.add_flag("--shard-plan", o.shard_plan_only,
+                 "with --shard K/N: print the weight (bytes + 4 KiB per entry) of each of the N"
+                 " shards as JSON, copy nothing");
     app.add_option("--shard", shard,
                    "copy only shard K of N (0 <= K < N) of the tree; N shards anywhere together"
                    " copy all of it (default: the launcher's rank and size, if any)");

@@ -70,6 +70,7 @@ struct options {
     // --shard, a launcher's rank and size (Open MPI, PMI, Slurm) give K and N.
     unsigned shard_index = 0;
     unsigned shard_count = 1;
+    bool shard_plan_only = false;  // --shard-plan: print each shard's weight, copy nothing
 
     unsigned threads = 0;       // -j: thread pool size (0: one per core, at least 2)
     unsigned queue_depth = 64;  // files in flight at once

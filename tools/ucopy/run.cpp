@@ -1,5 +1,6 @@
 // One ucopy run: the plan, the journal, the ring, the engine (with a progress line), the
 // summary and the exit status.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -38,6 +39,22 @@ int run(const options& requested) {
             out.error(e.what());
             return exit_copy_errors;
         }
+    }
+    if (shards && opts.shard_plan_only) {
+        std::vector<std::uint64_t> weights = shards->shard_weights();
+        std::uint64_t most = 0, sum = 0;
+        std::string list;
+        for (std::uint64_t w : weights) {
+            most = std::max(most, w);
+            sum += w;
+            list += (list.empty() ? "" : ",") + std::to_string(w);
+        }
+        const double mean = static_cast<double>(sum) / static_cast<double>(weights.size());
+        std::printf(
+            "{\"shards\":%zu,\"split_files\":%zu,\"max_over_mean\":%.4f,\"weights\":[%s]}\n",
+            weights.size(), shards->split_paths().size(),
+            mean > 0 ? static_cast<double>(most) / mean : 1.0, list.c_str());
+        return exit_ok;
     }
     if (shards) forget_shard(roots[0], *shards);
     std::optional<journal> log;

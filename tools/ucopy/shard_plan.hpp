@@ -49,8 +49,8 @@ struct byte_range {
 class shard_plan {
   public:
     static constexpr std::uint64_t entry_weight = 4096;
-    static constexpr std::uint64_t split_alignment = 1 << 20;
-    static constexpr std::uint64_t min_split = 8 << 20;
+    static constexpr std::uint64_t split_alignment = 64 << 10;
+    static constexpr std::uint64_t min_split = 4 << 20;
 
     // Reads the tree at `root` (blocking). Throws copy_error when the root cannot be read.
     static shard_plan make(const std::string& root, unsigned index, unsigned count,
