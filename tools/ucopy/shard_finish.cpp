@@ -49,6 +49,7 @@ class finisher {
         const std::string display = below(root_.destination, path);
         fd_holder src_dir{open_dir(below(root_.source, dir))};
         fd_holder dst_dir{open_dir(below(root_.destination, dir))};
+        if (dst_dir.fd < 0 && errno == ENOENT) return;  // not made yet (see directories)
         if (src_dir.fd < 0 || dst_dir.fd < 0) {
             out_.error("cannot publish " + quote(display) + ": " + std::strerror(errno));
             return;
@@ -87,6 +88,9 @@ class finisher {
     void directories(const std::string& path) {
         fd_holder src{open_dir(below(root_.source, path))};
         fd_holder dst{open_dir(below(root_.destination, path))};
+        // Not made yet: a finish come early on an earlier run's markers; the shard that
+        // makes it finishes again when it ends.
+        if (dst.fd < 0 && errno == ENOENT) return;
         if (src.fd < 0 || dst.fd < 0) {
             out_.error("cannot set the metadata of " + quote(below(root_.destination, path)) +
                        ": " + std::strerror(errno));
