@@ -25,7 +25,8 @@ void engine::release(std::shared_ptr<dir_node> node) {
 }
 
 void engine::finalize_dir(dir_node& node) {
-    if (opts_.dry_run || node.dst_fd < 0) return;
+    // Other shards may still be writing into it: the last shard sets it (shard_finish.hpp).
+    if (opts_.dry_run || node.dst_fd < 0 || shards_) return;
     std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
     apply_metadata_fd(meta_, node.dst_fd, node.src_fd, node.st, display);
     if (opts_.fsync && ::fsync(node.dst_fd) != 0) {

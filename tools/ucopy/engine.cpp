@@ -22,16 +22,18 @@ mode_t current_umask() {
 
 }  // namespace
 
-engine::engine(const options& opts, report& out, journal* log)
+engine::engine(const options& opts, report& out, journal* log, const shard_plan* shards)
     : opts_(opts),
       out_(out),
       journal_(log),
+      shards_(shards),
       pool_(opts.threads),
       meta_{opts.preserve, out, current_umask(), ::geteuid() == 0},
       queue_(opts.queue_depth),
       // Staging trades per-file resumption for one rename per directory instead of per file:
       // a journal exists to resume file by file, so it keeps per-file publication.
-      staging_(!opts.no_staging && opts.journal_path.empty() && !opts.dry_run),
+      // Shards share directories: none can stage one (shard_plan.hpp).
+      staging_(!opts.no_staging && opts.journal_path.empty() && !opts.dry_run && !shards),
       walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0),
       filters_(make_filter_rules(opts.filters)) {
     euid_ = ::geteuid();

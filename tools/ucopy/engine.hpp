@@ -36,6 +36,7 @@
 #include "metadata.hpp"
 #include "options.hpp"
 #include "report.hpp"
+#include "shard_plan.hpp"
 #include "small_files.hpp"
 #include "sync_check.hpp"
 #include "tree_walk.hpp"
@@ -47,7 +48,8 @@ int run(const options& opts);
 
 class engine {
   public:
-    engine(const options& opts, report& out, journal* log);
+    // `shards`: copy only this shard's part of the tree (null: all of it).
+    engine(const options& opts, report& out, journal* log, const shard_plan* shards = nullptr);
 
     uio::task<void> copy(const std::vector<copy_root>& roots);
 
@@ -78,6 +80,10 @@ class engine {
     uio::task<void> handle(entry e);
     uio::task<bool> copy_entry(entry& e);  // false: deferred until its hard-link leader lands
     uio::task<void> copy_regular(entry& e);
+    // --shard: whether this shard copies `raw` (and which bytes, in `e`); copy_part writes
+    // those bytes into the shared temporary of a split file (shard_copy.cpp).
+    bool shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const;
+    uio::task<void> copy_part(entry& e);
     uio::task<void> copy_symlink(entry& e);
     uio::task<void> copy_special(entry& e);
     struct link_target {
@@ -101,6 +107,7 @@ class engine {
     const options& opts_;
     report& out_;
     journal* journal_;
+    const shard_plan* shards_;
     uio::thread_pool pool_;
     std::optional<uio::thread_pool> chain_pool_;  // when chains are on
     uio::semaphore chain_batches_{1};             // batches in flight: set in the constructor

@@ -125,6 +125,11 @@ uio::task<bool> engine::copy_entry(entry& e) {
         ++out_.files_done;
         co_return true;
     }
+    if (e.split) {  // never hard-linked: shard_plan keeps those whole
+        co_await copy_part(e);
+        ++out_.copied;
+        co_return true;
+    }
 
     std::pair<dev_t, ino_t> key{e.st.st_dev, e.st.st_ino};
     if (linked) {

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 
@@ -51,6 +52,36 @@ bool parse_preserve_list(const std::string& list, preserve_set& p, std::string& 
             bad = item;
             return false;
         }
+    }
+    return true;
+}
+
+// "K/N" with 0 <= K < N.
+bool parse_shard(const std::string& text, unsigned& index, unsigned& count) {
+    unsigned k = 0, n = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%u/%u%c", &k, &n, &tail) != 2 || n == 0 || k >= n) {
+        return false;
+    }
+    index = k;
+    count = n;
+    return true;
+}
+
+// A launcher that starts N copies of a program tells each its rank and the size in the
+// environment: Open MPI's mpirun, PMI (MPICH, Hydra, Slurm's --mpi=pmi2), Slurm's srun. No
+// MPI library is needed to read them. False only when the variables say nonsense.
+bool launcher_shard(unsigned& index, unsigned& count) {
+    static constexpr std::pair<const char*, const char*> known[] = {
+        {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
+        {"PMI_RANK", "PMI_SIZE"},
+        {"SLURM_PROCID", "SLURM_NTASKS"},
+    };
+    for (const auto& [rank, size] : known) {
+        const char* r = std::getenv(rank);
+        const char* s = std::getenv(size);
+        if (!r || !s) continue;
+        return parse_shard(std::string(r) + "/" + s, index, count);
     }
     return true;
 }
@@ -108,7 +139,18 @@ parse_outcome parse_command_line(int argc, char** argv) {
     app.add_flag("--sync", o.sync,
                  "make DEST a mirror: skip files of the same size and mtime, fix metadata in"
                  " place, copy the rest (SRC/ means SRC's contents)");
-    app.add_flag("-c,--checksum", o.checksum, "with --sync: compare contents, not size and mtime");
+    app.add_flag("-c,--checksum", o.checksum,
+                 "with --sync or --check: compare contents, not size and mtime");
+    app.add_flag("--check", o.check,
+                 "copy nothing: print every difference between SRC and DEST (type, size, mtime,"
+                 " mode, owner, xattrs, links; contents with --checksum); exit 1 if any");
+    std::string shard;
+    app.add_flag("--shard-plan", o.shard_plan_only,
+                 "with --shard K/N: print the weight (bytes + 4 KiB per entry) of each of the N"
+                 " shards as JSON, copy nothing");
+    app.add_option("--shard", shard,
+                   "copy only shard K of N (0 <= K < N) of the tree; N shards anywhere together"
+                   " copy all of it (default: the launcher's rank and size, if any)");
     app.add_flag("--delete", o.delete_extraneous,
                  "with --sync: delete entries DEST has and SRC lacks, after a copy without errors");
     app.add_flag("--delete-excluded", o.delete_excluded, "also delete excluded entries from DEST");
@@ -204,6 +246,27 @@ parse_outcome parse_command_line(int argc, char** argv) {
     }
     const bool needs_sync = o.checksum || o.delete_extraneous || o.delete_excluded ||
                             o.max_delete || !o.backup_dir.empty();
+    if (o.check) {
+        if (operands.size() != 2) return usage("--check compares one SOURCE with one DEST");
+        if (o.sync || o.dry_run || !shard.empty()) {
+            return usage("--check copies nothing: no --sync, --dry-run or --shard");
+        }
+        o.stats_json = stats == "json";
+        o.sources = {operands[0]};
+        o.destination = operands[1];
+        return {std::move(o), exit_ok};
+    }
+    if (!shard.empty()) {
+        if (!parse_shard(shard, o.shard_index, o.shard_count)) {
+            return usage("invalid argument '" + shard + "' for '--shard' (K/N, 0 <= K < N)");
+        }
+    } else if (!launcher_shard(o.shard_index, o.shard_count)) {
+        return usage("the launcher's rank and size are not a shard (rank < size)");
+    }
+    if (o.shard_count > 1) {
+        if (o.sync || o.dry_run) return usage("--shard copies: no --sync or --dry-run");
+        if (operands.size() != 2) return usage("--shard copies one SOURCE tree");
+    }
     if (needs_sync && !o.sync) {
         return usage(
             "--checksum, --delete, --delete-excluded, --max-delete and --backup-dir go"

@@ -65,6 +65,15 @@ struct options {
     std::string backup_dir;  // replaced and deleted entries go here (relative: to DST)
     bool itemize = false;    // one line per change on stdout, rsync's %i format
 
+    // --check: compare SRC with DST and report every difference; copy nothing (tree_check.hpp).
+    bool check = false;
+
+    // --shard K/N: copy only shard K (0-based) of N of the tree (shard_plan.hpp). Without
+    // --shard, a launcher's rank and size (Open MPI, PMI, Slurm) give K and N.
+    unsigned shard_index = 0;
+    unsigned shard_count = 1;
+    bool shard_plan_only = false;  // --shard-plan: print each shard's weight, copy nothing
+
     unsigned threads = 0;       // -j: thread pool size (0: one per core, at least 2)
     unsigned queue_depth = 64;  // files in flight at once
     unsigned walkers = 4;       // directories walked (and so written) at once

@@ -1,5 +1,6 @@
 // One ucopy run: the plan, the journal, the ring, the engine (with a progress line), the
 // summary and the exit status.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -11,10 +12,13 @@
 #include "engine.hpp"
 #include "fd_limits.hpp"
 #include "progress.hpp"
+#include "shard_finish.hpp"
+#include "tree_check.hpp"
 
 namespace ucopy {
 
 int run(const options& requested) {
+    if (requested.check) return check_trees(requested);
     // Concurrency fitted to the descriptors there are (fd_limits.hpp); a copy of the options.
     options opts = requested;
     const unsigned long fd_limit = raise_open_file_limit();
@@ -22,6 +26,38 @@ int run(const options& requested) {
     out.clear_line = opts.progress;
     const auto start = std::chrono::steady_clock::now();
     std::vector<copy_root> roots = plan_copies(opts, out);
+    // --shard: the plan first (two walks of the source, blocking), the same in every shard.
+    std::optional<shard_plan> shards;
+    if (opts.shard_count > 1 && !roots.empty()) {
+        if (roots.size() != 1 || !S_ISDIR(roots[0].st.st_mode)) {
+            out.error("--shard copies one directory tree");
+            return exit_copy_errors;
+        }
+        try {
+            shards.emplace(shard_plan::make(roots[0].source, opts.shard_index, opts.shard_count,
+                                            make_filter_rules(opts.filters), opts.preserve.links));
+        } catch (const copy_error& e) {
+            out.error(e.what());
+            return exit_copy_errors;
+        }
+    }
+    if (shards && opts.shard_plan_only) {
+        std::vector<std::uint64_t> weights = shards->shard_weights();
+        std::uint64_t most = 0, sum = 0;
+        std::string list;
+        for (std::uint64_t w : weights) {
+            most = std::max(most, w);
+            sum += w;
+            list += (list.empty() ? "" : ",") + std::to_string(w);
+        }
+        const double mean = static_cast<double>(sum) / static_cast<double>(weights.size());
+        std::printf(
+            "{\"shards\":%zu,\"split_files\":%zu,\"max_over_mean\":%.4f,\"weights\":[%s]}\n",
+            weights.size(), shards->split_paths().size(),
+            mean > 0 ? static_cast<double>(most) / mean : 1.0, list.c_str());
+        return exit_ok;
+    }
+    if (shards) forget_shard(roots[0], *shards);
     std::optional<journal> log;
     if (!opts.journal_path.empty() && !opts.dry_run) {
         try {
@@ -43,7 +79,7 @@ int run(const options& requested) {
     std::optional<uio::error_kind> fatal;
     try {
         context->run([&]() -> uio::task<void> {
-            engine copier(opts, out, log ? &*log : nullptr);
+            engine copier(opts, out, log ? &*log : nullptr, shards ? &*shards : nullptr);
             if (!opts.progress) {
                 co_await copier.copy(roots);
                 co_return;
@@ -65,6 +101,7 @@ int run(const options& requested) {
                                                      : std::string(e.what()));
     }
     out.walk_finished = true;
+    if (shards && out.errors() == 0) finish_shard(opts, roots[0], *shards, out);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (opts.stats_json) std::printf("%s\n", out.json(seconds).c_str());

@@ -72,6 +72,11 @@ struct entry {
     bool follow = false;     // open the source following a final symlink (-L, or cp's arguments)
     bool journaled = false;  // the journal has the destination, copied from this size and mtime
     bool xattrs_differ = false;  // --sync: the existing destination's xattrs are not the source's
+    // --shard: only these bytes of a file split among shards (shard_plan.hpp); split = false
+    // for a whole file.
+    bool split = false;
+    std::uint64_t part_begin = 0;
+    std::uint64_t part_end = 0;
 
     std::string src_path() const { return dir->src_prefix + src_name; }
     std::string dst_path() const { return dir->dst_prefix + dst_name; }

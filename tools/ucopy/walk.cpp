@@ -236,6 +236,11 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 ++out_.files_done;
                 continue;
             }
+            if (shards_ && S_ISDIR(raw.st.st_mode) && shards_->outside(node->relative + raw.name)) {
+                continue;  // nothing below is this shard's
+            }
+            entry e;
+            if (shards_ && !S_ISDIR(raw.st.st_mode) && !shard_takes(*node, raw, e)) continue;
             if (S_ISDIR(raw.st.st_mode)) {
                 const std::string src_display = node->src_prefix + raw.name;
                 std::shared_ptr<dir_node> child =
@@ -249,7 +254,6 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 }
                 continue;
             }
-            entry e;
             e.dir = node;
             e.src_name = raw.name;
             e.dst_name = std::move(raw.name);
@@ -262,7 +266,10 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
             e.follow = opts_.dereference;
             ++node->pending;
             ++out_.files_seen;
-            if (S_ISREG(e.st.st_mode)) out_.bytes_seen += static_cast<std::uint64_t>(e.st.st_size);
+            if (S_ISREG(e.st.st_mode)) {
+                out_.bytes_seen +=
+                    e.split ? e.part_end - e.part_begin : static_cast<std::uint64_t>(e.st.st_size);
+            }
             if (chain_eligible(*node, raw)) {
                 if (opts_.verbose) out_.verbose(e.src_path(), e.dst_path());
                 chained.push_back(std::move(e));

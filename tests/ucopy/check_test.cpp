@@ -1,0 +1,82 @@
+// ucopy --check end to end: a faithful copy passes (exit 0, no output), and each kind of
+// difference a copy can get wrong is found, printed on its own line, and makes the exit 1.
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "test_support.hpp"
+#include "ucopy_harness.hpp"
+
+using namespace ucopy_test;
+
+TEST_CASE("--check passes a faithful copy and names every difference") {
+    uio::testing::temp_dir work;
+    const std::string src = work / "src", dst = work / "dst";
+    build_full_tree(src);
+    REQUIRE(sh(ucopy() + " -a " + q(src) + " " + q(dst)).status == 0);
+    command_result clean = sh(ucopy() + " --check --checksum " + q(src) + " " + q(dst));
+    CHECK(clean.status == 0);
+    CHECK(clean.output.empty());
+
+    // Same size and mtime, other bytes: only --checksum sees it.
+    write_file(src + "/same-size", "abcd");
+    write_file(dst + "/same-size", "abcX");
+    set_mtime(src + "/same-size", 1'600'000'000, 5);
+    set_mtime(dst + "/same-size", 1'600'000'000, 5);
+    set_mtime(src, 1'600'000'000, 0);
+    set_mtime(dst, 1'600'000'000, 0);
+    CHECK(sh(ucopy() + " --check " + q(src) + " " + q(dst)).status == 0);
+    command_result contents = sh(ucopy() + " --check -c " + q(src) + " " + q(dst));
+    CHECK(contents.status == 1);
+    CHECK(contents.output.find("contents same-size\n") != std::string::npos);
+
+    write_file(dst + "/extra", "x");
+    REQUIRE(::setxattr((dst + "/same-size").c_str(), "user.added", "1", 1, 0) == 0);
+    REQUIRE(::chmod((dst + "/same-size").c_str(), 0600) == 0);
+    write_file(src + "/missing", "y");
+    set_mtime(src, 1'600'000'000, 0);
+    set_mtime(dst, 1'600'000'000, 0);
+    command_result diff = sh(ucopy() + " --check " + q(src) + " " + q(dst));
+    CHECK(diff.status == 1);
+    // stdout, in sorted order; the count goes to stderr.
+    CHECK(sh("(" + ucopy() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)").output ==
+          "only-in-destination extra\n"
+          "only-in-source missing\n"
+          "mode same-size (source 0644, destination 0600)\n"
+          "xattrs same-size\n");
+
+    command_result json =
+        sh("(" + ucopy() + " --check --stats=json " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    CHECK(json.status == 1);
+    CHECK(json.output.find("{\"difference\":\"only-in-destination\",\"path\":\"extra\"}\n") !=
+          std::string::npos);
+    CHECK(json.output.find("\"differences\":4,") != std::string::npos);
+}
+
+TEST_CASE("--check finds broken hard links and a wrong type") {
+    uio::testing::temp_dir work;
+    const std::string src = work / "src", dst = work / "dst";
+    std::filesystem::create_directories(src);
+    write_file(src + "/a", "data");
+    REQUIRE(::link((src + "/a").c_str(), (src + "/b").c_str()) == 0);
+    REQUIRE(::symlink("a", (src + "/s").c_str()) == 0);
+    REQUIRE(sh(ucopy() + " -a " + q(src) + "/. " + q(dst)).status == 0);
+    CHECK(sh(ucopy() + " --check " + q(src) + " " + q(dst)).status == 0);
+    // b copied apart from a (as a copy without -a's links would): same bytes, not one inode.
+    REQUIRE(sh("cp -p " + q(dst) + "/a " + q(dst) + "/b.new && mv " + q(dst) + "/b.new " + q(dst) +
+               "/b && rm " + q(dst) + "/s && cp -p " + q(src) + "/a " + q(dst) + "/s && touch -r " +
+               q(src) + " " + q(dst))
+                .status == 0);
+    command_result diff = sh("(" + ucopy() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    CHECK(diff.status == 1);
+    CHECK(diff.output.find("links b") != std::string::npos);
+    CHECK(diff.output.find("type s (source symlink, destination file)") != std::string::npos);
+}
+
+TEST_CASE("--check is a usage error with a second source or with --sync") {
+    CHECK(sh(ucopy() + " --check a b c 2>&1").status == 2);
+    CHECK(sh(ucopy() + " --check --sync a b 2>&1").status == 2);
+}

@@ -1,0 +1,169 @@
+// The last shard's pass: blocking calls on one thread, over split files and directories only.
+#include "shard_finish.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "filter_rules.hpp"
+#include "metadata.hpp"
+#include "tree_walk.hpp"
+
+namespace ucopy {
+
+namespace {
+
+struct fd_holder {
+    int fd = -1;
+    ~fd_holder() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+// `root`: the destination's real path, so shards that named it differently agree (a shard
+// that found DST made by another copies SRC/. to DST/., one that did not to DST).
+std::string marker(const std::string& root, unsigned k, unsigned n) {
+    return ".ucopy-shards-" + base_name(root) + "-" + std::to_string(k) + "-of-" +
+           std::to_string(n) + ".done";
+}
+
+std::string below(const std::string& top, const std::string& path) {
+    return path.empty() ? top : top + "/" + path;
+}
+
+class finisher {
+  public:
+    finisher(const options& opts, const copy_root& root, const shard_plan& plan, report& out)
+        : opts_(opts),
+          plan_(plan),
+          root_(root),
+          out_(out),
+          meta_{opts.preserve, out, current_umask(), ::geteuid() == 0},
+          filters_(make_filter_rules(opts.filters)) {}
+
+    void publish(const std::string& path) {
+        const std::string dir = dir_prefix(path), name = base_name(path);
+        const std::string display = below(root_.destination, path);
+        fd_holder src_dir{open_dir(below(root_.source, dir))};
+        fd_holder dst_dir{open_dir(below(root_.destination, dir))};
+        if (dst_dir.fd < 0 && errno == ENOENT) return;  // not made yet (see directories)
+        if (src_dir.fd < 0 || dst_dir.fd < 0) {
+            out_.error("cannot publish " + quote(display) + ": " + std::strerror(errno));
+            return;
+        }
+        const std::string temp = part_name(name);
+        fd_holder part{::openat(dst_dir.fd, temp.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC)};
+        if (part.fd < 0) return;  // published by another finisher (or never made: excluded)
+        fd_holder source{::openat(src_dir.fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
+        struct stat st {};
+        if (source.fd < 0 || ::fstat(source.fd, &st) != 0) {
+            out_.error("cannot stat " + quote(below(root_.source, path)) + ": " +
+                       std::strerror(errno));
+            return;
+        }
+        // Every range written into this temporary? (A finish that runs early, on another
+        // run's markers, leaves it to the shard still writing, which finishes again.)
+        struct stat written {};
+        if (::fstat(part.fd, &written) != 0) return;
+        std::vector<std::string> ranges;
+        for (unsigned k = 0; k < plan_.count(); ++k) {
+            if (plan_.range(path, static_cast<std::uint64_t>(st.st_size), k).empty()) continue;
+            ranges.push_back(range_marker(temp, written.st_ino, k));
+            if (::faccessat(dst_dir.fd, ranges.back().c_str(), F_OK, 0) != 0) return;
+        }
+        apply_metadata_fd(meta_, part.fd, source.fd, st, display);
+        if (::renameat(dst_dir.fd, temp.c_str(), dst_dir.fd, name.c_str()) != 0 &&
+            errno != ENOENT) {
+            out_.error("cannot create " + quote(display) + ": " + std::strerror(errno));
+            return;
+        }
+        for (const std::string& done : ranges) ::unlinkat(dst_dir.fd, done.c_str(), 0);
+    }
+
+    // Directories' metadata, children first (a child's metadata moves no parent's mtime, but
+    // its last file's rename did, before this pass).
+    void directories(const std::string& path) {
+        fd_holder src{open_dir(below(root_.source, path))};
+        fd_holder dst{open_dir(below(root_.destination, path))};
+        // Not made yet: a finish come early on an earlier run's markers; the shard that
+        // makes it finishes again when it ends.
+        if (dst.fd < 0 && errno == ENOENT) return;
+        if (src.fd < 0 || dst.fd < 0) {
+            out_.error("cannot set the metadata of " + quote(below(root_.destination, path)) +
+                       ": " + std::strerror(errno));
+            return;
+        }
+        int error = 0;
+        for (const listed_name& child : list_directory(src.fd, error)) {
+            const std::string p = path.empty() ? child.name : path + "/" + child.name;
+            if (child.is_dir && !filters_.excluded(p, true)) directories(p);
+        }
+        struct stat st {};
+        if (::fstat(src.fd, &st) == 0) {
+            apply_metadata_fd(meta_, dst.fd, src.fd, st, below(root_.destination, path));
+        }
+    }
+
+  private:
+    static int open_dir(const std::string& path) {
+        return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    static mode_t current_umask() {
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        return mask;
+    }
+
+    const options& opts_;
+    const shard_plan& plan_;
+    const copy_root& root_;
+    report& out_;
+    metadata_context meta_;
+    filter_rules filters_;
+};
+
+}  // namespace
+
+void finish_shard(const options& opts, const copy_root& root, const shard_plan& plan, report& out) {
+    char* real = ::realpath(root.destination.c_str(), nullptr);
+    if (!real) {
+        out.error("cannot access " + quote(root.destination) + ": " + std::strerror(errno));
+        return;
+    }
+    const std::string destination = real;
+    std::free(real);
+    const std::string parent = dir_prefix(destination);
+    fd_holder dir{
+        ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    if (dir.fd < 0) {
+        out.error("cannot open directory " + quote(parent) + ": " + std::strerror(errno));
+        return;
+    }
+    const std::string mine = marker(destination, plan.index(), plan.count());
+    fd_holder made{::openat(dir.fd, mine.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600)};
+    if (made.fd < 0) {
+        out.error("cannot create " + quote(parent + mine) + ": " + std::strerror(errno));
+        return;
+    }
+    for (unsigned k = 0; k < plan.count(); ++k) {
+        if (::faccessat(dir.fd, marker(destination, k, plan.count()).c_str(), F_OK, 0) != 0) return;
+    }
+    finisher last(opts, root, plan, out);
+    for (const std::string& path : plan.split_paths()) last.publish(path);
+    last.directories("");
+}
+
+void forget_shard(const copy_root& root, const shard_plan& plan) {
+    char* real = ::realpath(root.destination.c_str(), nullptr);
+    if (!real) return;  // not made yet: no marker either
+    const std::string destination = real;
+    std::free(real);
+    const std::string parent = dir_prefix(destination);
+    const std::string mine = marker(destination, plan.index(), plan.count());
+    ::unlink((parent + mine).c_str());
+}
+
+}  // namespace ucopy
