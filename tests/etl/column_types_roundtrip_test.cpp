@@ -130,7 +130,7 @@ TEST_CASE("PostgreSQL exports in UTC and ISO whatever the server's settings, unl
     pg_exec("drop database etl_types_tz");
 }
 
-TEST_CASE("--schema overrides the richer inferred types") {
+TEST_CASE("an explicit --schema overrides the richer inferred types") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
     pg_exec("drop table if exists etl_typed_schema");

@@ -12,7 +12,7 @@
 
 using namespace ucopy_test;
 
-TEST_CASE("--check passes a faithful copy and names every difference") {
+TEST_CASE("ucopy --check passes a faithful copy and names every difference") {
     uio::testing::temp_dir work;
     const std::string src = work / "src", dst = work / "dst";
     build_full_tree(src);
@@ -56,7 +56,7 @@ TEST_CASE("--check passes a faithful copy and names every difference") {
     CHECK(json.output.find("\"differences\":4,") != std::string::npos);
 }
 
-TEST_CASE("--check finds broken hard links and a wrong type") {
+TEST_CASE("ucopy --check finds broken hard links and a wrong type") {
     uio::testing::temp_dir work;
     const std::string src = work / "src", dst = work / "dst";
     std::filesystem::create_directories(src);
@@ -76,7 +76,7 @@ TEST_CASE("--check finds broken hard links and a wrong type") {
     CHECK(diff.output.find("type s (source symlink, destination file)") != std::string::npos);
 }
 
-TEST_CASE("--check is a usage error with a second source or with --sync") {
+TEST_CASE("ucopy --check is a usage error with a second source or with --sync") {
     CHECK(sh(ucopy() + " --check a b c 2>&1").status == 2);
     CHECK(sh(ucopy() + " --check --sync a b 2>&1").status == 2);
 }
