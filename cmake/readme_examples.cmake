@@ -10,11 +10,26 @@ execute_process(
 if(example_count GREATER 0)
   foreach(n RANGE 1 ${example_count})
     add_executable(readme_example_${n} ${example_dir}/readme_example_${n}.cpp)
-    target_link_libraries(readme_example_${n} PRIVATE uio::db)
+    target_link_libraries(readme_example_${n} PRIVATE uio::db uio::etl)
     uio_warnings(readme_example_${n})
     # A block that starts with "// compile-only" (it needs a server) is built, not run.
     file(READ ${example_dir}/readme_example_${n}.cpp code)
-    if(NOT code MATCHES "\n// compile-only")
+    if(code MATCHES "\n// load_csvs FILE.csv")
+      # The uio::etl example: run on tests/readme/*.csv against the test cluster (the caller's
+      # PGHOST, or the one the pg fixture started), and every file must report its rows.
+      file(GLOB csv_files ${PROJECT_SOURCE_DIR}/tests/readme/*.csv)
+      list(JOIN csv_files " " csv_args)
+      set(check "[ -n \"$PGHOST\" ] || eval \"$('${db_pg_cluster_script}' env '${db_pg_cluster_dir}')\"
+        out=$('$<TARGET_FILE:readme_example_${n}>' ${csv_args}) || exit 1; echo \"$out\"
+        for expect in 'sales_2025 3' 'sales_2026 2' 'returns 1'; do
+          set -- $expect
+          grep -qx \"$1: $2 rows\" <<<\"$out\" || { echo \"no '$1: $2 rows'\"; exit 1; }
+          [ \"$(psql -XAtc \"select count(*) from $1\")\" = $2 ] || { echo \"table $1\"; exit 1; }
+        done")
+      add_test(NAME readme_example_${n} COMMAND bash -c "${check}")
+      set_tests_properties(readme_example_${n} PROPERTIES LABELS readme TIMEOUT 60
+        FIXTURES_REQUIRED pg)
+    elseif(NOT code MATCHES "\n// compile-only")
       add_test(NAME readme_example_${n} COMMAND readme_example_${n})
       set_tests_properties(readme_example_${n} PROPERTIES LABELS readme TIMEOUT 60)
     endif()

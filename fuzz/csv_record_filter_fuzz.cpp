@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "csv_record_filter.hpp"
 #include "fuzz_support.hpp"
+#include "uio/db/etl/detail/csv_record_filter.hpp"
 #include "uio/db/formats/csv_reader.hpp"
 
 namespace {

@@ -14,8 +14,8 @@
 #include <optional>
 #include <string>
 
-#include "endpoint.hpp"
 #include "fuzz_support.hpp"
+#include "uio/db/etl/endpoint.hpp"
 #include "uio/db/pg/conninfo.hpp"
 
 namespace etl = uio::etl;

@@ -2,7 +2,7 @@
 // commit() gives it the usual mode and renames it over the final name; a failure, an
 // abandoned file or a failed rename leaves nothing under the final name and an existing
 // file there as it was.
-#include "atomic_output_file.hpp"
+#include "uio/db/etl/detail/atomic_output_file.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,8 +11,8 @@
 #include <stdexcept>
 
 #include "etl_test_support.hpp"
-#include "temp_name.hpp"
 #include "uio/uring/io_context.hpp"
+#include "uio/uring/temp_name.hpp"
 
 using uio::task;
 using uio::etl::atomic_output_file;
@@ -57,7 +57,7 @@ TEST_CASE("the file is written hidden and private, and commit publishes it with 
         const std::string temp = out.temp_path();
         CHECK(fs::path(temp).parent_path() == dir.path());
         // The tree copies' scheme, so a rerun's stale-temporary sweep recognises it.
-        CHECK(uio::tools::is_temp_name(fs::path(temp).filename().string()));
+        CHECK(uio::is_temp_name(fs::path(temp).filename().string()));
         CHECK(mode_of(temp) == 0600);
         CHECK_FALSE(fs::exists(final_path));
         co_await out.write(std::string("first line\n"));
@@ -192,7 +192,7 @@ TEST_CASE("a bare file name is written in the current directory") {
     }
     fs::current_path(previous);
     CHECK(temp.rfind("./.ucopy-", 0) == 0);
-    CHECK(uio::tools::is_temp_name(temp.substr(2)));
+    CHECK(uio::is_temp_name(temp.substr(2)));
     CHECK(uio::testing::read_file(dir / "here.csv") == "a\n");
 }
 

@@ -1,7 +1,7 @@
 // The inference rules of column_types: which sampled values give which kind, and the value
 // forms taken as PostgreSQL prints them (the README's table, "ucopy: copying tables"). The
 // round trips through the databases are in column_types_roundtrip_test.cpp.
-#include "column_types.hpp"
+#include "uio/db/etl/detail/column_types.hpp"
 
 #include <catch2/catch.hpp>
 #include <initializer_list>

@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "copy_table.hpp"
 #include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
 #include "uio/core/semaphore.hpp"
 #include "uio/core/task_group.hpp"
+#include "uio/db/etl/copy_table.hpp"
 #include "uio/uring/io_context.hpp"
 
 using namespace uio;

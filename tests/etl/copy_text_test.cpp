@@ -2,7 +2,7 @@
 // backslash, an escaped control character (only JSON whitespace can occur) is a space, raw
 // line ends count rows — however the chunks split the stream, and against a real server's
 // COPY output.
-#include "copy_text.hpp"
+#include "uio/db/etl/detail/copy_text.hpp"
 
 #include <chrono>
 

@@ -2,7 +2,7 @@
 // server's line of the filtered stream mapped back to the file (PostgreSQL's counting).
 #include <catch2/catch.hpp>
 
-#include "csv_record_filter.hpp"
+#include "uio/db/etl/detail/csv_record_filter.hpp"
 
 using uio::etl::csv_record_filter;
 

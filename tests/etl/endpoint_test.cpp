@@ -2,7 +2,7 @@
 // rejected with a message that never shows a password.
 #include <catch2/catch.hpp>
 
-#include "endpoint.hpp"
+#include "uio/db/etl/endpoint.hpp"
 
 using namespace uio::etl;
 

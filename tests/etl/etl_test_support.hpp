@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "endpoint.hpp"
-#include "etl_main.hpp"
 #include "test_support.hpp"
+#include "uio/db/etl/endpoint.hpp"
+#include "uio/db/etl/run_table_copy.hpp"
 
 namespace uio::testing {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "jsonl_columns.hpp"
+#include "uio/db/etl/detail/jsonl_columns.hpp"
 
 using uio::etl::json_column_kinds;
 using uio::formats::json_field;

@@ -1,7 +1,7 @@
 // row_batch: values converted for SQLite. Declared and --schema kinds are strict (a value
 // that does not fit rejects its row, whole, with its line and reason); inferred kinds never
 // reject: each value goes in as what it is and marks its column in `widens`.
-#include "row_batch.hpp"
+#include "uio/db/etl/detail/row_batch.hpp"
 
 #include <sqlite3.h>
 

@@ -13,8 +13,19 @@ execute_process(COMMAND ${CMAKE_COMMAND} -S ${UIO_SOURCE_DIR}/tests/install/cons
   "-DCMAKE_CXX_FLAGS=${flags}" "-DCMAKE_EXE_LINKER_FLAGS=${flags}"
   COMMAND_ERROR_IS_FATAL ANY)
 execute_process(COMMAND ${CMAKE_COMMAND} --build ${work}/build COMMAND_ERROR_IS_FATAL ANY)
-execute_process(COMMAND ${work}/build/consumer OUTPUT_VARIABLE out COMMAND_ERROR_IS_FATAL ANY)
+execute_process(COMMAND ${work}/build/consumer WORKING_DIRECTORY ${work}/build OUTPUT_VARIABLE out
+  COMMAND_ERROR_IS_FATAL ANY)
 if(NOT out MATCHES "consumer read 5 bytes")
   message(FATAL_ERROR "unexpected output from the consumer: ${out}")
 endif()
-message(STATUS "find_package(uio) consumer works: ${out}")
+execute_process(COMMAND ${work}/build/etl_consumer WORKING_DIRECTORY ${work}/build
+  OUTPUT_VARIABLE etl_out COMMAND_ERROR_IS_FATAL ANY)
+if(NOT etl_out MATCHES "etl consumer loaded 3 rows")
+  message(FATAL_ERROR "unexpected output from the uio::etl consumer: ${etl_out}")
+endif()
+# The table-copy engine's internals stay out of the installed headers.
+if(NOT EXISTS ${work}/prefix/include/uio/db/etl/copy_table.hpp OR
+   EXISTS ${work}/prefix/include/uio/db/etl/detail)
+  message(FATAL_ERROR "installed uio/db/etl headers: copy_table.hpp missing or detail/ installed")
+endif()
+message(STATUS "find_package(uio) consumers work: ${out} ${etl_out}")

@@ -65,10 +65,10 @@ TEST_CASE("temporary names are recognised, and only they") {
     CHECK_FALSE(ucopy::is_temp_name("ucopy-1-2.tmp"));
     CHECK_FALSE(ucopy::is_temp_name(".ucopy-1-2.tmp.bak"));
     CHECK_FALSE(ucopy::is_temp_name(".ucopy-1A-2.tmp"));
-    CHECK(uio::tools::temp_name_owner(a) == ::getpid());
-    CHECK(uio::tools::temp_name_owner(".ucopy-2a-7.tmp") == 42);
-    CHECK_FALSE(uio::tools::temp_name_owner(".ucopy-0-7.tmp"));
-    CHECK_FALSE(uio::tools::temp_name_owner(".ucopy-fffffffff-7.tmp"));  // beyond any pid
+    CHECK(uio::temp_name_owner(a) == ::getpid());
+    CHECK(uio::temp_name_owner(".ucopy-2a-7.tmp") == 42);
+    CHECK_FALSE(uio::temp_name_owner(".ucopy-0-7.tmp"));
+    CHECK_FALSE(uio::temp_name_owner(".ucopy-fffffffff-7.tmp"));  // beyond any pid
 }
 
 TEST_CASE("stale-temporary cleanup removes a dead process's temporaries, never a live one's") {
@@ -85,7 +85,7 @@ TEST_CASE("stale-temporary cleanup removes a dead process's temporaries, never a
     std::ofstream(std::filesystem::path(dir / dead_dir) / "inside") << "x";
     // This process's own temporaries (a table export's atomic_output_file uses the same
     // scheme) are live too.
-    const std::string mine = uio::tools::temp_name();
+    const std::string mine = uio::temp_name();
     std::ofstream(dir / mine) << "x";
 
     int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

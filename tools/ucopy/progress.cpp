@@ -15,7 +15,7 @@ uio::task<void> progress::run(const bool& done) {
 }
 
 void progress::draw(bool final) {
-    uio::tools::progress_counts c;
+    uio::progress_counts c;
     c.bytes_done = counts_.bytes_copied.load();
     c.bytes_total = counts_.bytes_seen;
     c.items_done = counts_.files_done;

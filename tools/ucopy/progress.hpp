@@ -6,8 +6,8 @@
 
 #include <uio/core/task.hpp>
 
-#include "progress_line.hpp"
 #include "report.hpp"
+#include "uio/core/progress_line.hpp"
 
 namespace ucopy {
 
@@ -21,9 +21,9 @@ class progress {
     void draw(bool final);
 
     report& counts_;
-    uio::tools::progress_line line_{std::chrono::milliseconds(0)};  // run() paces it
+    uio::progress_line line_{std::chrono::milliseconds(0)};  // run() paces it
 };
 
-using uio::tools::human_bytes;
+using uio::human_bytes;
 
 }  // namespace ucopy

@@ -162,7 +162,7 @@ std::vector<listed_name> list_directory(int dir_fd, int& error) {
 void remove_stale_temps(int dst_fd) {
     std::vector<std::string> stale;
     for_each_name(dst_fd, [&](std::string_view name) {
-        if (is_temp_name(name) && !uio::tools::temp_owner_alive(name)) stale.emplace_back(name);
+        if (is_temp_name(name) && !uio::temp_owner_alive(name)) stale.emplace_back(name);
     });
     for (const std::string& name : stale) remove_tree(dst_fd, name.c_str());
 }

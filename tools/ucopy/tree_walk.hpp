@@ -23,7 +23,7 @@
 
 #include <uio/core/semaphore.hpp>
 
-#include "temp_name.hpp"
+#include "uio/uring/temp_name.hpp"
 
 namespace ucopy {
 
@@ -143,8 +143,8 @@ struct listed_name {
 std::vector<listed_name> list_directory(int dir_fd, int& error);
 
 // Hidden temporary names: ".ucopy-<pid>-<n>.tmp", the scheme table exports use too.
-using uio::tools::is_temp_name;
-using uio::tools::temp_name;
+using uio::is_temp_name;
+using uio::temp_name;
 
 // Removes what a killed run left in `dst_fd` (blocking): temporary files and staging
 // directories (with their contents) whose process is gone; a live process's are kept.

@@ -1,0 +1,57 @@
+#include "uio/db/etl/detail/chunk_stream.hpp"
+
+#include <cstring>
+#include <exception>
+#include <utility>
+
+namespace uio::etl {
+
+task<input_file> open_input(const data_file_endpoint& source, copy_context& ctx) {
+    input_file in = co_await input_file::open(source.path, source.compressed);
+    ctx.input_size = source.compressed == compression::none ? in.disk_size() : 0;
+    co_return in;
+}
+
+task<void> send_chunk(channel<std::string>& out, std::string text) {
+    auto sending = out.send(std::move(text));
+    co_await sending;
+}
+
+task<std::size_t> read_next_chunk(input_file& in, std::string& chunk, std::uint64_t& offset) {
+    return in.read(chunk, offset);
+}
+
+task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string>& out) {
+    std::exception_ptr failure;
+    try {
+        for (;;) {
+            std::string chunk;  // a new one each time: the channel takes it
+            if (co_await read_next_chunk(in, chunk, offset) == 0) break;
+            co_await send_chunk(out, std::move(chunk));
+        }
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    out.close();
+    if (failure) std::rethrow_exception(failure);
+}
+
+async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx) {
+    std::string chunk;
+    std::uint64_t offset = 0;
+    for (;;) {
+        const bool first = offset == 0;
+        std::size_t n = co_await in.read(chunk, offset);
+        if (n == 0) break;
+        std::size_t skip = 0;
+        if (first && n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0) skip = 3;
+        ctx.advance(0, n);
+        co_yield std::as_bytes(std::span(chunk.data() + skip, n - skip));
+    }
+}
+
+task<void> write_chunks(channel<std::string>& in, export_file& out) {
+    while (auto chunk = co_await in.receive()) co_await out.write(*chunk);
+}
+
+}  // namespace uio::etl

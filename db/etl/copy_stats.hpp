@@ -1,0 +1,20 @@
+// copy_stats: what a table copy did — rows and bytes moved, bad rows skipped — as
+// copy_table returns it and its progress callback sees it, and as --stats=json prints it.
+#pragma once
+
+#include <cstdint>
+
+namespace uio::etl {
+
+struct copy_stats {
+    std::uint64_t rows = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t rejected = 0;
+    // --mode upsert: rows that added a key, and rows whose key was there already (in the
+    // table, or earlier in the input); rows = inserted + updated.
+    bool merged = false;
+    std::uint64_t inserted = 0;
+    std::uint64_t updated = 0;
+};
+
+}  // namespace uio::etl

@@ -1,0 +1,179 @@
+// JSON Lines → PostgreSQL: the file is read in chunks by the ring, parsed and turned into CSV
+// records on the thread pool, and streamed into COPY FROM STDIN (FORMAT csv) through a
+// bounded channel, so reading, parsing and the server's work overlap and memory stays flat.
+// On a COPY error the server's "line N" counts lines of the CSV we sent; a rescan (no cost
+// unless a load fails) turns it back into the line of the JSON Lines file. In a table we
+// create, a value that does not fit its column's inferred type stops the attempt before the
+// server sees it, and the load starts again with the wider type (postgres_widening.hpp).
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+
+#include "uio/core/error_kind.hpp"
+#include "uio/core/offload.hpp"
+#include "uio/core/when_all.hpp"
+#include "uio/db/etl/detail/chunk_stream.hpp"
+#include "uio/db/etl/detail/jsonl_columns.hpp"
+#include "uio/db/etl/detail/postgres_load_retry.hpp"
+#include "uio/db/etl/detail/postgres_table.hpp"
+#include "uio/db/etl/detail/table_paths.hpp"
+
+namespace uio::etl {
+
+namespace {
+
+// The first rows: the keys and a sample for the column types.
+struct jsonl_sample {
+    std::vector<std::string> keys;
+    std::vector<json_column_kinds> kinds;
+};
+task<jsonl_sample> sample_jsonl(input_file& in, const std::string& source) {
+    formats::jsonl_reader reader(source);
+    formats::jsonl_batch sample = co_await sample_first_rows(in, reader);
+    if (reader.columns().empty()) throw data_error(source + ": no rows");
+    co_return jsonl_sample{reader.columns(), observe_jsonl_columns(reader.columns(), sample)};
+}
+
+// Reads the file, converts it on the pool and sends CSV text on `out` (closed at the end,
+// also on failure, which `failed` then tells the consumer). A batch with a value that does
+// not fit `guesses` (jsonl_to_csv) is not sent: its widened kinds go to `widened`, and the
+// attempt ends as failed, so the COPY cannot commit.
+task<void> produce_csv(copy_context& ctx, input_file& in, std::string source, std::size_t keys,
+                       const std::vector<std::uint64_t>& skip,
+                       const std::vector<const json_column_kinds*>& guesses,
+                       channel<std::string>& out, bool& failed,
+                       std::vector<std::pair<std::size_t, json_column_kinds>>& widened) {
+    std::exception_ptr failure;
+    try {
+        // A header line (skipped by HEADER true) makes the server learn the line ending
+        // before the first record, or it would not count newlines inside that record's
+        // quotes and its "line N" would be off.
+        std::string header = "uio\n";
+        co_await send_chunk(out, std::move(header));
+        auto reader = std::make_shared<formats::jsonl_reader>(source);
+        std::string chunk;
+        std::uint64_t offset = 0;
+        for (;;) {
+            std::size_t n = co_await read_next_chunk(in, chunk, offset);
+            auto convert = [&] {
+                formats::jsonl_batch b = n == 0 ? reader->finish() : reader->feed(chunk);
+                return jsonl_to_csv(b, keys, skip, guesses);
+            };
+            jsonl_csv_batch batch = co_await offload(convert);
+            if (!batch.widened.empty()) {
+                widened = std::move(batch.widened);
+                failed = true;
+                break;
+            }
+            ctx.take_rejects(batch.rejects, source);
+            ctx.advance(batch.lines.size(), n);
+            if (!batch.text.empty()) co_await send_chunk(out, std::move(batch.text));
+            if (n == 0) break;
+        }
+    } catch (...) {
+        failure = std::current_exception();
+        failed = true;
+    }
+    out.close();
+    if (failure) std::rethrow_exception(failure);
+}
+
+// The channel's chunks as bytes for copy_in; a failed producer must not look like the end
+// of the input (the COPY would commit a partial load), so it throws instead.
+async_generator<std::span<const std::byte>> channel_bytes(channel<std::string>& in,
+                                                          const bool& failed) {
+    while (auto chunk = co_await in.receive()) {
+        std::string held = std::move(*chunk);
+        co_yield std::as_bytes(std::span(held.data(), held.size()));
+    }
+    if (failed) throw std::runtime_error("the input failed during the load");
+}
+
+// The JSON Lines line of the record holding line `copy_line` of the CSV sent to COPY (with
+// the same `guesses`, which decide how strings were sent).
+task<std::uint64_t> jsonl_line_of(input_file& in, std::string source, std::int64_t copy_line,
+                                  std::size_t keys, const std::vector<std::uint64_t>& skip,
+                                  const std::vector<const json_column_kinds*>& guesses) {
+    formats::jsonl_reader reader(source);
+    std::string chunk;
+    std::uint64_t offset = 0, lines = 1, last = 0;  // line 1 is the header
+    for (;;) {
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
+        auto convert = [&] {
+            return jsonl_to_csv(n == 0 ? reader.finish() : reader.feed(chunk), keys, skip, guesses);
+        };
+        jsonl_csv_batch b = co_await offload(convert);
+        for (std::size_t i = 0; i < b.lines.size(); ++i) {
+            lines += 1 + b.newlines[i];
+            last = b.lines[i];
+            if (lines >= static_cast<std::uint64_t>(copy_line)) co_return last;
+        }
+        if (n == 0) break;
+    }
+    co_return last;
+}
+
+}  // namespace
+
+task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_endpoint dst) {
+    if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
+    input_file in = co_await open_input(src, ctx);
+    jsonl_sample sample = co_await sample_jsonl(in, src.path);
+    std::size_t keys = sample.keys.size();
+    std::vector<column_spec> columns;
+    for (std::size_t i = 0; i < keys; ++i) {
+        columns.push_back(jsonl_column(sample.keys[i], sample.kinds[i], true));
+    }
+    postgres_load_request request{dst.target.table, columns,      false,
+                                  ctx.options.mode, ctx.schema(), ctx.options.key};
+    request.count_upserts = ctx.options.stats_json;
+    postgres_load_retry retry(ctx, src.path);
+    for (;;) {
+        retry.begin_attempt();
+        std::optional<copy_failure> failed_copy;
+        std::vector<std::pair<std::size_t, json_column_kinds>> widened;
+        // Checked on our side: the columns whose inferred types made the table.
+        std::vector<const json_column_kinds*> guesses(keys);
+        {
+            pg::connection conn = co_await connect_postgres(dst.conninfo);
+            std::string options = "(FORMAT csv, HEADER true)";
+            channel<std::string> csv(4);
+            bool producer_failed = false;
+            try {
+                postgres_table_load load = co_await postgres_table_load::begin(conn, request);
+                for (std::size_t i = 0; i < keys && load.created(); ++i) {
+                    if (load.columns()[i].inferred) guesses[i] = &sample.kinds[i];
+                }
+                auto producing = produce_csv(ctx, in, src.path, keys, retry.skipped(), guesses, csv,
+                                             producer_failed, widened);
+                auto loading = load.copy(options, channel_bytes(csv, producer_failed));
+                auto [ignored, rows] = co_await when_all(std::move(producing), std::move(loading));
+                co_await load.commit();
+                ctx.stats.rows = static_cast<std::uint64_t>(rows);
+                ctx.count_upsert(load.inserted());
+                co_return;
+            } catch (const pg::error& e) {
+                if (widened.empty()) {
+                    failed_copy = copy_failure::from(e);
+                    if (!failed_copy) throw;
+                }
+            } catch (...) {
+                if (widened.empty()) throw;  // else: the attempt we stopped, to widen
+            }
+        }
+        if (!widened.empty()) {
+            for (auto& [i, kinds] : widened) {
+                sample.kinds[i] = kinds;
+                request.source_columns[i] = jsonl_column(sample.keys[i], kinds, true);
+            }
+            continue;
+        }
+        auto locating =
+            jsonl_line_of(in, src.path, failed_copy->copy_line, keys, retry.skipped(), guesses);
+        std::uint64_t line = co_await std::move(locating);
+        std::string text = co_await file_line(in, line);
+        retry.reject(line, failed_copy->message, text);  // throws past --max-errors
+    }
+}
+
+}  // namespace uio::etl

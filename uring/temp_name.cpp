@@ -1,0 +1,69 @@
+// temp_name: formatting and parsing ".ucopy-<pid>-<n>.tmp".
+#include "uio/uring/temp_name.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+
+namespace uio {
+
+namespace {
+
+constexpr std::string_view head = ".ucopy-", tail = ".tmp";
+
+bool is_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+// "<pid>-<n>", or empty when `name` is not in the scheme.
+std::string_view middle_of(std::string_view name) {
+    if (name.size() <= head.size() + tail.size() || !name.starts_with(head) ||
+        !name.ends_with(tail)) {
+        return {};
+    }
+    return name.substr(head.size(), name.size() - head.size() - tail.size());
+}
+
+}  // namespace
+
+std::string temp_name() {
+    static const auto pid = static_cast<unsigned>(::getpid());
+    static std::atomic<unsigned long long> counter{0};
+    char text[64];
+    std::snprintf(text, sizeof text, ".ucopy-%x-%llx.tmp", pid, ++counter);
+    return text;
+}
+
+bool is_temp_name(std::string_view name) {
+    std::string_view middle = middle_of(name);
+    std::size_t dash = middle.find('-');
+    if (dash == std::string_view::npos || dash == 0 || dash + 1 == middle.size()) return false;
+    for (std::size_t i = 0; i < middle.size(); ++i) {
+        if (!is_hex(middle[i]) && i != dash) return false;
+    }
+    return true;
+}
+
+std::optional<pid_t> temp_name_owner(std::string_view name) {
+    if (!is_temp_name(name)) return std::nullopt;
+    std::string_view middle = middle_of(name);
+    unsigned long long pid = 0;
+    for (char c : middle.substr(0, middle.find('-'))) {
+        pid = pid * 16 + static_cast<unsigned>(c <= '9' ? c - '0' : c - 'a' + 10);
+        if (pid > INT_MAX) return std::nullopt;
+    }
+    if (pid == 0) return std::nullopt;
+    return static_cast<pid_t>(pid);
+}
+
+bool temp_owner_alive(std::string_view name) {
+    std::optional<pid_t> pid = temp_name_owner(name);
+    if (!pid) return false;
+    return ::kill(*pid, 0) == 0 || errno == EPERM;
+}
+
+}  // namespace uio
