@@ -37,8 +37,7 @@ std::string below(const std::string& top, const std::string& path) {
 class finisher {
   public:
     finisher(const options& opts, const copy_root& root, const shard_plan& plan, report& out)
-        : opts_(opts),
-          plan_(plan),
+        : plan_(plan),
           root_(root),
           out_(out),
           meta_{opts.preserve, out, current_umask(), ::geteuid() == 0},
@@ -117,7 +116,6 @@ class finisher {
         return mask;
     }
 
-    const options& opts_;
     const shard_plan& plan_;
     const copy_root& root_;
     report& out_;
