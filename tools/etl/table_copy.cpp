@@ -14,6 +14,7 @@
 #include "chunk_stream.hpp"
 #include "copy_table.hpp"
 #include "etl_main.hpp"
+#include "parallel_load.hpp"
 #include "plan.hpp"
 #include "table_paths.hpp"
 #include "uio/core/error_kind.hpp"
@@ -48,6 +49,10 @@ task<void> dispatch(copy_context& ctx, const endpoint& source, const endpoint& d
     if (auto* s = std::get_if<data_file_endpoint>(&source)) {
         if (auto* d = std::get_if<sqlite_endpoint>(&destination)) {
             co_await file_to_sqlite(ctx, with_format(*s, o), *d);
+            co_return;
+        }
+        if (auto* d = std::get_if<postgres_endpoint>(&destination); d && o.connections > 1) {
+            co_await parallel_file_to_postgres(ctx, with_format(*s, o), *d);
             co_return;
         }
         if (auto* d = std::get_if<postgres_endpoint>(&destination)) {
@@ -87,19 +92,6 @@ task<void> write_rejects(copy_context& ctx) {
     co_await out.commit();
 }
 
-void check_request(const copy_context& ctx, const endpoint& source, const endpoint& destination) {
-    if (!is_table_like(source) || !is_table_like(destination)) {
-        throw usage_error("both endpoints must be tables or data files");
-    }
-    if (!ctx.options.schema.empty()) (void)ctx.schema();  // a bad --schema is a usage error
-    check_upsert_options(ctx.options, destination);
-}
-
-task<void> run(copy_context& ctx, const endpoint& source, const endpoint& destination) {
-    co_await dispatch(ctx, source, destination);
-    co_await write_rejects(ctx);
-}
-
 void check_upsert_options(const table_copy_options& o, const endpoint& destination) {
     if ((o.mode == load_mode::upsert) != !o.key.empty()) {
         throw usage_error("--mode upsert and --key go together");
@@ -108,6 +100,20 @@ void check_upsert_options(const table_copy_options& o, const endpoint& destinati
         !std::holds_alternative<sqlite_endpoint>(destination)) {
         throw usage_error("--mode upsert loads into a PostgreSQL or SQLite table");
     }
+}
+
+void check_request(const copy_context& ctx, const endpoint& source, const endpoint& destination) {
+    if (!is_table_like(source) || !is_table_like(destination)) {
+        throw usage_error("both endpoints must be tables or data files");
+    }
+    if (!ctx.options.schema.empty()) (void)ctx.schema();  // a bad --schema is a usage error
+    check_upsert_options(ctx.options, destination);
+    check_connections_option(ctx.options, source, destination);
+}
+
+task<void> run(copy_context& ctx, const endpoint& source, const endpoint& destination) {
+    co_await dispatch(ctx, source, destination);
+    co_await write_rejects(ctx);
 }
 
 void print_stats(std::ostream& out, const copy_context& ctx, double seconds, bool ok) {
