@@ -216,7 +216,20 @@ TEST_CASE("JSON Lines over --connections: the same table, errors at the file's l
           std::string::npos);
     CHECK(pg_column("select count(*) from etl_parj_bad") == "0");
     CHECK(leftover_staging() == "0");
-    pg_exec("drop table etl_parj_1, etl_parj_3, etl_parj_bad");
+
+    // Into a table ucopy creates, the same value past the sample widens id (to jsonb: a
+    // number and a string), with 3 connections as with one.
+    for (unsigned n : {1u, 3u}) {
+        std::string table = "etl_parj_wide_" + std::to_string(n);
+        pg_exec("drop table if exists " + table);
+        auto wide = table_copy(dir / "bad.jsonl", pg_uri("table=" + table), with_connections(n));
+        INFO(n << " connections: " << wide.err);
+        REQUIRE(wide.code == 0);
+    }
+    CHECK(table_digest("etl_parj_wide_3", "t.name") == table_digest("etl_parj_wide_1", "t.name"));
+    CHECK(table_digest("etl_parj_wide_3", "t.name").starts_with("jsonb,text,"));
+    CHECK(leftover_staging() == "0");
+    pg_exec("drop table etl_parj_1, etl_parj_3, etl_parj_bad, etl_parj_wide_1, etl_parj_wide_3");
 }
 
 TEST_CASE("--connections: usage errors") {
@@ -239,4 +252,22 @@ TEST_CASE("--connections: usage errors") {
     CHECK(table_copy(dir / "in.csv", pg_uri("table=t"), upsert).code == 2);
     CHECK(table_copy(dir / "in.csv", pg_uri("table=t"), with_connections(0)).code == 2);
     CHECK(table_copy(dir / "in.csv", pg_uri("table=t"), with_connections(65)).code == 2);
+}
+
+TEST_CASE("--connections: the target's constraint fails the publish, nothing is left") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    pg_exec(
+        "drop table if exists etl_par_key; create table etl_par_key "
+        "(id int primary key, name text, amount numeric, note text); "
+        "insert into etl_par_key values (150000, 'there first', 0, null)");
+    write_file(dir / "in.csv", big_csv(true));
+    auto r = table_copy(dir / "in.csv", pg_uri("table=etl_par_key"), with_connections(2));
+    INFO(r.err);
+    CHECK(r.code == 1);
+    // Checked by the INSERT ... SELECT that publishes: it names the constraint, not a line.
+    CHECK(r.err.find("etl_par_key_pkey") != std::string::npos);
+    CHECK(pg_column("select count(*) || ' ' || max(name) from etl_par_key") == "1 there first");
+    CHECK(leftover_staging() == "0");
+    pg_exec("drop table etl_par_key");
 }
