@@ -115,8 +115,8 @@ struct stream_failure {
 task<std::int64_t> copy_stream(pg::connection& conn, std::string sql, stream_fanout& fanout,
                                std::size_t k, std::optional<stream_failure>& first) {
     try {
-        co_return co_await conn.copy_in(std::move(sql),
-                                        queued_bytes(fanout.queue(k), fanout.failed));
+        auto bytes = queued_bytes(fanout.queue(k), fanout.failed);
+        co_return co_await conn.copy_in(std::move(sql), std::move(bytes));
     } catch (const pg::error& e) {
         if (!first) {
             if (auto located = copy_failure::from(e))
@@ -236,7 +236,8 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
                     static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
                 if (first) {
                     first = false;
-                    co_await fanout.send_header(stream_header(csv, block));
+                    std::string header = stream_header(csv, block);
+                    co_await fanout.send_header(std::move(header));
                     if (csv.header) {
                         file_line += lines;
                         continue;
@@ -330,7 +331,8 @@ task<void> produce_jsonl_blocks(copy_context& ctx, input_file& in, std::string s
     bool stopped = false;
     try {
         // A header line, as for CSV: HEADER skips it.
-        co_await fanout.send_header("uio\n");
+        std::string header = "uio\n";
+        co_await fanout.send_header(std::move(header));
         formats::jsonl_reader reader(source);
         const std::vector<std::uint64_t> skip;
         std::string chunk;

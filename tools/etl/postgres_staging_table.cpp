@@ -45,7 +45,8 @@ task<postgres_staging_table> postgres_staging_table::create(pg::connection& conn
     out.name_ = staging_name(request.table, conn.backend_pid());
     const std::string staging = pg::quote_identifier(conn, out.name_);
     // A leftover of a killed load whose backend had the same pid.
-    co_await conn.execute("drop table if exists " + staging);
+    std::string drop_leftover = "drop table if exists " + staging;
+    co_await conn.execute(drop_leftover);
     std::string create;
     if (!exists || request.mode == load_mode::replace) {
         create = "create table " + staging + " (";
@@ -86,12 +87,14 @@ task<void> postgres_staging_table::publish() {
     const std::string staging = pg::quote_identifier(conn, name_);
     pg::transaction tx = co_await conn.begin();
     // Looked at again: the target may have changed while the rows were loading.
-    const bool exists = !(co_await postgres_table_columns(conn, table_)).empty();
+    std::vector<column_spec> now = co_await postgres_table_columns(conn, table_);
+    const bool exists = !now.empty();
     bool rename = created_;
     if (created_ && exists) {
         if (mode_ == load_mode::fail_if_exists) throw database_error(exists_message(table_));
         if (mode_ == load_mode::replace) {
-            co_await conn.execute("drop table " + target);
+            std::string drop = "drop table " + target;
+            co_await conn.execute(drop);
         } else {
             rename = false;  // append: created by someone else during the load
         }
@@ -100,13 +103,16 @@ task<void> postgres_staging_table::publish() {
         throw database_error("table '" + table_ + "' was dropped during the load");
     }
     if (rename) {
-        co_await conn.execute("alter table " + staging + " rename to " + target);
+        std::string rename_sql = "alter table " + staging + " rename to " + target;
+        co_await conn.execute(rename_sql);
     } else {
         std::string columns = list_columns_ ? column_names(conn, columns_) : "*";
         std::string into = list_columns_ ? " (" + columns + ")" : "";
-        co_await conn.execute("insert into " + target + into + " select " + columns + " from " +
-                              staging);
-        co_await conn.execute("drop table " + staging);
+        std::string insert =
+            "insert into " + target + into + " select " + columns + " from " + staging;
+        co_await conn.execute(insert);
+        std::string drop = "drop table " + staging;
+        co_await conn.execute(drop);
     }
     co_await tx.commit();
 }
