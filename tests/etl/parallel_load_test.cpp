@@ -95,6 +95,12 @@ TEST_CASE("--connections 1, 2 and 4 load the same table as one connection") {
     CHECK(refused.code == 1);
     CHECK(refused.err.find("exists (--mode=fail-if-exists)") != std::string::npos);
     CHECK(leftover_staging() == "0");
+    uio::etl::table_copy_options plan = with_connections(4);
+    plan.dry_run = true;
+    auto planned = table_copy(dir / "in.csv", pg_uri("table=etl_par_new"), plan);
+    INFO(planned.err);
+    CHECK(planned.code == 0);
+    CHECK(planned.out.find("connections: 4 COPY streams") != std::string::npos);
     pg_exec("drop table etl_par_1, etl_par_2, etl_par_4");
 }
 
