@@ -63,6 +63,9 @@ task<void> print_plan(copy_context& ctx, const endpoint& source, const endpoint&
         out << (i ? ", " : " (key: ") << ctx.options.key[i];
     }
     out << (ctx.options.key.empty() ? "\n" : ")\n");
+    if (ctx.options.connections > 1) {
+        out << "connections: " << ctx.options.connections << " COPY streams into a staging table\n";
+    }
     if (columns.empty()) {
         out << "columns:     (from the data)\n";
     } else {

@@ -61,13 +61,12 @@ std::string copy_csv_options(const pg::connection& conn, bool header, char delim
     return out + ")";
 }
 
-task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
-                                                     postgres_load_request request) {
-    std::vector<column_spec> wanted = std::move(request.source_columns);
-    for (const column_spec& s : request.schema) {
-        auto it = std::find_if(wanted.begin(), wanted.end(),
+std::vector<column_spec> with_schema(std::vector<column_spec> columns,
+                                     const std::vector<column_spec>& schema) {
+    for (const column_spec& s : schema) {
+        auto it = std::find_if(columns.begin(), columns.end(),
                                [&](const column_spec& c) { return c.name == s.name; });
-        if (it == wanted.end()) {
+        if (it == columns.end()) {
             throw usage_error("--schema names column '" + s.name +
                               "', which the source does not have");
         }
@@ -75,6 +74,13 @@ task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
         it->declared = s.declared;
         it->inferred = false;
     }
+    return columns;
+}
+
+task<postgres_table_load> postgres_table_load::begin(pg::connection& conn,
+                                                     postgres_load_request request) {
+    std::vector<column_spec> wanted =
+        with_schema(std::move(request.source_columns), request.schema);
 
     pg::transaction tx = co_await conn.begin();
     postgres_table_load load(conn, std::move(tx));

@@ -14,6 +14,7 @@
 #include "uio/core/error_kind.hpp"
 #include "uio/db/etl/copy_table.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
+#include "uio/db/etl/detail/parallel_load.hpp"
 #include "uio/db/etl/detail/plan.hpp"
 #include "uio/db/etl/detail/table_paths.hpp"
 #include "uio/db/etl/run_table_copy.hpp"
@@ -48,6 +49,10 @@ task<void> dispatch(copy_context& ctx, const endpoint& source, const endpoint& d
     if (auto* s = std::get_if<data_file_endpoint>(&source)) {
         if (auto* d = std::get_if<sqlite_endpoint>(&destination)) {
             co_await file_to_sqlite(ctx, with_format(*s, o), *d);
+            co_return;
+        }
+        if (auto* d = std::get_if<postgres_endpoint>(&destination); d && o.connections > 1) {
+            co_await parallel_file_to_postgres(ctx, with_format(*s, o), *d);
             co_return;
         }
         if (auto* d = std::get_if<postgres_endpoint>(&destination)) {
@@ -103,6 +108,7 @@ void check_request(const copy_context& ctx, const endpoint& source, const endpoi
     }
     if (!ctx.options.schema.empty()) (void)ctx.schema();  // a bad --schema is a usage error
     check_upsert_options(ctx.options, destination);
+    check_connections_option(ctx.options, source, destination);
 }
 
 task<void> run(copy_context& ctx, const endpoint& source, const endpoint& destination) {

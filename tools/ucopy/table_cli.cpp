@@ -47,6 +47,8 @@ Table options:
   --dry-run                print the plan (endpoints, columns, types, mode) only
   --fsync                  make an exported file durable before it is renamed into place
   --compress gzip|zstd     compress an exported file (implied by a .gz or .zst suffix)
+  --connections N          load a data file into PostgreSQL over N COPY streams, through
+                           a staging table published in one transaction (default 1)
   --stats=json             print rows, bytes, seconds and errors on stdout at the end
   --no-progress            no progress line on stderr
 
@@ -173,6 +175,8 @@ int table_command_main(int argc, char** argv, const char* program) {
     app.add_flag("--fsync", o.fsync, "make an exported file durable (fsync) before its rename");
     app.add_option("--compress", r.compress, "compress an exported file: gzip or zstd")
         ->check(CLI::IsMember({"gzip", "zstd"}));
+    app.add_option("--connections", o.connections,
+                   "load into PostgreSQL over N COPY streams (staging table, one publish)");
     app.add_flag("--progress", progress, "a progress line on stderr (default when a terminal)");
     app.add_flag("--no-progress", r.no_progress, "no progress line on stderr");
     app.add_option("--stats", r.stats, "print statistics at the end: json")

@@ -47,6 +47,10 @@ struct postgres_load_request {
     bool count_upserts = false;       // upsert: count inserted rows (for --stats)
 };
 
+// `columns` with the types --schema gives (usage_error for a column the source lacks).
+std::vector<column_spec> with_schema(std::vector<column_spec> columns,
+                                     const std::vector<column_spec>& schema);
+
 // A load as one transaction: begin() (BEGIN, and the table created if missing or for
 // replace), copy(), commit() (replace's swap, COMMIT). Dropped before commit(), it rolls
 // back. Must not outlive its connection; belongs to one task.

@@ -1,0 +1,485 @@
+// parallel_load: the reader, the N COPY streams, and a COPY error's way back to its line.
+#include "uio/db/etl/detail/parallel_load.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <variant>
+
+#include "uio/core/error_kind.hpp"
+#include "uio/core/offload.hpp"
+#include "uio/core/when_all.hpp"
+#include "uio/db/etl/detail/chunk_stream.hpp"
+#include "uio/db/etl/detail/csv_block_splitter.hpp"
+#include "uio/db/etl/detail/jsonl_columns.hpp"
+#include "uio/db/etl/detail/postgres_load_retry.hpp"
+#include "uio/db/etl/detail/postgres_staging_table.hpp"
+#include "uio/db/etl/detail/postgres_table.hpp"
+#include "uio/db/etl/detail/postgres_widening.hpp"
+#include "uio/db/etl/detail/sqlite_loaders.hpp"
+#include "uio/db/formats/csv_reader.hpp"
+
+namespace uio::etl {
+
+namespace {
+
+constexpr std::size_t max_connections = 64;
+// Blocks waiting per stream: one being sent, one ready, so a stream never waits for the
+// reader while the reader is ahead.
+constexpr std::size_t queued_blocks = 2;
+
+// Where a block went: its stream, the line of that stream (COPY's count, its header line
+// being line 1) where the block begins, and where it came from: the file's line (CSV) or the
+// ordinal of its first record (JSON Lines).
+struct block_origin {
+    std::size_t stream;
+    std::uint64_t stream_line;
+    std::uint64_t origin;
+};
+
+// The streams' queues, and the log of which block went where.
+class stream_fanout {
+  public:
+    explicit stream_fanout(std::size_t n) : next_line_(n, 2) {
+        for (std::size_t i = 0; i < n; ++i) {
+            queues_.push_back(std::make_unique<channel<std::string>>(queued_blocks));
+        }
+    }
+
+    std::size_t size() const noexcept { return queues_.size(); }
+    channel<std::string>& queue(std::size_t i) noexcept { return *queues_[i]; }
+    // Set when the reader stopped early: a stream must not end its COPY as if the input had.
+    bool failed = false;
+
+    // The same header line to every stream, before any block.
+    task<void> send_header(std::string line) {
+        for (auto& q : queues_) co_await send_chunk(*q, line);
+    }
+
+    // `block` (with `lines` line ends) to the first stream in turn with room in its queue,
+    // else to the next in turn, once it has room: a slow stream gets fewer blocks.
+    task<void> send(std::string block, std::uint64_t lines, std::uint64_t origin) {
+        std::size_t pick = turn_;
+        for (std::size_t i = 0; i < queues_.size(); ++i) {
+            std::size_t k = (turn_ + i) % queues_.size();
+            if (queues_[k]->size() < queues_[k]->capacity()) {
+                pick = k;
+                break;
+            }
+        }
+        turn_ = (pick + 1) % queues_.size();
+        log_.push_back({pick, next_line_[pick], origin});
+        next_line_[pick] += lines;
+        co_await send_chunk(*queues_[pick], std::move(block));
+    }
+
+    void close(bool early) noexcept {
+        failed = early;
+        for (auto& q : queues_) q->close();
+    }
+
+    // The block holding line `line` of stream `stream` (null: none does).
+    const block_origin* find(std::size_t stream, std::uint64_t line) const noexcept {
+        const block_origin* found = nullptr;
+        for (const block_origin& b : log_) {
+            if (b.stream == stream && b.stream_line <= line) found = &b;
+        }
+        return found;
+    }
+
+  private:
+    std::vector<std::unique_ptr<channel<std::string>>> queues_;
+    std::vector<std::uint64_t> next_line_;
+    std::vector<block_origin> log_;
+    std::size_t turn_ = 0;
+};
+
+// A stream's queue as bytes for copy_in; a reader that stopped early must not look like the
+// end of the input (the COPY would commit part of it), so it throws instead.
+async_generator<std::span<const std::byte>> queued_bytes(channel<std::string>& in,
+                                                         const bool& failed) {
+    while (auto block = co_await in.receive()) {
+        std::string held = std::move(*block);
+        co_yield std::as_bytes(std::span(held.data(), held.size()));
+    }
+    if (failed) throw failure(error_kind::io, "the input stopped during the load");
+}
+
+// A COPY error the server tied to a line of one stream.
+struct stream_failure {
+    std::size_t stream = 0;
+    copy_failure failure;
+};
+
+task<std::int64_t> copy_stream(pg::connection& conn, std::string sql, stream_fanout& fanout,
+                               std::size_t k, std::optional<stream_failure>& first) {
+    try {
+        auto bytes = queued_bytes(fanout.queue(k), fanout.failed);
+        co_return co_await conn.copy_in(std::move(sql), std::move(bytes));
+    } catch (const pg::error& e) {
+        if (!first) {
+            if (auto located = copy_failure::from(e))
+                first = stream_failure{k, std::move(*located)};
+        }
+        throw;
+    }
+}
+
+task<std::vector<pg::connection>> connect_all(std::string conninfo, std::size_t n) {
+    std::vector<task<pg::connection>> connecting;
+    for (std::size_t i = 0; i < n; ++i) connecting.push_back(connect_postgres(conninfo));
+    co_return co_await when_all(std::move(connecting));
+}
+
+bool is_pg_error(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const pg::error&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+// What an attempt gives back when it did not publish: the COPY error to locate (or nothing,
+// when it was published), and the columns of a staging table that was to become the target.
+struct attempt_result {
+    std::optional<stream_failure> failed;
+    std::vector<column_spec> created_with;
+};
+
+// Fills the streams' queues (and closes them), once the staging table is there.
+using produce_fn = std::function<task<void>(stream_fanout&, const postgres_staging_table&)>;
+using options_fn = std::function<std::string(const pg::connection&)>;
+
+// One attempt: the staging table, N COPY streams fed by `produce`, publish. Any failure drops
+// the staging table; a stream's COPY error comes back to be located, others are thrown.
+task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst,
+                                 postgres_load_request request, options_fn options_for,
+                                 produce_fn produce, stream_fanout& fanout) {
+    attempt_result out;
+    pg::connection control = co_await connect_postgres(dst.conninfo);
+    postgres_staging_table staging =
+        co_await postgres_staging_table::create(control, std::move(request));
+    if (staging.created()) out.created_with = staging.columns();
+    std::exception_ptr failure;
+    try {
+        std::vector<pg::connection> conns = co_await connect_all(dst.conninfo, fanout.size());
+        std::string sql = staging.copy_sql(control, options_for(control));
+        std::vector<task<std::int64_t>> streams;
+        for (std::size_t k = 0; k < conns.size(); ++k) {
+            streams.push_back(copy_stream(conns[k], sql, fanout, k, out.failed));
+        }
+        auto producing = produce(fanout, staging);
+        auto loading = when_all(std::move(streams));
+        auto [ignored, rows] = co_await when_all(std::move(producing), std::move(loading));
+        co_await staging.publish();
+        ctx.stats.rows = 0;
+        for (std::int64_t r : rows) ctx.stats.rows += static_cast<std::uint64_t>(r);
+        out.failed.reset();
+        co_return out;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    std::string why = co_await staging.drop(dst.conninfo);
+    if (!why.empty()) {
+        ctx.err << "ucopy: could not drop the staging table " << staging.name() << ": " << why
+                << "\n";
+    }
+    if (out.failed && is_pg_error(failure)) co_return out;
+    std::rethrow_exception(failure);
+}
+
+// --- CSV ---
+
+task<std::vector<column_spec>> sample_csv_columns(input_file& in, formats::csv_options csv) {
+    std::string source = csv.source;
+    formats::csv_reader reader(std::move(csv));
+    formats::csv_batch sample = co_await sample_first_rows(in, reader);
+    if (reader.width() == 0) throw data_error(source + ": no rows and no header");
+    co_return infer_csv_columns(reader.header(), reader.width(), sample);
+}
+
+// Every stream starts with a line that HEADER skips: the file's header, or (no header) a
+// dummy line with the line ending of the file's first record, from which the server learns
+// the file's line ending before the first record, as it does from a header.
+std::string stream_header(const formats::csv_options& csv, const std::string& first_record) {
+    if (csv.header) return first_record;
+    char c = 'x';
+    while (c == csv.quote || c == csv.delimiter) ++c;
+    return std::string(1, c) + (first_record.ends_with("\r\n") ? "\r\n" : "\n");
+}
+
+task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_options csv,
+                              stream_fanout& fanout) {
+    std::exception_ptr failure;
+    try {
+        csv_block_splitter splitter(csv.quote, chunk_size);
+        std::vector<std::string> blocks;
+        std::string chunk;
+        std::uint64_t offset = 0, file_line = 1;
+        bool first = true;
+        for (;;) {
+            const bool at_start = offset == 0;
+            std::size_t n = co_await read_next_chunk(in, chunk, offset);
+            ctx.advance(0, n);
+            std::string_view text(chunk.data(), n);
+            if (at_start && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+            if (n == 0) {
+                splitter.finish(blocks);
+            } else {
+                splitter.feed(text, blocks);
+            }
+            for (std::string& block : blocks) {
+                auto lines =
+                    static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
+                if (first) {
+                    first = false;
+                    std::string header = stream_header(csv, block);
+                    co_await fanout.send_header(std::move(header));
+                    if (csv.header) {
+                        file_line += lines;
+                        continue;
+                    }
+                }
+                std::uint64_t starts = file_line;
+                file_line += lines;
+                co_await fanout.send(std::move(block), lines, starts);
+            }
+            blocks.clear();
+            if (n == 0) break;
+        }
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    fanout.close(failure != nullptr);
+    if (failure) std::rethrow_exception(failure);
+}
+
+// The line where the record holding physical line `line` of the file starts (every line end
+// counted); nullopt when that record is an unterminated quoted field running to the end.
+task<std::optional<std::uint64_t>> csv_record_start(input_file& in, std::uint64_t line,
+                                                    char quote) {
+    std::string chunk;
+    std::uint64_t offset = 0, at = 1, start = 1;
+    bool quoted = false;
+    for (;;) {
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
+        if (n == 0) break;
+        for (std::size_t i = 0; i < n; ++i) {
+            const char c = chunk[i];
+            if (c == quote) {
+                quoted = !quoted;
+            } else if (c == '\n') {
+                if (!quoted) {
+                    if (at >= line) co_return start;
+                    start = at + 1;
+                }
+                ++at;
+            }
+        }
+    }
+    if (quoted) co_return std::nullopt;
+    co_return start;
+}
+
+task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endpoint dst,
+                        input_file& in) {
+    formats::csv_options csv = ctx.csv_for(src.path, src.format);
+    csv.allow_ragged = false;
+    std::vector<column_spec> columns = co_await sample_csv_columns(in, csv);
+    postgres_load_request request{dst.target.table, columns,      !csv.header,
+                                  ctx.options.mode, ctx.schema(), {}};
+    for (;;) {
+        ctx.stats = {};
+        stream_fanout fanout(ctx.options.connections);
+        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table&) {
+            return produce_csv_blocks(ctx, in, csv, f);
+        };
+        options_fn options_for = [&](const pg::connection& conn) {
+            return copy_csv_options(conn, true, csv.delimiter, csv.quote, csv.null_string);
+        };
+        attempt_result r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout);
+        if (!r.failed) co_return;
+        const copy_failure& failed = r.failed->failure;
+        if (widen_refused_column(request.source_columns, r.created_with, failed)) continue;
+        auto copy_line = static_cast<std::uint64_t>(std::max<std::int64_t>(failed.copy_line, 1));
+        const block_origin* block = fanout.find(r.failed->stream, copy_line);
+        std::uint64_t line = block ? block->origin + (copy_line - block->stream_line) : 1;
+        std::optional<std::uint64_t> start = co_await csv_record_start(in, line, csv.quote);
+        if (!start) {
+            throw data_error(src.path + ": " + failed.message +
+                             " (an unterminated quoted field runs to the end)");
+        }
+        throw data_error(src.path + ":" + std::to_string(*start) + ": " + failed.message);
+    }
+}
+
+// --- JSON Lines ---
+
+using widened_columns = std::vector<std::pair<std::size_t, json_column_kinds>>;
+
+// As jsonl_to_postgres sends it: each chunk parsed and turned into CSV on the thread pool;
+// each batch is a block. A batch with a value that does not fit `guesses` stops the reader
+// (its kinds go to `widened`), so the attempt fails and starts again with wider types.
+task<void> produce_jsonl_blocks(copy_context& ctx, input_file& in, std::string source,
+                                std::size_t keys,
+                                const std::vector<const json_column_kinds*>& guesses,
+                                stream_fanout& fanout, widened_columns& widened) {
+    std::exception_ptr failure;
+    bool stopped = false;
+    try {
+        // A header line, as for CSV: HEADER skips it.
+        std::string header = "uio\n";
+        co_await fanout.send_header(std::move(header));
+        formats::jsonl_reader reader(source);
+        const std::vector<std::uint64_t> skip;
+        std::string chunk;
+        std::uint64_t offset = 0, records = 0;
+        for (;;) {
+            std::size_t n = co_await read_next_chunk(in, chunk, offset);
+            auto convert = [&] {
+                formats::jsonl_batch b = n == 0 ? reader.finish() : reader.feed(chunk);
+                return jsonl_to_csv(b, keys, skip, guesses);
+            };
+            jsonl_csv_batch batch = co_await offload(convert);
+            if (!batch.widened.empty()) {
+                widened = std::move(batch.widened);
+                stopped = true;
+                break;
+            }
+            ctx.take_rejects(batch.rejects, source);
+            ctx.advance(batch.lines.size(), n);
+            if (!batch.text.empty()) {
+                std::uint64_t lines = batch.lines.size();
+                for (std::uint32_t extra : batch.newlines) lines += extra;
+                std::uint64_t first = records;
+                records += batch.lines.size();
+                co_await fanout.send(std::move(batch.text), lines, first);
+            }
+            if (n == 0) break;
+        }
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    fanout.close(failure != nullptr || stopped);
+    if (failure) std::rethrow_exception(failure);
+}
+
+// The JSON Lines line of the record that ends on line `copy_line` of a stream whose block
+// (starting on `stream_line`) began with record number `first_record` (from 0): the file
+// converted again, with the same `guesses`, which decide how strings were sent.
+task<std::uint64_t> jsonl_line_of(input_file& in, std::string source, std::size_t keys,
+                                  const std::vector<const json_column_kinds*>& guesses,
+                                  std::uint64_t first_record, std::uint64_t stream_line,
+                                  std::uint64_t copy_line) {
+    formats::jsonl_reader reader(source);
+    const std::vector<std::uint64_t> skip;
+    std::string chunk;
+    std::uint64_t offset = 0, ordinal = 0, end = stream_line - 1, last = 0;
+    for (;;) {
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
+        auto convert = [&] {
+            return jsonl_to_csv(n == 0 ? reader.finish() : reader.feed(chunk), keys, skip, guesses);
+        };
+        jsonl_csv_batch b = co_await offload(convert);
+        for (std::size_t i = 0; i < b.lines.size(); ++i) {
+            if (ordinal++ < first_record) continue;
+            end += 1 + b.newlines[i];
+            last = b.lines[i];
+            if (end >= copy_line) co_return last;
+        }
+        if (n == 0) break;
+    }
+    co_return last;
+}
+
+task<void> parallel_jsonl(copy_context& ctx, data_file_endpoint src, postgres_endpoint dst,
+                          input_file& in) {
+    formats::jsonl_reader sampler(src.path);
+    formats::jsonl_batch sample = co_await sample_first_rows(in, sampler);
+    if (sampler.columns().empty()) throw data_error(src.path + ": no rows");
+    const std::vector<std::string> names = sampler.columns();
+    std::vector<json_column_kinds> kinds = observe_jsonl_columns(names, sample);
+    const std::size_t keys = names.size();
+    std::vector<column_spec> columns;
+    for (std::size_t i = 0; i < keys; ++i)
+        columns.push_back(jsonl_column(names[i], kinds[i], true));
+    postgres_load_request request{dst.target.table, columns,      false,
+                                  ctx.options.mode, ctx.schema(), {}};
+    for (;;) {
+        ctx.stats = {};
+        stream_fanout fanout(ctx.options.connections);
+        widened_columns widened;
+        // Checked on our side: the columns whose inferred types make the table.
+        std::vector<const json_column_kinds*> guesses(keys);
+        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table& staging) {
+            for (std::size_t i = 0; i < keys && staging.created(); ++i) {
+                if (staging.columns()[i].inferred) guesses[i] = &kinds[i];
+            }
+            return produce_jsonl_blocks(ctx, in, src.path, keys, guesses, f, widened);
+        };
+        options_fn options_for = [](const pg::connection&) {
+            return std::string("(FORMAT csv, HEADER true)");
+        };
+        std::exception_ptr failure;
+        attempt_result r;
+        try {
+            r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        if (!widened.empty()) {
+            for (auto& [i, wider] : widened) {
+                kinds[i] = wider;
+                request.source_columns[i] = jsonl_column(names[i], wider, true);
+            }
+            continue;
+        }
+        if (failure) std::rethrow_exception(failure);
+        if (!r.failed) co_return;
+        const copy_failure& failed = r.failed->failure;
+        auto copy_line = static_cast<std::uint64_t>(std::max<std::int64_t>(failed.copy_line, 1));
+        const block_origin* block = fanout.find(r.failed->stream, copy_line);
+        auto locating = jsonl_line_of(in, src.path, keys, guesses, block ? block->origin : 0,
+                                      block ? block->stream_line : 2, copy_line);
+        std::uint64_t line = co_await std::move(locating);
+        throw data_error(src.path + ":" + std::to_string(line) + ": " + failed.message);
+    }
+}
+
+}  // namespace
+
+void check_connections_option(const table_copy_options& o, const endpoint& source,
+                              const endpoint& destination) {
+    if (o.connections == 0) throw usage_error("--connections must be at least 1");
+    if (o.connections > max_connections) {
+        throw usage_error("--connections is at most " + std::to_string(max_connections));
+    }
+    if (o.connections == 1) return;
+    if (!std::holds_alternative<data_file_endpoint>(source) ||
+        !std::holds_alternative<postgres_endpoint>(destination)) {
+        throw usage_error(
+            "--connections loads a data file (CSV, TSV, JSON Lines) into a PostgreSQL table");
+    }
+    if (o.max_errors > 0) {
+        throw usage_error("--max-errors needs one connection (leave out --connections)");
+    }
+    if (o.mode == load_mode::upsert) {
+        throw usage_error("--mode upsert needs one connection (leave out --connections)");
+    }
+}
+
+task<void> parallel_file_to_postgres(copy_context& ctx, data_file_endpoint src,
+                                     postgres_endpoint dst) {
+    if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
+    input_file in = co_await open_input(src, ctx);
+    if (src.format == data_format::jsonl) {
+        co_await parallel_jsonl(ctx, std::move(src), std::move(dst), in);
+    } else {
+        co_await parallel_csv(ctx, std::move(src), std::move(dst), in);
+    }
+}
+
+}  // namespace uio::etl
