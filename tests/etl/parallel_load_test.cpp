@@ -35,9 +35,10 @@ std::string table_digest(const std::string& table, const std::string& order = "i
                      ")) " + std::string("from ") + table + " t");
 }
 
-// Staging tables left behind by any load.
-std::string leftover_staging() {
-    return pg_column("select count(*) from pg_class where relname like '%\\_\\_uio\\_load\\_%'");
+// Staging tables of `table` left behind (only this test's: other tests load beside it).
+std::string leftover_staging(const std::string& table) {
+    return pg_column("select count(*) from pg_class where relname like '" + table +
+                     "\\_\\_uio\\_load\\_%'");
 }
 
 // ~6 MiB of CSV (several 1 MiB blocks per stream): every third record has a quoted field
@@ -59,7 +60,7 @@ std::string big_csv(bool header, const std::string& eol = "\n") {
 
 }  // namespace
 
-TEST_CASE("--connections 1, 2 and 4 load the same table as one connection") {
+TEST_CASE("loads over 1 or 2 or 4 connections give the same table as one connection") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
     pg_exec("drop table if exists etl_par_1, etl_par_2, etl_par_4");
@@ -69,13 +70,13 @@ TEST_CASE("--connections 1, 2 and 4 load the same table as one connection") {
                             with_connections(n));
         INFO(n << " connections: " << r.err);
         REQUIRE(r.code == 0);
+        CHECK(leftover_staging("etl_par_" + std::to_string(n)) == "0");
     }
     std::string one = table_digest("etl_par_1");
     INFO(one);
     CHECK(one.starts_with("bigint,text,numeric,text 160000 "));
     CHECK(table_digest("etl_par_2") == one);
     CHECK(table_digest("etl_par_4") == one);
-    CHECK(leftover_staging() == "0");
 
     // Appended (the staging table takes the target's types), then replaced.
     auto more = table_copy(dir / "in.csv", pg_uri("table=etl_par_4"), with_connections(3));
@@ -94,7 +95,7 @@ TEST_CASE("--connections 1, 2 and 4 load the same table as one connection") {
     auto refused = table_copy(dir / "in.csv", pg_uri("table=etl_par_4"), fail);
     CHECK(refused.code == 1);
     CHECK(refused.err.find("exists (--mode=fail-if-exists)") != std::string::npos);
-    CHECK(leftover_staging() == "0");
+    CHECK(leftover_staging("etl_par_4") == "0");
     uio::etl::table_copy_options plan = with_connections(4);
     plan.dry_run = true;
     auto planned = table_copy(dir / "in.csv", pg_uri("table=etl_par_new"), plan);
@@ -104,7 +105,7 @@ TEST_CASE("--connections 1, 2 and 4 load the same table as one connection") {
     pg_exec("drop table etl_par_1, etl_par_2, etl_par_4");
 }
 
-TEST_CASE("--connections without a header, with CRLF line ends, as one connection") {
+TEST_CASE("connections: no header and CRLF line ends give the same table as one connection") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
     pg_exec("drop table if exists etl_parh_1, etl_parh_3");
@@ -165,7 +166,7 @@ TEST_CASE("a bad row in the third connection's part fails the load at its line")
             // A replaced table has ucopy's types: id widens to text, and the load goes on.
             CHECK(r.code == 0);
         }
-        CHECK(leftover_staging() == "0");
+        CHECK(leftover_staging("etl_par_bad") == "0");
         if (mode == uio::etl::load_mode::append) {
             CHECK(pg_column("select string_agg(id || name, ',') from etl_par_bad") == "0before");
         }
@@ -183,11 +184,11 @@ TEST_CASE("a bad row in the third connection's part fails the load at its line")
     CHECK(open.code == 1);
     CHECK(open.err.find("unterminated") != std::string::npos);
     CHECK(pg_column("select count(*) from etl_par_bad") == "0");
-    CHECK(leftover_staging() == "0");
+    CHECK(leftover_staging("etl_par_bad") == "0");
     pg_exec("drop table etl_par_bad");
 }
 
-TEST_CASE("JSON Lines over --connections: the same table, errors at the file's line") {
+TEST_CASE("JSON Lines over several connections: the same table and errors at the file line") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
     pg_exec("drop table if exists etl_parj_1, etl_parj_3, etl_parj_bad");
@@ -221,7 +222,7 @@ TEST_CASE("JSON Lines over --connections: the same table, errors at the file's l
     CHECK(r.err.find("bad.jsonl:45000: invalid input syntax for type integer") !=
           std::string::npos);
     CHECK(pg_column("select count(*) from etl_parj_bad") == "0");
-    CHECK(leftover_staging() == "0");
+    CHECK(leftover_staging("etl_parj_bad") == "0");
 
     // Into a table ucopy creates, the same value past the sample widens id (to jsonb: a
     // number and a string), with 3 connections as with one.
@@ -234,11 +235,11 @@ TEST_CASE("JSON Lines over --connections: the same table, errors at the file's l
     }
     CHECK(table_digest("etl_parj_wide_3", "t.name") == table_digest("etl_parj_wide_1", "t.name"));
     CHECK(table_digest("etl_parj_wide_3", "t.name").starts_with("jsonb,text,"));
-    CHECK(leftover_staging() == "0");
+    CHECK(leftover_staging("etl_parj_wide_3") == "0");
     pg_exec("drop table etl_parj_1, etl_parj_3, etl_parj_bad, etl_parj_wide_1, etl_parj_wide_3");
 }
 
-TEST_CASE("--connections: usage errors") {
+TEST_CASE("connections: usage errors") {
     uio::testing::temp_dir dir;
     write_file(dir / "in.csv", "a\n1\n");
     auto to_sqlite =
@@ -260,7 +261,7 @@ TEST_CASE("--connections: usage errors") {
     CHECK(table_copy(dir / "in.csv", pg_uri("table=t"), with_connections(65)).code == 2);
 }
 
-TEST_CASE("--connections: the target's constraint fails the publish, nothing is left") {
+TEST_CASE("connections: the target's constraint fails the publish, nothing is left") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
     pg_exec(
@@ -274,6 +275,6 @@ TEST_CASE("--connections: the target's constraint fails the publish, nothing is 
     // Checked by the INSERT ... SELECT that publishes: it names the constraint, not a line.
     CHECK(r.err.find("etl_par_key_pkey") != std::string::npos);
     CHECK(pg_column("select count(*) || ' ' || max(name) from etl_par_key") == "1 there first");
-    CHECK(leftover_staging() == "0");
+    CHECK(leftover_staging("etl_par_key") == "0");
     pg_exec("drop table etl_par_key");
 }
