@@ -62,7 +62,6 @@ class io_context final : public scheduler {
     static io_context& current();
     static io_context* current_or_null() noexcept;
 
-    io_uring& ring() noexcept { return ring_; }
     unsigned setup_flags() const noexcept { return ring_.flags; }
     unsigned features() const noexcept { return ring_.features; }
     // "single_issuer+defer_taskrun", "coop_taskrun", "sqpoll" ...: what setup succeeded.
@@ -79,11 +78,16 @@ class io_context final : public scheduler {
     unsigned in_flight() const noexcept { return in_flight_; }
     unsigned max_in_flight() const noexcept { return max_in_flight_; }
 
-    // For io_operation (loop thread only).
+  private:
+    // The ring itself is reached only by uring/'s own types (loop thread only): operations
+    // submit and cancel themselves, registrations register on it.
+    friend class io_operation;
+    friend class buffer_pool;
+    friend class registered_files;
+    io_uring& ring() noexcept { return ring_; }
     void submit(io_operation& op) noexcept;
     void cancel(io_operation& op) noexcept;
 
-  private:
     void enter() noexcept;  // makes this the current context of the thread (run may nest)
     void leave() noexcept;
     void run_until(const bool& done);

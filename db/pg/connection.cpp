@@ -9,8 +9,8 @@
 
 #include "uio/core/errors.hpp"
 #include "uio/db/pg/conninfo.hpp"
+#include "uio/db/pg/detail/session.hpp"
 #include "uio/db/pg/quote.hpp"
-#include "uio/db/pg/session.hpp"
 
 namespace uio::pg {
 
@@ -107,7 +107,7 @@ task<connection> connect_impl(std::unique_ptr<detail::session> s, std::string co
     if (PQsetnonblocking(s->conn, 1) != 0) s->fail("cannot make the connection non-blocking");
     PQsetNoticeReceiver(s->conn, ignore_notice, nullptr);
     s->deadline = detail::clock::time_point::max();
-    co_return connection::adopt(std::move(s));
+    co_return detail::session_access::wrap(std::move(s));
 }
 
 }  // namespace
@@ -117,10 +117,6 @@ connection::connection(std::unique_ptr<detail::session> s) noexcept : s_(std::mo
 connection::connection(connection&&) noexcept = default;
 connection& connection::operator=(connection&&) noexcept = default;
 connection::~connection() = default;
-
-connection connection::adopt(std::unique_ptr<detail::session> s) noexcept {
-    return connection(std::move(s));
-}
 
 task<connection> connection::connect(std::string conninfo, std::chrono::milliseconds timeout,
                                      connect_options options) {

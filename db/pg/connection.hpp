@@ -46,7 +46,8 @@ namespace uio::pg {
 
 namespace detail {
 class session;
-}
+struct session_access;
+}  // namespace detail
 
 struct connect_options {
     // For connection poolers in transaction mode (PgBouncer): never create named server-side
@@ -127,12 +128,10 @@ class connection {
     int backend_pid() const noexcept;
     const std::string& redacted_conninfo() const noexcept;
     pg_conn* native() const noexcept;
-    detail::session& session() const noexcept { return *s_; }
-
-    // For connect(): wraps a connected session.
-    static connection adopt(std::unique_ptr<detail::session> s) noexcept;
 
   private:
+    // The driver underneath, for pipelines, pools and transactions (detail/session.hpp).
+    friend struct detail::session_access;
     explicit connection(std::unique_ptr<detail::session> s) noexcept;
     std::unique_ptr<detail::session> s_;
 };

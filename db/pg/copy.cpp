@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "uio/db/pg/connection.hpp"
-#include "uio/db/pg/session.hpp"
+#include "uio/db/pg/detail/session.hpp"
 
 namespace uio::pg {
 

@@ -3,7 +3,7 @@
 #include <poll.h>
 
 #include "uio/db/pg/connection.hpp"
-#include "uio/db/pg/session.hpp"
+#include "uio/db/pg/detail/session.hpp"
 
 namespace uio::pg {
 

@@ -11,7 +11,7 @@
 #include <optional>
 #include <variant>
 
-#include "uio/db/pg/session.hpp"
+#include "uio/db/pg/detail/session.hpp"
 
 namespace uio::pg {
 
@@ -120,7 +120,7 @@ pipeline::~pipeline() = default;  // the op_guard marks an unclosed pipeline's c
 
 task<pipeline> pipeline::open(connection& conn, pipeline_options options) {
     auto st = std::make_unique<state>();
-    st->s = &conn.session();
+    st->s = &detail::session_access::of(conn);
     st->max_in_flight = options.max_in_flight == 0 ? 1 : options.max_in_flight;
     st->sync_every = std::max<std::size_t>(st->max_in_flight / 2, 1);
     st->guard.emplace(*st->s);

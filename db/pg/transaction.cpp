@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "uio/db/pg/connection.hpp"
-#include "uio/db/pg/session.hpp"
+#include "uio/db/pg/detail/session.hpp"
 
 namespace uio::pg {
 
@@ -25,7 +25,8 @@ transaction::~transaction() {
 
 void transaction::abandon() noexcept {
     // Cannot co_await here: the connection rolls back before its next operation.
-    if (connection* c = std::exchange(conn_, nullptr)) c->session().needs_rollback = true;
+    if (connection* c = std::exchange(conn_, nullptr))
+        detail::session_access::of(*c).needs_rollback = true;
 }
 
 task<void> transaction::commit() {
@@ -36,7 +37,8 @@ task<void> transaction::commit() {
         co_await c->execute("COMMIT");
         co_return;
     } catch (...) {
-        if (PQtransactionStatus(c->native()) != PQTRANS_IDLE) c->session().needs_rollback = true;
+        if (PQtransactionStatus(c->native()) != PQTRANS_IDLE)
+            detail::session_access::of(*c).needs_rollback = true;
         throw;
     }
 }
@@ -49,7 +51,7 @@ task<void> transaction::rollback() {
         co_return;
     } catch (...) {
         if (c->native() && PQtransactionStatus(c->native()) != PQTRANS_IDLE) {
-            c->session().needs_rollback = true;
+            detail::session_access::of(*c).needs_rollback = true;
         }
         throw;
     }

@@ -7,8 +7,9 @@
 #include <algorithm>
 #include <string_view>
 
+#include "uio/db/sqlite/detail/request.hpp"
+#include "uio/db/sqlite/detail/worker.hpp"
 #include "uio/db/sqlite/error.hpp"
-#include "uio/db/sqlite/request.hpp"
 
 namespace uio::sqlite {
 

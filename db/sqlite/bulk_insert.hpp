@@ -39,11 +39,12 @@
 #include "uio/db/sqlite/packed_rows.hpp"
 #include "uio/db/sqlite/row_insert.hpp"
 #include "uio/db/sqlite/value.hpp"
-#include "uio/db/sqlite/worker.hpp"
 
 namespace uio::sqlite {
 
 namespace detail {
+class worker;
+
 // One batch: filled by the caller, then on its way through the worker, which sets `done`
 // (under the mutex) and resumes `waiter` through `loop` if the caller is already waiting.
 // Reused for a later batch once done (reset()).

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "uio/db/sqlite/detail/worker.hpp"
+
 namespace uio::sqlite {
 
 database::database(std::unique_ptr<detail::worker> w, std::string path) noexcept

@@ -9,8 +9,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "uio/db/sqlite/connection.hpp"
+#include "uio/db/sqlite/detail/request.hpp"
 #include "uio/db/sqlite/error.hpp"
-#include "uio/db/sqlite/request.hpp"
 
 namespace uio::sqlite {
 
@@ -69,9 +70,10 @@ class session {
 
     template <class R, class Fn>
     detail::request<R> make(Fn fn) const {
-        return detail::request<R>(
-            worker_, owner_,
-            [fn = std::move(fn)](detail::worker& w) mutable -> R { return fn(w.conn()); });
+        return detail::request<R>(worker_, owner_,
+                                  [fn = std::move(fn)](detail::worker& w) mutable -> R {
+                                      return fn(detail::connection_of(w));
+                                  });
     }
 
     detail::worker* worker_;

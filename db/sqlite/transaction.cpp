@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "uio/db/sqlite/detail/worker.hpp"
+
 namespace uio::sqlite {
 
 transaction::transaction(transaction&& other) noexcept

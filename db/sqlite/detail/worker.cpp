@@ -1,5 +1,5 @@
 // worker: the queue, the hold rule, and an orderly shutdown.
-#include "uio/db/sqlite/worker.hpp"
+#include "uio/db/sqlite/detail/worker.hpp"
 
 #include <sqlite3.h>
 
@@ -28,6 +28,14 @@ void worker::submit(job j) {
 
 void worker::open(const std::string& path, const open_options& options) {
     connection_.emplace(connection::open(path, options));
+}
+
+void submit(worker& w, std::function<void(worker&)> run, std::uint64_t owner) {
+    w.submit({std::move(run), owner});
+}
+
+connection& connection_of(worker& w) {
+    return w.conn();
 }
 
 connection& worker::conn() {

@@ -12,6 +12,9 @@
 //                  the connection back to idle under a fresh stop scope and its own
 //                  deadline; if that fails the session is marked broken.
 //
+// Internal to db/pg and not installed (it needs <libpq-fe.h>); connection reaches it through
+// session_access.
+//
 // Threads: a session belongs to the loop thread that connected it. One operation at a time
 // (op_guard enforces it); pipelines, pools and several connections give concurrency.
 #pragma once
@@ -21,10 +24,12 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "uio/core/task.hpp"
+#include "uio/db/pg/connection.hpp"
 #include "uio/uring/operations.hpp"
 
 namespace uio::pg::detail {
@@ -88,6 +93,13 @@ class session {
     task<void> prepare_for_op();
     [[noreturn]] void fail(const std::string& what);
     bool is_idle() const noexcept;
+};
+
+// A connection's session, for the parts of db/pg beside connection (pipelines, pools,
+// transactions); not part of the public API.
+struct session_access {
+    static session& of(const connection& c) noexcept { return *c.s_; }
+    static connection wrap(std::unique_ptr<session> s) noexcept { return connection(std::move(s)); }
 };
 
 // Marks the session busy for one operation. done() says the session is clean again; a

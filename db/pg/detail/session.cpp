@@ -1,6 +1,6 @@
 // Driving one libpq connection from the ring: waits, flushing, reading results, and putting
 // an interrupted connection back to idle (cancel through offload, then drain).
-#include "uio/db/pg/session.hpp"
+#include "uio/db/pg/detail/session.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>

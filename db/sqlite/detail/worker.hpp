@@ -7,6 +7,8 @@
 // wait in `deferred_` (in arrival order) so they never run inside someone else's
 // transaction; they run as soon as the hold is released.
 //
+// Internal to db/sqlite (not installed): public headers name it only as an incomplete type.
+//
 // Threads: submit() and next_owner() from any thread; everything else, and the connection,
 // on the worker thread only. Destruction runs what is queued, closes the connection on the
 // worker thread and joins it.
@@ -23,6 +25,7 @@
 #include <thread>
 
 #include "uio/db/sqlite/connection.hpp"
+#include "uio/db/sqlite/detail/request.hpp"
 
 namespace uio::sqlite::detail {
 

@@ -2,12 +2,16 @@
 // and suspends; the worker runs it, stores R or the exception, and posts the resumption to
 // the caller's scheduler, so the caller always continues on its own loop thread.
 //
+// Installed, since the public query templates (session.hpp) return it; the worker itself
+// (worker.hpp) is not: a request reaches it through submit() and connection_of() only.
+//
 // Stop requests: a task already stopped fails at once; a request whose task is stopped while
 // it waits in the queue is skipped when its turn comes (operation_canceled). A request that
 // has started runs to completion.
 #pragma once
 
 #include <coroutine>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <stdexcept>
@@ -18,9 +22,20 @@
 #include "uio/core/errors.hpp"
 #include "uio/core/scheduler.hpp"
 #include "uio/core/task.hpp"
-#include "uio/db/sqlite/worker.hpp"
+
+namespace uio::sqlite {
+class connection;
+}
 
 namespace uio::sqlite::detail {
+
+class worker;
+
+// Queues `run` on the worker (any thread); `owner` is the hold it belongs to, 0 for none.
+// `run` must not throw.
+void submit(worker& w, std::function<void(worker&)> run, std::uint64_t owner);
+// The worker's connection (worker thread only); throws sqlite::error once it is closed.
+connection& connection_of(worker& w);
 
 [[noreturn]] inline void throw_no_scheduler() {
     throw std::logic_error(
@@ -50,12 +65,14 @@ class [[nodiscard("must co_await a database request")]] request {
         scheduler* loop = scheduler::current();
         if (!loop) throw_no_scheduler();
         std::stop_token token = scope ? scope->token() : std::stop_token{};
-        worker_->submit({[this, handle, loop, token = std::move(token)](worker& w) {
-                             run(w, token);
-                             // After this line the awaiter may be gone: touch nothing of `this`.
-                             loop->post([handle] { handle.resume(); });
-                         },
-                         owner_});
+        submit(
+            *worker_,
+            [this, handle, loop, token = std::move(token)](worker& w) {
+                run(w, token);
+                // After this line the awaiter may be gone: touch nothing of `this`.
+                loop->post([handle] { handle.resume(); });
+            },
+            owner_);
         return true;
     }
 
