@@ -32,7 +32,7 @@ task<std::vector<column_spec>> postgres_table_columns(pg::connection& conn, std:
         "select a.attname, format_type(a.atttypid, a.atttypmod) from pg_attribute a "
         "where a.attrelid = to_regclass(quote_ident($1)) and a.attnum > 0 "
         "and not a.attisdropped order by a.attnum";
-    pg::result r = co_await conn.query(sql, table);
+    pg::result r = co_await conn.fetch(sql, table);
     std::vector<column_spec> out;
     for (pg::row row : r) {
         std::string type = row[1].as<std::string>();

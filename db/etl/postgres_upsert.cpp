@@ -43,7 +43,7 @@ task<void> require_postgres_unique_key(pg::connection& conn, std::string table,
         "join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[k] "
         "where i.indrelid = to_regclass(quote_ident($1)) and i.indisunique and i.indisvalid "
         "and i.indimmediate and i.indpred is null and i.indexprs is null";
-    pg::result r = co_await conn.query(sql, table);
+    pg::result r = co_await conn.fetch(sql, table);
     std::map<std::int64_t, std::vector<std::string>> indexes;
     for (pg::row row : r) indexes[row[0].as<std::int64_t>()].push_back(row[1].as<std::string>());
     for (const auto& [id, columns] : indexes) {
@@ -104,7 +104,7 @@ task<std::optional<std::int64_t>> merge_postgres_staging(pg::connection& conn, s
                " returning xmax = 0 as added) select count(*) filter (where added) from merged";
     };
     auto run = [&](bool dedupe) -> task<std::optional<std::int64_t>> {
-        pg::result r = co_await conn.query(merge(dedupe));
+        pg::result r = co_await conn.fetch(merge(dedupe));
         if (!count) co_return std::nullopt;
         co_return r[0][0].as<std::int64_t>();
     };

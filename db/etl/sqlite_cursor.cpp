@@ -55,7 +55,7 @@ std::string sqlite_select(const std::string& table, const std::string& query) {
 
 task<sqlite_cursor> sqlite_cursor::open(sqlite::database& db, std::string sql) {
     auto s = std::make_shared<state>();
-    auto prepare = [s, sql](sqlite::connection& c) {
+    auto prepare = [s, sql](sqlite::blocking_connection& c) {
         int rc = sqlite3_prepare_v2(c.handle(), sql.c_str(), static_cast<int>(sql.size()), &s->stmt,
                                     nullptr);
         if (rc != SQLITE_OK) sqlite::detail::throw_error(c.handle(), rc, sql);
@@ -81,7 +81,7 @@ std::int64_t sqlite_cursor::rows() const noexcept {
 }
 
 task<std::string> sqlite_cursor::next_csv(formats::csv_writer writer, std::size_t bytes) {
-    auto job = [s = s_, writer, bytes](sqlite::connection& c) {
+    auto job = [s = s_, writer, bytes](sqlite::blocking_connection& c) {
         std::string out;
         if (s->done) return out;
         std::size_t width = s->columns.size();
@@ -101,7 +101,7 @@ task<std::string> sqlite_cursor::next_csv(formats::csv_writer writer, std::size_
 }
 
 task<std::string> sqlite_cursor::next_jsonl(std::size_t bytes) {
-    auto job = [s = s_, bytes](sqlite::connection& c) {
+    auto job = [s = s_, bytes](sqlite::blocking_connection& c) {
         std::string out;
         if (s->done) return out;
         std::size_t width = s->columns.size();

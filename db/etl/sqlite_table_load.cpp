@@ -40,11 +40,11 @@ std::string create_sql(const std::string& table, const std::vector<column_spec>&
 }
 
 // `base`, or `base` with a number, whichever no table, view, index or trigger is called.
-task<std::string> unused_name(sqlite::session& db, std::string base) {
+task<std::string> unused_name(sqlite::executor& db, std::string base) {
     std::string name = base;
     const std::string sql = "SELECT count(*) FROM sqlite_master WHERE name = ?";
     for (int n = 2;; ++n) {
-        auto taken = co_await db.query_value<std::int64_t>(sql, name);
+        auto taken = co_await db.fetch_value<std::int64_t>(sql, name);
         if (taken == 0) co_return name;
         name = base + std::to_string(n);
     }
@@ -74,16 +74,16 @@ std::string_view load_mode_name(load_mode m) noexcept {
     return "fail-if-exists";
 }
 
-task<bool> sqlite_table_exists(sqlite::session& db, std::string table) {
+task<bool> sqlite_table_exists(sqlite::executor& db, std::string table) {
     std::string sql =
         "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?";
-    auto n = co_await db.query_value<std::int64_t>(sql, table);
+    auto n = co_await db.fetch_value<std::int64_t>(sql, table);
     co_return n > 0;
 }
 
-task<std::vector<column_spec>> sqlite_table_columns(sqlite::session& db, std::string table) {
+task<std::vector<column_spec>> sqlite_table_columns(sqlite::executor& db, std::string table) {
     std::string sql = "SELECT name, type FROM pragma_table_info(?)";
-    sqlite::rows r = co_await db.query(sql, table);
+    sqlite::rows r = co_await db.fetch(sql, table);
     std::vector<column_spec> out;
     for (auto row : r) {
         auto type = row.get<std::string>(1);
@@ -155,7 +155,7 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
             load->swap_ = true;
             std::string drop =
                 "DROP TABLE IF EXISTS " + sqlite::quote_identifier(load->load_table_);
-            co_await load->tx_.exec(drop);
+            co_await load->tx_.execute(drop);
         }
         for (std::size_t i = 0; i < wanted.size(); ++i) {
             if (wanted[i].declared.empty()) wanted[i].declared = sqlite_type(wanted[i].kind);
@@ -176,13 +176,13 @@ task<std::unique_ptr<sqlite_table_load>> sqlite_table_load::begin(sqlite::databa
         if (exists && load->count_upserts_) {
             const std::string count =
                 "SELECT count(*) FROM " + sqlite::quote_identifier(request.table);
-            load->rows_before_ = co_await load->tx_.query_value<std::int64_t>(count);
+            load->rows_before_ = co_await load->tx_.fetch_value<std::int64_t>(count);
         }
         suffix = sqlite_upsert_clause(names, request.key);
     }
     if (!exists || request.mode == load_mode::replace) {
         std::string sql = create_sql(load->load_table_, load->columns_, load->key_columns_);
-        co_await load->tx_.exec(sql);
+        co_await load->tx_.execute(sql);
     }
     load->insert_ = std::make_shared<const sqlite::row_insert>(
         "INSERT", load->load_table_, names, sqlite::bulk_options{}.group_rows, suffix);
@@ -202,20 +202,20 @@ task<void> sqlite_table_load::widen(std::vector<bool> widens) {
     // Only tables this load created have inferred columns, in the table's own order.
     std::string scratch = co_await unused_name(tx_, load_table_ + "__uio_widen");
     std::string create = create_sql(scratch, columns_, key_columns_);
-    co_await tx_.exec(create);
+    co_await tx_.execute(create);
     std::string copy = "INSERT INTO " + sqlite::quote_identifier(scratch) + " SELECT * FROM " +
                        sqlite::quote_identifier(load_table_);
-    co_await tx_.exec(copy);
+    co_await tx_.execute(copy);
     std::string drop = "DROP TABLE " + sqlite::quote_identifier(load_table_);
-    co_await tx_.exec(drop);
+    co_await tx_.execute(drop);
     std::string rename = "ALTER TABLE " + sqlite::quote_identifier(scratch) + " RENAME TO " +
                          sqlite::quote_identifier(load_table_);
-    co_await tx_.exec(rename);
+    co_await tx_.execute(rename);
 }
 
 task<void> sqlite_table_load::insert(std::shared_ptr<row_batch> batch, std::string source) {
     if (!batch->widens.empty()) co_await widen(batch->widens);
-    auto job = [batch, insert = insert_, source](sqlite::connection& c) {
+    auto job = [batch, insert = insert_, source](sqlite::blocking_connection& c) {
         if (auto f = insert->insert(c, batch->cells)) {
             // A failed row undid only itself (the rows before it stay in the transaction, which
             // the caller rolls back); a lost transaction is reported the same way.
@@ -232,14 +232,14 @@ task<void> sqlite_table_load::insert(std::shared_ptr<row_batch> batch, std::stri
 task<std::int64_t> sqlite_table_load::commit() {
     if (swap_) {
         std::string drop = "DROP TABLE " + sqlite::quote_identifier(table_);
-        co_await tx_.exec(drop);
+        co_await tx_.execute(drop);
         std::string rename = "ALTER TABLE " + sqlite::quote_identifier(load_table_) +
                              " RENAME TO " + sqlite::quote_identifier(table_);
-        co_await tx_.exec(rename);
+        co_await tx_.execute(rename);
     }
     if (count_upserts_) {
         const std::string count = "SELECT count(*) FROM " + sqlite::quote_identifier(table_);
-        std::int64_t after = co_await tx_.query_value<std::int64_t>(count);
+        std::int64_t after = co_await tx_.fetch_value<std::int64_t>(count);
         inserted_keys_ = after - rows_before_;
     }
     co_await tx_.commit();

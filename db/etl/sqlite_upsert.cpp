@@ -23,22 +23,22 @@ bool same_sqlite_name(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-task<void> require_sqlite_unique_key(sqlite::session& db, std::string table,
+task<void> require_sqlite_unique_key(sqlite::executor& db, std::string table,
                                      std::vector<std::string> key) {
     // The primary key (a rowid alias has no index of its own), then each unique index.
     std::vector<std::string> primary;
     std::string pk_sql = "SELECT name FROM pragma_table_info(?) WHERE pk > 0";
-    sqlite::rows pk = co_await db.query(pk_sql, table);
+    sqlite::rows pk = co_await db.fetch(pk_sql, table);
     for (auto row : pk) primary.push_back(row.get<std::string>(0));
     if (covers_exactly(primary, key, same_sqlite_name)) co_return;
     std::string list_sql =
         "SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1 AND partial = 0";
-    sqlite::rows indexes = co_await db.query(list_sql, table);
+    sqlite::rows indexes = co_await db.fetch(list_sql, table);
     std::vector<std::string> names;
     for (auto row : indexes) names.push_back(row.get<std::string>(0));
     for (const std::string& index : names) {
         std::string info_sql = "SELECT name FROM pragma_index_info(?)";
-        sqlite::rows info = co_await db.query(info_sql, index);
+        sqlite::rows info = co_await db.fetch(info_sql, index);
         std::vector<std::string> columns;
         bool expression = false;
         for (auto row : info) {

@@ -1,5 +1,5 @@
 // pg::connection: connecting within our own deadline, and the request/response operations
-// (query, execute, prepare, begin, cancel). Streaming, COPY and notifications live in
+// (execute, fetch, prepare, begin, cancel). Streaming, COPY and notifications live in
 // stream.cpp, copy.cpp and notify.cpp.
 #include "uio/db/pg/connection.hpp"
 
@@ -9,7 +9,7 @@
 
 #include "uio/core/errors.hpp"
 #include "uio/db/pg/conninfo.hpp"
-#include "uio/db/pg/detail/session.hpp"
+#include "uio/db/pg/detail/driver.hpp"
 #include "uio/db/pg/quote.hpp"
 
 namespace uio::pg {
@@ -20,18 +20,18 @@ void ignore_notice(void*, const PGresult*) {}
 
 // The work of one request/response round trip: send with `send`, flush, collect.
 template <class Send>
-task<PGresult*> round_trip_raw(detail::session& s, Send send) {
+task<PGresult*> round_trip_raw(detail::driver& s, Send send) {
     if (!send(s.conn)) s.fail("cannot send the query");
     co_await s.flush();
     co_return co_await s.collect();
 }
 
 template <class Send>
-task<result> round_trip(detail::session& s, Send send) {
+task<result> round_trip(detail::driver& s, Send send) {
     co_return result(co_await round_trip_raw(s, std::move(send)));
 }
 
-task<result> send_params(detail::session& s, std::string sql, params values) {
+task<result> send_params(detail::driver& s, std::string sql, params values) {
     std::vector<const char*> pointers = values.pointers();
     int n = static_cast<int>(pointers.size());
     co_return co_await round_trip(s, [&](PGconn* c) {
@@ -39,13 +39,16 @@ task<result> send_params(detail::session& s, std::string sql, params values) {
     });
 }
 
-task<void> execute_work(detail::session& s, std::string text) {
-    PGresult* r =
-        co_await round_trip_raw(s, [&](PGconn* c) { return PQsendQuery(c, text.c_str()); });
-    PQclear(r);
+task<std::int64_t> execute_work(detail::driver& s, std::string text) {
+    result r(co_await round_trip_raw(s, [&](PGconn* c) { return PQsendQuery(c, text.c_str()); }));
+    co_return r.affected_rows();
 }
 
-task<void> prepare_work(detail::session& s, std::string name, std::string text) {
+task<std::int64_t> rows_changed(task<result> work) {
+    co_return (co_await std::move(work)).affected_rows();
+}
+
+task<void> prepare_work(detail::driver& s, std::string name, std::string text) {
     if (!s.unnamed_statements) {
         PGresult* r = co_await round_trip_raw(
             s, [&](PGconn* c) { return PQsendPrepare(c, name.c_str(), text.c_str(), 0, nullptr); });
@@ -54,7 +57,7 @@ task<void> prepare_work(detail::session& s, std::string name, std::string text) 
     s.statements[name] = std::move(text);
 }
 
-task<result> execute_prepared_work(detail::session& s, std::string name, params values) {
+task<result> fetch_prepared_work(detail::driver& s, std::string name, params values) {
     auto found = s.statements.find(name);
     if (found == s.statements.end()) {
         error::fields f;
@@ -69,7 +72,7 @@ task<result> execute_prepared_work(detail::session& s, std::string name, params 
     });
 }
 
-task<connection> connect_impl(std::unique_ptr<detail::session> s, std::string conninfo,
+task<connection> connect_impl(std::unique_ptr<detail::driver> s, std::string conninfo,
                               std::chrono::milliseconds timeout) {
     s->conn = PQconnectStart(conninfo.c_str());
     if (!s->conn) s->fail("cannot connect: out of memory");
@@ -107,40 +110,44 @@ task<connection> connect_impl(std::unique_ptr<detail::session> s, std::string co
     if (PQsetnonblocking(s->conn, 1) != 0) s->fail("cannot make the connection non-blocking");
     PQsetNoticeReceiver(s->conn, ignore_notice, nullptr);
     s->deadline = detail::clock::time_point::max();
-    co_return detail::session_access::wrap(std::move(s));
+    co_return detail::driver_access::wrap(std::move(s));
 }
 
 }  // namespace
 
 connection::connection() noexcept = default;
-connection::connection(std::unique_ptr<detail::session> s) noexcept : s_(std::move(s)) {}
+connection::connection(std::unique_ptr<detail::driver> s) noexcept : s_(std::move(s)) {}
 connection::connection(connection&&) noexcept = default;
 connection& connection::operator=(connection&&) noexcept = default;
 connection::~connection() = default;
 
 task<connection> connection::connect(std::string conninfo, std::chrono::milliseconds timeout,
                                      connect_options options) {
-    auto s = std::make_unique<detail::session>();
+    auto s = std::make_unique<detail::driver>();
     s->redacted = redact_conninfo(conninfo);
     s->unnamed_statements = options.unnamed_statements;
     s->query_timeout = options.query_timeout;
     return connect_impl(std::move(s), std::move(conninfo), timeout);
 }
 
-task<result> connection::query_params(std::string sql, params values) {
+task<result> connection::fetch_params(std::string sql, params values) {
     return detail::guarded(*s_, send_params(*s_, std::move(sql), std::move(values)));
 }
 
-task<void> connection::execute(std::string sql) {
+task<std::int64_t> connection::execute(std::string sql) {
     return detail::guarded(*s_, execute_work(*s_, std::move(sql)));
+}
+
+task<std::int64_t> connection::execute_params(std::string sql, params values) {
+    return rows_changed(fetch_params(std::move(sql), std::move(values)));
 }
 
 task<void> connection::prepare(std::string name, std::string sql) {
     return detail::guarded(*s_, prepare_work(*s_, std::move(name), std::move(sql)));
 }
 
-task<result> connection::execute_prepared_params(std::string name, params values) {
-    return detail::guarded(*s_, execute_prepared_work(*s_, std::move(name), std::move(values)));
+task<result> connection::fetch_prepared_params(std::string name, params values) {
+    return detail::guarded(*s_, fetch_prepared_work(*s_, std::move(name), std::move(values)));
 }
 
 task<transaction> connection::begin(std::string mode) {
@@ -150,11 +157,11 @@ task<transaction> connection::begin(std::string mode) {
 }
 
 task<void> connection::listen(std::string channel) {
-    return execute("LISTEN " + quote_identifier(*this, channel));
+    co_await execute("LISTEN " + quote_identifier(*this, channel));
 }
 
 task<void> connection::unlisten(std::string channel) {
-    return execute("UNLISTEN " + quote_identifier(*this, channel));
+    co_await execute("UNLISTEN " + quote_identifier(*this, channel));
 }
 
 task<void> connection::cancel() {
@@ -191,5 +198,15 @@ const std::string& connection::redacted_conninfo() const noexcept {
 pg_conn* connection::native() const noexcept {
     return s_ ? s_->conn : nullptr;
 }
+
+namespace detail {
+
+void throw_no_rows(const std::string& sql) {
+    error::fields f;
+    f.message = "the query returned no rows (read it as std::optional): " + sql;
+    throw error(std::move(f));
+}
+
+}  // namespace detail
 
 }  // namespace uio::pg

@@ -3,8 +3,10 @@
 // PQcancel (which blocks) runs through offload.
 //
 //   auto conn = co_await pg::connection::connect("host=/tmp/pg dbname=app", 5s);
-//   pg::result r = co_await conn.query("select $1::int8 + 1", 41);
+//   pg::result r = co_await conn.fetch("select $1::int8 + 1, $2::text", 41, "x");
 //   std::int64_t answer = r[0][0].as<std::int64_t>();
+//   auto n = co_await conn.fetch_value<std::int64_t>("select count(*) from t");
+//   std::int64_t changed = co_await conn.execute("delete from t where id = $1", 7);
 //
 // Settings come from the conninfo string or URI and the PG* environment variables (libpq).
 // Our own deadline bounds connecting, since libpq's connect_timeout does not apply to
@@ -45,13 +47,29 @@ struct pg_conn;
 namespace uio::pg {
 
 namespace detail {
-class session;
-struct session_access;
+class driver;
+struct driver_access;
+
+[[noreturn]] void throw_no_rows(const std::string& sql);
+
+// fetch_value's second half: awaits the query, reads its first cell.
+template <class T>
+task<T> first_value(task<result> query, std::string sql) {
+    result r = co_await std::move(query);
+    if (r.empty()) {
+        if constexpr (is_optional<T>::value) {
+            co_return std::nullopt;
+        } else {
+            throw_no_rows(sql);
+        }
+    }
+    co_return r[0][0].template as<T>();
+}
 }  // namespace detail
 
 struct connect_options {
     // For connection poolers in transaction mode (PgBouncer): never create named server-side
-    // statements; prepare() only remembers the SQL and execute_prepared() sends it as an
+    // statements; prepare() only remembers the SQL and fetch_prepared() sends it as an
     // unnamed statement each time.
     bool unnamed_statements = false;
     // Bounds every query (0: none); past it the query is cancelled and timed_out thrown.
@@ -72,23 +90,43 @@ class connection {
                                                   std::chrono::milliseconds timeout,
                                                   connect_options options = {});
 
-    // One statement with parameters $1, $2... (extended protocol).
-    template <class... Args>
-    [[nodiscard]] task<result> query(std::string sql, const Args&... args) {
-        return query_params(std::move(sql), params(args...));
-    }
-    [[nodiscard]] task<result> query_params(std::string sql, params values);
+    // The vocabulary both databases share (README, "One vocabulary"): execute runs a
+    // statement and yields the rows it changed, fetch yields every row, fetch_value the first
+    // column of the first row. Parameters are $1, $2... (extended protocol), always bound.
 
-    // Any number of statements without parameters (simple protocol): DDL, scripts.
-    [[nodiscard]] task<void> execute(std::string sql);
+    // One statement with parameters; yields the rows it changed (0 for DDL).
+    template <class Arg, class... Args>
+    [[nodiscard]] task<std::int64_t> execute(std::string sql, const Arg& arg, const Args&... args) {
+        return execute_params(std::move(sql), params(arg, args...));
+    }
+    [[nodiscard]] task<std::int64_t> execute_params(std::string sql, params values);
+    // Without parameters, any number of statements (simple protocol: DDL, scripts); yields
+    // the rows the last one changed.
+    [[nodiscard]] task<std::int64_t> execute(std::string sql);
+
+    // One query; yields every row.
+    template <class... Args>
+    [[nodiscard]] task<result> fetch(std::string sql, const Args&... args) {
+        return fetch_params(std::move(sql), params(args...));
+    }
+    [[nodiscard]] task<result> fetch_params(std::string sql, params values);
+
+    // The first column of the first row as T; no row throws pg::error, unless T is
+    // std::optional (NULL is nullopt too).
+    template <class T, class... Args>
+    [[nodiscard]] task<T> fetch_value(std::string sql, const Args&... args) {
+        std::string text = sql;  // for the message when there is no row
+        return detail::first_value<T>(fetch_params(std::move(sql), params(args...)),
+                                      std::move(text));
+    }
 
     // Prepared statements (named on the server, or remembered locally in unnamed mode).
     [[nodiscard]] task<void> prepare(std::string name, std::string sql);
     template <class... Args>
-    [[nodiscard]] task<result> execute_prepared(std::string name, const Args&... args) {
-        return execute_prepared_params(std::move(name), params(args...));
+    [[nodiscard]] task<result> fetch_prepared(std::string name, const Args&... args) {
+        return fetch_prepared_params(std::move(name), params(args...));
     }
-    [[nodiscard]] task<result> execute_prepared_params(std::string name, params values);
+    [[nodiscard]] task<result> fetch_prepared_params(std::string name, params values);
 
     // The rows of a large result one at a time (single-row mode): constant memory.
     template <class... Args>
@@ -130,10 +168,10 @@ class connection {
     pg_conn* native() const noexcept;
 
   private:
-    // The driver underneath, for pipelines, pools and transactions (detail/session.hpp).
-    friend struct detail::session_access;
-    explicit connection(std::unique_ptr<detail::session> s) noexcept;
-    std::unique_ptr<detail::session> s_;
+    // The driver underneath, for pipelines, pools and transactions (detail/driver.hpp).
+    friend struct detail::driver_access;
+    explicit connection(std::unique_ptr<detail::driver> s) noexcept;
+    std::unique_ptr<detail::driver> s_;
 };
 
 }  // namespace uio::pg

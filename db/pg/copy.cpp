@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "uio/db/pg/connection.hpp"
-#include "uio/db/pg/detail/session.hpp"
+#include "uio/db/pg/detail/driver.hpp"
 
 namespace uio::pg {
 
@@ -21,7 +21,7 @@ constexpr std::size_t chunk_size = 64 * 1024;
 
 // Sends `sql` and waits for the server to enter `expected` COPY state; an error (wrong
 // statement, no such table) is collected and thrown.
-task<void> start_copy(detail::session& s, const std::string& sql, ExecStatusType expected) {
+task<void> start_copy(detail::driver& s, const std::string& sql, ExecStatusType expected) {
     if (!PQsendQuery(s.conn, sql.c_str())) s.fail("cannot send COPY");
     co_await s.flush();
     PGresult* r = co_await s.next_result();
@@ -50,7 +50,7 @@ task<void> start_copy(detail::session& s, const std::string& sql, ExecStatusType
     std::rethrow_exception(failure);
 }
 
-task<std::int64_t> copy_in_work(detail::session& s, std::string sql,
+task<std::int64_t> copy_in_work(detail::driver& s, std::string sql,
                                 async_generator<std::span<const std::byte>> source) {
     co_await start_copy(s, sql, PGRES_COPY_IN);
     bool server_stopped_us = false;
@@ -113,7 +113,7 @@ task<std::int64_t> connection::copy_in(std::string sql,
 
 async_generator<std::span<const std::byte>> connection::copy_out(std::string sql,
                                                                  std::int64_t* rows) {
-    detail::session& s = *s_;
+    detail::driver& s = *s_;
     detail::op_guard guard(s);
     co_await s.prepare_for_op();
     std::exception_ptr failure;

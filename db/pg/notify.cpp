@@ -3,12 +3,12 @@
 #include <poll.h>
 
 #include "uio/db/pg/connection.hpp"
-#include "uio/db/pg/detail/session.hpp"
+#include "uio/db/pg/detail/driver.hpp"
 
 namespace uio::pg {
 
 async_generator<notification> connection::notifications() {
-    detail::session& s = *s_;
+    detail::driver& s = *s_;
     detail::op_guard guard(s);
     co_await s.prepare_for_op();
     s.deadline = detail::clock::time_point::max();  // waiting for NOTIFY is not a query

@@ -4,7 +4,7 @@
 // double alike. Values are converted before the query starts, so arguments may be
 // temporaries.
 //
-//   co_await conn.query("insert into t values ($1, $2)", 42, std::optional<std::string>{});
+//   co_await conn.execute("insert into t values ($1, $2)", 42, std::optional<std::string>{});
 #pragma once
 
 #include <charconv>

@@ -11,12 +11,12 @@
 #include <optional>
 #include <variant>
 
-#include "uio/db/pg/detail/session.hpp"
+#include "uio/db/pg/detail/driver.hpp"
 
 namespace uio::pg {
 
 struct pipeline::state {
-    detail::session* s = nullptr;
+    detail::driver* s = nullptr;
     std::size_t max_in_flight = 1000;
     std::size_t sync_every = 500;  // max_in_flight / 2, at least 1
     std::optional<detail::op_guard> guard;
@@ -120,7 +120,7 @@ pipeline::~pipeline() = default;  // the op_guard marks an unclosed pipeline's c
 
 task<pipeline> pipeline::open(connection& conn, pipeline_options options) {
     auto st = std::make_unique<state>();
-    st->s = &detail::session_access::of(conn);
+    st->s = &detail::driver_access::of(conn);
     st->max_in_flight = options.max_in_flight == 0 ? 1 : options.max_in_flight;
     st->sync_every = std::max<std::size_t>(st->max_in_flight / 2, 1);
     st->guard.emplace(*st->s);

@@ -9,7 +9,7 @@
 #include "uio/core/errors.hpp"
 #include "uio/core/scheduler.hpp"
 #include "uio/core/stop_scope.hpp"
-#include "uio/db/pg/detail/session.hpp"
+#include "uio/db/pg/detail/driver.hpp"
 #include "uio/uring/kernel_timespec.hpp"
 #include "uio/uring/operations.hpp"
 
@@ -211,7 +211,7 @@ task<pool::lease> pool::lease_for(slot place, std::chrono::milliseconds limit) {
     while (!idle_.empty()) {
         connection conn = std::move(idle_.back());
         idle_.pop_back();
-        if (conn.is_reusable() && !detail::session_access::of(conn).looks_dead()) {
+        if (conn.is_reusable() && !detail::driver_access::of(conn).looks_dead()) {
             co_return lease(this, std::move(conn), std::move(place));
         }
         ++discarded_;
@@ -222,14 +222,14 @@ task<pool::lease> pool::lease_for(slot place, std::chrono::milliseconds limit) {
 }
 
 void pool::give_back(connection conn) noexcept {
-    detail::session* s = conn.is_open() ? &detail::session_access::of(conn) : nullptr;
+    detail::driver* s = conn.is_open() ? &detail::driver_access::of(conn) : nullptr;
     if (!s || s->busy || s->dirty || !s->is_idle()) {  // broken, or not idle after a cancel
         ++discarded_;
         return;
     }
     // A transaction left open outside a transaction object: roll it back on next use.
     if (PQtransactionStatus(conn.native()) != PQTRANS_IDLE)
-        detail::session_access::of(conn).needs_rollback = true;
+        detail::driver_access::of(conn).needs_rollback = true;
     try {
         idle_.push_back(std::move(conn));
     } catch (...) {

@@ -2,7 +2,7 @@
 //
 //   pg::pool pool(conninfo, {.size = 4});
 //   auto conn = co_await pool.acquire(2s);   // a lease: returned to the pool at scope end
-//   co_await conn->query("select 1");
+//   co_await conn->fetch("select 1");
 //
 // acquire() waits (FIFO) for a free slot within its deadline, then hands out an idle
 // connection, or connects a new one. Waiters with deadlines share one io_uring timeout: the

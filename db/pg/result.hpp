@@ -2,7 +2,7 @@
 // views into it (valid while the result lives), except rows yielded by a stream, which keep
 // their own one-row PGresult alive.
 //
-//   pg::result r = co_await conn.query("select id, name from t");
+//   pg::result r = co_await conn.fetch("select id, name from t");
 //   for (pg::row row : r) use(row[0].as<std::int64_t>(), row[1].as<std::optional<std::string>>());
 //
 // as<T>() parses the text the server sent: integers, double, bool, std::string,

@@ -3,12 +3,12 @@
 #include <poll.h>
 
 #include "uio/db/pg/connection.hpp"
-#include "uio/db/pg/detail/session.hpp"
+#include "uio/db/pg/detail/driver.hpp"
 
 namespace uio::pg {
 
 async_generator<row> connection::stream_params(std::string sql, params values) {
-    detail::session& s = *s_;
+    detail::driver& s = *s_;
     detail::op_guard guard(s);
     co_await s.prepare_for_op();
     std::exception_ptr failure;

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "uio/db/pg/connection.hpp"
-#include "uio/db/pg/detail/session.hpp"
+#include "uio/db/pg/detail/driver.hpp"
 
 namespace uio::pg {
 
@@ -26,7 +26,7 @@ transaction::~transaction() {
 void transaction::abandon() noexcept {
     // Cannot co_await here: the connection rolls back before its next operation.
     if (connection* c = std::exchange(conn_, nullptr))
-        detail::session_access::of(*c).needs_rollback = true;
+        detail::driver_access::of(*c).needs_rollback = true;
 }
 
 task<void> transaction::commit() {
@@ -38,7 +38,7 @@ task<void> transaction::commit() {
         co_return;
     } catch (...) {
         if (PQtransactionStatus(c->native()) != PQTRANS_IDLE)
-            detail::session_access::of(*c).needs_rollback = true;
+            detail::driver_access::of(*c).needs_rollback = true;
         throw;
     }
 }
@@ -51,7 +51,7 @@ task<void> transaction::rollback() {
         co_return;
     } catch (...) {
         if (c->native() && PQtransactionStatus(c->native()) != PQTRANS_IDLE) {
-            detail::session_access::of(*c).needs_rollback = true;
+            detail::driver_access::of(*c).needs_rollback = true;
         }
         throw;
     }

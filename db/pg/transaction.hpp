@@ -1,7 +1,7 @@
 // pg::transaction: BEGIN ... COMMIT as an RAII object. It rolls back unless committed:
 //
 //   auto tx = co_await conn.begin();
-//   co_await conn.query("update accounts set balance = balance - $1 where id = $2", 10, 1);
+//   co_await conn.execute("update accounts set balance = balance - $1 where id = $2", 10, 1);
 //   co_await tx.commit();
 //
 // A destructor cannot co_await, so a transaction dropped without commit() or rollback()

@@ -98,15 +98,15 @@ task<bulk_inserter> bulk_inserter::begin(detail::worker* w, std::string table,
     std::uint64_t owner = w->next_owner();
     // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
     detail::request<void> beginning(w, owner, [owner, s, options](detail::worker& wk) {
-        connection& c = wk.conn();
+        blocking_connection& c = wk.conn();
         if (options.bulk_pragmas && options.cache_kib > 0) {
-            s->saved_cache = c.query_with("PRAGMA cache_size", {})[0].get<std::int64_t>(0);
+            s->saved_cache = c.fetch_params("PRAGMA cache_size", {})[0].get<std::int64_t>(0);
             s->restore_cache = true;
             // Negative: a size in KiB rather than in pages.
-            c.exec_with("PRAGMA cache_size = -" + std::to_string(options.cache_kib), {});
+            c.execute_params("PRAGMA cache_size = -" + std::to_string(options.cache_kib), {});
         }
         try {
-            c.exec_with("BEGIN IMMEDIATE", {});
+            c.execute_params("BEGIN IMMEDIATE", {});
             try {
                 statement_lease check =
                     c.prepare(s->insert.sql());  // no such table/column: fail now
@@ -177,7 +177,7 @@ void bulk_inserter::submit_current(bool final_commit) {
     worker_->submit(
         {[state, s = shared_, owner, final_commit](detail::worker& w) mutable {
              try {
-                 connection& c = w.conn();
+                 blocking_connection& c = w.conn();
                  const packed_rows& cells = state->cells;
                  if (auto f = s->insert.insert(c, cells)) {
                      std::string where =
@@ -190,7 +190,7 @@ void bulk_inserter::submit_current(bool final_commit) {
                  }
                  s->inserted += static_cast<std::int64_t>(cells.cells() / s->insert.width());
                  if (final_commit) {
-                     c.exec_with("COMMIT", {});
+                     c.execute_params("COMMIT", {});
                      restore_settings(c.handle(), s->saved_cache, s->restore_cache);
                      w.release(owner);
                  }

@@ -9,10 +9,10 @@
 namespace uio::sqlite {
 
 database::database(std::unique_ptr<detail::worker> w, std::string path) noexcept
-    : session(w.get(), 0), owned_(std::move(w)), path_(std::move(path)) {}
+    : executor(w.get(), 0), owned_(std::move(w)), path_(std::move(path)) {}
 
 database::database(database&& other) noexcept
-    : session(std::exchange(other.worker_, nullptr), 0),
+    : executor(std::exchange(other.worker_, nullptr), 0),
       owned_(std::move(other.owned_)),
       path_(std::move(other.path_)) {}
 

@@ -4,12 +4,12 @@
 // several loops) may share one database.
 //
 //   auto db = co_await sqlite::database::open("shop.db");
-//   co_await db.exec("CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT)");
-//   co_await db.exec("INSERT INTO items (name) VALUES (?)", name);   // bound, never pasted
-//   sqlite::rows r = co_await db.query("SELECT id, name FROM items WHERE id > ?", 10);
-//   auto n = co_await db.query_value<std::int64_t>("SELECT count(*) FROM items");
+//   co_await db.execute("CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT)");
+//   co_await db.execute("INSERT INTO items (name) VALUES (?)", name);   // bound, never pasted
+//   sqlite::rows r = co_await db.fetch("SELECT id, name FROM items WHERE id > ?", 10);
+//   auto n = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM items");
 //
-// Transactions, three ways: db.transaction(fn) runs fn(connection&) on the worker between
+// Transactions, three ways: db.transaction(fn) runs fn(blocking_connection&) on the worker between
 // BEGIN IMMEDIATE and COMMIT (rollback if it throws) — atomic and the simplest; db.begin()
 // gives an RAII transaction for bodies that must await in between (see transaction.hpp);
 // db.bulk_insert() loads many rows (see bulk_insert.hpp).
@@ -24,19 +24,19 @@
 #include <vector>
 
 #include "uio/core/task.hpp"
+#include "uio/db/sqlite/blocking_connection.hpp"
 #include "uio/db/sqlite/bulk_insert.hpp"
-#include "uio/db/sqlite/connection.hpp"
 #include "uio/db/sqlite/error.hpp"
+#include "uio/db/sqlite/executor.hpp"
 #include "uio/db/sqlite/options.hpp"
 #include "uio/db/sqlite/quote.hpp"
 #include "uio/db/sqlite/rows.hpp"
-#include "uio/db/sqlite/session.hpp"
 #include "uio/db/sqlite/transaction.hpp"
 #include "uio/db/sqlite/value.hpp"
 
 namespace uio::sqlite {
 
-class database : public session {
+class database : public executor {
   public:
     // Opens (by default creating) the file at `path`; ":memory:" and file: URIs work too.
     [[nodiscard]] static task<database> open(std::string path, open_options options = {});
@@ -45,12 +45,13 @@ class database : public session {
     database& operator=(database&& other) noexcept;
     ~database();
 
-    // fn(connection&) -> R, run on the worker inside a transaction (a SAVEPOINT if one is
+    // fn(blocking_connection&) -> R, run on the worker inside a transaction (a SAVEPOINT if one is
     // open): committed when fn returns, rolled back when it throws (the exception reaches
     // the awaiter). fn must not await; it runs start to end while other requests wait.
     template <class Fn>
     auto transaction(Fn fn) {
-        return run([fn = std::move(fn)](connection& c) mutable { return c.transaction(fn); });
+        return run(
+            [fn = std::move(fn)](blocking_connection& c) mutable { return c.transaction(fn); });
     }
 
     // A transaction held across awaits; rolled back unless committed.

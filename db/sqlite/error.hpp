@@ -44,7 +44,7 @@ class error : public std::system_error, public has_error_kind {
 namespace detail {
 // Throws the error `db` holds for result code `rc` (extended codes are enabled on open).
 [[noreturn]] void throw_error(sqlite3* db, int rc, std::string_view sql = {});
-// query_value<T> found no row and T is not std::optional.
+// fetch_value<T> found no row and T is not std::optional.
 [[noreturn]] void throw_no_rows(const std::string& sql);
 }  // namespace detail
 

@@ -13,7 +13,7 @@ namespace uio::sqlite {
 namespace {
 
 // The failure of `stmt`'s last step, read before the reset that clears it.
-row_insert::failure failed_step(connection& c, sqlite3_stmt* stmt, std::size_t row) {
+row_insert::failure failed_step(blocking_connection& c, sqlite3_stmt* stmt, std::size_t row) {
     row_insert::failure f;
     f.row = row;
     f.code = sqlite3_extended_errcode(c.handle());
@@ -52,7 +52,7 @@ row_insert::row_insert(std::string_view verb, std::string_view table,
     }
 }
 
-std::optional<row_insert::failure> row_insert::insert(connection& c,
+std::optional<row_insert::failure> row_insert::insert(blocking_connection& c,
                                                       const packed_rows& rows) const {
     const std::size_t count = rows.cells() / width_;
     std::size_t r = 0;

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "uio/db/sqlite/connection.hpp"
+#include "uio/db/sqlite/blocking_connection.hpp"
 #include "uio/db/sqlite/packed_rows.hpp"
 
 namespace uio::sqlite {
@@ -42,7 +42,7 @@ class row_insert {
     // Inserts every row of `rows` (width() cells each), in order. Returns the first failure,
     // if any. The bindings, which point into `rows`, are cleared as the statements go back
     // to the connection's cache.
-    std::optional<failure> insert(connection& c, const packed_rows& rows) const;
+    std::optional<failure> insert(blocking_connection& c, const packed_rows& rows) const;
 
     const std::string& sql() const noexcept { return sql_; }  // the one-row INSERT
     std::size_t width() const noexcept { return width_; }

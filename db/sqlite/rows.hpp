@@ -1,7 +1,7 @@
 // sqlite::rows: a query's complete result, copied out of SQLite on the worker thread so it
 // can travel back to the caller's loop thread. Cells are stored row-major in one vector.
 //
-//   sqlite::rows r = co_await db.query("SELECT id, name FROM users WHERE age > ?", 30);
+//   sqlite::rows r = co_await db.fetch("SELECT id, name FROM users WHERE age > ?", 30);
 //   for (auto row : r) use(row.get<std::int64_t>(0), row.get<std::optional<std::string>>("name"));
 #pragma once
 

@@ -9,7 +9,7 @@
 namespace uio::sqlite {
 
 transaction::transaction(transaction&& other) noexcept
-    : session(other.worker_, other.owner_), active_(std::exchange(other.active_, false)) {}
+    : executor(other.worker_, other.owner_), active_(std::exchange(other.active_, false)) {}
 
 transaction::~transaction() {
     if (!active_) return;
@@ -31,7 +31,7 @@ task<transaction> transaction::begin(detail::worker* w) {
     std::uint64_t owner = tx.owner_;
     // Named, not a temporary in the co_await: g++ 12 destroys such temporaries twice.
     detail::request<void> beginning(w, owner, [owner](detail::worker& wk) {
-        wk.conn().exec_with("BEGIN IMMEDIATE", {});
+        wk.conn().execute_params("BEGIN IMMEDIATE", {});
         wk.hold_for(owner);
     });
     co_await beginning;
@@ -59,7 +59,7 @@ task<void> transaction::finish(bool commit) {
             std::uint64_t owner;
             ~releaser() { w.release(owner); }
         } release_on_exit{w, owner};
-        connection& c = w.conn();
+        blocking_connection& c = w.conn();
         if (!c.in_transaction()) {
             if (commit) {
                 throw error(SQLITE_ERROR,
@@ -69,7 +69,7 @@ task<void> transaction::finish(bool commit) {
         }
         if (commit) {
             try {
-                c.exec_with("COMMIT", {});
+                c.execute_params("COMMIT", {});
             } catch (...) {
                 if (c.in_transaction()) {
                     sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -77,7 +77,7 @@ task<void> transaction::finish(bool commit) {
                 throw;
             }
         } else {
-            c.exec_with("ROLLBACK", {});
+            c.execute_params("ROLLBACK", {});
         }
     });
     co_await ending;

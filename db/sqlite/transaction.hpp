@@ -3,8 +3,8 @@
 // ROLLBACK before anything else can run on the database.
 //
 //   auto tx = co_await db.begin();
-//   co_await tx.exec("INSERT INTO orders VALUES (?, ?)", id, total);
-//   auto stock = co_await tx.query_value<std::int64_t>("SELECT stock FROM items WHERE id = ?",
+//   co_await tx.execute("INSERT INTO orders VALUES (?, ?)", id, total);
+//   auto stock = co_await tx.fetch_value<std::int64_t>("SELECT stock FROM items WHERE id = ?",
 //   item); co_await tx.commit();
 //
 // While it is open the database runs this transaction's requests only: other tasks'
@@ -16,11 +16,11 @@
 #pragma once
 
 #include "uio/core/task.hpp"
-#include "uio/db/sqlite/session.hpp"
+#include "uio/db/sqlite/executor.hpp"
 
 namespace uio::sqlite {
 
-class transaction : public session {
+class transaction : public executor {
   public:
     transaction(transaction&& other) noexcept;
     transaction& operator=(transaction&&) = delete;
@@ -32,7 +32,7 @@ class transaction : public session {
 
   private:
     friend class database;
-    transaction(detail::worker* w, std::uint64_t owner) noexcept : session(w, owner) {}
+    transaction(detail::worker* w, std::uint64_t owner) noexcept : executor(w, owner) {}
     // BEGIN IMMEDIATE and take the hold; the first request of the owner.
     static task<transaction> begin(detail::worker* w);
     task<void> finish(bool commit);

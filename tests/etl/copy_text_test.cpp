@@ -139,7 +139,7 @@ TEST_CASE("row_to_json through a real COPY unescapes to the server's own JSON, o
         }
         // Each line is JSON the server reads back as the row it came from.
         if (!lines.empty()) lines.pop_back();
-        uio::pg::result r = co_await conn.query(
+        uio::pg::result r = co_await conn.fetch(
             "SELECT count(*) = 8 AND bool_and(l.line::jsonb = row_to_json(t)::jsonb) "
             "FROM unnest(string_to_array($1, E'\\n')) WITH ORDINALITY AS l(line, n) "
             "JOIN copy_text_rows t ON t.id = l.n",

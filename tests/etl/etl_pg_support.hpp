@@ -14,7 +14,7 @@ namespace uio::testing {
 inline std::string pg_column(const std::string& sql, const std::string& conninfo = "") {
     return uio::run([&]() -> uio::task<std::string> {
         auto conn = co_await uio::pg::connection::connect(conninfo, std::chrono::seconds(10));
-        uio::pg::result r = co_await conn.query(sql);
+        uio::pg::result r = co_await conn.fetch(sql);
         std::string out;
         for (int i = 0; i < r.rows(); ++i) {
             if (i) out += '|';

@@ -87,7 +87,7 @@ TEST_CASE(
             const auto deadline = 2s + std::chrono::milliseconds(i * 10);
             try {
                 auto conn = co_await pool.acquire(deadline);
-                co_await conn->query("select pg_sleep(0.2)");
+                co_await conn->fetch("select pg_sleep(0.2)");
                 ++ok;
             } catch (const std::exception& e) {
                 ++failed;
@@ -128,7 +128,7 @@ TEST_CASE(
         int served = 0;
         auto again = [&](int i) -> uio::task<void> {
             auto conn = co_await pool.acquire(10s);
-            pg::result r = co_await conn->query("select $1::int8", i);
+            pg::result r = co_await conn->fetch("select $1::int8", i);
             served += r[0][0].as<int>() == i;
         };
         co_await uio::with_task_group([&](uio::task_group& g) -> uio::task<void> {

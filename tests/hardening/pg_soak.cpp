@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
             std::int64_t sum = 0;
             auto one = [&](int i) -> uio::task<void> {
                 auto conn = co_await pool.acquire(120s);
-                pg::result r = co_await conn->query("select $1::int8", i);
+                pg::result r = co_await conn->fetch("select $1::int8", i);
                 sum += r[0][0].as<std::int64_t>();
             };
             co_await uio::with_task_group([&](uio::task_group& g) -> uio::task<void> {

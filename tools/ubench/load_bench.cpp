@@ -81,7 +81,7 @@ uio::task<void> sqlite_import(const load_options& opt, std::int64_t& rows, std::
     auto db = co_await uio::sqlite::database::open(opt.db);
     if (!opt.schema.empty()) {
         std::string schema = opt.schema;
-        co_await db.exec(std::move(schema));
+        co_await db.execute(std::move(schema));
     }
     auto start = clock_type::now();
     uio::file in = co_await uio::file::open(opt.file, O_RDONLY);

@@ -3,7 +3,7 @@
 // with aids from a seeded xorshift, the same sequence for every engine. Engines:
 //
 //   blocking           libpq, one connection, PQexecPrepared in a loop (what most programs do)
-//   uio                uio, one connection, one query at a time (co_await execute_prepared)
+//   uio                uio, one connection, one query at a time (co_await fetch_prepared)
 //   uio-pipeline       uio, one connection, pg::pipeline with --depth queries in flight
 //   uio-pool           uio, pg::pool of --pool connections, --tasks tasks; each task loops:
 //                      acquire(timeout), one query, release (a server handling requests)
@@ -172,7 +172,7 @@ uio::task<query_run> uio_single(pg::connection& conn, const workload& w, std::ui
     auto start = clock_type::now();
     for (std::uint64_t i = 0; i < n; ++i) {
         auto t = clock_type::now();
-        pg::result r = co_await conn.execute_prepared(name, w.aids[i]);
+        pg::result r = co_await conn.fetch_prepared(name, w.aids[i]);
         add_row(out, r);
         out.latency_ns.push_back(ns_since(t));
     }
@@ -238,7 +238,7 @@ uio::task<query_run> uio_pool_tasks(pg::pool& pool, std::set<int>& prepared, con
             auto t = clock_type::now();
             auto conn = co_await pool.acquire(30s);
             co_await ensure_prepared(*conn, prepared);
-            pg::result r = co_await conn->execute_prepared(name, w.aids[i]);
+            pg::result r = co_await conn->fetch_prepared(name, w.aids[i]);
             add_row(out, r);
             out.latency_ns.push_back(ns_since(t));
         }

@@ -90,8 +90,8 @@ class sqlite_table_load {
 };
 
 // Whether `table` exists (a table or view) in `db`.
-task<bool> sqlite_table_exists(sqlite::session& db, std::string table);
+task<bool> sqlite_table_exists(sqlite::executor& db, std::string table);
 // The declared columns of `table` (PRAGMA table_info), empty if it does not exist.
-task<std::vector<column_spec>> sqlite_table_columns(sqlite::session& db, std::string table);
+task<std::vector<column_spec>> sqlite_table_columns(sqlite::executor& db, std::string table);
 
 }  // namespace uio::etl

@@ -16,13 +16,13 @@
 
 #include "uio/core/task.hpp"
 #include "uio/db/etl/detail/row_batch.hpp"
-#include "uio/db/sqlite/session.hpp"
+#include "uio/db/sqlite/executor.hpp"
 
 namespace uio::etl {
 
 // Throws unless `table` has a primary key or unique index (not partial, no expressions)
 // on exactly `key`.
-task<void> require_sqlite_unique_key(sqlite::session& db, std::string table,
+task<void> require_sqlite_unique_key(sqlite::executor& db, std::string table,
                                      std::vector<std::string> key);
 
 // " ON CONFLICT (key) DO UPDATE SET ..." for loading `columns`.

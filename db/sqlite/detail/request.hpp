@@ -2,7 +2,7 @@
 // and suspends; the worker runs it, stores R or the exception, and posts the resumption to
 // the caller's scheduler, so the caller always continues on its own loop thread.
 //
-// Installed, since the public query templates (session.hpp) return it; the worker itself
+// Installed, since the public query templates (executor.hpp) return it; the worker itself
 // (worker.hpp) is not: a request reaches it through submit() and connection_of() only.
 //
 // Stop requests: a task already stopped fails at once; a request whose task is stopped while
@@ -24,7 +24,7 @@
 #include "uio/core/task.hpp"
 
 namespace uio::sqlite {
-class connection;
+class blocking_connection;
 }
 
 namespace uio::sqlite::detail {
@@ -35,7 +35,7 @@ class worker;
 // `run` must not throw.
 void submit(worker& w, std::function<void(worker&)> run, std::uint64_t owner);
 // The worker's connection (worker thread only); throws sqlite::error once it is closed.
-connection& connection_of(worker& w);
+blocking_connection& connection_of(worker& w);
 
 [[noreturn]] inline void throw_no_scheduler() {
     throw std::logic_error(

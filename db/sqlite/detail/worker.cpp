@@ -27,18 +27,18 @@ void worker::submit(job j) {
 }
 
 void worker::open(const std::string& path, const open_options& options) {
-    connection_.emplace(connection::open(path, options));
+    connection_.emplace(blocking_connection::open(path, options));
 }
 
 void submit(worker& w, std::function<void(worker&)> run, std::uint64_t owner) {
     w.submit({std::move(run), owner});
 }
 
-connection& connection_of(worker& w) {
+blocking_connection& connection_of(worker& w) {
     return w.conn();
 }
 
-connection& worker::conn() {
+blocking_connection& worker::conn() {
     if (!connection_) throw error(SQLITE_MISUSE, "the database is closed");
     return *connection_;
 }

@@ -24,7 +24,7 @@
 #include <string>
 #include <thread>
 
-#include "uio/db/sqlite/connection.hpp"
+#include "uio/db/sqlite/blocking_connection.hpp"
 #include "uio/db/sqlite/detail/request.hpp"
 
 namespace uio::sqlite::detail {
@@ -47,7 +47,7 @@ class worker {
     // Worker thread only.
     void open(const std::string& path, const open_options& options);
     void close() noexcept { connection_.reset(); }
-    connection& conn();  // throws sqlite::error (SQLITE_MISUSE) once closed
+    blocking_connection& conn();  // throws sqlite::error (SQLITE_MISUSE) once closed
     sqlite3* conn_or_null() noexcept { return connection_ ? connection_->handle() : nullptr; }
     void hold_for(std::uint64_t owner) noexcept { held_by_ = owner; }
     std::uint64_t held_by() const noexcept { return held_by_; }
@@ -64,7 +64,7 @@ class worker {
     std::atomic<std::uint64_t> owner_counter_{0};
 
     // Worker thread only.
-    std::optional<connection> connection_;
+    std::optional<blocking_connection> connection_;
     std::deque<job> deferred_;
     std::uint64_t held_by_ = 0;
 

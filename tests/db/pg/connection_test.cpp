@@ -45,7 +45,7 @@ TEST_CASE("connect and run a query with bound parameters") {
         CHECK(conn.is_open());
         CHECK(conn.backend_pid() > 0);
         pg::result r =
-            co_await conn.query("select $1::int8 + 1, $2::text, $3::float8, $4::bool, $5::text", 41,
+            co_await conn.fetch("select $1::int8 + 1, $2::text, $3::float8, $4::bool, $5::text", 41,
                                 std::string("héllo"), 2.5, true, std::optional<std::string>{});
         REQUIRE(r.rows() == 1);
         CHECK(r[0][0].as<std::int64_t>() == 42);
@@ -61,15 +61,55 @@ TEST_CASE("connect and run a query with bound parameters") {
     });
 }
 
+TEST_CASE("execute yields the rows changed, fetch_value one cell") {
+    require_cluster();
+    run([]() -> uio::task<void> {
+        auto conn = co_await pg::connection::connect("", 5s);
+        // Without parameters: a script of several statements; the last one's count.
+        std::int64_t scripted = co_await conn.execute(
+            "create temp table v (id int primary key, note text); "
+            "insert into v select g, null from generate_series(1, 5) g");
+        CHECK(scripted == 5);
+        // Awaits stay outside CHECK: with g++ 12, an await inside Catch's macro ran twice here.
+        std::int64_t updated =
+            co_await conn.execute("update v set note = $1 where id > $2", "x", 3);
+        std::int64_t deleted = co_await conn.execute("delete from v where id = $1", 99);
+        std::int64_t created = co_await conn.execute("create temp table w (a int)");
+        CHECK(updated == 2);
+        CHECK(deleted == 0);
+        CHECK(created == 0);
+
+        auto count = co_await conn.fetch_value<std::int64_t>("select count(*) from v");
+        auto note = co_await conn.fetch_value<std::string>("select note from v where id = $1", 4);
+        // No row, or NULL: nullopt when T is optional; no row otherwise is an error.
+        auto no_row =
+            co_await conn.fetch_value<std::optional<int>>("select id from v where id = 0");
+        auto null = co_await conn.fetch_value<std::optional<std::string>>(
+            "select note from v where id = 1");
+        CHECK(count == 5);
+        CHECK(note == "x");
+        CHECK_FALSE(no_row.has_value());
+        CHECK_FALSE(null.has_value());
+        bool threw = false;
+        try {
+            (void)co_await conn.fetch_value<int>("select id from v where id = $1", 0);
+        } catch (const pg::error& e) {
+            threw = true;
+            CHECK_THAT(e.what(), Catch::Contains("no rows") && Catch::Contains("where id = $1"));
+        }
+        CHECK(threw);
+    });
+}
+
 TEST_CASE("results iterate by row, by column name, and count affected rows") {
     require_cluster();
     run([]() -> uio::task<void> {
         auto conn = co_await pg::connection::connect("", 5s);
         co_await conn.execute("create temp table t (id int primary key, name text)");
         pg::result ins =
-            co_await conn.query("insert into t select g, 'n' || g from generate_series(1, 10) g");
+            co_await conn.fetch("insert into t select g, 'n' || g from generate_series(1, 10) g");
         CHECK(ins.affected_rows() == 10);
-        pg::result r = co_await conn.query("select id, name from t where id <= $1 order by id", 3);
+        pg::result r = co_await conn.fetch("select id, name from t where id <= $1 order by id", 3);
         int expected = 1;
         for (pg::row row : r) {
             CHECK(row["id"].as<int>() == expected);
@@ -86,13 +126,13 @@ TEST_CASE("a syntax error throws pg::error with SQLSTATE 42601 and the connectio
         auto conn = co_await pg::connection::connect("", 5s);
         std::string state;
         try {
-            co_await conn.query("selec 1");
+            co_await conn.fetch("selec 1");
         } catch (const pg::error& e) {
             state = e.sqlstate();
             CHECK(std::string(e.what()).find("syntax error") != std::string::npos);
         }
         CHECK(state == "42601");
-        pg::result r = co_await conn.query("select 7");
+        pg::result r = co_await conn.fetch("select 7");
         CHECK(r[0][0].as<int>() == 7);
     });
 }
@@ -176,7 +216,7 @@ TEST_CASE("a wrong password is refused, and the password appears in no message")
     // The cluster trusts local users; require a password for one role of our own.
     run([]() -> uio::task<void> {
         auto admin = co_await pg::connection::connect("", 5s);
-        pg::result hba = co_await admin.query("show hba_file");
+        pg::result hba = co_await admin.fetch("show hba_file");
         std::string file = hba[0][0].as<std::string>();
         co_await admin.execute(
             "do $$ begin if not exists (select from pg_roles where rolname = 'uio_pw_user') then "
@@ -186,7 +226,7 @@ TEST_CASE("a wrong password is refused, and the password appears in no message")
             uio::testing::command_output("sed -i '1i local all uio_pw_user scram-sha-256' '" +
                                          file + "'");
         }
-        co_await admin.query("select pg_reload_conf()");
+        co_await admin.fetch("select pg_reload_conf()");
         co_await uio::sleep_for(200ms);  // the postmaster reloads asynchronously
     });
     auto e = expect_pg_error([]() -> uio::task<void> {
@@ -197,7 +237,7 @@ TEST_CASE("a wrong password is refused, and the password appears in no message")
     CHECK(what.find("wrong-pw-123") == std::string::npos);
     run([]() -> uio::task<void> {
         auto conn = co_await pg::connection::connect("user=uio_pw_user password=right-pw", 5s);
-        pg::result r = co_await conn.query("select current_user");
+        pg::result r = co_await conn.fetch("select current_user");
         CHECK(r[0][0].as<std::string>() == "uio_pw_user");
     });
 }
@@ -209,10 +249,10 @@ TEST_CASE("prepared statements, named and in unnamed mode for poolers") {
             auto conn = co_await pg::connection::connect("", 5s, {.unnamed_statements = unnamed});
             co_await conn.prepare("double_it", "select $1::int8 * 2");
             for (int i = 0; i < 5; ++i) {
-                pg::result r = co_await conn.execute_prepared("double_it", i);
+                pg::result r = co_await conn.fetch_prepared("double_it", i);
                 CHECK(r[0][0].as<std::int64_t>() == 2 * i);
             }
-            pg::result named = co_await conn.query(
+            pg::result named = co_await conn.fetch(
                 "select count(*) from pg_prepared_statements where name = 'double_it'");
             CHECK(named[0][0].as<int>() == (unnamed ? 0 : 1));
         }
@@ -238,7 +278,7 @@ TEST_CASE("a large result streams row by row") {
             auto partial = conn.stream("select g from generate_series(1, 100000) g");
             for (int i = 0; i < 10; ++i) co_await partial.next();
         }
-        pg::result r = co_await conn.query("select 5");
+        pg::result r = co_await conn.fetch("select 5");
         CHECK(r[0][0].as<int>() == 5);
     });
 }
@@ -252,7 +292,7 @@ TEST_CASE("a hostile identifier is quoted with PQescapeIdentifier") {
         CHECK(quoted == "\"we\"\"ird; drop table x; --\"");
         co_await conn.execute("create temp table " + quoted + " (v int)");
         co_await conn.execute("insert into " + quoted + " values (1)");
-        pg::result r = co_await conn.query("select relname from pg_class where relname = $1", name);
+        pg::result r = co_await conn.fetch("select relname from pg_class where relname = $1", name);
         CHECK(r.rows() == 1);
         CHECK(pg::quote_literal(conn, "it's") == "'it''s'");
     });
@@ -265,27 +305,27 @@ TEST_CASE("transactions roll back unless committed") {
         co_await conn.execute("create temp table acct (v int)");
         {
             auto tx = co_await conn.begin();
-            co_await conn.query("insert into acct values (1)");
+            co_await conn.fetch("insert into acct values (1)");
             co_await tx.commit();
         }
         {
             auto tx = co_await conn.begin();
-            co_await conn.query("insert into acct values (2)");
+            co_await conn.fetch("insert into acct values (2)");
             // dropped without commit
         }
         try {
             auto tx = co_await conn.begin();
-            co_await conn.query("insert into acct values (3)");
+            co_await conn.fetch("insert into acct values (3)");
             throw std::runtime_error("fail inside the transaction");
         } catch (const std::runtime_error&) {
         }
         {
             auto tx = co_await conn.begin();
-            co_await conn.query("insert into acct values (4)");
+            co_await conn.fetch("insert into acct values (4)");
             co_await tx.rollback();
         }
         pg::result r =
-            co_await conn.query("select coalesce(string_agg(v::text, ','), '') from acct");
+            co_await conn.fetch("select coalesce(string_agg(v::text, ','), '') from acct");
         CHECK(r[0][0].as<std::string>() == "1");
         CHECK(PQtransactionStatus(conn.native()) == PQTRANS_IDLE);
     });
@@ -298,7 +338,7 @@ TEST_CASE("cancelling pg_sleep(60) returns promptly and the connection stays usa
         auto start = std::chrono::steady_clock::now();
         bool timed_out = false;
         try {
-            co_await uio::with_timeout(conn.query("select pg_sleep(60)"), 200ms);
+            co_await uio::with_timeout(conn.fetch("select pg_sleep(60)"), 200ms);
         } catch (const std::system_error& e) {
             timed_out = e.code() == std::errc::timed_out;
         }
@@ -306,7 +346,7 @@ TEST_CASE("cancelling pg_sleep(60) returns promptly and the connection stays usa
         CHECK(timed_out);
         CHECK(took < 5s);
         CHECK(conn.is_reusable());
-        pg::result r = co_await conn.query("select 1");
+        pg::result r = co_await conn.fetch("select 1");
         CHECK(r[0][0].as<int>() == 1);
     });
 }
@@ -318,7 +358,7 @@ TEST_CASE("connection::cancel from another task ends a running query with SQLSTA
         std::string state;
         auto sleeper = [&]() -> uio::task<void> {
             try {
-                co_await conn.query("select pg_sleep(60)");
+                co_await conn.fetch("select pg_sleep(60)");
             } catch (const pg::error& e) {
                 state = e.sqlstate();
             }
@@ -340,12 +380,12 @@ TEST_CASE("a per-query timeout cancels a slow query") {
         auto conn = co_await pg::connection::connect("", 5s, {.query_timeout = 150ms});
         bool timed_out = false;
         try {
-            co_await conn.query("select pg_sleep(30)");
+            co_await conn.fetch("select pg_sleep(30)");
         } catch (const std::system_error& e) {
             timed_out = e.code() == std::errc::timed_out;
         }
         CHECK(timed_out);
-        pg::result r = co_await conn.query("select 3");
+        pg::result r = co_await conn.fetch("select 3");
         CHECK(r[0][0].as<int>() == 3);
     });
 }
@@ -355,11 +395,11 @@ TEST_CASE("two operations at once on one connection are refused") {
     run([]() -> uio::task<void> {
         auto conn = co_await pg::connection::connect("", 5s);
         bool refused = false;
-        auto slow = [&]() -> uio::task<void> { co_await conn.query("select pg_sleep(0.2)"); };
+        auto slow = [&]() -> uio::task<void> { co_await conn.fetch("select pg_sleep(0.2)"); };
         auto second = [&]() -> uio::task<void> {
             co_await uio::sleep_for(20ms);
             try {
-                co_await conn.query("select 1");
+                co_await conn.fetch("select 1");
             } catch (const std::logic_error&) {
                 refused = true;
             }

@@ -75,7 +75,7 @@ TEST_CASE("COPY 1,000,000 rows in and out is a byte-identical round trip") {
         CHECK(copied == n);
         CHECK(largest <= 65'000);
 
-        pg::result check = co_await conn.query(
+        pg::result check = co_await conn.fetch(
             "select count(*) filter (where t is null), count(*) filter (where t like '%日本語%'), "
             "count(*) filter (where t like E'%\\n%') from c");
         CHECK(check[0][0].as<int>() == n / 5);
@@ -124,7 +124,7 @@ TEST_CASE("a COPY error stops the feed at once and carries the line number") {
         CHECK(state == "22P02");
         CHECK(line == 3);
         CHECK(consumed < 2000);  // stopped well before the end of the source
-        pg::result r = co_await conn.query("select count(*) from e");
+        pg::result r = co_await conn.fetch("select count(*) from e");
         CHECK(r[0][0].as<int>() == 0);
         // A failing source aborts the COPY and rethrows its own error.
         auto failing = []() -> uio::async_generator<std::span<const std::byte>> {
@@ -139,7 +139,7 @@ TEST_CASE("a COPY error stops the feed at once and carries the line number") {
             what = e.what();
         }
         CHECK(what == "source broke");
-        pg::result after = co_await conn.query("select count(*) from e");
+        pg::result after = co_await conn.fetch("select count(*) from e");
         CHECK(after[0][0].as<int>() == 0);
     }());
 }
@@ -155,7 +155,7 @@ TEST_CASE("COPY FROM a generator of plain chunks counts the rows") {
         std::int64_t n =
             co_await conn.copy_in("copy s from stdin (format csv)", text_chunks(std::move(parts)));
         CHECK(n == 3);
-        pg::result r = co_await conn.query("select v from s order by v");
+        pg::result r = co_await conn.fetch("select v from s order by v");
         CHECK(r[1][0].as<std::string>() == "b,\"c\"");
     }());
 }

@@ -30,7 +30,7 @@ TEST_CASE("notifications arrive in order as an async generator") {
         auto send = [&]() -> uio::task<void> {
             co_await uio::sleep_for(50ms);
             for (std::string p : {"one", "two", "three"}) {
-                co_await sender.query("select pg_notify('uio events', $1)", p);
+                co_await sender.fetch("select pg_notify('uio events', $1)", p);
             }
         };
         co_await uio::with_timeout(uio::when_all(listen(), send()), 10s);
@@ -49,7 +49,7 @@ TEST_CASE("notifications arrive in order as an async generator") {
             timed_out = e.code() == std::errc::timed_out;
         }
         CHECK(timed_out);
-        pg::result r = co_await listener.query("select 1");
+        pg::result r = co_await listener.fetch("select 1");
         CHECK(r[0][0].as<int>() == 1);
     }());
 }

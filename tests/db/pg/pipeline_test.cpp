@@ -35,7 +35,7 @@ TEST_CASE("10,000 pipelined queries come back correct and in order") {
         co_await p.close();
         CHECK(in_order);
         CHECK(next_expected == n);
-        pg::result after = co_await conn.query("select 'idle again'");
+        pg::result after = co_await conn.fetch("select 'idle again'");
         CHECK(after[0][0].as<std::string>() == "idle again");
     }());
 }
@@ -118,7 +118,7 @@ TEST_CASE("a pipeline dropped without close() leaves the connection usable") {
             auto p = co_await pg::pipeline::open(conn, {.max_in_flight = 10});
             for (int i = 0; i < 50; ++i) co_await p.send("select $1::int", i);
         }
-        pg::result r = co_await conn.query("select 42");
+        pg::result r = co_await conn.fetch("select 42");
         CHECK(r[0][0].as<int>() == 42);
         CHECK(PQpipelineStatus(conn.native()) == PQ_PIPELINE_OFF);
     }());

@@ -24,7 +24,7 @@ TEST_CASE("a pool of 4 connections serves 1,000 concurrent tasks") {
         auto one = [&](int i) -> uio::task<void> {
             // 996 queued acquire(timeout) calls share the pool's one timer.
             auto conn = co_await pool.acquire(30s);
-            pg::result r = co_await conn->query("select $1::int8, pg_backend_pid()", i);
+            pg::result r = co_await conn->fetch("select $1::int8, pg_backend_pid()", i);
             sum += r[0][0].as<std::int64_t>();
             backends.insert(r[0][1].as<int>());
             ++done;
@@ -54,7 +54,7 @@ TEST_CASE("1,000 tasks with deadlines on a pool of 2 all succeed, holding one ti
             auto conn = co_await pool.acquire(30s);
             most_in_flight = std::max(most_in_flight, uio::io_context::current().in_flight());
             most_waiting = std::max(most_waiting, pool.waiting());
-            pg::result r = co_await conn->query("select $1::int8", i);
+            pg::result r = co_await conn->fetch("select $1::int8", i);
             sum += r[0][0].as<std::int64_t>();
             ++done;
         };
@@ -109,7 +109,7 @@ TEST_CASE("500 waiters on a taken pool all time out promptly, and the pool still
         CHECK(pool.waiting() == 0);
         held.release();
         auto again = co_await pool.acquire(1s);
-        pg::result r = co_await again->query("select 7");
+        pg::result r = co_await again->fetch("select 7");
         CHECK(r[0][0].as<int>() == 7);
     }());
 }
@@ -195,14 +195,14 @@ TEST_CASE("the pool replaces a connection the server killed and one not idle aft
         }
         {
             auto admin = co_await pg::connection::connect("", 5s);
-            co_await admin.query("select pg_terminate_backend($1)", first_pid);
+            co_await admin.fetch("select pg_terminate_backend($1)", first_pid);
             co_await uio::sleep_for(100ms);
         }
         int second_pid = 0;
         {
             auto conn = co_await pool.acquire(5s);
             second_pid = conn->backend_pid();
-            pg::result r = co_await conn->query("select 1");
+            pg::result r = co_await conn->fetch("select 1");
             CHECK(r[0][0].as<int>() == 1);
         }
         CHECK(second_pid != first_pid);
@@ -216,7 +216,7 @@ TEST_CASE("the pool replaces a connection the server killed and one not idle aft
         CHECK(pool.connections_discarded() == 2);
         auto conn = co_await pool.acquire(5s);
         CHECK(conn->backend_pid() != second_pid);
-        pg::result r = co_await conn->query("select 2");
+        pg::result r = co_await conn->fetch("select 2");
         CHECK(r[0][0].as<int>() == 2);
     }());
 }

@@ -20,7 +20,7 @@ TEST_CASE("stopping the server mid-query raises an error instead of hanging") {
         std::string what;
         auto query = [&]() -> uio::task<void> {
             try {
-                co_await conn.query("select pg_sleep(60)");
+                co_await conn.fetch("select pg_sleep(60)");
             } catch (const pg::error& e) {
                 failed = true;
                 what = e.what();
@@ -38,7 +38,7 @@ TEST_CASE("stopping the server mid-query raises an error instead of hanging") {
         CHECK(conn.is_broken());
         bool refused = false;
         try {
-            co_await conn.query("select 1");
+            co_await conn.fetch("select 1");
         } catch (const pg::error&) {
             refused = true;
         }

@@ -20,7 +20,7 @@ TEST_CASE("bulk insert of 1,000,000 rows in one transaction, counts and sums mat
     constexpr std::int64_t n = 1'000'000;
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(dir / "bulk.db");
-        co_await db.exec(
+        co_await db.execute(
             "CREATE TABLE sales (id INTEGER PRIMARY KEY, region TEXT, amount REAL, note TEXT)");
         const auto start = std::chrono::steady_clock::now();
         // Named: g++ 12 miscompiles a braced list of string literals inside a co_await.
@@ -39,14 +39,14 @@ TEST_CASE("bulk insert of 1,000,000 rows in one transaction, counts and sums mat
                     static_cast<long long>(inserted), seconds,
                     static_cast<double>(inserted) / seconds);
         CHECK(inserted == n);
-        auto count = co_await db.query_value<std::int64_t>("SELECT count(*) FROM sales");
+        auto count = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM sales");
         CHECK(count == n);
-        auto sum = co_await db.query_value<std::int64_t>("SELECT sum(id) FROM sales");
+        auto sum = co_await db.fetch_value<std::int64_t>("SELECT sum(id) FROM sales");
         CHECK(sum == n * (n - 1) / 2);
-        auto notes = co_await db.query_value<std::int64_t>("SELECT count(note) FROM sales");
+        auto notes = co_await db.fetch_value<std::int64_t>("SELECT count(note) FROM sales");
         CHECK(notes == n / 10);
         // The bulk settings leave the rollback journal alone (each new page written once).
-        auto mode = co_await db.query_value<std::string>("PRAGMA journal_mode");
+        auto mode = co_await db.fetch_value<std::string>("PRAGMA journal_mode");
         CHECK(mode == "delete");
     }());
 }
@@ -55,8 +55,8 @@ TEST_CASE("a bulk insert that fails midway leaves the table as it was") {
     uio::testing::temp_dir dir;
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(dir / "fail.db");
-        co_await db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
-        co_await db.exec("INSERT INTO t VALUES (-1, 'existing')");
+        co_await db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+        co_await db.execute("INSERT INTO t VALUES (-1, 'existing')");
         int code = 0;
         std::string message;
         std::int64_t added = 0;
@@ -75,11 +75,11 @@ TEST_CASE("a bulk insert that fails midway leaves the table as it was") {
         CHECK(code == SQLITE_CONSTRAINT_PRIMARYKEY);
         CHECK_THAT(message, Catch::Contains("row 5000"));
         CHECK(added < 10'000);  // reported from an add(), before the input ran out
-        auto count = co_await db.query_value<std::int64_t>("SELECT count(*) FROM t");
+        auto count = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM t");
         CHECK(count == 1);
         // The database is usable afterwards, and the failed load's hold is gone.
-        co_await db.exec("INSERT INTO t VALUES (1, 'after')");
-        auto after = co_await db.query_value<std::int64_t>("SELECT count(*) FROM t");
+        co_await db.execute("INSERT INTO t VALUES (1, 'after')");
+        auto after = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM t");
         CHECK(after == 2);
     }());
 }
@@ -87,7 +87,7 @@ TEST_CASE("a bulk insert that fails midway leaves the table as it was") {
 TEST_CASE("a bulk insert dropped without commit is rolled back, others wait for it") {
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(":memory:");
-        co_await db.exec("CREATE TABLE t (x INTEGER)");
+        co_await db.execute("CREATE TABLE t (x INTEGER)");
         std::int64_t seen_by_other = -1;
         auto loader = [&]() -> task<void> {
             std::vector<std::string> columns = {"x"};
@@ -96,11 +96,11 @@ TEST_CASE("a bulk insert dropped without commit is rolled back, others wait for 
             // Dropped here without commit.
         };
         auto other = [&]() -> task<void> {
-            seen_by_other = co_await db.query_value<std::int64_t>("SELECT count(*) FROM t");
+            seen_by_other = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM t");
         };
         co_await uio::when_all(loader(), other());
         CHECK(seen_by_other == 0);  // never sees the uncommitted rows
-        auto count = co_await db.query_value<std::int64_t>("SELECT count(*) FROM t");
+        auto count = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM t");
         CHECK(count == 0);
     }());
 }
@@ -108,7 +108,7 @@ TEST_CASE("a bulk insert dropped without commit is rolled back, others wait for 
 TEST_CASE("bulk insert errors: unknown table, wrong row width") {
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(":memory:");
-        co_await db.exec("CREATE TABLE t (a, b)");
+        co_await db.execute("CREATE TABLE t (a, b)");
         bool unknown = false;
         try {
             std::vector<std::string> columns = {"a"};
@@ -133,7 +133,7 @@ TEST_CASE("bulk insert of text rows: affinity converts, NULL and empty differ, b
     uio::testing::temp_dir dir;
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(dir / "text.db");
-        co_await db.exec("CREATE TABLE t (id INTEGER, amount NUMERIC, note TEXT, raw)");
+        co_await db.execute("CREATE TABLE t (id INTEGER, amount NUMERIC, note TEXT, raw)");
         std::vector<std::string> columns = {"id", "amount", "note", "raw"};
         // Small batches: the two batches' buffers are reused many times over.
         auto load = co_await db.bulk_insert("t", columns, {.batch_rows = 7});
@@ -151,13 +151,13 @@ TEST_CASE("bulk insert of text rows: affinity converts, NULL and empty differ, b
         }
         std::int64_t inserted = co_await load.commit();
         CHECK(inserted == n);
-        auto types = co_await db.query(
+        auto types = co_await db.fetch(
             "SELECT typeof(id), typeof(amount), typeof(note), typeof(raw) FROM t WHERE id = 5");
         CHECK(types[0].get<std::string>(0) == "integer");
         CHECK(types[0].get<std::string>(1) == "real");
         CHECK(types[0].get<std::string>(2) == "text");
         CHECK(types[0].get<std::string>(3) == "text");  // no affinity: stays text
-        auto sums = co_await db.query(
+        auto sums = co_await db.fetch(
             "SELECT sum(id), sum(amount), count(note), sum(length(note)), "
             "sum(note IS NOT NULL AND note = '') FROM t");
         std::int64_t expected_length = 0, expected_empty = 0, expected_count = 0;
@@ -172,7 +172,7 @@ TEST_CASE("bulk insert of text rows: affinity converts, NULL and empty differ, b
         CHECK(sums[0].get<std::int64_t>(2) == expected_count);
         CHECK(sums[0].get<std::int64_t>(3) == expected_length);
         CHECK(sums[0].get<std::int64_t>(4) == expected_empty);  // empty text is not NULL
-        auto row_500 = co_await db.query("SELECT note FROM t WHERE id = 500");
+        auto row_500 = co_await db.fetch("SELECT note FROM t WHERE id = 500");
         CHECK(row_500[0].get<std::string>(0) ==
               std::string(500 % 40, static_cast<char>('a' + 500 % 26)));
     }());
@@ -182,16 +182,16 @@ TEST_CASE("bulk insert keeps a rollback journal and restores the page cache size
     uio::testing::temp_dir dir;
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(dir / "journal.db");
-        co_await db.exec("CREATE TABLE t (x INTEGER)");
-        auto cache_before = co_await db.query_value<std::int64_t>("PRAGMA cache_size");
+        co_await db.execute("CREATE TABLE t (x INTEGER)");
+        auto cache_before = co_await db.fetch_value<std::int64_t>("PRAGMA cache_size");
         std::vector<std::string> columns = {"x"};
         auto load = co_await db.bulk_insert("t", columns);
         for (int i = 0; i < 100; ++i) co_await load.add(i);
         co_await load.commit();
         // WAL would write each page twice; a fresh load with a rollback journal writes once.
-        auto mode = co_await db.query_value<std::string>("PRAGMA journal_mode");
+        auto mode = co_await db.fetch_value<std::string>("PRAGMA journal_mode");
         CHECK(mode == "delete");
-        auto cache_after = co_await db.query_value<std::int64_t>("PRAGMA cache_size");
+        auto cache_after = co_await db.fetch_value<std::int64_t>("PRAGMA cache_size");
         CHECK(cache_after == cache_before);
         // And after a failed load too.
         try {
@@ -199,9 +199,9 @@ TEST_CASE("bulk insert keeps a rollback journal and restores the page cache size
             co_await bad.add("x", 1);  // wrong width: throws before anything is sent
         } catch (const sqlite::error&) {
         }
-        auto cache_failed = co_await db.query_value<std::int64_t>("PRAGMA cache_size");
+        auto cache_failed = co_await db.fetch_value<std::int64_t>("PRAGMA cache_size");
         CHECK(cache_failed == cache_before);
-        auto count = co_await db.query_value<std::int64_t>("SELECT count(*) FROM t");
+        auto count = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM t");
         CHECK(count == 100);
     }());
 }
@@ -209,7 +209,7 @@ TEST_CASE("bulk insert keeps a rollback journal and restores the page cache size
 TEST_CASE("multi-row inserts: an error mid-group names its row, OR IGNORE skips exactly") {
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(":memory:");
-        co_await db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+        co_await db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
         std::vector<std::string> columns = {"id", "v"};
         int code = 0;
         std::string message;
@@ -228,7 +228,7 @@ TEST_CASE("multi-row inserts: an error mid-group names its row, OR IGNORE skips 
         }
         CHECK(code == SQLITE_CONSTRAINT_NOTNULL);
         CHECK_THAT(message, Catch::Contains("row 517:"));
-        auto none = co_await db.query_value<std::int64_t>("SELECT count(*) FROM t");
+        auto none = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM t");
         CHECK(none == 0);
 
         auto ignoring =
@@ -236,9 +236,9 @@ TEST_CASE("multi-row inserts: an error mid-group names its row, OR IGNORE skips 
         for (int i = 0; i < 1000; ++i) co_await ignoring.add(i % 700, "x");
         std::int64_t added = co_await ignoring.commit();
         CHECK(added == 1000);  // rows handed in
-        auto count = co_await db.query_value<std::int64_t>("SELECT count(*) FROM t");
+        auto count = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM t");
         CHECK(count == 700);
-        auto sum = co_await db.query_value<std::int64_t>("SELECT sum(id) FROM t");
+        auto sum = co_await db.fetch_value<std::int64_t>("SELECT sum(id) FROM t");
         CHECK(sum == 699 * 700 / 2);
     }());
 }

@@ -31,7 +31,7 @@ TEST_CASE("every SQLite type round trips exactly through bound parameters") {
     uio::testing::temp_dir dir;
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(dir / "types.db");
-        co_await db.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v)");
+        co_await db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v)");
         const std::string text_with_nul =
             "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80"s + '\0' + "after";
         const sqlite::blob bytes = {std::byte{0}, std::byte{0xff}, std::byte{0x7f}, std::byte{0}};
@@ -50,9 +50,9 @@ TEST_CASE("every SQLite type round trips exactly through bound parameters") {
             sqlite::value(sqlite::blob{}),
         };
         for (std::size_t i = 0; i < values.size(); ++i) {
-            co_await db.exec("INSERT INTO t (k, v) VALUES (?, ?)", i, values[i]);
+            co_await db.execute("INSERT INTO t (k, v) VALUES (?, ?)", i, values[i]);
         }
-        sqlite::rows r = co_await db.query("SELECT v, typeof(v) FROM t ORDER BY k");
+        sqlite::rows r = co_await db.fetch("SELECT v, typeof(v) FROM t ORDER BY k");
         REQUIRE(r.size() == values.size());
         for (std::size_t i = 0; i < values.size(); ++i) {
             INFO("row " << i);
@@ -81,12 +81,12 @@ TEST_CASE("every SQLite type round trips exactly through bound parameters") {
         CHECK_THROWS_AS(r[2].get<std::int32_t>(0), sqlite::error);  // out of range
         // Optional parameters bind NULL when empty.
         std::optional<int> none;
-        co_await db.exec("INSERT INTO t (k, v) VALUES (100, ?)", none);
+        co_await db.execute("INSERT INTO t (k, v) VALUES (100, ?)", none);
         auto is_null =
-            co_await db.query_value<std::int64_t>("SELECT v IS NULL FROM t WHERE k = 100");
+            co_await db.fetch_value<std::int64_t>("SELECT v IS NULL FROM t WHERE k = 100");
         CHECK(is_null == 1);
         auto missing =
-            co_await db.query_value<std::optional<std::int64_t>>("SELECT v FROM t WHERE k = 12345");
+            co_await db.fetch_value<std::optional<std::int64_t>>("SELECT v FROM t WHERE k = 12345");
         CHECK(!missing.has_value());
     }());
 }
@@ -94,11 +94,11 @@ TEST_CASE("every SQLite type round trips exactly through bound parameters") {
 TEST_CASE("errors carry the extended code, SQLite's message and the SQL") {
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(":memory:");
-        co_await db.exec("CREATE TABLE u (name TEXT UNIQUE NOT NULL)");
-        co_await db.exec("INSERT INTO u VALUES (?)", "ann");
+        co_await db.execute("CREATE TABLE u (name TEXT UNIQUE NOT NULL)");
+        co_await db.execute("INSERT INTO u VALUES (?)", "ann");
         bool caught = false;
         try {
-            co_await db.exec("INSERT INTO u VALUES (?)", "ann");
+            co_await db.execute("INSERT INTO u VALUES (?)", "ann");
         } catch (const sqlite::error& e) {
             caught = true;
             CHECK(e.extended_code() == SQLITE_CONSTRAINT_UNIQUE);
@@ -111,14 +111,14 @@ TEST_CASE("errors carry the extended code, SQLite's message and the SQL") {
         CHECK(caught);
         caught = false;
         try {
-            co_await db.exec("INSERT INTO u VALUES (NULL)");
+            co_await db.execute("INSERT INTO u VALUES (NULL)");
         } catch (const std::system_error& e) {  // catchable as any system_error
             caught = e.code().value() == SQLITE_CONSTRAINT_NOTNULL;
         }
         CHECK(caught);
         caught = false;
         try {
-            co_await db.query("SELEC 1");
+            co_await db.fetch("SELEC 1");
         } catch (const sqlite::error& e) {
             caught = e.extended_code() == SQLITE_ERROR && e.sql() == "SELEC 1";
             CHECK_THAT(e.message(), Catch::Contains("syntax error"));
@@ -126,7 +126,7 @@ TEST_CASE("errors carry the extended code, SQLite's message and the SQL") {
         CHECK(caught);
         caught = false;
         try {
-            co_await db.exec("INSERT INTO u VALUES (?)", "a", "b");
+            co_await db.execute("INSERT INTO u VALUES (?)", "a", "b");
         } catch (const sqlite::error& e) {
             caught = e.extended_code() == SQLITE_RANGE;
         }
@@ -159,15 +159,15 @@ TEST_CASE("a hundred tasks share one database and each resumes on its loop threa
     uio::testing::temp_dir dir;
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(dir / "shared.db");
-        co_await db.exec("CREATE TABLE hits (task INTEGER, n INTEGER)");
+        co_await db.execute("CREATE TABLE hits (task INTEGER, n INTEGER)");
         const auto loop_thread = std::this_thread::get_id();
         int wrong_thread = 0;
         auto one = [&](int id) -> task<std::int64_t> {
             for (int n = 0; n < 10; ++n) {
-                co_await db.exec("INSERT INTO hits VALUES (?, ?)", id, n);
+                co_await db.execute("INSERT INTO hits VALUES (?, ?)", id, n);
                 if (std::this_thread::get_id() != loop_thread) ++wrong_thread;
             }
-            co_return co_await db.query_value<std::int64_t>(
+            co_return co_await db.fetch_value<std::int64_t>(
                 "SELECT count(*) FROM hits WHERE task = ?", id);
         };
         std::vector<task<std::int64_t>> tasks;
@@ -175,10 +175,10 @@ TEST_CASE("a hundred tasks share one database and each resumes on its loop threa
         std::vector<std::int64_t> counts = co_await uio::when_all(std::move(tasks));
         CHECK(wrong_thread == 0);
         for (std::int64_t c : counts) CHECK(c == 10);
-        auto total = co_await db.query_value<std::int64_t>("SELECT count(*) FROM hits");
+        auto total = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM hits");
         CHECK(total == 1000);
         // Requests of one task run in order: each task's n column is 0..9 in insert order.
-        auto out_of_order = co_await db.query_value<std::int64_t>(
+        auto out_of_order = co_await db.fetch_value<std::int64_t>(
             "SELECT count(*) FROM hits a JOIN hits b ON a.task = b.task "
             "AND a.rowid < b.rowid AND a.n > b.n");
         CHECK(out_of_order == 0);
@@ -190,18 +190,19 @@ TEST_CASE("two loop threads share one database") {
     std::optional<sqlite::database> db;
     uio::run([&]() -> task<void> {
         db.emplace(co_await sqlite::database::open(dir / "two.db"));
-        co_await db->exec("CREATE TABLE t (x INTEGER)");
+        co_await db->execute("CREATE TABLE t (x INTEGER)");
     }());
     auto work = [&](int base) {
         uio::run([&]() -> task<void> {
-            for (int i = 0; i < 200; ++i) co_await db->exec("INSERT INTO t VALUES (?)", base + i);
+            for (int i = 0; i < 200; ++i)
+                co_await db->execute("INSERT INTO t VALUES (?)", base + i);
         }());
     };
     std::thread a(work, 0), b(work, 1000);
     a.join();
     b.join();
     auto total = uio::run([&]() -> task<std::int64_t> {
-        co_return co_await db->query_value<std::int64_t>("SELECT count(*) FROM t");
+        co_return co_await db->fetch_value<std::int64_t>("SELECT count(*) FROM t");
     }());
     CHECK(total == 400);
     db.reset();
@@ -215,7 +216,7 @@ TEST_CASE("the worker thread is joined when the database is destroyed or closed"
         {
             auto db = co_await sqlite::database::open(":memory:");
             CHECK(thread_count() == before + 1);
-            co_await db.exec("CREATE TABLE t (x)");
+            co_await db.execute("CREATE TABLE t (x)");
         }
         CHECK(thread_count() == before);
         auto db = co_await sqlite::database::open(":memory:");
@@ -228,13 +229,14 @@ TEST_CASE("the worker thread is joined when the database is destroyed or closed"
 TEST_CASE("prepared statements are cached per SQL text") {
     uio::run([&]() -> task<void> {
         auto db = co_await sqlite::database::open(":memory:", {.statement_cache = 4});
-        co_await db.exec("CREATE TABLE t (x)");
-        for (int i = 0; i < 50; ++i) co_await db.exec("INSERT INTO t VALUES (?)", i);
-        auto hits = co_await db.run([](sqlite::connection& c) { return c.cache().hits(); });
+        co_await db.execute("CREATE TABLE t (x)");
+        for (int i = 0; i < 50; ++i) co_await db.execute("INSERT INTO t VALUES (?)", i);
+        auto hits =
+            co_await db.run([](sqlite::blocking_connection& c) { return c.cache().hits(); });
         CHECK(hits >= 49);
         // Several statements at once work without parameters (schema scripts).
-        co_await db.exec("CREATE TABLE a (x); CREATE TABLE b (y); -- done");
-        auto tables = co_await db.query_value<std::int64_t>(
+        co_await db.execute("CREATE TABLE a (x); CREATE TABLE b (y); -- done");
+        auto tables = co_await db.fetch_value<std::int64_t>(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
         CHECK(tables == 3);
     }());

@@ -18,8 +18,8 @@ using sqlite::row_insert;
 
 namespace {
 
-sqlite::connection open_memory() {
-    return sqlite::connection::open(":memory:", {});
+sqlite::blocking_connection open_memory() {
+    return sqlite::blocking_connection::open(":memory:", {});
 }
 
 // `count` rows (id, "v<id>"); the row at `null_at` gets a NULL v.
@@ -36,8 +36,8 @@ packed_rows id_value_rows(int count, int null_at = -1) {
     return rows;
 }
 
-std::int64_t count_rows(sqlite::connection& c, const std::string& table = "t") {
-    return c.query("SELECT count(*) FROM " + table)[0].get<std::int64_t>(0);
+std::int64_t count_rows(sqlite::blocking_connection& c, const std::string& table = "t") {
+    return c.fetch("SELECT count(*) FROM " + table)[0].get<std::int64_t>(0);
 }
 
 std::vector<std::string> column_names(std::size_t n) {
@@ -91,19 +91,19 @@ TEST_CASE("every row goes in, in order, through whole groups and then the remain
     auto c = open_memory();
     for (int count : {0, 1, 31, 32, 70}) {
         INFO(count << " rows");
-        c.exec("DROP TABLE IF EXISTS t; CREATE TABLE t (id INTEGER, v TEXT NOT NULL)");
+        c.execute("DROP TABLE IF EXISTS t; CREATE TABLE t (id INTEGER, v TEXT NOT NULL)");
         row_insert ins("INSERT", "t", {"id", "v"}, 32);
         const packed_rows rows = id_value_rows(count);
-        c.exec("BEGIN");
+        c.execute("BEGIN");
         CHECK_FALSE(ins.insert(c, rows));
-        c.exec("COMMIT");
+        c.execute("COMMIT");
         CHECK(count_rows(c) == count);
         // In order: the n-th row inserted (rowid n) is row n - 1 of the batch.
-        auto r = c.query("SELECT count(*) FROM t WHERE rowid = id + 1 AND v = 'v' || id");
+        auto r = c.fetch("SELECT count(*) FROM t WHERE rowid = id + 1 AND v = 'v' || id");
         CHECK(r[0].get<std::int64_t>(0) == count);
     }
     // The same through one-row statements only, and with several value types.
-    c.exec("CREATE TABLE m (a, b, c)");
+    c.execute("CREATE TABLE m (a, b, c)");
     row_insert ins("INSERT", "m", {"a", "b", "c"}, 1);
     packed_rows rows;
     for (int i = 0; i < 5; ++i) {
@@ -112,7 +112,7 @@ TEST_CASE("every row goes in, in order, through whole groups and then the remain
         rows.push_null();
     }
     CHECK_FALSE(ins.insert(c, rows));
-    auto r = c.query("SELECT sum(a), sum(b), count(c), typeof(b) FROM m");
+    auto r = c.fetch("SELECT sum(a), sum(b), count(c), typeof(b) FROM m");
     CHECK(r[0].get<std::int64_t>(0) == 10);
     CHECK(r[0].get<double>(1) == 12.5);
     CHECK(r[0].get<std::int64_t>(2) == 0);
@@ -125,9 +125,9 @@ TEST_CASE("a failure names its exact row, keeps the rows before it, and the tran
     for (int bad : {3, 40, 67}) {
         INFO("NULL at row " << bad);
         auto c = open_memory();
-        c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+        c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
         row_insert ins("INSERT", "t", {"id", "v"}, 32);
-        c.exec("BEGIN");
+        c.execute("BEGIN");
         auto failure = ins.insert(c, id_value_rows(70, bad));
         REQUIRE(failure);
         CHECK(failure->row == static_cast<std::size_t>(bad));
@@ -136,18 +136,18 @@ TEST_CASE("a failure names its exact row, keeps the rows before it, and the tran
         CHECK_FALSE(failure->transaction_lost);
         CHECK(c.in_transaction());
         CHECK(count_rows(c) == bad);  // exactly the rows before it
-        auto max_id = c.query("SELECT max(id) FROM t")[0].get<std::optional<std::int64_t>>(0);
+        auto max_id = c.fetch("SELECT max(id) FROM t")[0].get<std::optional<std::int64_t>>(0);
         CHECK(max_id == (bad ? std::optional<std::int64_t>(bad - 1) : std::nullopt));
-        c.exec("ROLLBACK");
+        c.execute("ROLLBACK");
     }
 }
 
 TEST_CASE("a verb that rolls the transaction back reports the transaction as lost") {
     auto c = open_memory();
-    c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
-    c.exec("INSERT INTO t VALUES (1000, 'before')");
-    c.exec("BEGIN");
-    c.exec("INSERT INTO t VALUES (1001, 'inside')");
+    c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    c.execute("INSERT INTO t VALUES (1000, 'before')");
+    c.execute("BEGIN");
+    c.execute("INSERT INTO t VALUES (1001, 'inside')");
     row_insert ins("INSERT OR ROLLBACK", "t", {"id", "v"}, 32);
     auto failure = ins.insert(c, id_value_rows(10, 6));
     REQUIRE(failure);
@@ -159,28 +159,28 @@ TEST_CASE("a verb that rolls the transaction back reports the transaction as los
 
 TEST_CASE("OR IGNORE skips the conflicting rows inside groups and keeps the rest") {
     auto c = open_memory();
-    c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
-    c.exec("INSERT INTO t VALUES (5, 'old'), (50, 'old')");
+    c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    c.execute("INSERT INTO t VALUES (5, 'old'), (50, 'old')");
     row_insert ins("INSERT OR IGNORE", "t", {"id", "v"}, 32);
-    c.exec("BEGIN");
+    c.execute("BEGIN");
     CHECK_FALSE(ins.insert(c, id_value_rows(70)));
-    c.exec("COMMIT");
+    c.execute("COMMIT");
     CHECK(count_rows(c) == 70);
-    auto kept = c.query("SELECT v FROM t WHERE id IN (5, 50) ORDER BY id");
+    auto kept = c.fetch("SELECT v FROM t WHERE id IN (5, 50) ORDER BY id");
     CHECK(kept[0].get<std::string>(0) == "old");
     CHECK(kept[1].get<std::string>(0) == "old");
 }
 
 TEST_CASE("the statements go back to the cache with their bindings cleared") {
     auto c = open_memory();
-    c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
     row_insert ins("INSERT", "t", {"id", "v"}, 4);
-    c.exec("BEGIN");
+    c.execute("BEGIN");
     {
         packed_rows rows = id_value_rows(6);  // one group of 4, then two single rows
         CHECK_FALSE(ins.insert(c, rows));
     }  // the rows the bindings pointed into are gone
-    c.exec("COMMIT");
+    c.execute("COMMIT");
     const std::string group_sql =
         "INSERT INTO \"t\" (\"id\", \"v\") VALUES (?, ?), (?, ?), (?, ?), (?, ?)";
     for (const std::string& sql : {ins.sql(), group_sql}) {

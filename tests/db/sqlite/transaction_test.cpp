@@ -15,14 +15,14 @@ namespace {
 
 task<sqlite::database> accounts_db() {
     auto db = co_await sqlite::database::open(":memory:");
-    co_await db.exec(
+    co_await db.execute(
         "CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT UNIQUE, balance INTEGER);"
         "INSERT INTO accounts VALUES (1, 'ann', 100), (2, 'bob', 50);");
     co_return db;
 }
 
 task<std::string> snapshot(sqlite::database& db) {
-    co_return co_await db.query_value<std::string>(
+    co_return co_await db.fetch_value<std::string>(
         "SELECT group_concat(id || ':' || owner || ':' || balance, ',') FROM "
         "(SELECT * FROM accounts ORDER BY id)");
 }
@@ -36,10 +36,10 @@ TEST_CASE("a constraint violation inside db.transaction(fn) rolls everything bac
         int code = 0;
         try {
             const std::string duplicate = "ann";  // captured by value on purpose
-            auto body = [duplicate](sqlite::connection& c) {
-                c.exec("UPDATE accounts SET balance = balance - 30 WHERE id = 1");
-                c.exec("UPDATE accounts SET balance = balance + 30 WHERE id = 2");
-                c.exec("INSERT INTO accounts (owner, balance) VALUES (?, 0)", duplicate);
+            auto body = [duplicate](sqlite::blocking_connection& c) {
+                c.execute("UPDATE accounts SET balance = balance - 30 WHERE id = 1");
+                c.execute("UPDATE accounts SET balance = balance + 30 WHERE id = 2");
+                c.execute("INSERT INTO accounts (owner, balance) VALUES (?, 0)", duplicate);
             };
             co_await db.transaction(body);
         } catch (const sqlite::error& e) {
@@ -49,9 +49,9 @@ TEST_CASE("a constraint violation inside db.transaction(fn) rolls everything bac
         const std::string after = co_await snapshot(db);
         CHECK(after == before);
         // A body that succeeds commits, and its value comes back.
-        auto moved = co_await db.transaction([](sqlite::connection& c) {
-            return c.exec("UPDATE accounts SET balance = balance - 30 WHERE id = 1") +
-                   c.exec("UPDATE accounts SET balance = balance + 30 WHERE id = 2");
+        auto moved = co_await db.transaction([](sqlite::blocking_connection& c) {
+            return c.execute("UPDATE accounts SET balance = balance - 30 WHERE id = 1") +
+                   c.execute("UPDATE accounts SET balance = balance + 30 WHERE id = 2");
         });
         CHECK(moved == 2);
         const std::string committed = co_await snapshot(db);
@@ -64,23 +64,23 @@ TEST_CASE("an exception of any type in the body rolls back, nested levels are sa
         auto db = co_await accounts_db();
         bool caught = false;
         try {
-            co_await db.transaction([](sqlite::connection& c) {
-                c.exec("DELETE FROM accounts");
+            co_await db.transaction([](sqlite::blocking_connection& c) {
+                c.execute("DELETE FROM accounts");
                 throw std::runtime_error("changed my mind");
             });
         } catch (const std::runtime_error&) {
             caught = true;
         }
         CHECK(caught);
-        auto count = co_await db.query_value<std::int64_t>("SELECT count(*) FROM accounts");
+        auto count = co_await db.fetch_value<std::int64_t>("SELECT count(*) FROM accounts");
         CHECK(count == 2);
         // An inner level fails and is undone; the outer level goes on and commits.
-        co_await db.transaction([](sqlite::connection& c) {
-            c.exec("UPDATE accounts SET balance = 0 WHERE id = 1");
+        co_await db.transaction([](sqlite::blocking_connection& c) {
+            c.execute("UPDATE accounts SET balance = 0 WHERE id = 1");
             try {
-                c.transaction([](sqlite::connection& inner) {
-                    inner.exec("UPDATE accounts SET balance = 0 WHERE id = 2");
-                    inner.exec("INSERT INTO accounts (owner) VALUES ('ann')");
+                c.transaction([](sqlite::blocking_connection& inner) {
+                    inner.execute("UPDATE accounts SET balance = 0 WHERE id = 2");
+                    inner.execute("INSERT INTO accounts (owner) VALUES ('ann')");
                 });
             } catch (const sqlite::error&) {
             }
@@ -96,7 +96,7 @@ TEST_CASE("an RAII transaction rolls back unless committed, and after a failed s
         const std::string before = co_await snapshot(db);
         {
             auto tx = co_await db.begin();
-            co_await tx.exec("UPDATE accounts SET balance = 0");
+            co_await tx.execute("UPDATE accounts SET balance = 0");
             // Leaves scope without commit: rolled back.
         }
         const std::string after_drop = co_await snapshot(db);
@@ -105,8 +105,8 @@ TEST_CASE("an RAII transaction rolls back unless committed, and after a failed s
         int code = 0;
         try {
             auto tx = co_await db.begin();
-            co_await tx.exec("UPDATE accounts SET balance = 0 WHERE id = 1");
-            co_await tx.exec("INSERT INTO accounts (owner) VALUES (?)", "bob");
+            co_await tx.execute("UPDATE accounts SET balance = 0 WHERE id = 1");
+            co_await tx.execute("INSERT INTO accounts (owner) VALUES (?)", "bob");
             co_await tx.commit();
         } catch (const sqlite::error& e) {
             code = e.extended_code();
@@ -116,9 +116,9 @@ TEST_CASE("an RAII transaction rolls back unless committed, and after a failed s
         CHECK(after_error == before);
 
         auto tx = co_await db.begin();
-        co_await tx.exec("UPDATE accounts SET balance = 1 WHERE id = 1");
+        co_await tx.execute("UPDATE accounts SET balance = 1 WHERE id = 1");
         auto inside =
-            co_await tx.query_value<std::int64_t>("SELECT balance FROM accounts WHERE id = 1");
+            co_await tx.fetch_value<std::int64_t>("SELECT balance FROM accounts WHERE id = 1");
         CHECK(inside == 1);
         co_await tx.commit();
         CHECK(!tx.active());
@@ -140,15 +140,15 @@ TEST_CASE("other tasks' requests wait until an open transaction ends") {
         std::vector<std::string> seen;
         auto writer = [&]() -> task<void> {
             auto tx = co_await db.begin();
-            co_await tx.exec("UPDATE accounts SET balance = -1 WHERE id = 1");
+            co_await tx.execute("UPDATE accounts SET balance = -1 WHERE id = 1");
             // Give the reader every chance to run in between.
-            for (int i = 0; i < 20; ++i) co_await tx.query("SELECT 1");
-            co_await tx.exec("UPDATE accounts SET balance = 100 WHERE id = 1");
+            for (int i = 0; i < 20; ++i) co_await tx.fetch("SELECT 1");
+            co_await tx.execute("UPDATE accounts SET balance = 100 WHERE id = 1");
             co_await tx.commit();
         };
         auto reader = [&]() -> task<void> {
             for (int i = 0; i < 20; ++i) {
-                auto b = co_await db.query_value<std::int64_t>(
+                auto b = co_await db.fetch_value<std::int64_t>(
                     "SELECT balance FROM accounts WHERE id = 1");
                 seen.push_back(std::to_string(b));
             }

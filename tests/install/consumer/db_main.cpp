@@ -19,16 +19,16 @@
 #include <uio/db/pg/quote.hpp>
 #include <uio/db/pg/result.hpp>
 #include <uio/db/pg/transaction.hpp>
+#include <uio/db/sqlite/blocking_connection.hpp>
 #include <uio/db/sqlite/bulk_insert.hpp>
-#include <uio/db/sqlite/connection.hpp>
 #include <uio/db/sqlite/database.hpp>
 #include <uio/db/sqlite/error.hpp>
+#include <uio/db/sqlite/executor.hpp>
 #include <uio/db/sqlite/options.hpp>
 #include <uio/db/sqlite/packed_rows.hpp>
 #include <uio/db/sqlite/quote.hpp>
 #include <uio/db/sqlite/row_insert.hpp>
 #include <uio/db/sqlite/rows.hpp>
-#include <uio/db/sqlite/session.hpp>
 #include <uio/db/sqlite/statement.hpp>
 #include <uio/db/sqlite/statement_cache.hpp>
 #include <uio/db/sqlite/transaction.hpp>
@@ -41,9 +41,9 @@
 int main() {
     std::int64_t answer = uio::run([]() -> uio::task<std::int64_t> {
         auto db = co_await uio::sqlite::database::open(":memory:");
-        co_await db.exec("CREATE TABLE t (n INTEGER)");
-        co_await db.exec("INSERT INTO t VALUES (?)", 41);
-        co_return co_await db.query_value<std::int64_t>("SELECT n + 1 FROM t");
+        co_await db.execute("CREATE TABLE t (n INTEGER)");
+        co_await db.execute("INSERT INTO t VALUES (?)", 41);
+        co_return co_await db.fetch_value<std::int64_t>("SELECT n + 1 FROM t");
     }());
     std::printf("consumer db answer %lld\n", static_cast<long long>(answer));
     return answer == 42 ? 0 : 1;

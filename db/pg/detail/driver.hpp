@@ -1,4 +1,4 @@
-// detail::session: one libpq connection and the rules for driving it from the ring. Every
+// detail::driver: one libpq connection and the rules for driving it from the ring. Every
 // wait is a one-shot io_uring poll on PQsocket(), re-armed (and the socket re-read) on each
 // wake-up; libpq's socket is never read or written by the ring itself.
 //
@@ -10,12 +10,12 @@
 //   recover()      after an interrupted operation (stop request, deadline, abandoned
 //                  generator): sends a cancel (PQcancel blocks: through offload) and drains
 //                  the connection back to idle under a fresh stop scope and its own
-//                  deadline; if that fails the session is marked broken.
+//                  deadline; if that fails the driver is marked broken.
 //
 // Internal to db/pg and not installed (it needs <libpq-fe.h>); connection reaches it through
-// session_access.
+// driver_access.
 //
-// Threads: a session belongs to the loop thread that connected it. One operation at a time
+// Threads: a driver belongs to the loop thread that connected it. One operation at a time
 // (op_guard enforces it); pipelines, pools and several connections give concurrency.
 #pragma once
 
@@ -36,12 +36,12 @@ namespace uio::pg::detail {
 
 using clock = std::chrono::steady_clock;
 
-class session {
+class driver {
   public:
-    session() = default;
-    session(const session&) = delete;
-    session& operator=(const session&) = delete;
-    ~session();
+    driver() = default;
+    driver(const driver&) = delete;
+    driver& operator=(const driver&) = delete;
+    ~driver();
 
     PGconn* conn = nullptr;
     std::string redacted;  // the conninfo without passwords, for messages
@@ -77,6 +77,8 @@ class session {
     // Reads every result of the current command until libpq is idle; returns the last
     // good one or throws the first error. COPY states are ended and skipped.
     task<PGresult*> collect();
+    // Reads and discards the rest of a COPY TO STDOUT; false when libpq reports it failed.
+    task<bool> skip_copy_out();
 
     // True when the server has something for us that is an ErrorResponse or the end of
     // the connection, without consuming it (MSG_PEEK). Used while we stream COPY data.
@@ -95,32 +97,32 @@ class session {
     bool is_idle() const noexcept;
 };
 
-// A connection's session, for the parts of db/pg beside connection (pipelines, pools,
+// A connection's driver, for the parts of db/pg beside connection (pipelines, pools,
 // transactions); not part of the public API.
-struct session_access {
-    static session& of(const connection& c) noexcept { return *c.s_; }
-    static connection wrap(std::unique_ptr<session> s) noexcept { return connection(std::move(s)); }
+struct driver_access {
+    static driver& of(const connection& c) noexcept { return *c.s_; }
+    static connection wrap(std::unique_ptr<driver> s) noexcept { return connection(std::move(s)); }
 };
 
-// Marks the session busy for one operation. done() says the session is clean again; a
+// Marks the driver busy for one operation. done() says the driver is clean again; a
 // guard destroyed before done() (an abandoned generator) marks it dirty.
 class op_guard {
   public:
-    explicit op_guard(session& s);
+    explicit op_guard(driver& s);
     op_guard(const op_guard&) = delete;
     op_guard& operator=(const op_guard&) = delete;
     ~op_guard();
     void done() noexcept { done_ = true; }
 
   private:
-    session& s_;
+    driver& s_;
     bool done_ = false;
 };
 
-// Runs `work` as one operation of `s`: prepares the session, and on failure other than a
+// Runs `work` as one operation of `s`: prepares the driver, and on failure other than a
 // server error recovers it (cancel + drain) before rethrowing.
 template <class T>
-task<T> guarded(session& s, task<T> work) {
+task<T> guarded(driver& s, task<T> work) {
     op_guard guard(s);
     co_await s.prepare_for_op();
     std::exception_ptr failure;

@@ -1,6 +1,6 @@
-// connection: opening with the settings every uio database gets (extended result codes,
+// blocking_connection: opening with the settings every uio database gets (extended result codes,
 // busy timeout, foreign keys), statements through the cache, nested transactions.
-#include "uio/db/sqlite/connection.hpp"
+#include "uio/db/sqlite/blocking_connection.hpp"
 
 #include <sqlite3.h>
 
@@ -8,7 +8,8 @@
 
 namespace uio::sqlite {
 
-connection connection::open(const std::string& path, const open_options& options) {
+blocking_connection blocking_connection::open(const std::string& path,
+                                              const open_options& options) {
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     if (options.read_only) {
         flags |= SQLITE_OPEN_READONLY;
@@ -23,27 +24,28 @@ connection connection::open(const std::string& path, const open_options& options
         sqlite3_close_v2(db);
         throw error(code, "cannot open '" + path + "': " + message);
     }
-    connection c(db, options.statement_cache);
+    blocking_connection c(db, options.statement_cache);
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
     if (!options.read_only) {
-        if (options.foreign_keys) c.exec_with("PRAGMA foreign_keys = ON", {});
-        if (options.wal) c.exec_with("PRAGMA journal_mode = WAL", {});
+        if (options.foreign_keys) c.execute_params("PRAGMA foreign_keys = ON", {});
+        if (options.wal) c.execute_params("PRAGMA journal_mode = WAL", {});
     }
     return c;
 }
 
-connection::connection(connection&& other) noexcept
+blocking_connection::blocking_connection(blocking_connection&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       cache_(std::move(other.cache_)),
       levels_(std::move(other.levels_)) {}
 
-connection::~connection() {
+blocking_connection::~blocking_connection() {
     cache_.clear();  // statements first: close_v2 would otherwise linger as a zombie
     sqlite3_close_v2(db_);
 }
 
-std::int64_t connection::exec_with(std::string_view sql, std::span<const value> params) {
+std::int64_t blocking_connection::execute_params(std::string_view sql,
+                                                 std::span<const value> params) {
     std::string_view tail;
     {
         statement_lease stmt = cache_.acquire(db_, sql, &tail);
@@ -64,43 +66,43 @@ std::int64_t connection::exec_with(std::string_view sql, std::span<const value> 
     return changes();
 }
 
-rows connection::query_with(std::string_view sql, std::span<const value> params) {
+rows blocking_connection::fetch_params(std::string_view sql, std::span<const value> params) {
     std::string_view tail;
     statement_lease stmt = cache_.acquire(db_, sql, &tail);
     if (!is_blank_sql(tail)) {
-        throw error(SQLITE_MISUSE, "query() takes one statement", std::string(sql));
+        throw error(SQLITE_MISUSE, "fetch() takes one statement", std::string(sql));
     }
     stmt->bind_all(params);
     return stmt->read_all();
 }
 
-std::int64_t connection::last_insert_rowid() const noexcept {
+std::int64_t blocking_connection::last_insert_rowid() const noexcept {
     return sqlite3_last_insert_rowid(db_);
 }
 
-std::int64_t connection::changes() const noexcept {
+std::int64_t blocking_connection::changes() const noexcept {
     return sqlite3_changes64(db_);
 }
 
-bool connection::in_transaction() const noexcept {
+bool blocking_connection::in_transaction() const noexcept {
     return sqlite3_get_autocommit(db_) == 0;
 }
 
-void connection::begin_level() {
+void blocking_connection::begin_level() {
     bool savepoint = in_transaction();
-    exec_with(savepoint ? "SAVEPOINT uio_level_" + std::to_string(levels_.size())
-                        : std::string("BEGIN IMMEDIATE"),
-              {});
+    execute_params(savepoint ? "SAVEPOINT uio_level_" + std::to_string(levels_.size())
+                             : std::string("BEGIN IMMEDIATE"),
+                   {});
     levels_.push_back(savepoint);
 }
 
-void connection::end_level(bool commit) {
+void blocking_connection::end_level(bool commit) {
     bool savepoint = levels_.back();
     levels_.pop_back();
     std::string name = "uio_level_" + std::to_string(levels_.size());
     if (commit) {
         try {
-            exec_with(savepoint ? "RELEASE " + name : std::string("COMMIT"), {});
+            execute_params(savepoint ? "RELEASE " + name : std::string("COMMIT"), {});
             return;
         } catch (...) {
             end_level_quietly(savepoint, name);
@@ -110,7 +112,7 @@ void connection::end_level(bool commit) {
     end_level_quietly(savepoint, name);
 }
 
-void connection::end_level_quietly(bool savepoint, const std::string& name) noexcept {
+void blocking_connection::end_level_quietly(bool savepoint, const std::string& name) noexcept {
     // After some errors (SQLITE_FULL, SQLITE_IOERR...) SQLite has already rolled the whole
     // transaction back; then there is nothing left to undo.
     if (!in_transaction()) return;

@@ -1,6 +1,6 @@
 // Driving one libpq connection from the ring: waits, flushing, reading results, and putting
 // an interrupted connection back to idle (cancel through offload, then drain).
-#include "uio/db/pg/detail/session.hpp"
+#include "uio/db/pg/detail/driver.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -13,21 +13,21 @@
 
 namespace uio::pg::detail {
 
-session::~session() {
+driver::~driver() {
     if (conn) PQfinish(conn);
 }
 
-void session::fail(const std::string& what) {
+void driver::fail(const std::string& what) {
     if (!conn || PQstatus(conn) != CONNECTION_OK) broken = true;
     throw_connection_error(conn, what + " (" + redacted + ")");
 }
 
-bool session::is_idle() const noexcept {
+bool driver::is_idle() const noexcept {
     return conn && PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_ACTIVE &&
            PQpipelineStatus(conn) == PQ_PIPELINE_OFF;
 }
 
-task<int> session::wait(unsigned events) {
+task<int> driver::wait(unsigned events) {
     // Re-read the socket on every wait: libpq may have closed or replaced it.
     int fd = conn ? PQsocket(conn) : -1;
     if (fd < 0) fail("connection lost");
@@ -44,7 +44,7 @@ task<int> session::wait(unsigned events) {
     co_return rc;
 }
 
-task<void> session::flush() {
+task<void> driver::flush() {
     for (;;) {
         int rc = PQflush(conn);
         if (rc == 0) co_return;
@@ -58,7 +58,7 @@ task<void> session::flush() {
     }
 }
 
-task<bool> session::flush_watching_for_error() {
+task<bool> driver::flush_watching_for_error() {
     for (;;) {
         if (server_error_waiting()) co_return true;
         int rc = PQflush(conn);
@@ -72,7 +72,7 @@ task<bool> session::flush_watching_for_error() {
     }
 }
 
-task<PGresult*> session::next_result() {
+task<PGresult*> driver::next_result() {
     while (PQisBusy(conn)) {
         co_await wait(POLLIN);
         if (!PQconsumeInput(conn)) fail("cannot read from the server");
@@ -80,7 +80,22 @@ task<PGresult*> session::next_result() {
     co_return PQgetResult(conn);
 }
 
-task<PGresult*> session::collect() {
+task<bool> driver::skip_copy_out() {
+    for (;;) {
+        char* data = nullptr;
+        int n = PQgetCopyData(conn, &data, 1);
+        if (n > 0) {
+            PQfreemem(data);
+        } else if (n == 0) {
+            co_await wait(POLLIN);
+            if (!PQconsumeInput(conn)) fail("cannot read from the server");
+        } else {
+            co_return n == -1;  // -1: the COPY ended; -2: it failed
+        }
+    }
+}
+
+task<PGresult*> driver::collect() {
     std::unique_ptr<PGresult, void (*)(PGresult*)> good(nullptr, PQclear);
     std::exception_ptr first_error;
     for (;;) {
@@ -96,19 +111,7 @@ task<PGresult*> session::collect() {
                 continue;
             case PGRES_COPY_OUT:
                 PQclear(r);
-                for (;;) {
-                    char* data = nullptr;
-                    int n = PQgetCopyData(conn, &data, 1);
-                    if (n > 0) {
-                        PQfreemem(data);
-                    } else if (n == 0) {
-                        co_await wait(POLLIN);
-                        if (!PQconsumeInput(conn)) fail("cannot read from the server");
-                    } else {
-                        if (n == -2) fail("COPY TO STDOUT failed");
-                        break;
-                    }
-                }
+                if (!co_await skip_copy_out()) fail("COPY TO STDOUT failed");
                 continue;
             case PGRES_FATAL_ERROR:
             case PGRES_NONFATAL_ERROR:
@@ -125,7 +128,7 @@ task<PGresult*> session::collect() {
     co_return good.release();
 }
 
-bool session::server_error_waiting() const noexcept {
+bool driver::server_error_waiting() const noexcept {
     int fd = PQsocket(conn);
     if (fd < 0) return true;
     char type = 0;
@@ -134,7 +137,7 @@ bool session::server_error_waiting() const noexcept {
     return n == 1 && type == 'E';
 }
 
-bool session::looks_dead() const noexcept {
+bool driver::looks_dead() const noexcept {
     if (!conn || broken || PQstatus(conn) != CONNECTION_OK) return true;
     int fd = PQsocket(conn);
     if (fd < 0) return true;
@@ -145,7 +148,7 @@ bool session::looks_dead() const noexcept {
     return n == 0 || (n == 1 && type == 'E');
 }
 
-task<void> session::send_cancel() {
+task<void> driver::send_cancel() {
     // The frame owns the cancel handle; the job only borrows it (a lambda holding a
     // non-trivial capture inside co_await trips a g++ 12 coroutine bug: double destruction).
     std::unique_ptr<PGcancel, void (*)(PGcancel*)> handle(PQgetCancel(conn), PQfreeCancel);
@@ -158,7 +161,7 @@ task<void> session::send_cancel() {
     });
 }
 
-task<void> session::drain() {
+task<void> driver::drain() {
     for (;;) {
         if (PQstatus(conn) != CONNECTION_OK) fail("connection lost");
         bool pipelined = PQpipelineStatus(conn) != PQ_PIPELINE_OFF;
@@ -180,30 +183,19 @@ task<void> session::drain() {
         if (status == PGRES_COPY_IN) {
             if (PQputCopyEnd(conn, "operation cancelled") < 0) fail("cannot end COPY");
         } else if (status == PGRES_COPY_OUT) {
-            for (;;) {
-                char* data = nullptr;
-                int n = PQgetCopyData(conn, &data, 1);
-                if (n > 0) {
-                    PQfreemem(data);
-                } else if (n == 0) {
-                    co_await wait(POLLIN);
-                    if (!PQconsumeInput(conn)) fail("cannot read from the server");
-                } else {
-                    break;
-                }
-            }
+            (void)co_await skip_copy_out();  // draining: how the COPY ended does not matter
         } else if (status == PGRES_PIPELINE_SYNC) {
             --pending_syncs;
         }
     }
 }
 
-task<void> session::cancel_and_drain() {
+task<void> driver::cancel_and_drain() {
     co_await send_cancel();
     co_await drain();
 }
 
-task<void> session::recover() {
+task<void> driver::recover() {
     dirty = false;
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         broken = true;
@@ -226,7 +218,7 @@ task<void> session::recover() {
     if (!ok || !is_idle()) broken = true;
 }
 
-task<void> session::prepare_for_op() {
+task<void> driver::prepare_for_op() {
     if (dirty) {
         co_await recover();
         if (broken) fail("connection could not be brought back to idle");
@@ -242,7 +234,7 @@ task<void> session::prepare_for_op() {
     arm_deadline();
 }
 
-op_guard::op_guard(session& s) : s_(s) {
+op_guard::op_guard(driver& s) : s_(s) {
     if (!s.conn) throw std::logic_error("uio::pg: the connection is closed");
     if (s.busy) {
         throw std::logic_error(
