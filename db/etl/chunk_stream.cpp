@@ -54,4 +54,21 @@ task<void> write_chunks(channel<std::string>& in, export_file& out) {
     while (auto chunk = co_await in.receive()) co_await out.write(*chunk);
 }
 
+async_generator<jsonl_csv_batch> jsonl_csv_batches(
+    input_file& in, formats::jsonl_reader& reader, std::size_t keys,
+    const std::vector<std::uint64_t>& skip, const std::vector<const json_column_kinds*>& guesses) {
+    std::string chunk;
+    std::uint64_t offset = 0;
+    for (;;) {
+        std::size_t n = co_await read_next_chunk(in, chunk, offset);
+        auto convert = [&] {
+            return jsonl_to_csv(n == 0 ? reader.finish() : reader.feed(chunk), keys, skip, guesses);
+        };
+        jsonl_csv_batch batch = co_await offload(convert);
+        batch.bytes = n;
+        co_yield std::move(batch);
+        if (n == 0) co_return;
+    }
+}
+
 }  // namespace uio::etl

@@ -50,25 +50,17 @@ task<void> produce_csv(copy_context& ctx, input_file& in, std::string source, st
         // quotes and its "line N" would be off.
         std::string header = "uio\n";
         co_await send_chunk(out, std::move(header));
-        auto reader = std::make_shared<formats::jsonl_reader>(source);
-        std::string chunk;
-        std::uint64_t offset = 0;
-        for (;;) {
-            std::size_t n = co_await read_next_chunk(in, chunk, offset);
-            auto convert = [&] {
-                formats::jsonl_batch b = n == 0 ? reader->finish() : reader->feed(chunk);
-                return jsonl_to_csv(b, keys, skip, guesses);
-            };
-            jsonl_csv_batch batch = co_await offload(convert);
-            if (!batch.widened.empty()) {
-                widened = std::move(batch.widened);
+        formats::jsonl_reader reader(source);
+        auto batches = jsonl_csv_batches(in, reader, keys, skip, guesses);
+        while (auto batch = co_await batches.next()) {
+            if (!batch->widened.empty()) {
+                widened = std::move(batch->widened);
                 failed = true;
                 break;
             }
-            ctx.take_rejects(batch.rejects, source);
-            ctx.advance(batch.lines.size(), n);
-            if (!batch.text.empty()) co_await send_chunk(out, std::move(batch.text));
-            if (n == 0) break;
+            ctx.take_rejects(batch->rejects, source);
+            ctx.advance(batch->lines.size(), batch->bytes);
+            if (!batch->text.empty()) co_await send_chunk(out, std::move(batch->text));
         }
     } catch (...) {
         failure = std::current_exception();
@@ -95,20 +87,14 @@ task<std::uint64_t> jsonl_line_of(input_file& in, std::string source, std::int64
                                   std::size_t keys, const std::vector<std::uint64_t>& skip,
                                   const std::vector<const json_column_kinds*>& guesses) {
     formats::jsonl_reader reader(source);
-    std::string chunk;
-    std::uint64_t offset = 0, lines = 1, last = 0;  // line 1 is the header
-    for (;;) {
-        std::size_t n = co_await read_next_chunk(in, chunk, offset);
-        auto convert = [&] {
-            return jsonl_to_csv(n == 0 ? reader.finish() : reader.feed(chunk), keys, skip, guesses);
-        };
-        jsonl_csv_batch b = co_await offload(convert);
-        for (std::size_t i = 0; i < b.lines.size(); ++i) {
-            lines += 1 + b.newlines[i];
-            last = b.lines[i];
+    std::uint64_t lines = 1, last = 0;  // line 1 is the header
+    auto batches = jsonl_csv_batches(in, reader, keys, skip, guesses);
+    while (auto b = co_await batches.next()) {
+        for (std::size_t i = 0; i < b->lines.size(); ++i) {
+            lines += 1 + b->newlines[i];
+            last = b->lines[i];
             if (lines >= static_cast<std::uint64_t>(copy_line)) co_return last;
         }
-        if (n == 0) break;
     }
     co_return last;
 }

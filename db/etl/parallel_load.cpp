@@ -335,30 +335,23 @@ task<void> produce_jsonl_blocks(copy_context& ctx, input_file& in, std::string s
         co_await fanout.send_header(std::move(header));
         formats::jsonl_reader reader(source);
         const std::vector<std::uint64_t> skip;
-        std::string chunk;
-        std::uint64_t offset = 0, records = 0;
-        for (;;) {
-            std::size_t n = co_await read_next_chunk(in, chunk, offset);
-            auto convert = [&] {
-                formats::jsonl_batch b = n == 0 ? reader.finish() : reader.feed(chunk);
-                return jsonl_to_csv(b, keys, skip, guesses);
-            };
-            jsonl_csv_batch batch = co_await offload(convert);
-            if (!batch.widened.empty()) {
-                widened = std::move(batch.widened);
+        std::uint64_t records = 0;
+        auto batches = jsonl_csv_batches(in, reader, keys, skip, guesses);
+        while (auto batch = co_await batches.next()) {
+            if (!batch->widened.empty()) {
+                widened = std::move(batch->widened);
                 stopped = true;
                 break;
             }
-            ctx.take_rejects(batch.rejects, source);
-            ctx.advance(batch.lines.size(), n);
-            if (!batch.text.empty()) {
-                std::uint64_t lines = batch.lines.size();
-                for (std::uint32_t extra : batch.newlines) lines += extra;
+            ctx.take_rejects(batch->rejects, source);
+            ctx.advance(batch->lines.size(), batch->bytes);
+            if (!batch->text.empty()) {
+                std::uint64_t lines = batch->lines.size();
+                for (std::uint32_t extra : batch->newlines) lines += extra;
                 std::uint64_t first = records;
-                records += batch.lines.size();
-                co_await fanout.send(std::move(batch.text), lines, first);
+                records += batch->lines.size();
+                co_await fanout.send(std::move(batch->text), lines, first);
             }
-            if (n == 0) break;
         }
     } catch (...) {
         failure = std::current_exception();
@@ -376,21 +369,15 @@ task<std::uint64_t> jsonl_line_of(input_file& in, std::string source, std::size_
                                   std::uint64_t copy_line) {
     formats::jsonl_reader reader(source);
     const std::vector<std::uint64_t> skip;
-    std::string chunk;
-    std::uint64_t offset = 0, ordinal = 0, end = stream_line - 1, last = 0;
-    for (;;) {
-        std::size_t n = co_await read_next_chunk(in, chunk, offset);
-        auto convert = [&] {
-            return jsonl_to_csv(n == 0 ? reader.finish() : reader.feed(chunk), keys, skip, guesses);
-        };
-        jsonl_csv_batch b = co_await offload(convert);
-        for (std::size_t i = 0; i < b.lines.size(); ++i) {
+    std::uint64_t ordinal = 0, end = stream_line - 1, last = 0;
+    auto batches = jsonl_csv_batches(in, reader, keys, skip, guesses);
+    while (auto b = co_await batches.next()) {
+        for (std::size_t i = 0; i < b->lines.size(); ++i) {
             if (ordinal++ < first_record) continue;
-            end += 1 + b.newlines[i];
-            last = b.lines[i];
+            end += 1 + b->newlines[i];
+            last = b->lines[i];
             if (end >= copy_line) co_return last;
         }
-        if (n == 0) break;
     }
     co_return last;
 }

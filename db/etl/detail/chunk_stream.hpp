@@ -17,6 +17,7 @@
 #include "uio/db/etl/detail/copy_context.hpp"
 #include "uio/db/etl/detail/export_file.hpp"
 #include "uio/db/etl/detail/input_file.hpp"
+#include "uio/db/etl/detail/jsonl_columns.hpp"
 #include "uio/db/etl/endpoint.hpp"
 #include "uio/uring/file.hpp"
 
@@ -30,6 +31,14 @@ task<input_file> open_input(const data_file_endpoint& source, copy_context& ctx)
 // Reads up to chunk_size bytes of `in` at `offset` into `chunk` (resized to what came) and
 // moves `offset` past them; returns the count, 0 at the end.
 task<std::size_t> read_next_chunk(input_file& in, std::string& chunk, std::uint64_t& offset);
+
+// The JSON Lines text of `in` from its start as CSV for COPY: each chunk fed to `reader` and
+// turned into CSV on the thread pool (jsonl_to_csv, with its rules for `skip` and
+// `guesses`), the reader's finish() last. A batch's `bytes` is the text it came from (0 for
+// the last). The loads and their line mapping all read a file this one way.
+async_generator<jsonl_csv_batch> jsonl_csv_batches(
+    input_file& in, formats::jsonl_reader& reader, std::size_t keys,
+    const std::vector<std::uint64_t>& skip, const std::vector<const json_column_kinds*>& guesses);
 
 // The first rows of `in`, for sampling column types: feeds `reader` (csv_reader or
 // jsonl_reader) chunk by chunk from the start, parsing on the thread pool, until a whole

@@ -91,7 +91,7 @@ struct jsonl_csv_batch {
     std::vector<std::uint64_t> lines;     // the JSON Lines line of each record written
     std::vector<std::uint32_t> newlines;  // per record: line ends inside its quoted fields
     std::vector<reject> rejects;
-    std::uint64_t bytes = 0;  // input bytes this batch came from
+    std::uint64_t bytes = 0;  // input bytes this batch came from (set by jsonl_csv_batches)
     std::vector<std::pair<std::size_t, json_column_kinds>> widened;  // (column, kinds)
 };
 jsonl_csv_batch jsonl_to_csv(const formats::jsonl_batch& batch, std::size_t keys,
