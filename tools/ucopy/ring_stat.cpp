@@ -1,4 +1,4 @@
-// stat_on_ring: every statx of a batch submitted before any is awaited.
+// stat_entries: one statx_batch per batch of names, both sides together.
 #include "ring_stat.hpp"
 
 #include <fcntl.h>
@@ -6,18 +6,9 @@
 
 #include <vector>
 
-#include <uio/core/when_all.hpp>
-#include <uio/uring/operations.hpp>
+#include <uio/uring/statx_batch.hpp>
 
 namespace ucopy {
-
-namespace {
-
-uio::task<int> stat_one(int dir_fd, const char* name, int flags, struct statx* out) {
-    co_return co_await uio::statx(dir_fd, name, flags, STATX_BASIC_STATS, out);
-}
-
-}  // namespace
 
 struct stat stat_from_statx(const struct statx& x) noexcept {
     struct stat st {};
@@ -37,32 +28,36 @@ struct stat stat_from_statx(const struct statx& x) noexcept {
     return st;
 }
 
-uio::task<void> stat_on_ring(std::span<raw_entry> entries, int src_fd, int dst_fd, bool follow) {
+void stat_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool follow) {
     const bool lookup = dst_fd >= 0;
-    std::vector<struct statx> results(entries.size() * (lookup ? 2 : 1));
-    std::vector<uio::task<int>> requests;
-    requests.reserve(results.size());
+    const std::size_t per_entry = lookup ? 2 : 1;
+    // Kept per thread: a walk makes one call per 256 names, and fresh vectors each time
+    // cost page faults (glibc gives a thread arena's free memory back at once).
+    thread_local std::vector<struct statx> results;
+    thread_local std::vector<uio::statx_request> requests;
+    results.resize(entries.size() * per_entry);
+    requests.resize(entries.size() * per_entry);
     const int src_flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
     for (std::size_t i = 0; i < entries.size(); ++i) {
-        requests.push_back(stat_one(src_fd, entries[i].name.c_str(), src_flags, &results[i]));
+        const char* name = entries[i].name.c_str();
+        requests[per_entry * i] = {src_fd, name, src_flags, &results[per_entry * i], 0};
         if (lookup) {
-            requests.push_back(stat_one(dst_fd, entries[i].name.c_str(), AT_SYMLINK_NOFOLLOW,
-                                        &results[entries.size() + i]));
+            requests[2 * i + 1] = {dst_fd, name, AT_SYMLINK_NOFOLLOW, &results[2 * i + 1], 0};
         }
     }
-    const std::vector<int> done = co_await uio::when_all(std::move(requests));
+    uio::statx_batch(requests);
     for (std::size_t i = 0; i < entries.size(); ++i) {
         raw_entry& e = entries[i];
-        const int src = done[lookup ? 2 * i : i];
-        if (src < 0) {
-            e.error = -src;
+        const uio::statx_request& src = requests[per_entry * i];
+        if (src.error != 0) {
+            e.error = src.error;
             e.failed = "stat";
             continue;
         }
-        e.st = stat_from_statx(results[i]);
+        e.st = stat_from_statx(results[per_entry * i]);
         if (lookup) {
-            e.dst_exists = done[2 * i + 1] == 0;
-            if (e.dst_exists) e.dst_st = stat_from_statx(results[entries.size() + i]);
+            e.dst_exists = requests[2 * i + 1].error == 0;
+            if (e.dst_exists) e.dst_st = stat_from_statx(results[2 * i + 1]);
         }
     }
 }

@@ -107,7 +107,7 @@ class dir_reader {
 
     int open_error() const noexcept { return error_; }
     // Up to `max` names (fewer at the end; empty when done), not yet stat'ed: the walk
-    // stats them on the ring (ring_stat.hpp), then calls finish_entries when needed.
+    // stats them (ring_stat.hpp), then calls finish_entries.
     std::vector<raw_entry> next_names(std::size_t max);
     int read_error() const noexcept { return read_error_; }
 
@@ -129,8 +129,8 @@ struct entry_followups {
 
     bool needed(const raw_entry& e) const noexcept;
 };
-// Does those follow-ups in `src_fd`/`dst_fd` (blocking: the walk offloads it, and only for
-// batches where some entry needs one).
+// Does those follow-ups in `src_fd`/`dst_fd`, for the entries that need one (blocking: the
+// walk runs it on the pool).
 void finish_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool follow,
                     const entry_followups& followups);
 

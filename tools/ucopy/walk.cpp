@@ -204,16 +204,14 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         followups.xattrs = chain_pool_ && node->staged && opts_.preserve.xattr;
         followups.compare_xattrs = opts_.sync && opts_.preserve.xattr;
         followups.compare_always = opts_.checksum;
-        std::vector<raw_entry> batch =
-            co_await uio::offload(pool_, [&] { return reader.next_names(walk_batch); });
+        // One trip to the pool per batch: its names, their stats, then what some need more.
+        std::vector<raw_entry> batch = co_await uio::offload(pool_, [&] {
+            std::vector<raw_entry> names = reader.next_names(walk_batch);
+            stat_entries(names, node->src_fd, lookup_fd, opts_.dereference);
+            finish_entries(names, node->src_fd, lookup_fd, opts_.dereference, followups);
+            return names;
+        });
         if (batch.empty()) break;
-        co_await stat_on_ring(batch, node->src_fd, lookup_fd, opts_.dereference);
-        if (std::any_of(batch.begin(), batch.end(),
-                        [&](const raw_entry& e) { return followups.needed(e); })) {
-            co_await uio::offload(pool_, [&] {
-                finish_entries(batch, node->src_fd, lookup_fd, opts_.dereference, followups);
-            });
-        }
         std::vector<entry> chained;
         if (journal_ && lookup_fd >= 0) co_await ask_journal(*node, batch);
         for (raw_entry& raw : batch) {
