@@ -2,6 +2,7 @@
 #include "uio/uring/statx_batch.hpp"
 
 #include <liburing.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,6 +19,32 @@ constexpr unsigned ring_entries = 512;
 // than two only add context switches on a small machine (the walk has one ring per pool
 // thread, so a 2-core VM already runs four).
 constexpr unsigned bounded_workers = 2;
+
+// Makes the calling thread SCHED_BATCH while it lives, when it is SCHED_OTHER (never touching
+// real-time or idle threads). io-wq workers are made by, and take the policy of, the thread
+// that submits: a SCHED_OTHER worker woken for the first statx of a batch preempts its
+// submitter on the same core, stats one name, finds the queue empty, sleeps, and the two
+// take turns per request. A SCHED_BATCH worker does not preempt on waking, so the whole
+// batch is queued first and each worker then runs through it. Measured, two threads stat'ing
+// 100,000 cached names on both sides: 160,000 context switches and 0.25 s without, 850 and
+// 0.15 s with.
+class batch_policy {
+  public:
+    batch_policy() {
+        if (::sched_getscheduler(0) != SCHED_OTHER) return;
+        sched_param none{};
+        changed_ = ::sched_setscheduler(0, SCHED_BATCH, &none) == 0;
+    }
+    ~batch_policy() {
+        sched_param none{};
+        if (changed_) ::sched_setscheduler(0, SCHED_OTHER, &none);
+    }
+    batch_policy(const batch_policy&) = delete;
+    batch_policy& operator=(const batch_policy&) = delete;
+
+  private:
+    bool changed_ = false;
+};
 
 class thread_ring {
   public:
@@ -42,6 +69,7 @@ class thread_ring {
 
     // All of `window` (at most ring_entries) in flight, then every completion reaped.
     void run(std::span<statx_request> window, unsigned mask) {
+        const batch_policy policy;  // for workers made now and for the wait (see above)
         for (std::size_t i = 0; i < window.size(); ++i) {
             statx_request& r = window[i];
             io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
