@@ -11,6 +11,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -50,6 +51,14 @@ inline void target(io_uring_sqe* sqe, io_target t) noexcept {
     return make_io_awaitable([=](io_uring_sqe* sqe) {
         io_uring_prep_openat(sqe, dirfd, path, flags | O_CLOEXEC, mode);
     });
+}
+
+// openat2(2): `how` (flags, mode, RESOLVE_* limits on the lookup) must outlive the co_await.
+// O_CLOEXEC is added as openat does.
+[[nodiscard]] inline auto openat2(int dirfd, const char* path, open_how* how) noexcept {
+    how->flags |= O_CLOEXEC;
+    return make_io_awaitable(
+        [=](io_uring_sqe* sqe) { io_uring_prep_openat2(sqe, dirfd, path, how); });
 }
 
 [[nodiscard]] inline auto close(int fd) noexcept {

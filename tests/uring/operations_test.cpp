@@ -135,6 +135,31 @@ TEST_CASE("statx, fallocate, mkdirat, renameat, linkat, symlinkat and unlinkat")
     ::close(dirfd);
 }
 
+TEST_CASE("openat2 opens beneath a directory and refuses a symlink out of it") {
+    temp_dir dir;
+    std::filesystem::create_directory(dir.path() / "inside");
+    std::filesystem::create_directory_symlink("/tmp", dir.path() / "out");
+    int dirfd = ::open(dir.path().c_str(), O_DIRECTORY | O_RDONLY);
+    REQUIRE(dirfd >= 0);
+    auto main = [&]() -> task<void> {
+        open_how how{};
+        how.flags = O_RDONLY | O_DIRECTORY;
+        how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+        const int inside = co_await uio::openat2(dirfd, "inside", &how);
+        CHECK(inside >= 0);
+        if (inside >= 0) CHECK((::fcntl(inside, F_GETFD) & FD_CLOEXEC) != 0);
+        if (inside >= 0) ::close(inside);
+        how.flags = O_RDONLY | O_DIRECTORY;
+        const int out = co_await uio::openat2(dirfd, "out", &how);
+        CHECK(out == -ELOOP);
+        how.flags = O_RDONLY | O_DIRECTORY;
+        const int up = co_await uio::openat2(dirfd, "../", &how);
+        CHECK(up == -EXDEV);
+    };
+    uio::run(main());
+    ::close(dirfd);
+}
+
 TEST_CASE("splice moves bytes from a pipe into a file, and poll waits for readability") {
     temp_dir dir;
     int pipefd[2];

@@ -1,4 +1,4 @@
-// Each deletion opens its parent below the mirror's root with RESOLVE_BENEATH and
+// Each run of deletions opens its parent below the mirror's root with RESOLVE_BENEATH and
 // RESOLVE_NO_SYMLINKS: a directory swapped for a symlink since the walk cannot make a
 // deletion land outside the destination.
 #include "deletion_plan.hpp"
@@ -6,28 +6,20 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include <uio/core/offload.hpp>
+#include <uio/core/semaphore.hpp>
+#include <uio/core/task_group.hpp>
+#include <uio/uring/operations.hpp>
+
 #include "sync_check.hpp"
 
 namespace ucopy {
-
-namespace {
-
-int open_beneath(int root_fd, const std::string& relative) {
-    if (relative.empty()) return ::fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
-    open_how how{};
-    how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    return static_cast<int>(::syscall(SYS_openat2, root_fd, relative.c_str(), &how, sizeof how));
-}
-
-}  // namespace
 
 std::vector<deletion_plan::extraneous> deletion_plan::find(
     int dst_fd, const std::string& relative, const std::vector<std::string>& source_names,
@@ -54,39 +46,117 @@ void deletion_plan::add(const std::shared_ptr<dir_node>& root, const struct stat
     }
 }
 
-deletion_plan::outcome deletion_plan::execute(backup_store* backup, std::uint64_t limit,
-                                              bool dry_run, bool restore_times) const {
-    outcome result;
-    for (const planned& p : entries_) {
-        if (result.deleted == limit) {
-            result.errors.push_back("--max-delete " + std::to_string(limit) +
-                                    " reached: " + std::to_string(entries_.size() - limit) +
-                                    " more entries not deleted");
-            break;
+namespace {
+
+// Deletions in flight at once: enough to overlap the discards' waits, few enough that a
+// directory of 100,000 extraneous files never holds 100,000 coroutine frames.
+constexpr std::size_t deletions_in_flight = 64;
+
+// The parent directory of a run of deletions, opened beneath the mirror's root; its source
+// times are put back when its last deletion is done (a deletion moves a directory's mtime).
+struct open_parent {
+    int fd = -1;
+    int error = 0;
+    const struct timespec* times = nullptr;
+    ~open_parent() {
+        if (fd < 0) return;
+        if (times != nullptr) ::futimens(fd, times);
+        ::close(fd);
+    }
+};
+
+uio::task<std::shared_ptr<open_parent>> open_beneath(int root_fd, const std::string& relative,
+                                                     const struct timespec* times) {
+    auto parent = std::make_shared<open_parent>();
+    open_how how{};
+    how.flags = O_RDONLY | O_DIRECTORY;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    const int fd = co_await uio::openat2(root_fd, relative.empty() ? "." : relative.c_str(), &how);
+    if (fd < 0) {
+        parent->error = -fd;
+    } else {
+        parent->fd = fd;
+        parent->times = times;
+    }
+    co_return parent;
+}
+
+// Removes `name` in `parent` (a tree for a directory) or moves it into `backup`; leaves 0 or
+// an errno value in `error`.
+uio::task<void> remove_one(uio::semaphore::permit, std::shared_ptr<open_parent> parent,
+                           std::string name, std::string relative, bool is_dir,
+                           backup_store* backup, uio::thread_pool& pool, int& error) {
+    if (parent->fd < 0) {
+        error = parent->error;
+        co_return;
+    }
+    if (backup != nullptr) {
+        error = co_await uio::offload(
+            pool, [&] { return backup->store(parent->fd, name, relative, false); });
+        co_return;
+    }
+    if (!is_dir) {
+        const int rc = co_await uio::unlinkat(parent->fd, name.c_str(), 0);
+        if (rc != -EISDIR) {  // EISDIR: a directory took its place since the walk
+            error = rc < 0 ? -rc : 0;
+            co_return;
         }
-        const std::string shown = p.what.relative + (p.what.is_dir ? "/" : "");
-        if (!dry_run) {
-            const std::size_t slash = p.what.relative.rfind('/');
-            const std::string parent =
-                slash == std::string::npos ? std::string() : p.what.relative.substr(0, slash);
-            const std::string name = p.what.relative.substr(slash + 1);
-            int fd = open_beneath(p.root->dst_fd, parent);
-            int rc = fd < 0              ? errno
-                     : backup != nullptr ? backup->store(fd, name, p.what.relative, false)
-                                         : remove_tree(fd, name.c_str());
-            // The directory was finished (its times set) before the copy ended.
-            if (fd >= 0 && restore_times) ::futimens(fd, p.dir_times);
-            if (fd >= 0) ::close(fd);
-            if (rc != 0 && rc != ENOENT) {
-                result.errors.push_back("cannot delete " + quote(p.root->dst_prefix + shown) +
-                                        ": " + std::strerror(rc));
-                continue;
+    }
+    error = co_await uio::offload(pool, [&] { return remove_tree(parent->fd, name.c_str()); });
+}
+
+}  // namespace
+
+uio::task<deletion_plan::outcome> deletion_plan::execute(uio::thread_pool& pool,
+                                                         backup_store* backup, std::uint64_t limit,
+                                                         bool dry_run, bool restore_times) const {
+    const std::size_t attempted =
+        static_cast<std::size_t>(std::min<std::uint64_t>(limit, entries_.size()));
+    std::vector<int> errors(attempted, 0);
+    if (!dry_run) {
+        uio::semaphore in_flight(backup != nullptr ? 1 : deletions_in_flight);
+        co_await uio::with_task_group([&](uio::task_group& group) -> uio::task<void> {
+            // `find` gives one directory's entries together: a run shares its parent.
+            std::shared_ptr<open_parent> parent;
+            std::string parent_relative;
+            const dir_node* parent_root = nullptr;
+            for (std::size_t i = 0; i < attempted; ++i) {
+                const planned& p = entries_[i];
+                const std::size_t slash = p.what.relative.rfind('/');
+                std::string relative =
+                    slash == std::string::npos ? std::string() : p.what.relative.substr(0, slash);
+                if (!parent || parent_root != p.root.get() || parent_relative != relative) {
+                    parent.reset();  // closes the last run's directory once its deletions end
+                    parent = co_await open_beneath(p.root->dst_fd, relative,
+                                                   restore_times ? p.dir_times : nullptr);
+                    parent_root = p.root.get();
+                    parent_relative = std::move(relative);
+                }
+                uio::semaphore::permit permit = co_await in_flight.acquire();
+                group.spawn(remove_one(std::move(permit), parent, p.what.relative.substr(slash + 1),
+                                       p.what.relative, p.what.is_dir, backup, pool, errors[i]));
             }
+            co_return;
+        });
+    }
+    outcome result;
+    for (std::size_t i = 0; i < attempted; ++i) {
+        const planned& p = entries_[i];
+        const std::string shown = p.what.relative + (p.what.is_dir ? "/" : "");
+        if (errors[i] != 0 && errors[i] != ENOENT) {
+            result.errors.push_back("cannot delete " + quote(p.root->dst_prefix + shown) + ": " +
+                                    std::strerror(errors[i]));
+            continue;
         }
         ++result.deleted;
         result.lines.push_back(itemize_deletion(shown));
     }
-    return result;
+    if (attempted < entries_.size()) {
+        result.errors.push_back("--max-delete " + std::to_string(limit) +
+                                " reached: " + std::to_string(entries_.size() - attempted) +
+                                " more entries not deleted");
+    }
+    co_return result;
 }
 
 }  // namespace ucopy

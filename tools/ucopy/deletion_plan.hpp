@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+#include <uio/core/task.hpp>
+#include <uio/core/thread_pool.hpp>
+
 #include "backup_store.hpp"
 #include "filter_rules.hpp"
 #include "report.hpp"
@@ -41,16 +44,20 @@ class deletion_plan {
              std::vector<extraneous> found);
     std::size_t size() const noexcept { return entries_.size(); }
 
-    // Blocking (the pool): removes (or moves into `backup`) at most `limit` entries in the
-    // order found; with `dry_run` removes nothing. What happened comes back to be reported
-    // on the loop thread: the "*deleting" lines, the errors (entries past `limit` are one).
+    // Loop thread: removes (or moves into `backup`) the first `limit` entries in the order
+    // found; with `dry_run` removes nothing. Deletions run concurrently (unlinks on the ring,
+    // directories' trees and backups on `pool`): on a file system mounted with online discard
+    // each unlink of a file with data waits for its discard (0.3 ms on this project's VM), so
+    // one at a time, 900 deletions took a quarter of a 1 % change sync. Backups run one at a
+    // time (backup_store is not for concurrent use). What happened, in the order found: the
+    // "*deleting" lines, the errors (entries past `limit` are one).
     struct outcome {
         std::uint64_t deleted = 0;
         std::vector<std::string> lines;
         std::vector<std::string> errors;
     };
-    outcome execute(backup_store* backup, std::uint64_t limit, bool dry_run,
-                    bool restore_times) const;
+    uio::task<outcome> execute(uio::thread_pool& pool, backup_store* backup, std::uint64_t limit,
+                               bool dry_run, bool restore_times) const;
 
   private:
     struct planned {

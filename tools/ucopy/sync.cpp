@@ -142,10 +142,8 @@ uio::task<void> engine::delete_extraneous() {
         co_return;
     }
     const std::uint64_t limit = opts_.max_delete.value_or(UINT64_MAX);
-    deletion_plan::outcome done = co_await uio::offload(pool_, [&] {
-        return deletions_.execute(backup_ ? &*backup_ : nullptr, limit, opts_.dry_run,
-                                  opts_.preserve.timestamps);
-    });
+    deletion_plan::outcome done = co_await deletions_.execute(
+        pool_, backup_ ? &*backup_ : nullptr, limit, opts_.dry_run, opts_.preserve.timestamps);
     out_.deleted += done.deleted;
     if (opts_.itemize) {
         for (const std::string& line : done.lines) out_.itemize(line);
