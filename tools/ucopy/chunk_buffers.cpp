@@ -25,19 +25,23 @@ buffer_lease& buffer_lease::operator=(buffer_lease&& other) noexcept {
     return *this;
 }
 
-chunk_buffers::chunk_buffers(unsigned count, std::size_t size) : size_(size) {
+chunk_buffers::chunk_buffers(unsigned count, std::size_t size) : count_(count), size_(size) {}
+
+void chunk_buffers::make() {
+    made_ = true;
     try {
-        pool_.emplace(uio::io_context::current(), count, size);
+        pool_.emplace(uio::io_context::current(), count_, size_);
     } catch (const std::system_error&) {
-        const std::size_t total = round_up(std::size_t{count} * size);
+        const std::size_t total = round_up(std::size_t{count_} * size_);
         memory_.reset(static_cast<std::byte*>(std::aligned_alloc(alignment, total)));
         if (!memory_) throw std::bad_alloc();
-        for (unsigned i = count; i > 0; --i) free_.push_back(i - 1);
-        for (unsigned i = 0; i < count; ++i) permits_.release();
+        for (unsigned i = count_; i > 0; --i) free_.push_back(i - 1);
+        for (unsigned i = 0; i < count_; ++i) permits_.release();
     }
 }
 
 uio::task<buffer_lease> chunk_buffers::acquire() {
+    if (!made_) make();
     buffer_lease lease;
     if (pool_) {
         lease.registered_ = co_await pool_->acquire();

@@ -1,7 +1,8 @@
 // chunk_buffers: the fixed set of buffers every read/write chunk borrows, so memory is
 // count × size whatever the number or size of files. Registered with the ring when the
 // kernel lets us (read_fixed/write_fixed); unregistered when RLIMIT_MEMLOCK forbids it
-// (ordinary users get 8 MiB). Loop thread only; a lease must not outlive the pool.
+// (ordinary users get 8 MiB). Made on the first acquire: a sync that finds nothing changed
+// never pins (or touches) the memory. Loop thread only; a lease must not outlive the pool.
 #pragma once
 
 #include <cstddef>
@@ -58,7 +59,11 @@ class chunk_buffers {
 
   private:
     friend class buffer_lease;
+    void make();
+
+    unsigned count_;
     std::size_t size_;
+    bool made_ = false;
     std::optional<uio::buffer_pool> pool_;
     struct free_memory {
         void operator()(std::byte* p) const noexcept { std::free(p); }

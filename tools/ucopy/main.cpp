@@ -1,6 +1,8 @@
 // ucopy's entry point: parse, run, exit with the documented status. When SRC or DST names a
 // table (postgresql://, postgres://, sqlite:), the command is a table copy and goes to the
 // ETL side (tools/etl/table_cli.hpp); everything else is a tree copy with cp's semantics.
+#include <malloc.h>
+
 #include <cstdio>
 #include <string_view>
 
@@ -31,5 +33,11 @@ int main(int argc, char** argv) {
     if (uio::etl::is_table_command(argc, argv)) return uio::etl::table_command_main(argc, argv);
     ucopy::parse_outcome outcome = ucopy::parse_command_line(argc, argv);
     if (!outcome.parsed) return outcome.exit_code;
+    // The walk allocates a batch of names on a pool thread and frees it on the loop, 256
+    // names at a time; glibc gives a thread arena's free top back to the kernel at once
+    // (madvise: a TLB shootdown on the other core, page faults on the next batch). Keeping up
+    // to 32 MiB of it: a no-change sync of 100,000 files took 0.225 s instead of 0.275 s
+    // (median of 6), and peak RSS did not move (29 MiB).
+    ::mallopt(M_TRIM_THRESHOLD, 32 << 20);
     return ucopy::run(*outcome.parsed);
 }
