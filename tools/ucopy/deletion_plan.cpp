@@ -22,11 +22,11 @@
 namespace ucopy {
 
 std::vector<deletion_plan::extraneous> deletion_plan::find(
-    int dst_fd, const std::string& relative, const std::vector<std::string>& source_names,
-    const filter_rules& filters, bool delete_excluded, const std::string& protected_relative,
-    int& error) {
+    std::vector<listed_name>& listed_names, const std::string& relative,
+    const std::vector<std::string>& source_names, const filter_rules& filters, bool delete_excluded,
+    const std::string& protected_relative) {
     std::vector<extraneous> found;
-    for (listed_name& listed : list_directory(dst_fd, error)) {
+    for (listed_name& listed : listed_names) {
         if (is_temp_name(listed.name) ||
             std::binary_search(source_names.begin(), source_names.end(), listed.name)) {
             continue;

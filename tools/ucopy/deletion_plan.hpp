@@ -30,12 +30,13 @@ class deletion_plan {
         bool is_dir = false;
     };
 
-    // Blocking. The entries of `dst_fd` (the directory at `relative`, "" or "a/b/") absent
-    // from `source_names` (sorted). `protected_relative`: a path never to delete ("" none).
-    static std::vector<extraneous> find(int dst_fd, const std::string& relative,
+    // The entries of `listed` (the directory at `relative`, "" or "a/b/") absent from
+    // `source_names` (sorted). `protected_relative`: a path never to delete ("" none).
+    static std::vector<extraneous> find(std::vector<listed_name>& listed,
+                                        const std::string& relative,
                                         const std::vector<std::string>& source_names,
                                         const filter_rules& filters, bool delete_excluded,
-                                        const std::string& protected_relative, int& error);
+                                        const std::string& protected_relative);
 
     // Loop thread: what `find` returned for a directory of the mirror rooted at `root`;
     // `source_dir` is the stat of that directory's source (its times are put back after a

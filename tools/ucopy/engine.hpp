@@ -64,8 +64,8 @@ class engine {
                                                   const raw_entry& raw, int src_dirfd,
                                                   const std::string& src_open_name,
                                                   const std::string& src_display);
-    uio::task<void> find_extraneous(const std::shared_ptr<dir_node>& node,
-                                    std::vector<std::string> source_names);
+    uio::task<void> tidy_destination(const std::shared_ptr<dir_node>& node, bool find_extraneous,
+                                     std::vector<std::string> source_names);
     // Finishing directories (directory_publication.cpp).
     void release(std::shared_ptr<dir_node> node);
     void finalize_dir(dir_node& node);

@@ -159,12 +159,26 @@ std::vector<listed_name> list_directory(int dir_fd, int& error) {
     return names;
 }
 
+namespace {
+
+bool stale_temp(std::string_view name) {
+    return is_temp_name(name) && !uio::temp_owner_alive(name);
+}
+
+}  // namespace
+
 void remove_stale_temps(int dst_fd) {
     std::vector<std::string> stale;
     for_each_name(dst_fd, [&](std::string_view name) {
-        if (is_temp_name(name) && !uio::temp_owner_alive(name)) stale.emplace_back(name);
+        if (stale_temp(name)) stale.emplace_back(name);
     });
     for (const std::string& name : stale) remove_tree(dst_fd, name.c_str());
+}
+
+void remove_stale_temps(int dst_fd, const std::vector<listed_name>& listed) {
+    for (const listed_name& entry : listed) {
+        if (stale_temp(entry.name)) remove_tree(dst_fd, entry.name.c_str());
+    }
 }
 
 int remove_tree(int dirfd, const char* name) {

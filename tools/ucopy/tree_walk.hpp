@@ -149,6 +149,8 @@ using uio::temp_name;
 // Removes what a killed run left in `dst_fd` (blocking): temporary files and staging
 // directories (with their contents) whose process is gone; a live process's are kept.
 void remove_stale_temps(int dst_fd);
+// The same for a listing of `dst_fd` already made.
+void remove_stale_temps(int dst_fd, const std::vector<listed_name>& listed);
 
 // Removes `name` in `dirfd` and, for a directory, everything below it (blocking; never
 // follows symlinks). Returns 0 or an errno value.

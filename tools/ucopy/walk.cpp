@@ -178,9 +178,6 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         release(std::move(node));
         co_return;
     }
-    if (!node->fresh && node->dst_fd >= 0 && !opts_.dry_run) {
-        co_await uio::offload(pool_, [fd = node->dst_fd] { remove_stale_temps(fd); });
-    }
     std::optional<dir_reader> listing;
     listing.emplace(node->src_fd);
     // Out of descriptors: wait for files in flight to give some back (fd_limits.hpp).
@@ -285,23 +282,32 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         out_.error("cannot read directory " + quote(node->src_prefix) + ": " +
                    std::strerror(reader.read_error()));
     }
-    if (keep_names) co_await find_extraneous(node, std::move(source_names));
+    if (lookup_fd >= 0 && (keep_names || !opts_.dry_run)) {
+        co_await tidy_destination(node, keep_names, std::move(source_names));
+    }
     release(std::move(node));
 }
 
-// Names in `node`'s existing destination that its source lacks, for --delete.
-uio::task<void> engine::find_extraneous(const std::shared_ptr<dir_node>& node,
-                                        std::vector<std::string> source_names) {
+// One listing of `node`'s existing destination, once its copy is under way: what a killed
+// run left there is removed, and with `find_extraneous` (--delete) the names its source lacks
+// are recorded.
+uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
+                                         bool find_extraneous,
+                                         std::vector<std::string> source_names) {
     std::sort(source_names.begin(), source_names.end());
     int error = 0;
     std::vector<deletion_plan::extraneous> found = co_await uio::offload(pool_, [&] {
-        return deletion_plan::find(node->dst_fd, node->relative, source_names, filters_,
-                                   opts_.delete_excluded, backup_relative_, error);
+        std::vector<listed_name> listed = list_directory(node->dst_fd, error);
+        if (!opts_.dry_run) remove_stale_temps(node->dst_fd, listed);
+        if (!find_extraneous) return std::vector<deletion_plan::extraneous>();
+        return deletion_plan::find(listed, node->relative, source_names, filters_,
+                                   opts_.delete_excluded, backup_relative_);
     });
     if (error != 0) {
         out_.error("cannot read directory " + quote(node->dst_prefix) + ": " +
                    std::strerror(error));
     }
+    if (!find_extraneous) co_return;
     // The mirror's root: the directory made for a command-line source.
     std::shared_ptr<dir_node> root = node;
     while (root->parent && root->parent->finalize) root = root->parent;
