@@ -202,6 +202,34 @@ TEST_CASE("sync --delete removes what the source lacks, only after a copy withou
     }
 }
 
+TEST_CASE(
+    "sync --delete removes hundreds of entries at once and puts each directory's times back") {
+    uio::testing::temp_dir work;
+    for (const char* dir : {"src/a", "src/b", "src/c/deep"}) fs::create_directories(work / dir);
+    write_file(work / "src/a/kept", "k");
+    REQUIRE(sh(sync_command(work.path(), "")).status == 0);
+    // 3 × 150 extraneous files (more than the deletions in flight at once), a directory tree
+    // and a file at the top.
+    for (const char* dir : {"dst/a", "dst/b", "dst/c/deep"}) {
+        for (int i = 0; i < 150; ++i)
+            write_file(work / (std::string(dir) + "/x" + std::to_string(i)), "x");
+    }
+    fs::create_directories(work / "dst/b/tree/inner");
+    write_file(work / "dst/b/tree/inner/y", "y");
+    write_file(work / "dst/top", "t");
+
+    command_result run = sh(sync_command(work.path(), "-i --delete"));
+    INFO(run.output.substr(0, 2000));
+    CHECK(run.status == 0);
+    CHECK(stat_of(run.output, "deleted") == 452);
+    std::vector<std::string> lines = itemized(run.output);
+    CHECK(lines.size() == 452);
+    CHECK(std::count(lines.begin(), lines.end(), "*deleting   b/tree/") == 1);
+    CHECK(std::count(lines.begin(), lines.end(), "*deleting   c/deep/x149") == 1);
+    CHECK(read_file(work / "dst/a/kept") == "k");
+    check_same_tree(work / "src", work / "dst");  // names, and every directory's mtime
+}
+
 TEST_CASE("sync filters: first match wins, excluded entries in DST survive --delete") {
     uio::testing::temp_dir work;
     fs::create_directories(work / "src/sub");
