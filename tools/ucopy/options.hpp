@@ -76,7 +76,7 @@ struct options {
 
     unsigned threads = 0;       // -j: thread pool size (0: one per core, at least 2)
     unsigned queue_depth = 64;  // files in flight at once
-    unsigned walkers = 4;       // directories walked (and so written) at once
+    unsigned walkers = 8;       // directories walked (and so written) at once
     // New directories are normally staged (built under a temporary name, renamed when
     // complete); with this, or --journal, each file is renamed into place when done.
     bool no_staging = false;
