@@ -111,3 +111,32 @@ TEST_CASE("an empty header name is a data error at line 1, the empty field's col
         CHECK_THAT(r.output, Catch::Contains(jsonl + ":1:11: an empty key names no column"));
     }
 }
+
+TEST_CASE(
+    "ucopy runs table copies through ucopy-tables beside it, and says so when it is missing") {
+    uio::testing::temp_dir dir;
+    std::string csv = dir / "in.csv";
+    uio::testing::write_file(csv, "id\n1\n");
+    // The built binary finds its sibling: the rows arrive.
+    run_result found = ucopy({csv, "sqlite:" + std::string(dir / "found.db") + "?table=t"});
+    CHECK(found.status == 0);
+    CHECK(std::filesystem::exists(dir / "found.db"));
+    // A copy of ucopy alone in a directory cannot copy tables: a clear message, status 1.
+    std::filesystem::create_directory(dir / "bin");
+    std::filesystem::copy_file(UCOPY_BINARY, dir / "bin/ucopy");
+    const std::string lonely = dir / "bin/ucopy";
+    const std::string lost = "sqlite:" + std::string(dir / "lost.db") + "?table=t";
+    std::string command =
+        (quoted)(lonely) + " --no-progress " + (quoted)(csv) + " " + (quoted)(lost) + " 2>&1";
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe);
+    std::string output;
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+    const int status = ::pclose(pipe);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK_THAT(output, Catch::Contains("cannot run " + (dir / "bin/ucopy-tables") +
+                                       " for a table copy: No such file or directory"));
+    CHECK_FALSE(std::filesystem::exists(dir / "lost.db"));
+}

@@ -1,6 +1,6 @@
 // ucopy's entry point: parse, run, exit with the documented status. When SRC or DST names a
-// table (postgresql://, postgres://, sqlite:), the command is a table copy and goes to the
-// ETL side (tools/etl/table_cli.hpp); everything else is a tree copy with cp's semantics.
+// table (postgresql://, postgres://, sqlite:), the command is a table copy and ucopy-tables
+// runs it (table_command.hpp); everything else is a tree copy with cp's semantics.
 #include <malloc.h>
 
 #include <cstdio>
@@ -8,7 +8,7 @@
 
 #include "engine.hpp"
 #include "options.hpp"
-#include "table_cli.hpp"
+#include "table_command.hpp"
 
 namespace {
 
@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
         std::fputs(uio::etl::table_help_text(), stdout);
         return outcome.exit_code;
     }
-    if (uio::etl::is_table_command(argc, argv)) return uio::etl::table_command_main(argc, argv);
+    if (uio::etl::is_table_command(argc, argv)) return ucopy::run_table_copier(argv);
     ucopy::parse_outcome outcome = ucopy::parse_command_line(argc, argv);
     if (!outcome.parsed) return outcome.exit_code;
     // The walk allocates a batch of names on a pool thread and frees it on the loop, 256

@@ -14,54 +14,6 @@ namespace uio::etl {
 
 namespace {
 
-constexpr const char* help_text = R"(
-Table copies: ucopy [OPTIONS] SRC DST, when SRC or DST is a table
-  sales.csv, sales.tsv, events.jsonl   a data file; the format comes from the extension
-                                       (.csv, .tsv, .jsonl, .ndjson) or --format
-  sales.csv.gz, events.jsonl.zst       a gzip or zstd compressed data file (read and
-                                       written as a stream; see --compress)
-  postgresql://user@host/db?table=sales
-  postgresql:///db?query=SELECT%20...  a PostgreSQL table, or a query (as a source only);
-                                       table= and query= are ucopy's, the rest of the URI
-                                       goes to libpq; host, port and user left out come from
-                                       PGHOST, PGPORT, PGUSER... as in psql (postgres:// too)
-  sqlite:path/to/file.db?table=sales   a SQLite table (or ?query=... as a source); the
-                                       file is created if missing
-A copy is a table copy when SRC or DST is a postgresql://, postgres:// or sqlite: endpoint;
-`ucopy a.csv b.csv` stays a byte copy. (Reach a file named sqlite:x as ./sqlite:x.)
-
-Table options:
-  --format csv|tsv|jsonl   data file format (default: from the extension)
-  --delimiter C            field delimiter (default ',' or TAB for .tsv; \t for TAB)
-  --quote C                quote character (default ")
-  --header / --no-header   the first row names the columns (default: --header)
-  --null STRING            an unquoted field equal to STRING is NULL
-  --encoding utf-8         input encoding: only UTF-8 (checked; a BOM is accepted)
-  --mode MODE              append (default), replace, fail-if-exists or upsert
-  --key col[,col...]       upsert's key: a row whose key is in the table updates that
-                           row, the others are added (the table needs a unique index or
-                           primary key on exactly these columns; a created one gets it)
-  --schema 'col type,...'  column types for a table that is created
-  --max-errors N           skip up to N bad rows ...
-  --rejects FILE           ... and write them, with line and reason, to FILE
-  --dry-run                print the plan (endpoints, columns, types, mode) only
-  --fsync                  make an exported file durable before it is renamed into place
-  --compress gzip|zstd     compress an exported file (implied by a .gz or .zst suffix)
-  --connections N          load a data file into PostgreSQL over N COPY streams, through
-                           a staging table published in one transaction (default 1)
-  --stats=json             print rows, bytes, seconds and errors on stdout at the end
-  --no-progress            no progress line on stderr
-
-NULL and empty strings stay distinct: an unquoted empty field is NULL, "" is an empty
-string (PostgreSQL's CSV rule), and exports write them the same way; in JSON Lines, null
-and "". A load is one transaction: when it fails the table is exactly as it was. Upsert:
-when the input repeats a key, its last row wins; a NULL key is a bad row. An export
-is written to a hidden temporary file, renamed into place only when complete (with
---fsync, only once it is on disk).
-Exit status: 0 done; 1 failed: bad data (the message names file:line:column or the row),
-an I/O or a database failure; 2 usage (the command line); 70 internal error (a bug).
-)";
-
 bool usage_failure(const std::string& message) {
     std::cerr << "ucopy: " << message << "\n";
     return false;
@@ -129,26 +81,9 @@ bool finish_options(const raw_options& r, table_copy_options& o, endpoint_option
 
 }  // namespace
 
-bool names_table(std::string_view arg) noexcept {
-    return arg.starts_with("postgresql://") || arg.starts_with("postgres://") ||
-           (arg.starts_with("sqlite:") && arg.size() > 7);
-}
-
-bool is_table_command(int argc, char** argv) noexcept {
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        if (!arg.starts_with("-") && names_table(arg)) return true;
-    }
-    return false;
-}
-
-const char* table_help_text() noexcept {
-    return help_text;
-}
-
 int table_command_main(int argc, char** argv, const char* program) {
     CLI::App app{"copy rows between CSV/TSV/JSON Lines files, PostgreSQL and SQLite", program};
-    app.footer(help_text);
+    app.footer(table_help_text());
     table_copy_options o;
     raw_options r;
     std::string source_text, destination_text;
