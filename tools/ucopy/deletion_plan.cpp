@@ -17,6 +17,7 @@
 #include <uio/core/task_group.hpp>
 #include <uio/uring/operations.hpp>
 
+#include "name_set.hpp"
 #include "sync_check.hpp"
 
 namespace ucopy {
@@ -26,11 +27,9 @@ std::vector<deletion_plan::extraneous> deletion_plan::find(
     const std::vector<std::string>& source_names, const filter_rules& filters, bool delete_excluded,
     const std::string& protected_relative) {
     std::vector<extraneous> found;
+    const name_set in_source(source_names);
     for (listed_name& listed : listed_names) {
-        if (is_temp_name(listed.name) ||
-            std::binary_search(source_names.begin(), source_names.end(), listed.name)) {
-            continue;
-        }
+        if (is_temp_name(listed.name) || in_source.contains(listed.name)) continue;
         std::string path = relative + listed.name;
         if (path == protected_relative) continue;
         if (!delete_excluded && filters.excluded(path, listed.is_dir)) continue;

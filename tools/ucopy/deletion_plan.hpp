@@ -31,7 +31,7 @@ class deletion_plan {
     };
 
     // The entries of `listed` (the directory at `relative`, "" or "a/b/") absent from
-    // `source_names` (sorted). `protected_relative`: a path never to delete ("" none).
+    // `source_names`. `protected_relative`: a path never to delete ("" none).
     static std::vector<extraneous> find(std::vector<listed_name>& listed,
                                         const std::string& relative,
                                         const std::vector<std::string>& source_names,

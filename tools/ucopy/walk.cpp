@@ -5,7 +5,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstring>
@@ -294,7 +293,6 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
 uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
                                          bool find_extraneous,
                                          std::vector<std::string> source_names) {
-    std::sort(source_names.begin(), source_names.end());
     int error = 0;
     std::vector<deletion_plan::extraneous> found = co_await uio::offload(pool_, [&] {
         std::vector<listed_name> listed = list_directory(node->dst_fd, error);
