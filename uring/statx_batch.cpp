@@ -65,7 +65,7 @@ class thread_ring {
     thread_ring(const thread_ring&) = delete;
     thread_ring& operator=(const thread_ring&) = delete;
 
-    bool usable() const noexcept { return usable_; }
+    bool usable() const noexcept { return usable_ && !abandoned_; }
 
     // All of `window` (at most ring_entries) in flight, then every completion reaped.
     void run(std::span<statx_request> window, unsigned mask) {
@@ -77,16 +77,22 @@ class thread_ring {
             io_uring_sqe_set_data64(sqe, i);
         }
         std::size_t done = 0;
+        bool submitted = false;
         while (done < window.size()) {
             const int rc =
                 io_uring_submit_and_wait(&ring_, static_cast<unsigned>(window.size() - done));
-            if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
-                // Not even submitted: nothing is in flight, so the stats can be made here.
+            if (rc > 0) submitted = true;
+            if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY && !submitted) {
+                // Nothing reached the kernel, so nothing is in flight: the stats are made here,
+                // and the ring, whose queue still holds this window, is not used again.
+                abandoned_ = true;
                 for (statx_request& r : window) {
                     r.error = ::statx(r.dir_fd, r.name, r.flags, mask, r.result) == 0 ? 0 : errno;
                 }
                 return;
             }
+            // Any other failure once requests are in flight: their completions still come (and
+            // write into `window`), so only waiting again is safe.
             unsigned head;
             unsigned seen = 0;
             io_uring_cqe* cqe;
@@ -101,7 +107,8 @@ class thread_ring {
 
   private:
     io_uring ring_{};
-    bool usable_ = false;
+    bool usable_ = false;     // set up
+    bool abandoned_ = false;  // its queue holds requests never submitted: statx(2) instead
 };
 
 }  // namespace
