@@ -126,9 +126,10 @@ task<std::int64_t> copy_stream(pg::connection& conn, std::string sql, stream_fan
     }
 }
 
-task<std::vector<pg::connection>> connect_all(std::string conninfo, std::size_t n) {
+task<std::vector<pg::connection>> connect_all(std::string conninfo, std::string schema,
+                                              std::size_t n) {
     std::vector<task<pg::connection>> connecting;
-    for (std::size_t i = 0; i < n; ++i) connecting.push_back(connect_postgres(conninfo));
+    for (std::size_t i = 0; i < n; ++i) connecting.push_back(connect_postgres(conninfo, schema));
     co_return co_await when_all(std::move(connecting));
 }
 
@@ -159,13 +160,14 @@ task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst
                                  postgres_load_request request, options_fn options_for,
                                  produce_fn produce, stream_fanout& fanout) {
     attempt_result out;
-    pg::connection control = co_await connect_postgres(dst.conninfo);
+    pg::connection control = co_await connect_postgres(dst.conninfo, dst.target.schema);
     postgres_staging_table staging =
         co_await postgres_staging_table::create(control, std::move(request));
     if (staging.created()) out.created_with = staging.columns();
     std::exception_ptr failure;
     try {
-        std::vector<pg::connection> conns = co_await connect_all(dst.conninfo, fanout.size());
+        std::vector<pg::connection> conns =
+            co_await connect_all(dst.conninfo, dst.target.schema, fanout.size());
         std::string sql = staging.copy_sql(control, options_for(control));
         std::vector<task<std::int64_t>> streams;
         for (std::size_t k = 0; k < conns.size(); ++k) {
@@ -182,7 +184,7 @@ task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst
     } catch (...) {
         failure = std::current_exception();
     }
-    std::string why = co_await staging.drop(dst.conninfo);
+    std::string why = co_await staging.drop(dst.conninfo, dst.target.schema);
     if (!why.empty()) {
         ctx.err << "ucopy: could not drop the staging table " << staging.name() << ": " << why
                 << "\n";
@@ -192,14 +194,6 @@ task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst
 }
 
 // --- CSV ---
-
-task<std::vector<column_spec>> sample_csv_columns(input_file& in, formats::csv_options csv) {
-    std::string source = csv.source;
-    formats::csv_reader reader(std::move(csv));
-    formats::csv_batch sample = co_await sample_first_rows(in, reader);
-    if (reader.width() == 0) throw data_error(source + ": no rows and no header");
-    co_return infer_csv_columns(reader.header(), reader.width(), sample);
-}
 
 // Every stream starts with a line that HEADER skips: the file's header, or (no header) a
 // dummy line with the line ending of the file's first record, from which the server learns
@@ -215,7 +209,7 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
                               stream_fanout& fanout) {
     std::exception_ptr failure;
     try {
-        csv_block_splitter splitter(csv.quote, chunk_size);
+        csv_block_splitter splitter(csv.text_format ? '\0' : csv.quote, chunk_size);
         std::vector<std::string> blocks;
         std::string chunk;
         std::uint64_t offset = 0, file_line = 1;
@@ -298,7 +292,7 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
             return produce_csv_blocks(ctx, in, csv, f);
         };
         options_fn options_for = [&](const pg::connection& conn) {
-            return copy_csv_options(conn, true, csv.delimiter, csv.quote, csv.null_string);
+            return copy_options(conn, csv, true);
         };
         attempt_result r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout);
         if (!r.failed) co_return;
@@ -307,7 +301,8 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
         auto copy_line = static_cast<std::uint64_t>(std::max<std::int64_t>(failed.copy_line, 1));
         const block_origin* block = fanout.find(r.failed->stream, copy_line);
         std::uint64_t line = block ? block->origin + (copy_line - block->stream_line) : 1;
-        std::optional<std::uint64_t> start = co_await csv_record_start(in, line, csv.quote);
+        std::optional<std::uint64_t> start =
+            co_await csv_record_start(in, line, csv.text_format ? '\0' : csv.quote);
         if (!start) {
             throw data_error(src.path + ": " + failed.message +
                              " (an unterminated quoted field runs to the end)");

@@ -15,6 +15,7 @@
 #include "uio/db/etl/detail/sqlite_upsert.hpp"
 #include "uio/db/formats/csv_reader.hpp"
 #include "uio/db/formats/jsonl.hpp"
+#include "uio/db/formats/tsv_reader.hpp"
 
 namespace uio::etl {
 
@@ -28,10 +29,14 @@ using batch_ptr = std::shared_ptr<row_batch>;
 //   static bool empty(const batch&)
 //   std::vector<column_spec> columns(const batch& first, source)  // throws if none
 //   bool by_position() const
+//   std::uint64_t blank_lines() const  // empty lines skipped
+//   std::uint64_t warnings() const     // records read leniently (csv_options::strict)
 //   row_batch convert(const batch&, order, targets) const  // on the pool
+// CSV (csv_reader) or PostgreSQL's text format (tsv_reader): the same batches.
+template <class Reader>
 struct csv_format {
     using batch = formats::csv_batch;
-    std::shared_ptr<formats::csv_reader> reader;
+    std::shared_ptr<Reader> reader;
     std::vector<column_spec> known;  // a PostgreSQL source's column kinds
     bool no_header = false;
 
@@ -39,6 +44,8 @@ struct csv_format {
     batch finish() { return reader->finish(); }
     static bool empty(const batch& b) { return b.empty(); }
     bool by_position() const { return no_header; }
+    std::uint64_t blank_lines() const { return reader->blank_lines(); }
+    std::uint64_t warnings() const { return reader->warnings(); }
     std::vector<column_spec> columns(const batch& first, const std::string& source) const {
         if (reader->width() == 0) throw data_error(source + ": no rows and no header");
         auto out = infer_csv_columns(reader->header(), reader->width(), first);
@@ -66,6 +73,8 @@ struct jsonl_format {
     batch finish() { return reader->finish(); }
     static bool empty(const batch& b) { return b.empty(); }
     bool by_position() const { return false; }
+    std::uint64_t blank_lines() const { return reader->blank_lines(); }
+    std::uint64_t warnings() const { return 0; }
     std::vector<column_spec> columns(const batch& first, const std::string& source) {
         keys = reader->columns().size();
         if (keys == 0) throw data_error(source + ": no rows");
@@ -169,6 +178,8 @@ task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, For
     }
     co_await load->commit();
     ctx.count_upsert(load->inserted());
+    ctx.stats.blank_lines += format.blank_lines();
+    ctx.stats.warnings += format.warnings();
 }
 
 }  // namespace
@@ -177,7 +188,8 @@ std::vector<column_spec> infer_csv_columns(const std::vector<std::string>& heade
                                            std::size_t width, const formats::csv_batch& sample) {
     std::vector<kind_inference> kinds(width);
     for (formats::csv_row r : sample) {
-        for (std::size_t i = 0; i < width && i < r.size(); ++i) kinds[i].observe(r[i]);
+        if (r.size() != width) continue;  // a ragged record (a reject): its fields may be shifted
+        for (std::size_t i = 0; i < width; ++i) kinds[i].observe(r[i]);
     }
     std::vector<column_spec> out;
     for (std::size_t i = 0; i < width; ++i) {
@@ -187,13 +199,36 @@ std::vector<column_spec> infer_csv_columns(const std::vector<std::string>& heade
     return out;
 }
 
+task<std::vector<column_spec>> sample_csv_columns(input_file& in, formats::csv_options csv) {
+    std::string source = csv.source;
+    auto sample = [&](auto& reader) -> task<std::vector<column_spec>> {
+        formats::csv_batch rows = co_await sample_first_rows(in, reader);
+        if (reader.width() == 0) throw data_error(source + ": no rows and no header");
+        co_return infer_csv_columns(reader.header(), reader.width(), rows);
+    };
+    if (csv.text_format) {
+        formats::tsv_reader reader(std::move(csv));
+        co_return co_await sample(reader);
+    }
+    formats::csv_reader reader(std::move(csv));
+    co_return co_await sample(reader);
+}
+
 task<void> load_csv_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
                                 formats::csv_options csv, sqlite::database& db, std::string table,
                                 std::vector<column_spec> known) {
     std::string source = csv.source;
     bool no_header = !csv.header;
-    csv_format format{std::make_shared<formats::csv_reader>(std::move(csv)), std::move(known),
-                      no_header};
+    if (csv.text_format) {
+        csv_format<formats::tsv_reader> format{
+            std::make_shared<formats::tsv_reader>(std::move(csv)), std::move(known), no_header};
+        auto loading = load_into_sqlite(ctx, chunks, std::move(format), std::move(source), db,
+                                        std::move(table));
+        co_await std::move(loading);
+        co_return;
+    }
+    csv_format<formats::csv_reader> format{std::make_shared<formats::csv_reader>(std::move(csv)),
+                                           std::move(known), no_header};
     auto loading =
         load_into_sqlite(ctx, chunks, std::move(format), std::move(source), db, std::move(table));
     co_await std::move(loading);
@@ -201,7 +236,8 @@ task<void> load_csv_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
 
 task<void> load_jsonl_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
                                   std::string source, sqlite::database& db, std::string table) {
-    jsonl_format format{std::make_shared<formats::jsonl_reader>(source), 0};
+    jsonl_format format{std::make_shared<formats::jsonl_reader>(source, ctx.options.max_errors > 0),
+                        0};
     auto loading =
         load_into_sqlite(ctx, chunks, std::move(format), std::move(source), db, std::move(table));
     co_await std::move(loading);
