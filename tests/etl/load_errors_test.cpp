@@ -127,3 +127,18 @@ TEST_CASE("a failed SQLite load leaves no file it created; an existing one is un
     CHECK(r.code == 1);
     CHECK(sqlite_column(db, "SELECT x FROM keep") == "7");
 }
+
+TEST_CASE("an unterminated quote past the sample, CSV into PostgreSQL, names its line") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    std::string in = dir / "open.csv";
+    std::string text = "a,b\n";
+    for (int i = 1; i <= 120000; ++i) text += std::to_string(i) + ",xxxxxxxx\n";  // > 1 MiB
+    text += "5,\"open\n6,x\n";
+    write_file(in, text);
+    pg_exec("drop table if exists etl_open");
+    auto r = table_copy(in, pg_uri("table=etl_open"));
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains(in + ":120002:3: unterminated quoted field"));
+    CHECK(pg_column("select count(*) from pg_tables where tablename = 'etl_open'") == "0");
+}

@@ -57,6 +57,7 @@ Table options:
   --connections N          load a data file into PostgreSQL over N COPY streams, through
                            a staging table published in one transaction (default 1)
   --stats=json             print rows, bytes, seconds and errors on stdout at the end
+                           (and blank_lines, warnings when there were any)
   --no-progress            no progress line on stderr
 
 NULL and empty strings stay distinct: an unquoted empty field is NULL, "" is an empty
