@@ -62,6 +62,7 @@ task<void> produce_csv(copy_context& ctx, input_file& in, std::string source, st
             ctx.advance(batch->lines.size(), batch->bytes);
             if (!batch->text.empty()) co_await send_chunk(out, std::move(batch->text));
         }
+        ctx.stats.blank_lines = reader.blank_lines();
     } catch (...) {
         failure = std::current_exception();
         failed = true;

@@ -3,8 +3,10 @@
 // the pool, handed over a bounded channel, and inserted on the SQLite worker.
 #include "uio/db/etl/detail/sqlite_loaders.hpp"
 
+#include <cctype>
 #include <memory>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "uio/core/error_kind.hpp"
 #include "uio/core/offload.hpp"
@@ -31,6 +33,7 @@ using batch_ptr = std::shared_ptr<row_batch>;
 //   bool by_position() const
 //   std::uint64_t blank_lines() const  // empty lines skipped
 //   std::uint64_t warnings() const     // records read leniently (csv_options::strict)
+//   std::string names_line() const     // ":1" where the column names are, or ""
 //   row_batch convert(const batch&, order, targets) const  // on the pool
 // CSV (csv_reader) or PostgreSQL's text format (tsv_reader): the same batches.
 template <class Reader>
@@ -46,6 +49,7 @@ struct csv_format {
     bool by_position() const { return no_header; }
     std::uint64_t blank_lines() const { return reader->blank_lines(); }
     std::uint64_t warnings() const { return reader->warnings(); }
+    std::string names_line() const { return ":1"; }  // the header
     std::vector<column_spec> columns(const batch& first, const std::string& source) const {
         if (reader->width() == 0) throw data_error(source + ": no rows and no header");
         auto out = infer_csv_columns(reader->header(), reader->width(), first);
@@ -75,6 +79,7 @@ struct jsonl_format {
     bool by_position() const { return false; }
     std::uint64_t blank_lines() const { return reader->blank_lines(); }
     std::uint64_t warnings() const { return 0; }
+    std::string names_line() const { return ""; }  // keys come from any line
     std::vector<column_spec> columns(const batch& first, const std::string& source) {
         keys = reader->columns().size();
         if (keys == 0) throw data_error(source + ": no rows");
@@ -85,6 +90,24 @@ struct jsonl_format {
         return convert_jsonl(b, keys, order, targets);
     }
 };
+
+// SQLite matches column names ignoring ASCII case, so "id" and "ID" (distinct for the readers
+// and PostgreSQL) would make CREATE TABLE fail with a message naming no input: said here,
+// at the header's line when there is one.
+void require_distinct_in_sqlite(const std::vector<column_spec>& columns, const std::string& source,
+                                const std::string& where) {
+    auto lower = [](std::string s) {
+        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    std::unordered_map<std::string, const std::string*> seen;
+    for (const column_spec& c : columns) {
+        auto [it, added] = seen.emplace(lower(c.name), &c.name);
+        if (added) continue;
+        throw data_error(source + where + ": columns \"" + *it->second + "\" and \"" + c.name +
+                         "\" are one name in SQLite, which ignores case in names");
+    }
+}
 
 task<void> send_batch(channel<batch_ptr>& out, batch_ptr b) {
     auto sending = out.send(std::move(b));
@@ -129,6 +152,7 @@ task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, For
         }
     }
     std::vector<column_spec> columns = format.columns(first, source);
+    require_distinct_in_sqlite(columns, source, format.by_position() ? "" : format.names_line());
     sqlite_load_request request{
         table, columns, format.by_position(), ctx.options.mode, ctx.schema(), ctx.options.key};
     request.count_upserts = ctx.options.stats_json;

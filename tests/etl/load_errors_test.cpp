@@ -142,3 +142,18 @@ TEST_CASE("an unterminated quote past the sample, CSV into PostgreSQL, names its
     CHECK_THAT(r.err, Catch::Contains(in + ":120002:3: unterminated quoted field"));
     CHECK(pg_column("select count(*) from pg_tables where tablename = 'etl_open'") == "0");
 }
+
+TEST_CASE("column names one apart in case are a data error naming the input, into SQLite") {
+    uio::testing::temp_dir dir;
+    write_file(dir / "ci.csv", "id,ID\n1,2\n");
+    auto csv = table_copy(dir / "ci.csv", "sqlite:" + std::string(dir / "db.sqlite") + "?table=t");
+    CHECK(csv.code == 1);
+    CHECK_THAT(csv.err, Catch::Contains(std::string(dir / "ci.csv") +
+                                        ":1: columns \"id\" and \"ID\" are one name in SQLite"));
+    write_file(dir / "ci.jsonl", "{\"a\":1,\"A\":2}\n");
+    auto json =
+        table_copy(dir / "ci.jsonl", "sqlite:" + std::string(dir / "db.sqlite") + "?table=t");
+    CHECK(json.code == 1);
+    CHECK_THAT(json.err, Catch::Contains("ci.jsonl: columns \"a\" and \"A\" are one name"));
+    CHECK_FALSE(std::filesystem::exists(dir / "db.sqlite"));
+}
