@@ -2,6 +2,7 @@
 #include "uio/db/etl/detail/parallel_load.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -205,11 +206,62 @@ std::string stream_header(const formats::csv_options& csv, const std::string& fi
     return std::string(1, c) + (first_record.ends_with("\r\n") ? "\r\n" : "\n");
 }
 
+// Sends `block` (whole records, the first on file line `line`) less its empty lines, which
+// the server would refuse in a file of several columns (csv_reader skips them): the pieces
+// between them go as blocks of their own, each with its line, so errors still map back.
+// Free for a block without "\n\n" or "\n\r\n" (memmem); else one scan for quotes.
+task<void> send_without_blank_lines(stream_fanout& fanout, std::string block, std::uint64_t line,
+                                    char quote, std::uint64_t& blank_lines) {
+    auto has = [&](std::string_view what) {
+        return ::memmem(block.data(), block.size(), what.data(), what.size()) != nullptr;
+    };
+    const bool starts_blank = block.starts_with("\n") || block.starts_with("\r\n");
+    if (!starts_blank && !has("\n\n") && !has("\n\r\n")) {
+        auto lines = static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
+        co_await fanout.send(std::move(block), lines, line);
+        co_return;
+    }
+    auto send_piece = [&](std::size_t from, std::size_t to, std::uint64_t first) -> task<void> {
+        std::string part = block.substr(from, to - from);
+        auto lines = static_cast<std::uint64_t>(std::count(part.begin(), part.end(), '\n'));
+        co_await fanout.send(std::move(part), lines, first);
+    };
+    std::size_t piece = 0;                       // where the piece in progress starts
+    std::size_t record = 0;                      // where the record in progress starts
+    std::uint64_t piece_line = line, at = line;  // `at`: the line of position i
+    bool quoted = false;
+    for (std::size_t i = 0; i < block.size(); ++i) {
+        const char c = block[i];
+        if (c == quote) quoted = !quoted;
+        if (c != '\n') continue;
+        if (!quoted) {
+            const bool empty = i == record || (i == record + 1 && block[record] == '\r');
+            if (empty) {
+                if (record > piece) {
+                    auto sending = send_piece(piece, record, piece_line);
+                    co_await std::move(sending);
+                }
+                ++blank_lines;
+                piece = i + 1;
+                piece_line = at + 1;
+            }
+            record = i + 1;
+        }
+        ++at;
+    }
+    if (block.size() > piece) {
+        auto sending = send_piece(piece, block.size(), piece_line);
+        co_await std::move(sending);
+    }
+}
+
 task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_options csv,
-                              stream_fanout& fanout) {
+                              bool skip_blank, stream_fanout& fanout) {
     std::exception_ptr failure;
     try {
-        csv_block_splitter splitter(csv.text_format ? '\0' : csv.quote, chunk_size);
+        const char quote = csv.text_format ? '\0' : csv.quote;
+        std::uint64_t blank_lines = 0;
+        csv_block_splitter splitter(quote, chunk_size);
         std::vector<std::string> blocks;
         std::string chunk;
         std::uint64_t offset = 0, file_line = 1;
@@ -239,11 +291,18 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
                 }
                 std::uint64_t starts = file_line;
                 file_line += lines;
-                co_await fanout.send(std::move(block), lines, starts);
+                if (skip_blank) {
+                    auto sending = send_without_blank_lines(fanout, std::move(block), starts, quote,
+                                                            blank_lines);
+                    co_await std::move(sending);
+                } else {
+                    co_await fanout.send(std::move(block), lines, starts);
+                }
             }
             blocks.clear();
             if (n == 0) break;
         }
+        ctx.stats.blank_lines = blank_lines;
     } catch (...) {
         failure = std::current_exception();
     }
@@ -289,7 +348,7 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
         ctx.stats = {};
         stream_fanout fanout(ctx.options.connections);
         produce_fn produce = [&](stream_fanout& f, const postgres_staging_table&) {
-            return produce_csv_blocks(ctx, in, csv, f);
+            return produce_csv_blocks(ctx, in, csv, columns.size() > 1, f);
         };
         options_fn options_for = [&](const pg::connection& conn) {
             return copy_options(conn, csv, true);

@@ -201,3 +201,32 @@ TEST_CASE("CSV quotes as COPY reads them, the same in both databases; --strict r
                Catch::Contains(in + ":2:7: quote character inside an unquoted field"));
     CHECK(pg_column("select count(*) from pg_tables where tablename = 'etl_quotes'") == "0");
 }
+
+TEST_CASE("empty lines with --connections N: left out of each block, later lines still mapped") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    std::string text = "a,b\n\n";
+    for (int i = 1; i <= 150000; ++i) {
+        text += std::to_string(i) + ",\"x\n\n\"\n";  // an empty line inside quotes is data
+        if (i % 50000 == 0) text += "\r\n";
+    }
+    text += "\n";
+    write_file(dir / "in.csv", text);
+    pg_exec("drop table if exists etl_blank_par");
+    uio::etl::table_copy_options o = with_stats();
+    o.connections = 3;
+    auto r = table_copy(dir / "in.csv", pg_uri("table=etl_blank_par"), o);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("\"rows\": 150000,"));
+    CHECK_THAT(r.out, Catch::Contains("\"blank_lines\": 5"));
+    CHECK(pg_column("select count(*) from etl_blank_par where b = E'x\\n\\n'") == "150000");
+    // A bad record after empty lines names its own line.
+    text += "oops\n";
+    write_file(dir / "bad.csv", text);
+    pg_exec("drop table if exists etl_blank_par");
+    auto bad = table_copy(dir / "bad.csv", pg_uri("table=etl_blank_par"), o);
+    CHECK(bad.code == 1);
+    CHECK_THAT(bad.err,
+               Catch::Contains("bad.csv:" + std::to_string(2 + 150000 * 3 + 3 + 1 + 1) + ":"));
+}
