@@ -26,12 +26,12 @@ namespace {
 // The file's bytes without the records starting on `skip`'s lines (a retried load), and
 // without empty lines when `skip_blank`; counts those in `blank_lines`.
 async_generator<std::span<const std::byte>> filtered_bytes(input_file& in, copy_context& ctx,
-                                                           char quote,
+                                                           std::string in_path, char quote,
                                                            std::vector<std::uint64_t> skip,
                                                            bool skip_blank,
                                                            std::uint64_t& blank_lines) {
     csv_record_filter filter(quote, skip, 0, skip_blank);
-    auto bytes = file_bytes(in, ctx);
+    auto bytes = file_bytes(in, ctx, in_path);
     std::string kept;
     while (auto chunk = co_await bytes.next()) {
         kept.clear();
@@ -114,6 +114,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
     // the retry skips them as it would past the sample); without, the reader's error.
     formats::csv_options csv = ctx.csv_for(src.path, src.format);
     input_file in = co_await open_input(src, ctx);
+    const std::string in_path = src.path;
     std::vector<column_spec> columns = co_await sample_csv_columns(in, csv);
     // Records are split on quotes and line ends; the text format has no quotes.
     const char quote = csv.text_format ? '\0' : csv.quote;
@@ -137,10 +138,10 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
             try {
                 postgres_table_load load = co_await postgres_table_load::begin(conn, request);
                 if (load.created()) created_with = load.columns();
-                auto bytes =
-                    retry.skipped().empty() && !skip_blank
-                        ? file_bytes(in, ctx)
-                        : filtered_bytes(in, ctx, quote, retry.skipped(), skip_blank, blank_lines);
+                auto bytes = retry.skipped().empty() && !skip_blank
+                                 ? file_bytes(in, ctx, in_path)
+                                 : filtered_bytes(in, ctx, in_path, quote, retry.skipped(),
+                                                  skip_blank, blank_lines);
                 if (csv.strict && !csv.text_format) {
                     bytes = strictly_checked(std::move(bytes), csv);
                 }

@@ -12,6 +12,7 @@
 #include "uio/core/offload.hpp"
 #include "uio/core/when_all.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
+#include "uio/db/etl/detail/copy_end_marker.hpp"
 #include "uio/db/etl/detail/csv_block_splitter.hpp"
 #include "uio/db/etl/detail/jsonl_columns.hpp"
 #include "uio/db/etl/detail/postgres_load_retry.hpp"
@@ -261,6 +262,7 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
     try {
         const char quote = csv.text_format ? '\0' : csv.quote;
         std::uint64_t blank_lines = 0;
+        copy_end_marker_guard guard;
         csv_block_splitter splitter(quote, chunk_size);
         std::vector<std::string> blocks;
         std::string chunk;
@@ -272,7 +274,9 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
             ctx.advance(0, n);
             std::string_view text(chunk.data(), n);
             if (at_start && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+            guard.feed(text, csv.source);
             if (n == 0) {
+                guard.finish(csv.source);
                 splitter.finish(blocks);
             } else {
                 splitter.feed(text, blocks);

@@ -157,3 +157,28 @@ TEST_CASE("column names one apart in case are a data error naming the input, int
     CHECK_THAT(json.err, Catch::Contains("ci.jsonl: columns \"a\" and \"A\" are one name"));
     CHECK_FALSE(std::filesystem::exists(dir / "db.sqlite"));
 }
+
+TEST_CASE("a line \\. past the sample is refused: COPY would stop there and drop the rest") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    for (const char* ext : {".csv", ".tsv"}) {
+        INFO(ext);
+        const bool tsv = std::string(ext) == ".tsv";
+        std::string in = dir / (std::string("eod") + ext);
+        std::string text = tsv ? "a\tb\n" : "a,b\n";
+        for (int i = 1; i <= 120000; ++i) {
+            text += std::to_string(i) + (tsv ? "\txxxxxxxx\n" : ",xxxxxxxx\n");
+        }
+        text += "\\.\n7,y\n";
+        write_file(in, text);
+        for (std::size_t connections : {1u, 2u}) {
+            pg_exec("drop table if exists etl_eod");
+            uio::etl::table_copy_options o;
+            o.connections = connections;
+            auto r = table_copy(in, pg_uri("table=etl_eod"), o);
+            CHECK(r.code == 1);
+            CHECK_THAT(r.err, Catch::Contains(in + ":120002: a line \\. is PostgreSQL's"));
+            CHECK(pg_column("select count(*) from pg_tables where tablename = 'etl_eod'") == "0");
+        }
+    }
+}
