@@ -1,7 +1,8 @@
 // ucopy --shard end to end: N shards started apart (plain processes, then Open MPI's
 // mpirun) together copy the whole tree — large files split into ranges, sparse files,
 // links — and --check proves the union; a shard killed mid-copy and rerun with its journal
-// completes it. Shards balance bytes: no shard copies much more than another.
+// completes it. Shards balance bytes: no shard copies much more than another, also when
+// most of the bytes are one hard-linked file.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,6 +54,30 @@ long long stat_of(const std::string& output, const std::string& name) {
 
 std::string check_command(const std::string& src, const std::string& dst) {
     return ucopy() + " --check --checksum " + q(src) + " " + q(dst);
+}
+
+// What made every cut collapse to one shard: a large file with a second name, first in walk
+// order, and many small files after it.
+void build_linked_tree(const std::string& root) {
+    std::mt19937_64 random(29);
+    std::string big(24 << 20, '\0');
+    for (char& c : big) c = static_cast<char>(random());
+    fs::create_directories(root + "/z");
+    write_file(root + "/big", big);
+    fs::create_hard_link(root + "/big", root + "/z/big-again");
+    for (int d = 0; d < 10; ++d) {
+        fs::create_directories(root + "/small/d" + std::to_string(d));
+        for (int i = 0; i < 100; ++i) {
+            write_file(root + "/small/d" + std::to_string(d) + "/f" + std::to_string(i),
+                       big.substr(static_cast<std::size_t>(d * 100 + i), 20 + i));
+        }
+    }
+}
+
+double max_over_mean(const std::string& plan_json) {
+    const std::string key = "\"max_over_mean\":";
+    const auto at = plan_json.find(key);
+    return at == std::string::npos ? -1 : std::stod(plan_json.substr(at + key.size()));
 }
 
 }  // namespace
@@ -146,4 +171,43 @@ TEST_CASE("mpirun -np 4 ucopy copies the tree in 4 shards from the launcher's ra
     INFO(check.output);
     CHECK(check.status == 0);
     check_same_tree(src, dst);
+}
+
+TEST_CASE("a large hard-linked file is split: the plan balances it and every shard copies") {
+    uio::testing::temp_dir work;
+    const std::string src = work / "src", dst = work / "dst";
+    build_linked_tree(src);
+    // Before: weights [0,0,0,all], max/mean 4.0 (every cut fell inside big and moved to its
+    // start, as big was never split).
+    command_result plan =
+        sh(ucopy() + " -a --shard 0/4 --shard-plan " + q(src + "/.") + " " + q(dst));
+    INFO(plan.output);
+    REQUIRE(plan.status == 0);
+    CHECK(max_over_mean(plan.output) > 0);
+    CHECK(max_over_mean(plan.output) <= 1.1);
+    CHECK(plan.output.find("\"split_files\":1") != std::string::npos);
+    std::string script = "cd " + q(work.path()) + " && { ";
+    for (int k = 0; k < 4; ++k) {
+        script += "(" + ucopy() + " -a --stats=json --shard " + std::to_string(k) +
+                  "/4 src/. dst > out" + std::to_string(k) + " 2>&1; echo $? > rc" +
+                  std::to_string(k) + ") & ";
+    }
+    REQUIRE(sh(script + "wait; }").status == 0);
+    for (int k = 0; k < 4; ++k) {
+        const std::string output = read_file(work / ("out" + std::to_string(k)));
+        INFO("shard " << k << ": " << output);
+        CHECK(read_file(work / ("rc" + std::to_string(k))) == "0\n");
+        CHECK(stat_of(output, "copied") > 0);
+        CHECK(stat_of(output, "bytes") > 1 << 20);  // part of big at least
+    }
+    command_result check = sh(check_command(src, dst));
+    INFO(check.output);
+    CHECK(check.status == 0);
+    check_same_tree(src, dst);  // big-again is a link to big, not a copy
+    struct stat a {
+    }, b{};
+    REQUIRE(::stat((dst + "/big").c_str(), &a) == 0);
+    REQUIRE(::stat((dst + "/z/big-again").c_str(), &b) == 0);
+    CHECK(a.st_ino == b.st_ino);
+    CHECK(temp_leftovers(dst).empty());
 }
