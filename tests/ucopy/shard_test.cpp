@@ -2,7 +2,8 @@
 // mpirun) together copy the whole tree — large files split into ranges, sparse files,
 // links — and --check proves the union; a shard killed mid-copy and rerun with its journal
 // completes it. Shards balance bytes: no shard copies much more than another, also when
-// most of the bytes are one hard-linked file.
+// most of the bytes are one hard-linked file. The edges: --shard-plan alone, a launcher's
+// rank without its size, two launchers that disagree.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +55,13 @@ long long stat_of(const std::string& output, const std::string& name) {
 
 std::string check_command(const std::string& src, const std::string& dst) {
     return ucopy() + " --check --checksum " + q(src) + " " + q(dst);
+}
+
+// ucopy with no launcher's variables in its environment but `env`.
+std::string without_launcher(const std::string& env) {
+    return "env -u OMPI_COMM_WORLD_RANK -u OMPI_COMM_WORLD_SIZE -u PMI_RANK -u PMI_SIZE "
+           "-u SLURM_PROCID -u SLURM_NTASKS " +
+           env + " " + ucopy();
 }
 
 // What made every cut collapse to one shard: a large file with a second name, first in walk
@@ -210,4 +218,49 @@ TEST_CASE("a large hard-linked file is split: the plan balances it and every sha
     REQUIRE(::stat((dst + "/z/big-again").c_str(), &b) == 0);
     CHECK(a.st_ino == b.st_ino);
     CHECK(temp_leftovers(dst).empty());
+}
+
+TEST_CASE("shard edges: --shard-plan alone, a launcher's half, launchers that disagree") {
+    uio::testing::temp_dir work;
+    const std::string src = work / "src", dst = work / "dst";
+    build_full_tree(src);
+    const std::string operands = " -a " + q(src + "/.") + " " + q(dst);
+    auto run = [&](const std::string& env, const std::string& options) {
+        command_result r = sh(without_launcher(env) + " " + options + operands);
+        INFO(env << " ucopy " << options << ": " << r.output);
+        CHECK_FALSE(fs::exists(dst));  // copies nothing, not the whole tree
+        return r;
+    };
+    command_result alone = run("", "--shard-plan");
+    CHECK(alone.status == 2);
+    CHECK_THAT(alone.output, Catch::Contains("--shard-plan goes with --shard K/N"));
+    command_result one = run("", "--shard 0/1 --shard-plan");
+    CHECK(one.status == 0);
+    CHECK_THAT(one.output, Catch::Contains("\"shards\":1,"));
+
+    command_result rank_only = run("OMPI_COMM_WORLD_RANK=1", "");
+    CHECK(rank_only.status == 2);
+    CHECK_THAT(rank_only.output,
+               Catch::Contains("OMPI_COMM_WORLD_RANK is set but OMPI_COMM_WORLD_SIZE is not"));
+    command_result size_only = run("SLURM_NTASKS=4", "");
+    CHECK(size_only.status == 2);
+    CHECK_THAT(size_only.output, Catch::Contains("SLURM_NTASKS is set but SLURM_PROCID is not"));
+    command_result nonsense = run("PMI_RANK=4 PMI_SIZE=4", "");
+    CHECK(nonsense.status == 2);
+    CHECK_THAT(nonsense.output, Catch::Contains("PMI_RANK/PMI_SIZE = 4/4 is not a shard"));
+    command_result disagree =
+        run("OMPI_COMM_WORLD_RANK=1 OMPI_COMM_WORLD_SIZE=4 SLURM_PROCID=0 SLURM_NTASKS=4", "");
+    CHECK(disagree.status == 2);
+    CHECK_THAT(disagree.output,
+               Catch::Contains("OMPI_COMM_WORLD_RANK/OMPI_COMM_WORLD_SIZE = 1/4 and "
+                               "SLURM_PROCID/SLURM_NTASKS = 0/4 disagree"));
+
+    // Launchers that agree (srun --mpi=pmi2 sets both), and --shard over any environment.
+    command_result agree =
+        run("PMI_RANK=1 PMI_SIZE=2 SLURM_PROCID=1 SLURM_NTASKS=2", "--shard-plan");
+    CHECK(agree.status == 0);
+    CHECK_THAT(agree.output, Catch::Contains("\"shards\":2,"));
+    command_result given = run("SLURM_NTASKS=4", "--shard 1/3 --shard-plan");
+    CHECK(given.status == 0);
+    CHECK_THAT(given.output, Catch::Contains("\"shards\":3,"));
 }
