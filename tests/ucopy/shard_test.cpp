@@ -218,6 +218,15 @@ TEST_CASE("a large hard-linked file is split: the plan balances it and every sha
     REQUIRE(::stat((dst + "/z/big-again").c_str(), &b) == 0);
     CHECK(a.st_ino == b.st_ino);
     CHECK(temp_leftovers(dst).empty());
+    // A finisher stopped between publishing big and linking its other name: the next
+    // finish (a rerun of any shard) links it.
+    fs::remove(dst + "/z/big-again");
+    command_result rerun =
+        sh("cd " + q(work.path()) + " && " + ucopy() + " -a --shard 2/4 src/. dst");
+    INFO(rerun.output);
+    CHECK(rerun.status == 0);
+    REQUIRE(::stat((dst + "/z/big-again").c_str(), &b) == 0);
+    CHECK(a.st_ino == b.st_ino);
 }
 
 TEST_CASE("shard edges: --shard-plan alone, a launcher's half, launchers that disagree") {
