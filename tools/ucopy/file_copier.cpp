@@ -125,7 +125,7 @@ uio::task<bool> engine::copy_entry(entry& e) {
         ++out_.files_done;
         co_return true;
     }
-    if (e.split) {  // never hard-linked: shard_plan keeps those whole
+    if (e.split) {  // a hard-linked one's other names are linked by shard_finish
         co_await copy_part(e);
         ++out_.copied;
         co_return true;

@@ -70,20 +70,40 @@ bool parse_shard(const std::string& text, unsigned& index, unsigned& count) {
 
 // A launcher that starts N copies of a program tells each its rank and the size in the
 // environment: Open MPI's mpirun, PMI (MPICH, Hydra, Slurm's --mpi=pmi2), Slurm's srun. No
-// MPI library is needed to read them. False only when the variables say nonsense.
-bool launcher_shard(unsigned& index, unsigned& count) {
+// MPI library is needed to read them. Returns what is wrong ("" when nothing): a rank
+// without its size or a size without its rank, nonsense, or two launchers that disagree —
+// each would otherwise have every rank copy the whole tree, or the shards overlap.
+std::string launcher_shard(unsigned& index, unsigned& count, bool& found) {
     static constexpr std::pair<const char*, const char*> known[] = {
         {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
         {"PMI_RANK", "PMI_SIZE"},
         {"SLURM_PROCID", "SLURM_NTASKS"},
     };
+    std::string from;  // the variables K/N came from
     for (const auto& [rank, size] : known) {
         const char* r = std::getenv(rank);
         const char* s = std::getenv(size);
-        if (!r || !s) continue;
-        return parse_shard(std::string(r) + "/" + s, index, count);
+        const std::string pair = std::string(rank) + "/" + size;
+        if (!r && !s) continue;
+        if (!r || !s) {
+            return std::string(r ? rank : size) + " is set but " + (r ? size : rank) +
+                   " is not: give --shard K/N";
+        }
+        const std::string given = std::string(r) + "/" + s;
+        unsigned k = 0, n = 0;
+        if (!parse_shard(given, k, n)) {
+            return pair + " = " + given + " is not a shard (rank < size): give --shard K/N";
+        }
+        if (from.empty()) {
+            index = k;
+            count = n;
+            from = pair + " = " + given;
+            found = true;
+        } else if (k != index || n != count) {
+            return from + " and " + pair + " = " + given + " disagree: give --shard K/N";
+        }
     }
-    return true;
+    return {};
 }
 
 }  // namespace
@@ -256,12 +276,16 @@ parse_outcome parse_command_line(int argc, char** argv) {
         o.destination = operands[1];
         return {std::move(o), exit_ok};
     }
+    bool launched = false;  // K/N from a launcher's environment
     if (!shard.empty()) {
         if (!parse_shard(shard, o.shard_index, o.shard_count)) {
             return usage("invalid argument '" + shard + "' for '--shard' (K/N, 0 <= K < N)");
         }
-    } else if (!launcher_shard(o.shard_index, o.shard_count)) {
-        return usage("the launcher's rank and size are not a shard (rank < size)");
+    } else if (std::string wrong = launcher_shard(o.shard_index, o.shard_count, launched);
+               !wrong.empty()) {
+        return usage(wrong);
+    } else if (o.shard_plan_only && !launched) {
+        return usage("--shard-plan goes with --shard K/N (or a launcher's rank and size)");
     }
     if (o.shard_count > 1) {
         if (o.sync || o.dry_run) return usage("--shard copies: no --sync or --dry-run");

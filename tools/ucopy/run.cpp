@@ -28,7 +28,7 @@ int run(const options& requested) {
     std::vector<copy_root> roots = plan_copies(opts, out);
     // --shard: the plan first (two walks of the source, blocking), the same in every shard.
     std::optional<shard_plan> shards;
-    if (opts.shard_count > 1 && !roots.empty()) {
+    if ((opts.shard_count > 1 || opts.shard_plan_only) && !roots.empty()) {
         if (roots.size() != 1 || !S_ISDIR(roots[0].st.st_mode)) {
             out.error("--shard copies one directory tree");
             return exit_copy_errors;
