@@ -258,11 +258,18 @@ TEST_CASE("shard edges: --shard-plan alone, a launcher's half, launchers that di
     CHECK(nonsense.status == 2);
     CHECK_THAT(nonsense.output, Catch::Contains("PMI_RANK/PMI_SIZE = 4/4 is not a shard"));
     command_result disagree =
-        run("OMPI_COMM_WORLD_RANK=1 OMPI_COMM_WORLD_SIZE=4 SLURM_PROCID=0 SLURM_NTASKS=4", "");
+        run("OMPI_COMM_WORLD_RANK=1 OMPI_COMM_WORLD_SIZE=4 PMI_RANK=0 PMI_SIZE=4", "");
     CHECK(disagree.status == 2);
     CHECK_THAT(disagree.output,
                Catch::Contains("OMPI_COMM_WORLD_RANK/OMPI_COMM_WORLD_SIZE = 1/4 and "
-                               "SLURM_PROCID/SLURM_NTASKS = 0/4 disagree"));
+                               "PMI_RANK/PMI_SIZE = 0/4 disagree"));
+    // mpirun inside a Slurm batch job: the ranks inherit the job's SLURM_PROCID/NTASKS, and
+    // mpirun's own variables (the innermost launcher) decide.
+    command_result nested =
+        run("OMPI_COMM_WORLD_RANK=1 OMPI_COMM_WORLD_SIZE=3 SLURM_PROCID=0 SLURM_NTASKS=4",
+            "--shard-plan");
+    CHECK(nested.status == 0);
+    CHECK_THAT(nested.output, Catch::Contains("\"shards\":3,"));
 
     // Launchers that agree (srun --mpi=pmi2 sets both), and --shard over any environment.
     command_result agree =

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "filter_rules.hpp"
 #include "writeback_threshold.hpp"
@@ -73,6 +74,9 @@ bool parse_shard(const std::string& text, unsigned& index, unsigned& count) {
 // MPI library is needed to read them. Returns what is wrong ("" when nothing): a rank
 // without its size or a size without its rank, nonsense, or two launchers that disagree —
 // each would otherwise have every rank copy the whole tree, or the shards overlap.
+// mpirun inside a Slurm allocation is the usual nesting: its ranks inherit the job's
+// SLURM_PROCID/SLURM_NTASKS (0/N in a batch script), so an MPI launcher's variables, the
+// innermost, make Slurm's ignored; only the MPI launchers must agree with each other.
 std::string launcher_shard(unsigned& index, unsigned& count, bool& found) {
     static constexpr std::pair<const char*, const char*> known[] = {
         {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
@@ -85,6 +89,7 @@ std::string launcher_shard(unsigned& index, unsigned& count, bool& found) {
         const char* s = std::getenv(size);
         const std::string pair = std::string(rank) + "/" + size;
         if (!r && !s) continue;
+        if (found && std::string_view(rank) == "SLURM_PROCID") break;  // mpirun in a Slurm job
         if (!r || !s) {
             return std::string(r ? rank : size) + " is set but " + (r ? size : rank) +
                    " is not: give --shard K/N";
