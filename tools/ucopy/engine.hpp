@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,7 @@
 #include "deletion_plan.hpp"
 #include "filter_rules.hpp"
 #include "journal.hpp"
+#include "merged_sources.hpp"
 #include "metadata.hpp"
 #include "options.hpp"
 #include "report.hpp"
@@ -54,6 +56,8 @@ class engine {
     uio::task<void> copy(const std::vector<copy_root>& roots);
 
   private:
+    // One pass over `roots`: workers, walkers, and their end.
+    uio::task<void> copy_pass(std::span<const copy_root> roots, bool last);
     // The walk (walk.cpp).
     uio::task<void> walk_root(const copy_root& root);
     uio::task<void> walk_dir(std::shared_ptr<dir_node> node);
@@ -64,8 +68,11 @@ class engine {
                                                   const raw_entry& raw, int src_dirfd,
                                                   const std::string& src_open_name,
                                                   const std::string& src_display);
+    // A read-only existing destination directory gets its owner's write bit until finished
+    // (dir_node::write_lifted).
+    void make_writable(dir_node& node);
     uio::task<void> tidy_destination(const std::shared_ptr<dir_node>& node, bool find_extraneous,
-                                     std::vector<std::string> source_names);
+                                     std::vector<std::string> source_names, bool empty_source_root);
     // Finishing directories (directory_publication.cpp).
     void release(std::shared_ptr<dir_node> node);
     void finalize_dir(dir_node& node);
@@ -116,12 +123,14 @@ class engine {
     std::optional<chunk_buffers> buffers_;
     std::optional<data_mover> mover_;
     metadata_context meta_;
-    uio::channel<entry> queue_;
+    std::optional<uio::channel<entry>> queue_;  // one per pass
     bool staging_;
     uio::semaphore walkers_;
     uio::task_group* walk_group_ = nullptr;
     filter_rules filters_;
     deletion_plan deletions_;
+    std::optional<merged_sources> merged_;  // --sync with several sources: one mirror
+    std::size_t source_index_ = 0;          // the source whose pass runs
     std::optional<backup_store> backup_;
     std::string backup_relative_;  // the backup directory below DST, kept from --delete
 
