@@ -222,6 +222,12 @@ TEST_CASE("an empty source does not empty its mirror unless --delete-all-ok says
     CHECK(refused.output.find("--delete-all-ok") != std::string::npos);
     CHECK(read_file(work / "dst/a") == "a");
 
+    // Beside a source that holds everything, the empty one has nothing to delete.
+    command_result beside = sh(at + "src/ empty/ dst");
+    INFO(beside.output);
+    CHECK(beside.status == 0);
+    CHECK(read_file(work / "dst/a") == "a");
+
     // A source that is not there at all deletes nothing either.
     command_result missing = sh(at + "gone/ dst");
     CHECK(missing.status == 1);
@@ -363,6 +369,16 @@ TEST_CASE("as a user who is not root, read-only directories are updated and keep
     CHECK(failed.status == 1);
     CHECK(failed.output.find("secret") != std::string::npos);
     CHECK(mode_of(work / "dst/ro") == 0555);
+
+    // A source root nobody may read deletes nothing from its mirror.
+    fs::create_directories(work / "closed");
+    give_to_nobody(work / "closed");
+    ::chmod((work / "closed").c_str(), 0000);
+    command_result closed = as_nobody(work, "-a --sync --delete closed/ dst");
+    INFO(closed.output);
+    CHECK(closed.status == 1);
+    CHECK(closed.output.find("Permission denied") != std::string::npos);
+    CHECK(read_file(work / "dst/ro/added") == "a");
 }
 
 TEST_CASE("a source file that vanishes mid-sync is a warning, exit 24, and deletions run") {

@@ -45,6 +45,11 @@ void deletion_plan::add(const std::shared_ptr<dir_node>& root, const struct stat
     }
 }
 
+std::size_t deletion_plan::count_below(const dir_node* root) const {
+    return static_cast<std::size_t>(std::count_if(
+        entries_.begin(), entries_.end(), [&](const planned& p) { return p.root.get() == root; }));
+}
+
 void deletion_plan::forget_if(
     const std::function<bool(std::size_t, const std::string&, bool)>& keep) {
     std::erase_if(entries_, [&](const planned& p) {

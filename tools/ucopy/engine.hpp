@@ -131,6 +131,13 @@ class engine {
     deletion_plan deletions_;
     std::optional<merged_sources> merged_;  // --sync with several sources: one mirror
     std::size_t source_index_ = 0;          // the source whose pass runs
+    // Mirror roots whose source listed nothing, with the paths to name them by: their
+    // deletions need --delete-all-ok (tidy_destination).
+    struct empty_root {
+        const dir_node* node;
+        std::string dst, src;
+    };
+    std::vector<empty_root> empty_roots_;
     std::optional<backup_store> backup_;
     std::string backup_relative_;  // the backup directory below DST, kept from --delete
 

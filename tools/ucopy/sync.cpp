@@ -132,6 +132,18 @@ uio::task<void> engine::delete_extraneous() {
             });
         });
     }
+    for (const empty_root& root : empty_roots_) {
+        const std::size_t count = deletions_.count_below(root.node);
+        if (count == 0) continue;
+        const auto shown = [](std::string path) {  // "dst/./" -> "dst"
+            while (path.size() > 1 && path.back() == '/') path.pop_back();
+            if (path.size() > 2 && path.ends_with("/.")) path.resize(path.size() - 2);
+            return quote(path);
+        };
+        out_.error("refusing to delete all " + std::to_string(count) + " entries of " +
+                   shown(root.dst) + ": its source " + shown(root.src) +
+                   " is empty (--delete-all-ok allows it)");
+    }
     if (deletions_.size() == 0) co_return;
     if (out_.errors() > 0) {
         out_.warning("errors occurred: nothing deleted (" + std::to_string(deletions_.size()) +

@@ -336,9 +336,9 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
     }
     if (lookup_fd >= 0 && (keep_names || !opts_.dry_run)) {
         // The root of a mirror whose source listed nothing: see tidy_destination.
-        const bool empty_root = node->relative.empty() && listed == 0 && reader.open_error() == 0 &&
-                                reader.read_error() == 0;
-        co_await tidy_destination(node, keep_names, std::move(source_names), empty_root);
+        const bool source_empty = node->relative.empty() && listed == 0 &&
+                                  reader.open_error() == 0 && reader.read_error() == 0;
+        co_await tidy_destination(node, keep_names, std::move(source_names), source_empty);
     }
     release(std::move(node));
 }
@@ -365,17 +365,10 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
     if (!find_extraneous) co_return;
     // An empty source root with a full mirror is most often a source that is not there (an
     // unmounted disk, a wiped directory): deleting everything is refused unless asked for,
-    // as Unison's confirmbigdeletes does. The error also keeps every other deletion.
+    // as Unison's confirmbigdeletes does (delete_extraneous, once other sources of the same
+    // mirror have kept what they hold).
     if (empty_source_root && !found.empty() && !opts_.delete_all_ok) {
-        const auto shown = [](std::string path) {  // "dst/./" -> "dst"
-            while (path.size() > 1 && path.back() == '/') path.pop_back();
-            if (path.size() > 2 && path.ends_with("/.")) path.resize(path.size() - 2);
-            return quote(path);
-        };
-        out_.error("refusing to delete all " + std::to_string(found.size()) + " entries of " +
-                   shown(node->dst_prefix) + ": its source " + shown(node->src_prefix) +
-                   " is empty (--delete-all-ok allows it)");
-        co_return;
+        empty_roots_.push_back({node.get(), node->dst_prefix, node->src_prefix});
     }
     // The mirror's root: the directory made for a command-line source.
     std::shared_ptr<dir_node> root = node;
