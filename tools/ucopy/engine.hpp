@@ -6,6 +6,8 @@
 // of io_uring requests (openat, read/write or an offloaded copy_file_range, renameat,
 // close). Directories are created (0700) before their contents and get their metadata after
 // the last child is done; directories this run creates are staged (tree_walk.hpp).
+// --sync with several sources runs one such pass per source, one after another, as one
+// mirror (merged_sources.hpp).
 //
 // Threads: everything here runs on the loop thread; blocking calls (directory reads, stats,
 // copy_file_range, SQLite) go to the thread pool through offload.
