@@ -1,6 +1,9 @@
 // copy_plan: cp's rules for turning `SRC... DST` into (source, destination) pairs:
 //   one source, DST not an existing directory  -> copy SRC as DST
 //   DST an existing directory (or several SRC) -> copy each SRC as DST/basename(SRC)
+// --sync follows rsync instead, so that every run of one command gives the same tree:
+//   "SRC/" -> SRC's contents into DST; "SRC" (a directory) -> DST/SRC, DST made if missing
+//   (a single file, or a single "SRC/", with DST missing is copied as DST)
 // plus the refusals cp makes (directory without -r, a directory into itself, a file onto
 // itself, several sources into a non-directory).
 #pragma once

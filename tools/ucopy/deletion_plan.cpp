@@ -45,6 +45,18 @@ void deletion_plan::add(const std::shared_ptr<dir_node>& root, const struct stat
     }
 }
 
+std::size_t deletion_plan::count_below(const dir_node* root) const {
+    return static_cast<std::size_t>(std::count_if(
+        entries_.begin(), entries_.end(), [&](const planned& p) { return p.root.get() == root; }));
+}
+
+void deletion_plan::forget_if(
+    const std::function<bool(std::size_t, const std::string&, bool)>& keep) {
+    std::erase_if(entries_, [&](const planned& p) {
+        return keep(p.root->source_index, p.what.relative, p.what.is_dir);
+    });
+}
+
 namespace {
 
 // Deletions in flight at once: enough to overlap the discards' waits, few enough that a
@@ -53,12 +65,17 @@ constexpr std::size_t deletions_in_flight = 64;
 
 // The parent directory of a run of deletions, opened beneath the mirror's root; its source
 // times are put back when its last deletion is done (a deletion moves a directory's mtime).
+// A read-only parent gets its owner's write bit for its deletions when not root (rsync
+// does the same), and its mode back after them.
 struct open_parent {
     int fd = -1;
     int error = 0;
     const struct timespec* times = nullptr;
+    mode_t lifted_from = 0;  // the mode to put back, when the write bit was added
+    bool lifted = false;
     ~open_parent() {
         if (fd < 0) return;
+        if (lifted) ::fchmod(fd, lifted_from);
         if (times != nullptr) ::futimens(fd, times);
         ::close(fd);
     }
@@ -76,6 +93,12 @@ uio::task<std::shared_ptr<open_parent>> open_beneath(int root_fd, const std::str
     } else {
         parent->fd = fd;
         parent->times = times;
+        struct stat st {};
+        if (::geteuid() != 0 && ::fstat(fd, &st) == 0 && (st.st_mode & S_IWUSR) == 0 &&
+            ::fchmod(fd, (st.st_mode & 07777) | S_IWUSR) == 0) {
+            parent->lifted_from = st.st_mode & 07777;
+            parent->lifted = true;
+        }
     }
     co_return parent;
 }

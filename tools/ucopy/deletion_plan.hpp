@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ class deletion_plan {
     void add(const std::shared_ptr<dir_node>& root, const struct stat& source_dir,
              std::vector<extraneous> found);
     std::size_t size() const noexcept { return entries_.size(); }
+    // The entries of the mirror rooted at `root`.
+    std::size_t count_below(const dir_node* root) const;
+    // Drops the entries for which `keep(source_index, relative, is_dir)` is true, keeping
+    // the order of the others (several sources, one mirror: merged_sources.hpp).
+    void forget_if(const std::function<bool(std::size_t, const std::string&, bool)>& keep);
 
     // Loop thread: removes (or moves into `backup`) the first `limit` entries in the order
     // found; with `dry_run` removes nothing. Deletions run concurrently (unlinks on the ring,

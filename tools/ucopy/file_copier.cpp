@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 
@@ -70,6 +71,8 @@ uio::task<void> engine::handle(entry e) {
     bool finished = true;
     try {
         finished = co_await copy_entry(e);
+    } catch (const source_vanished& gone) {
+        out_.vanished(gone.what());
     } catch (const copy_error& error) {
         out_.error(error.what());
     } catch (const std::system_error& error) {
@@ -298,6 +301,7 @@ uio::task<void> engine::copy_regular(entry& e) {
     const int src_flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);
     fd_guard in;
     in.fd = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(), src_flags);
+    if (in.fd == -ENOENT) throw source_vanished(src);
     if (in.fd < 0) fail("cannot open " + quote(src) + " for reading", std::exchange(in.fd, -1));
 
     temp_guard temp{e.dir->dst_fd, work_name(e)};

@@ -29,8 +29,12 @@ Semantics follow cp:
 Every file is written under a hidden temporary name (.ucopy-*.tmp) in its destination
 directory and renamed into place when complete; a rerun removes leftovers of a crash.
 
+With --sync, paths are read as rsync reads them (SRC/ is SRC's contents, SRC goes into
+DEST/SRC), so every run of one command gives the same tree.
+
 Exit status: 0 all copied; 1 some entries could not be copied (each reported, the rest
-copied); 2 usage error; 70 internal error (a bug in ucopy).)";
+copied); 2 usage error; 24 only that some source files vanished during the run;
+70 internal error (a bug in ucopy).)";
 
 bool parse_preserve_list(const std::string& list, preserve_set& p, std::string& bad) {
     std::stringstream in(list);
@@ -163,7 +167,9 @@ parse_outcome parse_command_line(int argc, char** argv) {
             ->allow_extra_args(false);
     app.add_flag("--sync", o.sync,
                  "make DEST a mirror: skip files of the same size and mtime, fix metadata in"
-                 " place, copy the rest (SRC/ means SRC's contents)");
+                 " place, copy the rest. Paths as rsync reads them, the same on every run:"
+                 " SRC/ copies SRC's contents into DEST, SRC copies it as DEST/SRC (DEST is"
+                 " made if missing)");
     app.add_flag("-c,--checksum", o.checksum,
                  "with --sync or --check: compare contents, not size and mtime");
     app.add_flag("--check", o.check,
@@ -179,6 +185,9 @@ parse_outcome parse_command_line(int argc, char** argv) {
     app.add_flag("--delete", o.delete_extraneous,
                  "with --sync: delete entries DEST has and SRC lacks, after a copy without errors");
     app.add_flag("--delete-excluded", o.delete_excluded, "also delete excluded entries from DEST");
+    app.add_flag("--delete-all-ok", o.delete_all_ok,
+                 "with --delete: let an empty source directory empty its mirror (refused"
+                 " otherwise)");
     app.add_option("--max-delete", o.max_delete, "delete at most N entries")
         ->check(CLI::Range(std::uint64_t{0}, UINT64_MAX));
     app.add_option("--backup-dir", o.backup_dir,
@@ -270,7 +279,7 @@ parse_outcome parse_command_line(int argc, char** argv) {
         return usage(e.what());
     }
     const bool needs_sync = o.checksum || o.delete_extraneous || o.delete_excluded ||
-                            o.max_delete || !o.backup_dir.empty();
+                            o.delete_all_ok || o.max_delete || !o.backup_dir.empty();
     if (o.check) {
         if (operands.size() != 2) return usage("--check compares one SOURCE with one DEST");
         if (o.sync || o.dry_run || !shard.empty()) {
@@ -298,8 +307,8 @@ parse_outcome parse_command_line(int argc, char** argv) {
     }
     if (needs_sync && !o.sync) {
         return usage(
-            "--checksum, --delete, --delete-excluded, --max-delete and --backup-dir go"
-            " with --sync");
+            "--checksum, --delete, --delete-excluded, --delete-all-ok, --max-delete and"
+            " --backup-dir go with --sync");
     }
     if (o.delete_excluded) o.delete_extraneous = true;
     if (o.sync && (o.no_clobber || o.update))

@@ -61,6 +61,9 @@ struct options {
     bool checksum = false;
     bool delete_extraneous = false;  // --delete: after a copy without errors (deletion_plan.hpp)
     bool delete_excluded = false;    // excluded destination entries are deleted too
+    // A source directory root that is empty while --delete would empty its mirror is refused
+    // (an unmounted or wiped source must not wipe the mirror) unless this is set.
+    bool delete_all_ok = false;
     std::optional<std::uint64_t> max_delete;
     std::string backup_dir;  // replaced and deleted entries go here (relative: to DST)
     bool itemize = false;    // one line per change on stdout, rsync's %i format
@@ -104,6 +107,8 @@ struct options {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_copy_errors = uio::exit_code(uio::error_kind::io);
 inline constexpr int exit_usage = uio::exit_code(uio::error_kind::usage);
+// Only warnings that source files vanished during the run (rsync's code for them).
+inline constexpr int exit_vanished = 24;
 
 struct parse_outcome {
     std::optional<options> parsed;  // empty: exit with `exit_code` (help, version, usage error)

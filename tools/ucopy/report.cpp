@@ -37,6 +37,12 @@ void report::warning(const std::string& message) {
     std::fprintf(stderr, "%sucopy: warning: %s\n", clear_line ? "\r\033[K" : "", message.c_str());
 }
 
+void report::vanished(const std::string& path) {
+    ++vanished_;
+    std::fprintf(stderr, "%sucopy: file has vanished: %s\n", clear_line ? "\r\033[K" : "",
+                 quote(path).c_str());
+}
+
 void report::verbose(const std::string& source, const std::string& destination) const {
     std::printf("%s -> %s\n", quote(source).c_str(), quote(destination).c_str());
 }

@@ -110,7 +110,7 @@ int run(const options& requested) {
                      static_cast<unsigned long long>(out.errors()), out.errors() == 1 ? "" : "s");
         return fatal == uio::error_kind::internal ? uio::exit_code(*fatal) : exit_copy_errors;
     }
-    return exit_ok;
+    return out.vanished() > 0 ? exit_vanished : exit_ok;
 }
 
 }  // namespace ucopy

@@ -4,7 +4,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
+#include <unordered_set>
 
 #include <uio/core/offload.hpp>
 #include <uio/uring/operations.hpp>
@@ -13,28 +15,10 @@
 
 namespace ucopy {
 
-namespace {
-
-// Removes the destination's xattrs the source lacks (copy_xattrs then sets the source's).
-void drop_other_xattrs(int source_fd, int destination_fd) {
-    std::string names(64 * 1024, '\0');
-    ssize_t n = ::flistxattr(destination_fd, names.data(), names.size());
-    if (n <= 0) return;
-    names.resize(static_cast<std::size_t>(n));
-    for (std::size_t at = 0; at < names.size();) {
-        const char* key = names.c_str() + at;
-        at += std::strlen(key) + 1;
-        if (::fgetxattr(source_fd, key, nullptr, 0) < 0 && errno == ENODATA) {
-            ::fremovexattr(destination_fd, key);
-        }
-    }
-}
-
-}  // namespace
-
 uio::task<bool> engine::same_contents(const entry& e) {
     const int flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);
     const int in = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(), flags);
+    if (in == -ENOENT) throw source_vanished(e.src_path());
     if (in < 0) fail("cannot open " + quote(e.src_path()) + " for reading", in);
     const int out = co_await uio::openat(e.dir->dst_fd, e.dst_name.c_str(), O_RDONLY | O_NOFOLLOW);
     if (out < 0) {
@@ -123,6 +107,7 @@ uio::task<void> engine::update_metadata(entry& e, const entry_changes& changes) 
     }
     const int in = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(),
                                         O_RDONLY | (e.follow ? 0 : O_NOFOLLOW));
+    if (in == -ENOENT) throw source_vanished(e.src_path());
     if (in < 0) fail("cannot open " + quote(e.src_path()) + " for reading", in);
     const int out = co_await uio::openat(e.dir->dst_fd, e.dst_name.c_str(), O_RDONLY | O_NOFOLLOW);
     if (out >= 0) {
@@ -135,6 +120,30 @@ uio::task<void> engine::update_metadata(entry& e, const entry_changes& changes) 
 }
 
 uio::task<void> engine::delete_extraneous() {
+    if (merged_ && merged_->active() && deletions_.size() > 0) {
+        // One mirror of several sources: what another source holds stays, and a path that
+        // several passes found extraneous is deleted once.
+        co_await uio::offload(pool_, [&] {
+            std::unordered_set<std::string> seen;
+            deletions_.forget_if([&](std::size_t k, const std::string& relative, bool is_dir) {
+                const std::string path = merged_->in_dst(k, relative);
+                return !seen.insert(path).second ||
+                       merged_->held_elsewhere(k, path, is_dir, filters_, opts_.delete_excluded);
+            });
+        });
+    }
+    for (const empty_root& root : empty_roots_) {
+        const std::size_t count = deletions_.count_below(root.node);
+        if (count == 0) continue;
+        const auto shown = [](std::string path) {  // "dst/./" -> "dst"
+            while (path.size() > 1 && path.back() == '/') path.pop_back();
+            if (path.size() > 2 && path.ends_with("/.")) path.resize(path.size() - 2);
+            return quote(path);
+        };
+        out_.error("refusing to delete all " + std::to_string(count) + " entries of " +
+                   shown(root.dst) + ": its source " + shown(root.src) +
+                   " is empty (--delete-all-ok allows it)");
+    }
     if (deletions_.size() == 0) co_return;
     if (out_.errors() > 0) {
         out_.warning("errors occurred: nothing deleted (" + std::to_string(deletions_.size()) +
