@@ -159,6 +159,10 @@ TEST_CASE("an integer fits a real column only when a double prints it back the s
     // 2^53 is a double, but PostgreSQL prints it 9.007199254740992e+15.
     CHECK_FALSE(value_fits(value_kind::real, "9007199254740992"));
     CHECK(value_fits(value_kind::real, "900719925474099"));
+    CHECK_FALSE(value_fits(value_kind::real, "1234567890123456"));  // 1.234567890123456e+15
+    CHECK(value_fits(value_kind::real, "0"));
+    CHECK_FALSE(value_fits(value_kind::real, "-0.0001"));  // std::to_chars: -1e-04
+    CHECK(value_fits(value_kind::real, "-0.001"));
 }
 
 TEST_CASE("postgres_real_text: PostgreSQL's layout of the shortest digits") {

@@ -9,10 +9,11 @@
 // value that does not fit widens the column in kinds() (later values are checked against
 // the wider kind), so one pass over the file finds every widening the load needs.
 //
-// The parse is only a check: the server parses what it is sent on its own. Rows the server
-// refuses anyway (a ragged row) are left to it, so its errors, their lines and --max-errors
-// stay as they are; an input our parser refuses is kept in failure(), and the load fails
-// with it unless the server failed it first.
+// The scan is only a check, cut to what it needs (fields, quotes, NULLs: no UTF-8 check, no
+// rows stored, ~4x cheaper than csv_reader); the server parses what it is sent on its own.
+// Rows the server refuses anyway (a ragged row) are left to it, so its errors, their lines
+// and --max-errors stay as they are. failure() is kept for a scan that cannot go on (none
+// today: quotes are read as COPY reads them).
 #pragma once
 
 #include <cstddef>
@@ -28,7 +29,6 @@
 
 #include "uio/db/etl/detail/column_types.hpp"
 #include "uio/db/formats/csv_options.hpp"
-#include "uio/db/formats/csv_reader.hpp"
 
 namespace uio::etl {
 
@@ -38,7 +38,7 @@ class csv_value_check {
     csv_value_check(formats::csv_options csv, std::vector<value_kind> kinds);
 
     // Whether any column is checked at all (else there is no need to parse).
-    bool active() const noexcept { return !checked_.empty(); }
+    bool active() const noexcept { return checking_ > 0; }
     // The next bytes of the stream, and its end. One call at a time, on any thread.
     void feed(std::string_view bytes);
     void finish();
@@ -50,13 +50,28 @@ class csv_value_check {
     const std::exception_ptr& failure() const noexcept { return failure_; }
 
   private:
-    void check(const formats::csv_batch& rows) noexcept;
+    // The field that just ended (`text`, quoted or not) of column `column_`.
+    void end_field(std::string_view text);
+    void end_record() noexcept;
 
-    formats::csv_reader reader_;
+    formats::csv_options csv_;
     std::vector<value_kind> kinds_;
-    std::vector<std::size_t> checked_;  // the columns to check
+    std::vector<bool> checked_;  // per column: its values are checked
+    std::size_t checking_ = 0;   // how many are
     bool widened_ = false;
     std::exception_ptr failure_;
+
+    // The scan, carried across feeds. Quotes toggle as COPY's CSV mode reads them (one
+    // anywhere in a field opens a quoted part; a doubled one inside is a quote).
+    bool header_pending_;
+    bool in_quotes_ = false;
+    bool quote_pending_ = false;  // a quote inside quotes: closing, or the first of two
+    bool quoted_ = false;         // the field in progress had a quote
+    std::size_t column_ = 0;
+    std::string field_;  // the field in progress, when it spans feeds or had quotes
+    bool field_carried_ = false;
+    // Misfits of the record in progress: applied when it ends with the table's width.
+    std::vector<std::pair<std::size_t, value_kind>> pending_;
 };
 
 // The inferred kinds of `columns` to check (text for the others), when the load created
