@@ -99,10 +99,13 @@ json_column_kinds::pg_kind json_column_kinds::pg() const noexcept {
             return pg_kind::bigint;
         case value_kind::real:
             return pg_kind::float8;
+        case value_kind::decimal:
+            return pg_kind::numeric;
         default:
             break;
     }
-    return pg_kind::numeric;
+    // Numbers numeric would print otherwise (1e5 as 100000, -0 as 0): json keeps their text.
+    return pg_kind::json_number;
 }
 
 const char* json_column_kinds::pg_type() const noexcept {
@@ -120,6 +123,8 @@ const char* json_column_kinds::pg_type() const noexcept {
             return "timestamptz";
         case pg_kind::numeric:
             return "numeric";
+        case pg_kind::json_number:
+            return "json";
         case pg_kind::bigint:
             return "bigint";
         case pg_kind::float8:
@@ -153,9 +158,11 @@ bool json_column_kinds::fits_pg(formats::json_field f) const noexcept {
             break;
     }
     switch (pg()) {
-        case pg_kind::numeric:
+        case pg_kind::json_number:
         case pg_kind::mixed:
             return true;
+        case pg_kind::numeric:
+            return value_fits(value_kind::decimal, f.text);
         case pg_kind::bigint:
             return parse_canonical_integer(f.text).has_value();
         case pg_kind::float8:

@@ -20,10 +20,11 @@ namespace {
 // In jsonl_writer's (and row_to_json's) layout, so the round trip compares byte for byte.
 // p: numbers a double would change; ok: booleans; n: nested; big: an integer past 2^53
 // with a decimal (numeric, never a double).
+// e: numbers numeric would print otherwise (json in PostgreSQL).
 const std::string typed_jsonl =
-    "{\"p\":1.50,\"ok\":true,\"n\":{\"a\":1},\"big\":9007199254740993}\n"
-    "{\"p\":2,\"ok\":false,\"n\":[],\"big\":1.5}\n"
-    "{\"p\":null,\"ok\":null,\"n\":null,\"big\":null}\n";
+    "{\"p\":1.50,\"ok\":true,\"n\":{\"a\":1},\"big\":9007199254740993,\"e\":1e5}\n"
+    "{\"p\":2,\"ok\":false,\"n\":[],\"big\":1.5,\"e\":-0}\n"
+    "{\"p\":null,\"ok\":null,\"n\":null,\"big\":null,\"e\":null}\n";
 
 }  // namespace
 
@@ -35,7 +36,7 @@ TEST_CASE("JSON Lines → SQLite → JSON Lines: numbers, booleans and nested va
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('j')") ==
-          "DECIMAL_TEXT|BOOLEAN|JSON|DECIMAL_TEXT");
+          "DECIMAL_TEXT|BOOLEAN|JSON|DECIMAL_TEXT|DECIMAL_TEXT");
     // What SQL sees: booleans are 0 and 1, the numbers' text is kept.
     CHECK(sqlite_column(db, "SELECT quote(p) || ' ' || quote(ok) FROM j WHERE p IS NOT NULL") ==
           "'1.50' 1|'2' 0");
@@ -57,7 +58,7 @@ TEST_CASE(
     CHECK(uio::testing::pg_column(
               "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = "
               "'etl_json_types'::regclass and attnum > 0 order by attnum") ==
-          "numeric|boolean|jsonb|numeric");
+          "numeric|boolean|jsonb|numeric|json");
     auto dump = table_copy(pg_uri("table=etl_json_types"), dir / "out.jsonl");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
@@ -65,4 +66,23 @@ TEST_CASE(
     std::string expected = typed_jsonl;
     expected.replace(expected.find("{\"a\":1}"), 7, "{\"a\": 1}");
     CHECK(read_file(dir / "out.jsonl") == expected);
+}
+
+TEST_CASE(
+    "JSON Lines → PostgreSQL: a number numeric would rewrite, past the sample, widens to json") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    pg_exec("drop table if exists etl_json_late");
+    std::string in;
+    for (int k = 0; k < 100'000; ++k) in += "{\"v\":" + std::to_string(k) + ".50}\n";
+    in += "{\"v\":1e5}\n";
+    write_file(dir / "in.jsonl", in);
+    auto load = table_copy(dir / "in.jsonl", pg_uri("table=etl_json_late"));
+    INFO(load.err);
+    REQUIRE(load.code == 0);
+    CHECK(uio::testing::pg_column("select format_type(atttypid, atttypmod) from pg_attribute "
+                                  "where attrelid = 'etl_json_late'::regclass and attnum > 0") ==
+          "json");
+    REQUIRE(table_copy(pg_uri("table=etl_json_late"), dir / "out.jsonl").code == 0);
+    CHECK(read_file(dir / "out.jsonl") == in);
 }

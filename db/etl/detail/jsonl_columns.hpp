@@ -33,7 +33,8 @@ class json_column_kinds {
     // numbers ("1.50", 2^53+1 with 1.5), JSON for nested values, TEXT for strings, and no
     // declared type (mixed) for several JSON types.
     column_spec sqlite_column(std::string name) const;
-    // PostgreSQL: boolean, bigint, double precision, numeric, jsonb (nested values, or
+    // PostgreSQL: boolean, bigint, double precision, numeric (plain decimals, also mixed
+    // with integers), json (numbers numeric would print otherwise: 1e5), jsonb (nested values, or
     // several JSON types), date, timestamp, timestamptz (strings in those forms) or text
     // (other strings, or nothing seen).
     const char* pg_type() const noexcept;
@@ -48,6 +49,7 @@ class json_column_kinds {
         boolean,
         jsonb,
         numeric,
+        json_number,
         bigint,
         float8,
         mixed,
