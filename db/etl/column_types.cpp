@@ -211,6 +211,18 @@ std::size_t postgres_real_chars(double v, char* out) noexcept {
     return static_cast<std::size_t>(end - out);
 }
 
+// `text`, a double's shortest digits in fixed notation (to_chars said so), is what PostgreSQL
+// prints too: it does when the decimal exponent is in [-4, 15). Saves a second to_chars.
+bool fixed_real_layout(std::string_view text) noexcept {
+    std::string_view digits = !text.empty() && text.front() == '-' ? text.substr(1) : text;
+    if (digits.empty()) return false;
+    std::size_t point = digits.find('.');
+    std::size_t whole = point == std::string_view::npos ? digits.size() : point;
+    if (digits.front() != '0') return whole <= 15;
+    std::size_t first = digits.find_first_not_of("0.");
+    return first == std::string_view::npos || first <= 5;  // 0; 0.0001: exponent -4
+}
+
 }  // namespace
 
 std::string postgres_real_text(double v) {
@@ -223,16 +235,7 @@ bool real_text_form(std::string_view text) noexcept {
     if (text.empty() || text.size() > 30) return false;
     std::optional<double> v = parse_canonical_real(text);
     if (!v) return false;
-    if (text.find('e') == std::string_view::npos) {
-        // Fixed notation, the shortest digits (to_chars said so): PostgreSQL prints the same
-        // when the decimal exponent is in [-4, 15). Saves a second to_chars per value.
-        std::string_view digits = text.front() == '-' ? text.substr(1) : text;
-        std::size_t point = digits.find('.');
-        std::size_t whole = point == std::string_view::npos ? digits.size() : point;
-        if (digits.front() != '0') return whole <= 15;
-        std::size_t first = digits.find_first_not_of("0.");
-        return first == std::string_view::npos || first <= 5;  // 0; 0.0001: exponent -4
-    }
+    if (text.find('e') == std::string_view::npos) return fixed_real_layout(text);
     char out[32];
     return std::string_view(out, postgres_real_chars(*v, out)) == text;
 }
@@ -254,6 +257,22 @@ bool value_fits(value_kind column, std::string_view text) noexcept {
             break;
     }
     return true;
+}
+
+bool natural_fits(value_kind column, value_kind natural, std::string_view text) noexcept {
+    switch (column) {
+        case value_kind::integer:
+            return natural == value_kind::integer;
+        case value_kind::real:
+            // A canonical real: only the layout is left to check (cheap without an 'e').
+            if (natural == value_kind::real && text.find('e') == std::string_view::npos) {
+                return fixed_real_layout(text);
+            }
+            return natural != value_kind::text && real_text_form(text);
+        default:
+            break;
+    }
+    return value_fits(column, text);
 }
 
 value_kind widened_kind(value_kind column, std::string_view text) noexcept {

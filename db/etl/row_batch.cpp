@@ -120,8 +120,8 @@ row_batch convert_csv(const formats::csv_batch& batch, std::size_t input_width,
             if (c.inferred && text && c.kind != value_kind::text) {
                 // Stored as what it is; checked by the sample's rules (an integer goes into
                 // a REAL column only if the double prints it back the same).
-                push_natural(*text, out.cells);
-                if (!value_fits(c.kind, *text)) misfits.push_back(i);
+                value_kind natural = push_natural(*text, out.cells);
+                if (!natural_fits(c.kind, natural, *text)) misfits.push_back(i);
             } else if (auto why = convert_value(text, c.kind, out.cells)) {
                 problem = "column " + c.name + ": " + *why;
             }

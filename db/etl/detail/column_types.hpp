@@ -95,6 +95,9 @@ bool fits_kind(value_kind column, value_kind value) noexcept;
 // and mixed: anything. Not the databases' own input functions, which take "007", "yes" or a
 // time in a date and print them back otherwise.
 bool value_fits(value_kind column, std::string_view text) noexcept;
+// value_fits for a value whose natural_kind (or push_natural's answer) is `natural`, without
+// parsing it again: the SQLite loads' check of every value.
+bool natural_fits(value_kind column, value_kind natural, std::string_view text) noexcept;
 // The kind a column of kind `column` widens to when `text` does not fit it: integer →
 // decimal when `text` is a plain decimal (never a float: it would round the integers read
 // before), everything else → text. Each widening keeps every value already loaded printing
