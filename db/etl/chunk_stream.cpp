@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <exception>
+#include <stdexcept>
 #include <utility>
 
 namespace uio::etl {
@@ -10,6 +11,15 @@ task<input_file> open_input(const data_file_endpoint& source, copy_context& ctx)
     input_file in = co_await input_file::open(source.path, source.compressed);
     ctx.input_size = source.compressed == compression::none ? in.disk_size() : 0;
     co_return in;
+}
+
+async_generator<std::span<const std::byte>> channel_bytes(channel<std::string>& in,
+                                                          const bool& failed) {
+    while (auto chunk = co_await in.receive()) {
+        std::string held = std::move(*chunk);
+        co_yield std::as_bytes(std::span(held.data(), held.size()));
+    }
+    if (failed) throw std::runtime_error("the input failed during the load");
 }
 
 task<void> send_chunk(channel<std::string>& out, std::string text) {

@@ -1,16 +1,21 @@
 // CSV → PostgreSQL: the server parses. We read a sample (header, column types for a table we
-// create), then stream the file's bytes from io_uring reads straight into COPY FROM STDIN.
-// When the server refuses a value of a column whose type we inferred, the load starts again
-// with that column wider (postgres_widening.hpp). On any other COPY error we rescan the file
+// create), then stream the file's bytes from io_uring reads straight into COPY FROM STDIN —
+// in a table we create, each chunk once its values have been checked against the inferred
+// types on the thread pool (csv_value_check.hpp). When a value does not fit, or the server
+// refuses one of a column whose type we inferred, the load starts again with that column
+// wider (postgres_widening.hpp). On any other COPY error we rescan the file
 // to turn the server's "line N" (where the bad record ends) into where it starts, and report
 // `file:LINE: message`; under --max-errors the load is retried without the bad records
 // (postgres_load_retry.hpp says why).
 #include <exception>
+#include <memory>
 #include <stdexcept>
 
 #include "uio/core/error_kind.hpp"
+#include "uio/core/when_all.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
 #include "uio/db/etl/detail/csv_record_filter.hpp"
+#include "uio/db/etl/detail/csv_value_check.hpp"
 #include "uio/db/etl/detail/postgres_load_retry.hpp"
 #include "uio/db/etl/detail/postgres_table.hpp"
 #include "uio/db/etl/detail/postgres_widening.hpp"
@@ -92,21 +97,45 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
             pg::connection conn = co_await connect_postgres(dst.conninfo);
             std::string options =
                 copy_csv_options(conn, csv.header, csv.delimiter, csv.quote, csv.null_string);
+            std::unique_ptr<csv_value_check> check;
+            bool stopped = false;
             try {
                 postgres_table_load load = co_await postgres_table_load::begin(conn, request);
                 if (load.created()) created_with = load.columns();
                 auto bytes = retry.skipped().empty()
                                  ? file_bytes(in, ctx)
                                  : filtered_bytes(in, ctx, csv.quote, retry.skipped());
-                std::int64_t rows = co_await load.copy(options, std::move(bytes));
+                check = std::make_unique<csv_value_check>(
+                    csv, checked_kinds(load.columns(), load.created()));
+                std::int64_t rows = 0;
+                if (!check->active()) {
+                    rows = co_await load.copy(options, std::move(bytes));
+                } else {
+                    channel<std::string> checked(4);
+                    auto producing = send_checked(std::move(bytes), *check, checked, stopped);
+                    auto loading = load.copy(options, channel_bytes(checked, stopped));
+                    auto [ignored, copied] =
+                        co_await when_all(std::move(producing), std::move(loading));
+                    rows = copied;
+                    if (check->failure()) std::rethrow_exception(check->failure());
+                }
                 co_await load.commit();
                 ctx.stats.rows = static_cast<std::uint64_t>(rows);
                 ctx.count_upsert(load.inserted());
                 co_return;
             } catch (const pg::error& e) {
-                failed = copy_failure::from(e);
-                if (!failed) throw;
+                if (!check || !check->widened()) {
+                    failed = copy_failure::from(e);
+                    if (!failed) throw;
+                }
+            } catch (...) {
+                if (!check || !check->widened()) throw;  // else: the attempt we stopped
             }
+            // A value our check refused: the load starts again with wider types.
+            if (check && check->widened() && apply_widening(*check, request.source_columns)) {
+                continue;
+            }
+            if (!failed) throw data_error(src.path + ": the load stopped to widen no column");
         }
         if (widen_refused_column(request.source_columns, created_with, *failed)) continue;
         auto line = co_await record_start(in, failed->copy_line, csv.quote, retry.skipped());

@@ -12,6 +12,7 @@
 #include "uio/core/when_all.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
 #include "uio/db/etl/detail/csv_block_splitter.hpp"
+#include "uio/db/etl/detail/csv_value_check.hpp"
 #include "uio/db/etl/detail/jsonl_columns.hpp"
 #include "uio/db/etl/detail/postgres_load_retry.hpp"
 #include "uio/db/etl/detail/postgres_staging_table.hpp"
@@ -211,9 +212,13 @@ std::string stream_header(const formats::csv_options& csv, const std::string& fi
     return std::string(1, c) + (first_record.ends_with("\r\n") ? "\r\n" : "\n");
 }
 
+// With `check` (a table the load creates), each block is sent once its values are checked
+// (csv_value_check.hpp); from a value that widens a column on, nothing more is sent, the
+// rest is checked, and the streams then fail.
 task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_options csv,
-                              stream_fanout& fanout) {
+                              stream_fanout& fanout, csv_value_check* check) {
     std::exception_ptr failure;
+    bool stopped = false;
     try {
         csv_block_splitter splitter(csv.quote, chunk_size);
         std::vector<std::string> blocks;
@@ -232,6 +237,12 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
                 splitter.feed(text, blocks);
             }
             for (std::string& block : blocks) {
+                if (check) {
+                    auto checking = [check, &block] { check->feed(block); };
+                    co_await offload(checking);
+                    stopped = stopped || check->widened();
+                }
+                if (stopped) continue;
                 auto lines =
                     static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
                 if (first) {
@@ -250,10 +261,17 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
             blocks.clear();
             if (n == 0) break;
         }
+        if (check) {
+            auto finishing = [check] { check->finish(); };
+            co_await offload(finishing);
+            stopped = stopped || check->widened();
+            // Input our parser refused and the server took: not loaded unchecked.
+            if (!stopped && check->failure()) std::rethrow_exception(check->failure());
+        }
     } catch (...) {
         failure = std::current_exception();
     }
-    fanout.close(failure != nullptr);
+    fanout.close(failure != nullptr || stopped);
     if (failure) std::rethrow_exception(failure);
 }
 
@@ -294,13 +312,27 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
     for (;;) {
         ctx.stats = {};
         stream_fanout fanout(ctx.options.connections);
-        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table&) {
-            return produce_csv_blocks(ctx, in, csv, f);
+        std::unique_ptr<csv_value_check> check;
+        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table& staging) {
+            check = std::make_unique<csv_value_check>(
+                csv, checked_kinds(staging.columns(), staging.created()));
+            return produce_csv_blocks(ctx, in, csv, f, check->active() ? check.get() : nullptr);
         };
         options_fn options_for = [&](const pg::connection& conn) {
             return copy_csv_options(conn, true, csv.delimiter, csv.quote, csv.null_string);
         };
-        attempt_result r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout);
+        std::exception_ptr failure;
+        attempt_result r;
+        try {
+            r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        // A value our check refused: the load starts again with wider types.
+        if (check && check->widened() && apply_widening(*check, request.source_columns)) {
+            continue;
+        }
+        if (failure) std::rethrow_exception(failure);
         if (!r.failed) co_return;
         const copy_failure& failed = r.failed->failure;
         if (widen_refused_column(request.source_columns, r.created_with, failed)) continue;

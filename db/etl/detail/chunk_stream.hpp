@@ -67,6 +67,12 @@ task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string
 // start is dropped. For COPY FROM STDIN, which wants the bytes unparsed.
 async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx);
 
+// The chunks from `in` as bytes for copy_in, until `in` is closed. A producer that closed it
+// early sets `failed` first: that must not look like the end of the input (the COPY would
+// commit a partial load), so it throws instead.
+async_generator<std::span<const std::byte>> channel_bytes(channel<std::string>& in,
+                                                          const bool& failed);
+
 // Writes every chunk from `in` to `out`, in order, until `in` is closed.
 task<void> write_chunks(channel<std::string>& in, export_file& out);
 
