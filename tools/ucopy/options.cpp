@@ -29,7 +29,9 @@ Every file is written under a hidden temporary name (.ucopy-*.tmp) in its destin
 directory and renamed into place when complete; a rerun removes leftovers of a crash.
 
 Exit status: 0 all copied; 1 some entries could not be copied (each reported, the rest
-copied); 2 usage error; 70 internal error (a bug in ucopy).)";
+copied); 2 usage error; 70 internal error (a bug in ucopy).
+With --sync, rsync's codes instead of 1: 23 partial transfer (some entries failed, each
+reported); 24 some source files vanished during the run; 25 --max-delete stopped deletions.)";
 
 bool parse_preserve_list(const std::string& list, preserve_set& p, std::string& bad) {
     std::stringstream in(list);

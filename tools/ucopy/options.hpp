@@ -104,6 +104,11 @@ struct options {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_copy_errors = uio::exit_code(uio::error_kind::io);
 inline constexpr int exit_usage = uio::exit_code(uio::error_kind::usage);
+// --sync speaks rsync's codes (rsync(1), EXIT VALUES), most serious first: some entries
+// failed, some source files vanished during the run, --max-delete kept some deletions.
+inline constexpr int exit_partial = 23;
+inline constexpr int exit_vanished = 24;
+inline constexpr int exit_max_delete = 25;
 
 struct parse_outcome {
     std::optional<options> parsed;  // empty: exit with `exit_code` (help, version, usage error)

@@ -122,10 +122,7 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     node->fresh = !dst_exists;
     node->name = raw.name;
     if (opts_.verbose && node->fresh) out_.verbose(src_display, dst_display);
-    if (opts_.itemize && node->fresh) {
-        out_.itemize(itemize('c', raw.st, {}, true,
-                             node->relative.empty() ? std::string("./") : node->relative));
-    }
+    if (opts_.itemize) co_await itemize_dir(*parent, raw, src_dirfd, src_open_name, *node);
     if (!opts_.dry_run && node->fresh) {
         // Inside a staging tree nothing is visible yet: final names. Otherwise a new
         // directory is the top of a staging tree, made under a temporary name.
@@ -310,6 +307,26 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
     std::shared_ptr<dir_node> root = node;
     while (root->parent && root->parent->finalize) root = root->parent;
     deletions_.add(root, node->st, std::move(found));
+}
+
+// A directory's --itemize-changes line: "cd+++++++++" when made, else what differs
+// (".d..t......"), nothing when nothing does. Its xattrs are compared only for this line.
+uio::task<void> engine::itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
+                                    const std::string& src_open_name, const dir_node& node) {
+    const std::string shown = node.relative.empty() ? std::string("./") : node.relative;
+    if (node.fresh) {
+        out_.itemize(itemize('c', raw.st, {}, true, shown));
+        co_return;
+    }
+    if (!opts_.sync) co_return;
+    entry_changes changes = quick_check(raw.st, raw.dst_st, opts_.preserve);
+    if (opts_.preserve.xattr && parent.dst_fd >= 0) {
+        changes.xattrs = co_await uio::offload(pool_, [&] {
+            return !same_xattrs(src_dirfd, src_open_name.c_str(), opts_.dereference, parent.dst_fd,
+                                raw.name.c_str());
+        });
+    }
+    if (changes.metadata()) out_.itemize(itemize('.', raw.st, changes, false, shown));
 }
 
 // A walker of its own; its permit was taken by the spawner.
