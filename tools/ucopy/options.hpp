@@ -46,7 +46,9 @@ struct options {
     bool verify = false;
     bool fsync = false;
     bool progress = false;
+    bool quiet = false;  // -q: no -v, -i or --progress output; errors and warnings still
     bool stats_json = false;
+    bool one_file_system = false;  // -x: directories on other file systems are copied empty
     preserve_set preserve;
     when sparse = when::automatic;
     when reflink = when::automatic;

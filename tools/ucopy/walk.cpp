@@ -237,6 +237,10 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 std::shared_ptr<dir_node> child =
                     co_await make_dir(node, raw, node->src_fd, raw.name, src_display);
                 if (!child) continue;
+                if (opts_.one_file_system && raw.st.st_dev != node->st.st_dev) {
+                    release(std::move(child));  // -x: a mount point, copied empty
+                    continue;
+                }
                 if (uio::semaphore::permit permit = walkers_.try_acquire()) {
                     permit.release_ownership();  // walk_subdir gives it back
                     walk_group_->spawn(walk_subdir(std::move(child)));
@@ -306,6 +310,7 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
     // The mirror's root: the directory made for a command-line source.
     std::shared_ptr<dir_node> root = node;
     while (root->parent && root->parent->finalize) root = root->parent;
+    if (opts_.one_file_system && node->dst_dev != root->dst_dev) co_return;  // -x, as rsync
     deletions_.add(root, node->st, std::move(found));
 }
 
