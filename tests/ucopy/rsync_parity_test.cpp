@@ -64,13 +64,20 @@ const scenario scenarios[] = {
      "mkdir -p \"$D/$(printf 'gone\\001')/$(printf 'deep\\377')\" && "
      "touch \"$D/$(printf 'gone\\001')/$(printf 'deep\\377')/$(printf 'x\\ny')\"",
      "--delete"},
+    {"itemize: a symlink whose time alone changed, and --checksum on same-size contents",
+     "mkdir src && ln -s target src/link && echo 1234 > src/same-size && echo x > src/kept",
+     "touch -h src/link && echo 5678 > src/same-size", "true", "--checksum"},
+    {"dry run: the lines of a real run, nothing changed",
+     "mkdir -p src/d/gone && echo a > src/a && echo b > src/d/gone/b",
+     "rm -rf src/d/gone && echo a2 > src/a && chmod 700 src/d", "true", "--delete --dry-run"},
     {"delete: a removed tree is deleted entry by entry, deepest first",
      "mkdir -p src/keep src/gone/c/cc src/gone/d && touch src/gone/a src/gone/b "
      "src/gone/c/cc/z src/gone/c/y src/gone/d/w src/keep/k",
      "rm -rf src/gone", "true", "--delete", true},
     {"delete: extraneous entries of every type, and type changes",
      "mkdir -p src/d src/to-file/sub src/x && echo f > src/to-dir && echo f > src/d/f && "
-     "echo f > src/to-link && touch src/to-file/inner src/to-file/sub/deeper",
+     "echo f > src/to-link && touch src/to-file/inner src/to-file/sub/deeper && "
+     "mkfifo src/x/fifo-kept",
      "rm -rf src/to-dir src/to-file src/to-link && mkdir src/to-dir && "
      "echo now > src/to-file && ln -s d src/to-link",
      "mkdir -p $D/extra/sub && touch $D/extra/sub/z $D/d/stray && "

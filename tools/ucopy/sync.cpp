@@ -11,6 +11,7 @@
 
 #include "deletion_order.hpp"
 #include "engine.hpp"
+#include "name_escape.hpp"
 
 namespace ucopy {
 
@@ -105,8 +106,11 @@ uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
         co_return true;
     }
     if (!opts_.dry_run) co_await update_metadata(e, changes);
-    if (opts_.itemize)
-        out_.itemize(itemize('.', e.st, changes, false, e.dir->relative + e.dst_name));
+    if (opts_.itemize) {
+        std::string line = itemize('.', e.st, changes, false, e.dir->relative + e.dst_name);
+        if (S_ISLNK(e.st.st_mode)) line += " -> " + escape_name(e.link_target);  // as rsync
+        out_.itemize(line);
+    }
     ++out_.metadata_updated;
     co_return true;
 }
