@@ -127,8 +127,9 @@ const scenario scenarios[] = {
      "chmod 600 src/open/a && chmod 711 src/exec && chmod 755 src/shut && chmod 2700 src/open",
      "true", ""},
     {"backup: replaced and deleted files are moved into --backup-dir",
-     "mkdir -p src/d && echo a > src/a && echo b > src/d/b && echo c > src/d/c",
-     "echo a2 > src/a && rm src/d/c", "true", "--delete --backup-dir=../bak-$D"},
+     "mkdir -p src/d src/e/f && echo a > src/a && echo b > src/d/b && echo c > src/d/c && "
+     "echo g > src/e/f/g && chmod 750 src/e/f",
+     "echo a2 > src/a && rm src/d/c && rm -r src/e", "true", "--delete --backup-dir=../bak-$D"},
 };
 
 // The --itemize-changes lines of an output; sorted unless asked, since entries in flight
