@@ -202,6 +202,8 @@ TEST_CASE("ucopy --sync -i matches rsync -aHXi, scenario by scenario") {
             CHECK(u.status == 0);
             CHECK(without_link_leaders(itemized(u.output), work / "u") ==
                   without_link_leaders(itemized(r.output), work / "r"));
+            CHECK(u.output.find("created directory u\n") != std::string::npos);
+            CHECK(r.output.find("created directory r\n") != std::string::npos);
             check_same_tree(work / "r", work / "u");
 
             // The change, then the second run with the scenario's options.

@@ -15,6 +15,7 @@
 
 #include "engine.hpp"
 #include "fd_limits.hpp"
+#include "name_escape.hpp"
 #include "ring_stat.hpp"
 #include "sync_check.hpp"
 
@@ -319,6 +320,12 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
 uio::task<void> engine::itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
                                     const std::string& src_open_name, const dir_node& node) {
     const std::string shown = node.relative.empty() ? std::string("./") : node.relative;
+    if (node.fresh && node.relative.empty() && opts_.sync) {
+        // rsync's message before the lines when it makes the destination directory.
+        std::string made = "created directory ";
+        append_escaped_name(node.dst_prefix.substr(0, node.dst_prefix.size() - 1), made);
+        out_.itemize(made);
+    }
     if (node.fresh) {
         out_.itemize(itemize('c', raw.st, {}, true, shown));
         co_return;
