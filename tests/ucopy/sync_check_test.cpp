@@ -56,4 +56,5 @@ TEST_CASE("itemized lines follow rsync's %i columns") {
     dir.st_mode = S_IFDIR | 0755;
     CHECK(itemize('c', dir, {}, true, "sub/") == "cd+++++++++ sub/");
     CHECK(itemize_deletion("gone/") == "*deleting   gone/");
+    CHECK(itemize_deletion("new\nline/\377") == "*deleting   new\\#012line/\\#377");
 }

@@ -57,14 +57,18 @@ class deletion_plan {
     // each unlink of a file with data waits for its discard (0.3 ms on this project's VM), so
     // one at a time, 900 deletions took a quarter of a 1 % change sync. Backups run one at a
     // time (backup_store is not for concurrent use). What happened, in the order found: the
-    // "*deleting" lines, the errors (entries past `limit` are one).
+    // "*deleting" lines, the errors, and how many entries `limit` kept.
+    // With `list_trees` (-i, --max-delete) a directory's tree is listed first: each entry below
+    // it gets its line (deletion_order.hpp) and counts against `limit`, as with rsync; a tree
+    // that does not fit in what is left of `limit` is kept whole, and deletions stop there.
     struct outcome {
         std::uint64_t deleted = 0;
         std::vector<std::string> lines;
         std::vector<std::string> errors;
+        std::uint64_t kept = 0;  // entries (a directory: its tree) not deleted because of `limit`
     };
     uio::task<outcome> execute(uio::thread_pool& pool, backup_store* backup, std::uint64_t limit,
-                               bool dry_run, bool restore_times) const;
+                               bool dry_run, bool restore_times, bool list_trees) const;
 
   private:
     struct planned {

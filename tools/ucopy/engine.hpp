@@ -73,6 +73,8 @@ class engine {
     // A read-only existing destination directory gets its owner's write bit until finished
     // (dir_node::write_lifted).
     void make_writable(dir_node& node);
+    uio::task<void> itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
+                                const std::string& src_open_name, const dir_node& node);
     uio::task<void> tidy_destination(const std::shared_ptr<dir_node>& node, bool find_extraneous,
                                      std::vector<std::string> source_names, bool empty_source_root);
     // Finishing directories (directory_publication.cpp).
@@ -152,6 +154,10 @@ class engine {
         std::vector<entry> waiting;
     };
     std::map<std::pair<dev_t, ino_t>, link_group> links_;
+    // --sync: destination inodes of several names whose metadata this run set from a source
+    // inode of several names (through one name): the other names of that pair are up to date
+    // then, and get no line of their own, as in rsync.
+    std::map<std::pair<dev_t, ino_t>, std::pair<dev_t, ino_t>> metadata_set_;
     const char* corrupt_match_ = nullptr;  // UCOPY_TEST_CORRUPT: flips a byte before --verify
     // UCOPY_TEST_CHAIN_FAIL=open:NAME or write:NAME: that file's chain fails at that step;
     // grow:NAME appends a byte to the source just before its chain runs.

@@ -16,6 +16,7 @@
 #include <uio/uring/operations.hpp>
 
 #include "engine.hpp"
+#include "name_escape.hpp"
 
 namespace ucopy {
 
@@ -119,7 +120,7 @@ uio::task<bool> engine::copy_entry(entry& e) {
             const char update = S_ISREG(e.st.st_mode) ? '>' : 'c';
             std::string line =
                 itemize(update, e.st, changes, !e.dst_exists, e.dir->relative + e.dst_name);
-            if (S_ISLNK(e.st.st_mode)) line += " -> " + e.link_target;
+            if (S_ISLNK(e.st.st_mode)) line += " -> " + escape_name(e.link_target);
             out_.itemize(line);
         }
     };
@@ -252,7 +253,7 @@ uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
     ++out_.files_done;
     if (opts_.itemize) {
         out_.itemize(itemize('h', e.st, {}, true, e.dir->relative + e.dst_name) + " => " +
-                     target.dir->relative + target.name);
+                     escape_name(target.dir->relative + target.name));
     }
 }
 

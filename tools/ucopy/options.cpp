@@ -34,7 +34,9 @@ DEST/SRC), so every run of one command gives the same tree.
 
 Exit status: 0 all copied; 1 some entries could not be copied (each reported, the rest
 copied); 2 usage error; 24 only that some source files vanished during the run;
-70 internal error (a bug in ucopy).)";
+70 internal error (a bug in ucopy).
+With --sync, rsync's codes instead of 1: 23 partial transfer (some entries failed, each
+reported); 25 --max-delete stopped deletions. 23 wins over 24, 24 over 25.)";
 
 bool parse_preserve_list(const std::string& list, preserve_set& p, std::string& bad) {
     std::stringstream in(list);
@@ -136,6 +138,17 @@ parse_outcome parse_command_line(int argc, char** argv) {
         ->expected(0, 1)
         ->allow_extra_args(false)
         ->default_str("mode,ownership,timestamps");
+    // rsync's letters for what -a already keeps (rsync's -a does not): accepted, no-ops after -a.
+    bool hard_links = false, xattrs = false, sparse_upper = false;
+    app.add_flag("-H,--hard-links", hard_links,
+                 "keep hard links (rsync's -H; part of -a, as --preserve=links)");
+    app.add_flag("-X,--xattrs", xattrs,
+                 "keep extended attributes (rsync's -X; part of -a, as --preserve=xattr)");
+    app.add_flag("-S", sparse_upper, "same as --sparse=always (rsync's -S)");
+    app.add_flag("-x,--one-file-system", o.one_file_system,
+                 "do not cross file systems: a directory on another one is copied empty, and"
+                 " --delete leaves destination directories on other file systems alone");
+    app.add_flag("-q,--quiet", o.quiet, "print no -v, -i or progress output; errors still");
     app.add_flag("-L,--dereference", o.dereference, "always follow symbolic links in SOURCE");
     app.add_flag("-P,--no-dereference", no_dereference, "never follow symbolic links in SOURCE");
     app.add_flag("-d", no_dereference, "same as --no-dereference --preserve=links")
@@ -320,6 +333,8 @@ parse_outcome parse_command_line(int argc, char** argv) {
 
     o.recursive = o.recursive || recursive_upper || archive;
     if (archive) o.preserve = {true, true, true, true, true};
+    if (hard_links) o.preserve.links = true;
+    if (xattrs) o.preserve.xattr = true;
     if (preserve_basic) {
         o.preserve.mode = o.preserve.ownership = o.preserve.timestamps = true;
     }
@@ -336,7 +351,7 @@ parse_outcome parse_command_line(int argc, char** argv) {
     auto to_when = [](const std::string& s) {
         return s == "always" ? when::always : s == "never" ? when::never : when::automatic;
     };
-    o.sparse = to_when(sparse);
+    o.sparse = sparse_upper ? when::always : to_when(sparse);
     o.reflink = to_when(reflink.empty() ? "always" : reflink);
     o.data_strategy = strategy_name == "read-write"        ? strategy::read_write
                       : strategy_name == "direct"          ? strategy::direct
@@ -349,7 +364,8 @@ parse_outcome parse_command_line(int argc, char** argv) {
     o.stats_json = stats == "json";
     o.chains = !no_chains;
     if (app.count("--progress") == 0 && !no_progress) o.progress = ::isatty(STDERR_FILENO) == 1;
-    if (no_progress) o.progress = false;
+    if (no_progress || o.quiet) o.progress = false;
+    if (o.quiet) o.verbose = o.itemize = false;
 
     o.destination = operands.back();
     operands.pop_back();

@@ -69,6 +69,7 @@ class report {
     std::uint64_t unchanged = 0;         // the destination already matched
     std::uint64_t metadata_updated = 0;  // only metadata differed, set in place
     std::uint64_t deleted = 0;           // --delete (or moved into --backup-dir)
+    bool max_delete_reached = false;     // --max-delete kept some: exit 25, not an error
     strategy_counts strategies;
 
     std::string json(double seconds) const;

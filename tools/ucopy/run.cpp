@@ -108,9 +108,12 @@ int run(const options& requested) {
     if (out.errors() > 0) {
         std::fprintf(stderr, "ucopy: %llu error%s; the rest was copied\n",
                      static_cast<unsigned long long>(out.errors()), out.errors() == 1 ? "" : "s");
-        return fatal == uio::error_kind::internal ? uio::exit_code(*fatal) : exit_copy_errors;
+        if (fatal == uio::error_kind::internal) return uio::exit_code(*fatal);
+        return opts.sync ? exit_partial : exit_copy_errors;
     }
-    return out.vanished() > 0 ? exit_vanished : exit_ok;
+    if (out.vanished() > 0) return exit_vanished;
+    if (out.max_delete_reached) return exit_max_delete;
+    return exit_ok;
 }
 
 }  // namespace ucopy

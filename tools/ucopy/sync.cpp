@@ -11,7 +11,9 @@
 #include <uio/core/offload.hpp>
 #include <uio/uring/operations.hpp>
 
+#include "deletion_order.hpp"
 #include "engine.hpp"
+#include "name_escape.hpp"
 
 namespace ucopy {
 
@@ -77,20 +79,39 @@ uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
         changes.contents = !co_await same_contents(e);
     }
     if (changes.contents || changes.needs_copy(opts_.checksum)) co_return false;
-    if (!changes.metadata()) {
+    bool set_through_other_name = false;
+    if (changes.metadata() && e.st.st_nlink > 1 && e.dst_st.st_nlink > 1) {
+        const std::pair<dev_t, ino_t> source{e.st.st_dev, e.st.st_ino};
+        auto [it, first] = metadata_set_.try_emplace({e.dst_st.st_dev, e.dst_st.st_ino}, source);
+        set_through_other_name = !first && it->second == source;
+    }
+    if (!changes.metadata() || set_through_other_name) {
         ++out_.unchanged;
         co_return true;
     }
     if (!opts_.dry_run) co_await update_metadata(e, changes);
-    if (opts_.itemize)
-        out_.itemize(itemize('.', e.st, changes, false, e.dir->relative + e.dst_name));
+    if (opts_.itemize) {
+        std::string line = itemize('.', e.st, changes, false, e.dir->relative + e.dst_name);
+        if (S_ISLNK(e.st.st_mode)) line += " -> " + escape_name(e.link_target);  // as rsync
+        out_.itemize(line);
+    }
     ++out_.metadata_updated;
     co_return true;
 }
 
 uio::task<void> engine::remove_in_the_way(const dir_node& dir, const std::string& name) {
-    if (opts_.dry_run) co_return;
     const std::string relative = dir.relative + name;
+    if (opts_.itemize && dir.dst_fd >= 0) {
+        // rsync shows what goes with a directory replaced by another type, not the directory
+        // itself (the line of what replaces it says so); nothing for a non-directory.
+        std::vector<std::string> tree = co_await uio::offload(pool_, [&] {
+            int error = 0;
+            return tree_in_deletion_order(dir.dst_fd, name, relative, error);
+        });
+        tree.pop_back();
+        for (const std::string& path : tree) out_.itemize(itemize_deletion(path));
+    }
+    if (opts_.dry_run) co_return;
     const int error = co_await uio::offload(pool_, [&] {
         return backup_ ? backup_->store(dir.dst_fd, name, relative, false)
                        : remove_tree(dir.dst_fd, name.c_str());
@@ -152,12 +173,18 @@ uio::task<void> engine::delete_extraneous() {
     }
     const std::uint64_t limit = opts_.max_delete.value_or(UINT64_MAX);
     deletion_plan::outcome done = co_await deletions_.execute(
-        pool_, backup_ ? &*backup_ : nullptr, limit, opts_.dry_run, opts_.preserve.timestamps);
+        pool_, backup_ ? &*backup_ : nullptr, limit, opts_.dry_run, opts_.preserve.timestamps,
+        opts_.itemize || opts_.max_delete.has_value());
     out_.deleted += done.deleted;
     if (opts_.itemize) {
         for (const std::string& line : done.lines) out_.itemize(line);
     }
     for (const std::string& error : done.errors) out_.error(error);
+    if (done.kept > 0) {  // rsync's own exit code, not an error (report.hpp)
+        out_.max_delete_reached = true;
+        out_.warning("--max-delete " + std::to_string(limit) +
+                     " reached: " + std::to_string(done.kept) + " more entries not deleted");
+    }
 }
 
 }  // namespace ucopy

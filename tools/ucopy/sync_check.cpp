@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "name_escape.hpp"
 #include "tree_walk.hpp"
 #include "xattr_at.hpp"
 
@@ -95,12 +96,14 @@ std::string itemize(char update, const struct stat& source, const entry_changes&
         line += c.xattrs ? 'x' : '.';
     }
     line += ' ';
-    line += path;
+    append_escaped_name(path, line);
     return line;
 }
 
 std::string itemize_deletion(std::string_view path) {
-    return "*deleting   " + std::string(path);
+    std::string line = "*deleting   ";
+    append_escaped_name(path, line);
+    return line;
 }
 
 }  // namespace ucopy

@@ -41,7 +41,8 @@ entry_changes quick_check(const struct stat& source, const struct stat& destinat
 bool same_xattrs(int src_dirfd, const char* src_name, bool follow, int dst_dirfd,
                  const char* dst_name);
 
-// One --itemize-changes line. `created`: the destination did not exist ("+++++++++").
+// One --itemize-changes line, `path` escaped as rsync escapes names (name_escape.hpp).
+// `created`: the destination did not exist ("+++++++++").
 // `update`: '>' data written, 'c' created or replaced locally (directories, links,
 // specials), 'h' a hard link, '.' only metadata.
 std::string itemize(char update, const struct stat& source, const entry_changes& changes,

@@ -18,30 +18,16 @@
 #include <utility>
 #include <vector>
 
+#include <uio/db/formats/json_string.hpp>
+
 #include "copy_plan.hpp"
+#include "name_escape.hpp"
 #include "sync_check.hpp"
 #include "tree_walk.hpp"
 
 namespace ucopy {
 
 namespace {
-
-std::string json_string(const std::string& text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20) {
-            char code[8];
-            std::snprintf(code, sizeof code, "\\u%04x", c);
-            out += code;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
 
 std::string octal(mode_t mode) {
     char text[16];
@@ -103,19 +89,21 @@ class checker {
     void differ(const std::string& what, const std::string& path, const std::string& source = {},
                 const std::string& destination = {}) {
         ++differences_;
+        // Names and symlink targets escaped as -i escapes them (name_escape.hpp).
         if (opts_.stats_json) {
-            std::string line =
-                "{\"difference\":" + json_string(what) + ",\"path\":" + json_string(path);
+            std::string line = "{\"difference\":" + uio::formats::json_string(what) +
+                               ",\"path\":" + json_name(path);
             if (!source.empty() || !destination.empty()) {
-                line += ",\"source\":" + json_string(source) +
-                        ",\"destination\":" + json_string(destination);
+                line += ",\"source\":" + json_name(source) +
+                        ",\"destination\":" + json_name(destination);
             }
             std::printf("%s}\n", line.c_str());
         } else if (source.empty() && destination.empty()) {
-            std::printf("%s %s\n", what.c_str(), path.c_str());
+            std::printf("%s %s\n", what.c_str(), escape_name(path).c_str());
         } else {
-            std::printf("%s %s (source %s, destination %s)\n", what.c_str(), path.c_str(),
-                        source.c_str(), destination.c_str());
+            std::printf("%s %s (source %s, destination %s)\n", what.c_str(),
+                        escape_name(path).c_str(), escape_name(source).c_str(),
+                        escape_name(destination).c_str());
         }
     }
 

@@ -4,7 +4,9 @@
 // target, device number, xattrs (always, as --sync does: this is a proof, not a
 // heuristic), hard-link structure and, with --checksum, contents. Each
 // difference is one line on stdout (or one JSON object per line with --stats=json, then a
-// summary object). Exit 1 when anything differs or cannot be read.
+// summary object), names and symlink targets escaped as -i escapes them (name_escape.hpp),
+// so the JSON is valid UTF-8 whatever a name holds. Exit 1 when anything differs or cannot
+// be read.
 #pragma once
 
 #include "options.hpp"

@@ -17,6 +17,7 @@
 
 #include "engine.hpp"
 #include "fd_limits.hpp"
+#include "name_escape.hpp"
 #include "ring_stat.hpp"
 #include "sync_check.hpp"
 
@@ -143,10 +144,7 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     node->fresh = !dst_exists;
     node->name = raw.name;
     if (opts_.verbose && node->fresh) out_.verbose(src_display, dst_display);
-    if (opts_.itemize && node->fresh) {
-        out_.itemize(itemize('c', raw.st, {}, true,
-                             node->relative.empty() ? std::string("./") : node->relative));
-    }
+    if (opts_.itemize) co_await itemize_dir(*parent, raw, src_dirfd, src_open_name, *node);
     if (!opts_.dry_run && node->fresh) {
         // Inside a staging tree nothing is visible yet: final names. Otherwise a new
         // directory is the top of a staging tree, made under a temporary name.
@@ -293,6 +291,10 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                     co_await make_dir(node, raw, node->src_fd, raw.name, src_display);
                 if (!child) continue;
                 child->shadowed = merged_dir;
+                if (opts_.one_file_system && raw.st.st_dev != node->st.st_dev) {
+                    release(std::move(child));  // -x: a mount point, copied empty
+                    continue;
+                }
                 if (uio::semaphore::permit permit = walkers_.try_acquire()) {
                     permit.release_ownership();  // walk_subdir gives it back
                     walk_group_->spawn(walk_subdir(std::move(child)));
@@ -373,6 +375,7 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
     // The mirror's root: the directory made for a command-line source.
     std::shared_ptr<dir_node> root = node;
     while (root->parent && root->parent->finalize) root = root->parent;
+    if (opts_.one_file_system && node->dst_dev != root->dst_dev) co_return;  // -x, as rsync
     struct stat times = node->st;  // what a deletion's parent gets back
     if (node->shadowed) {
         times.st_atim = node->dst_times[0];
@@ -388,6 +391,32 @@ void engine::make_writable(dir_node& node) {
         return;
     }
     if (::fchmod(node.dst_fd, (node.dst_mode & 07777) | S_IWUSR) == 0) node.write_lifted = true;
+}
+
+// A directory's --itemize-changes line: "cd+++++++++" when made, else what differs
+// (".d..t......"), nothing when nothing does. Its xattrs are compared only for this line.
+uio::task<void> engine::itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
+                                    const std::string& src_open_name, const dir_node& node) {
+    const std::string shown = node.relative.empty() ? std::string("./") : node.relative;
+    if (node.fresh && node.relative.empty() && opts_.sync) {
+        // rsync's message before the lines when it makes the destination directory.
+        std::string made = "created directory ";
+        append_escaped_name(node.dst_prefix.substr(0, node.dst_prefix.size() - 1), made);
+        out_.itemize(made);
+    }
+    if (node.fresh) {
+        out_.itemize(itemize('c', raw.st, {}, true, shown));
+        co_return;
+    }
+    if (!opts_.sync) co_return;
+    entry_changes changes = quick_check(raw.st, raw.dst_st, opts_.preserve);
+    if (opts_.preserve.xattr && parent.dst_fd >= 0) {
+        changes.xattrs = co_await uio::offload(pool_, [&] {
+            return !same_xattrs(src_dirfd, src_open_name.c_str(), opts_.dereference, parent.dst_fd,
+                                raw.name.c_str());
+        });
+    }
+    if (changes.metadata()) out_.itemize(itemize('.', raw.st, changes, false, shown));
 }
 
 // A walker of its own; its permit was taken by the spawner.
