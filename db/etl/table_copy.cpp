@@ -102,7 +102,17 @@ void check_upsert_options(const table_copy_options& o, const endpoint& destinati
     }
 }
 
+// "-" is a data file only with --format: a stream has no extension to tell it.
+void check_standard_streams(const endpoint& e) {
+    auto* tree = std::get_if<file_tree_endpoint>(&e);
+    if (tree && tree->path == "-") {
+        throw usage_error("'-' (standard input or output) needs --format csv, tsv or jsonl");
+    }
+}
+
 void check_request(const copy_context& ctx, const endpoint& source, const endpoint& destination) {
+    check_standard_streams(source);
+    check_standard_streams(destination);
     if (!is_table_like(source) || !is_table_like(destination)) {
         throw usage_error("both endpoints must be tables or data files");
     }
