@@ -2,6 +2,7 @@
 // resolved against its own directory), stopping at a descriptor's name or at what is there.
 #include "uio/uring/output_target.hpp"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,6 +44,13 @@ int descriptor_named(const std::string& path) {
     const std::string own = "/proc/" + std::to_string(::getpid()) + "/fd/";
     if (p.starts_with(own)) return number(p.substr(own.size()));
     return -1;
+}
+
+int open_output_stream(const output_target& target) {
+    int fd = target.how == output_target::kind::descriptor
+                 ? ::fcntl(target.fd, F_DUPFD_CLOEXEC, 0)
+                 : ::open(target.path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
 }
 
 output_target resolve_output(const std::string& path) {

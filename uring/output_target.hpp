@@ -31,6 +31,11 @@ struct output_target {
 // directory", "...: Too many levels of symbolic links").
 output_target resolve_output(const std::string& path);
 
+// A new descriptor (close-on-exec) for writing to a write_in_place or descriptor target, or
+// -errno. Blocking: a FIFO's open waits for its reader, as cp's does, so call it through
+// uio::offload (io_uring's openat tries a FIFO without waiting first: ENXIO, no reader).
+int open_output_stream(const output_target& target);
+
 // The descriptor a name like /dev/fd/1, /dev/stdout's target /proc/self/fd/1 or
 // /proc/<this pid>/fd/1 stands for; -1 for any other name.
 int descriptor_named(const std::string& path);

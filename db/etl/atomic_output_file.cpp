@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "uio/core/offload.hpp"
 #include "uio/uring/operations.hpp"
 #include "uio/uring/output_target.hpp"
 #include "uio/uring/temp_name.hpp"
@@ -33,15 +34,10 @@ task<atomic_output_file> atomic_output_file::create(std::string final_path, bool
     if (target.how == output_target::kind::replace) {
         co_return co_await create_temporary(shown, std::move(target.path), durable);
     }
-    int fd = -1;
-    if (target.how == output_target::kind::descriptor) {
-        fd = ::fcntl(target.fd, F_DUPFD_CLOEXEC, 0);
-        if (fd < 0) cannot_write(errno, shown);
-    } else {
-        // A FIFO's open waits for a reader, as cp's does (on a kernel worker, not the loop).
-        fd = co_await uio::openat(AT_FDCWD, target.path.c_str(), O_WRONLY | O_NOCTTY);
-        if (fd < 0) cannot_write(-fd, shown);
-    }
+    // On the pool: a FIFO's open waits for its reader.
+    auto open_stream = [&target] { return open_output_stream(target); };
+    int fd = co_await uio::offload(open_stream);
+    if (fd < 0) cannot_write(-fd, shown);
     co_return atomic_output_file(file(fd, shown), "", shown, durable);
 }
 

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 
 namespace ucopy {
 
@@ -22,6 +23,29 @@ bool inside(const std::string& destination, const std::string& source) {
     if (ec) return false;
     return dst == src || (dst.size() > src.size() && dst.compare(0, src.size(), src) == 0 &&
                           (dst[src.size()] == '/' || src == "/"));
+}
+
+// cp's rule for a file's destination that is a symlink, device, FIFO or socket: write
+// through the link (its target is then the file replaced), into the stream (kept). Not for
+// --sync: a mirror's entry takes the source's type. False (after an error) when refused.
+bool resolve_file_destination(const options& opts, copy_root& root, report& out) {
+    struct stat st {};
+    if (opts.sync || !S_ISREG(root.st.st_mode) || ::lstat(root.destination.c_str(), &st) != 0 ||
+        S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+        return true;
+    }
+    try {
+        uio::output_target target = uio::resolve_output(root.destination);
+        if (target.how == uio::output_target::kind::replace) {
+            root.destination = target.path;
+        } else {
+            root.stream = std::move(target);
+        }
+        return true;
+    } catch (const std::system_error& e) {
+        out.error(e.what());
+        return false;
+    }
 }
 
 }  // namespace
@@ -82,6 +106,7 @@ std::vector<copy_root> plan_copies(const options& opts, report& out) {
             out.error(quote(source) + " and " + quote(root.destination) + " are the same file");
             continue;
         }
+        if (!resolve_file_destination(opts, root, out)) continue;
         roots.push_back(std::move(root));
     }
     return roots;
