@@ -49,14 +49,14 @@ std::string report::json(double seconds) const {
     char text[1024];
     std::snprintf(
         text, sizeof text,
-        "{\"ok\":%s,\"files\":%llu,\"bytes\":%llu,\"directories\":%llu,\"symlinks\":%llu,"
+        "{\"files\":%llu,\"bytes\":%llu,\"directories\":%llu,\"symlinks\":%llu,"
         "\"hard_links\":%llu,\"special\":%llu,\"skipped\":%llu,\"journal_skipped\":%llu,"
         "\"verified\":%llu,\"copied\":%llu,\"unchanged\":%llu,\"metadata_updated\":%llu,"
         "\"deleted\":%llu,\"errors\":%llu,\"warnings\":%llu,\"seconds\":%.6f,"
         "\"strategy\":{\"linked_chain\":%llu,\"chain_fallback\":%llu,\"read_write\":%llu,"
         "\"direct\":%llu,\"copy_file_range\":%llu,\"reflink\":%llu,"
-        "\"sparse\":%llu,\"empty\":%llu}}",
-        errors_ == 0 ? "true" : "false", static_cast<unsigned long long>(files_done),
+        "\"sparse\":%llu,\"empty\":%llu},\"ok\":%s}",
+        static_cast<unsigned long long>(files_done),
         static_cast<unsigned long long>(bytes_copied.load()),
         static_cast<unsigned long long>(directories), static_cast<unsigned long long>(symlinks),
         static_cast<unsigned long long>(hard_links), static_cast<unsigned long long>(specials),
@@ -72,7 +72,7 @@ std::string report::json(double seconds) const {
         static_cast<unsigned long long>(strategies.copy_file_range),
         static_cast<unsigned long long>(strategies.reflink),
         static_cast<unsigned long long>(strategies.sparse),
-        static_cast<unsigned long long>(strategies.empty));
+        static_cast<unsigned long long>(strategies.empty), errors_ == 0 ? "true" : "false");
     return text;
 }
 

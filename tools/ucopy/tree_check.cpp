@@ -286,12 +286,12 @@ int check_trees(const options& opts) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (opts.stats_json) {
         std::printf(
-            "{\"ok\":%s,\"checked\":%llu,\"differences\":%llu,\"errors\":%llu,"
-            "\"seconds\":%.6f}\n",
-            check.differences() == 0 && check.errors() == 0 ? "true" : "false",
+            "{\"checked\":%llu,\"differences\":%llu,\"errors\":%llu,\"seconds\":%.6f,"
+            "\"ok\":%s}\n",
             static_cast<unsigned long long>(check.checked()),
             static_cast<unsigned long long>(check.differences()),
-            static_cast<unsigned long long>(check.errors()), seconds);
+            static_cast<unsigned long long>(check.errors()), seconds,
+            check.differences() == 0 && check.errors() == 0 ? "true" : "false");
     }
     if (check.differences() > 0) {
         std::fprintf(stderr, "ucopy: %llu difference%s between %s and %s\n",
