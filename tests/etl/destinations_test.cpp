@@ -29,15 +29,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct run_result {
-    int status = -1;
-    std::string out;  // stdout (and stderr, when the command line sends it there)
-};
-
+using run_result = uio::testing::command_result;
 std::string quoted(const std::string& word) {
-    std::string out = "'";
-    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
+    return uio::testing::shell_quote(word);
 }
 
 std::string ucopy_command(const std::vector<std::string>& args) {
@@ -46,16 +40,8 @@ std::string ucopy_command(const std::vector<std::string>& args) {
     return command;
 }
 
-// Runs `command` with /bin/sh; its stdout comes back through a pipe of this test.
 run_result sh(const std::string& command) {
-    run_result r;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.out.append(buffer, n);
-    int status = ::pclose(pipe);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return r;
+    return uio::testing::run_shell(command);
 }
 
 // A table of `rows` rows (id, name) in a new SQLite file; returns its endpoint.
@@ -153,7 +139,7 @@ TEST_CASE("a symlink named as destination is written through: its target replace
 
     run_result r = sh(ucopy_command({source, dir / "link2.csv"}) + " 2>&1");
     CHECK(r.status == 0);
-    CHECK(r.out.empty());
+    CHECK(r.output.empty());
     CHECK(is_type(dir / "link.csv", S_IFLNK));
     CHECK(is_type(dir / "link2.csv", S_IFLNK));
     CHECK(fs::read_symlink(dir / "link.csv") == "data/target.csv");
@@ -165,16 +151,16 @@ TEST_CASE("a symlink named as destination is written through: its target replace
         fs::create_symlink("nowhere/missing.csv", dir / "dangling.csv");
         run_result d = sh(ucopy_command({source, dir / "dangling.csv"}) + " 2>&1");
         CHECK(d.status == 1);
-        CHECK_THAT(d.out, Catch::Contains("not writing through dangling symlink '" +
-                                          std::string(dir / "dangling.csv") + "'"));
+        CHECK_THAT(d.output, Catch::Contains("not writing through dangling symlink '" +
+                                             std::string(dir / "dangling.csv") + "'"));
         CHECK(is_type(dir / "dangling.csv", S_IFLNK));
     }
     SECTION("a directory is refused, named as given") {
         fs::create_directory(dir / "adir");
         run_result d = sh(ucopy_command({source, dir / "adir", "--format", "csv"}) + " 2>&1");
         CHECK(d.status == 1);
-        CHECK_THAT(d.out, Catch::Contains("cannot write '" + std::string(dir / "adir") +
-                                          "': Is a directory"));
+        CHECK_THAT(d.output, Catch::Contains("cannot write '" + std::string(dir / "adir") +
+                                             "': Is a directory"));
         CHECK(uio::testing::list_dir(dir / "adir").empty());
     }
 }
@@ -186,13 +172,13 @@ TEST_CASE(
 
     run_result dash = sh(ucopy_command({source, "-", "--format", "csv"}));
     CHECK(dash.status == 0);
-    CHECK(dash.out == expected_csv(500));
+    CHECK(dash.output == expected_csv(500));
 
     // A symlink in the test's own directory to the descriptor: the child's stdout (a pipe).
     fs::create_symlink("/proc/self/fd/1", dir / "out.csv");
     run_result link = sh(ucopy_command({source, dir / "out.csv"}));
     CHECK(link.status == 0);
-    CHECK(link.out == expected_csv(500));
+    CHECK(link.output == expected_csv(500));
     CHECK(fs::read_symlink(dir / "out.csv") == "/proc/self/fd/1");
 
     // stdout a regular file opened for appending: the descriptor is written, at its end, not
@@ -215,12 +201,12 @@ TEST_CASE(
         run_result z = sh(ucopy_command({source, "-", "--format", "csv", "--compress", "gzip"}) +
                           " | gzip -dc");
         CHECK(z.status == 0);
-        CHECK(z.out == expected_csv(500));
+        CHECK(z.output == expected_csv(500));
     }
     SECTION("without --format, '-' is a usage error") {
         run_result u = sh(ucopy_command({source, "-"}) + " 2>&1");
         CHECK(u.status == 2);
-        CHECK_THAT(u.out, Catch::Contains("'-' (standard input or output) needs --format"));
+        CHECK_THAT(u.output, Catch::Contains("'-' (standard input or output) needs --format"));
     }
 }
 
@@ -231,7 +217,7 @@ TEST_CASE("'-' as a source is standard input: a pipe, or a redirected file") {
         sh("printf 'id,name\\n1,a\\n2,\\n3,\"c, d\"\\n' | " +
            ucopy_command({"-", "sqlite:" + db + "?table=t", "--format", "csv"}) + " 2>&1");
     CHECK(piped.status == 0);
-    CHECK(piped.out.empty());
+    CHECK(piped.output.empty());
     CHECK(uio::testing::sqlite_column(db, "SELECT id || ':' || quote(name) FROM t ORDER BY id") ==
           "1:'a'|2:NULL|3:'c, d'");
 
@@ -247,7 +233,7 @@ TEST_CASE("'-' as a source is standard input: a pipe, or a redirected file") {
         sh("printf 'id,name\\n1\\n' | " +
            ucopy_command({"-", "sqlite:" + db + "?table=u", "--format", "csv"}) + " 2>&1");
     CHECK(bad.status == 1);
-    CHECK_THAT(bad.out, Catch::Contains("-:2:"));
+    CHECK_THAT(bad.output, Catch::Contains("-:2:"));
 }
 
 TEST_CASE("a FIFO is opened and written, never replaced") {
@@ -294,7 +280,7 @@ TEST_CASE("a character device is written in place: a null device of the test's o
     REQUIRE(S_ISCHR(before.st_mode));
     run_result r = sh(ucopy_command({source, "/dev/null", "--format", "csv"}) + " 2>&1");
     CHECK(r.status == 0);
-    CHECK(r.out.empty());
+    CHECK(r.output.empty());
     struct stat after {};
     REQUIRE(::stat("/dev/null", &after) == 0);
     CHECK(S_ISCHR(after.st_mode));
@@ -308,8 +294,9 @@ TEST_CASE("messages name the destination as given, never the hidden temporary") 
     const std::string missing = dir / "no/such/out.csv";
     run_result r = sh(ucopy_command({source, missing}) + " 2>&1");
     CHECK(r.status == 1);
-    CHECK_THAT(r.out, Catch::Contains("cannot write '" + missing + "': No such file or directory"));
-    CHECK_THAT(r.out, !Catch::Contains(".ucopy-"));
+    CHECK_THAT(r.output,
+               Catch::Contains("cannot write '" + missing + "': No such file or directory"));
+    CHECK_THAT(r.output, !Catch::Contains(".ucopy-"));
 
     SECTION("a directory the user cannot write") {
         fs::create_directory(dir / "ro");
@@ -324,12 +311,12 @@ TEST_CASE("messages name the destination as given, never the hidden temporary") 
         }
         const std::string out = dir / "ro/out.csv";
         run_result denied = sh(as_user + ucopy_command({source, out}) + " 2>&1");
-        if (denied.out.find("shop.db") != std::string::npos) {
-            uio::testing::skip("nobody cannot read the test's directory: " + denied.out);
+        if (denied.output.find("shop.db") != std::string::npos) {
+            uio::testing::skip("nobody cannot read the test's directory: " + denied.output);
         }
         CHECK(denied.status == 1);
-        CHECK_THAT(denied.out, Catch::Contains("cannot write '" + out + "': Permission denied"));
-        CHECK_THAT(denied.out, !Catch::Contains(".ucopy-"));
+        CHECK_THAT(denied.output, Catch::Contains("cannot write '" + out + "': Permission denied"));
+        CHECK_THAT(denied.output, !Catch::Contains(".ucopy-"));
         ::chmod((dir / "ro").c_str(), 0755);
     }
     SECTION("a full file system") {
@@ -349,11 +336,11 @@ TEST_CASE("messages name the destination as given, never the hidden temporary") 
                       ucopy_command({"sqlite:" + db + "?table=wide", out}) +
                       "; echo status $?; ls -a " + quoted(dir / "small")) +
                " 2>&1");
-        if (full.status == 99) uio::testing::skip("cannot mount tmpfs here: " + full.out);
-        CHECK_THAT(full.out, Catch::Contains("write '" + out + "': No space left on device"));
-        CHECK_THAT(full.out, Catch::Contains("status 1"));
-        CHECK_THAT(full.out, !Catch::Contains(".ucopy-"));  // neither said nor left (ls -a)
-        CHECK_THAT(full.out, !Catch::Contains("out.csv\n"));
+        if (full.status == 99) uio::testing::skip("cannot mount tmpfs here: " + full.output);
+        CHECK_THAT(full.output, Catch::Contains("write '" + out + "': No space left on device"));
+        CHECK_THAT(full.output, Catch::Contains("status 1"));
+        CHECK_THAT(full.output, !Catch::Contains(".ucopy-"));  // neither said nor left (ls -a)
+        CHECK_THAT(full.output, !Catch::Contains("out.csv\n"));
     }
 }
 

@@ -12,29 +12,13 @@
 
 namespace {
 
-struct run_result {
-    int status = -1;
-    std::string output;  // stdout and stderr together
-};
-
-std::string quoted(const std::string& word) {
-    std::string out = "'";
-    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
+using run_result = uio::testing::command_result;
+using uio::testing::shell_quote;
 
 run_result run(const std::string& program, const std::vector<std::string>& args) {
-    std::string command = quoted(program);
-    for (const std::string& a : args) command += " " + quoted(a);
-    command += " 2>&1";
-    run_result r;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-    int status = ::pclose(pipe);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return r;
+    std::string command = shell_quote(program);
+    for (const std::string& a : args) command += " " + shell_quote(a);
+    return uio::testing::run_shell(command + " 2>&1");
 }
 
 std::string beside_ucopy(const std::string& name) {
