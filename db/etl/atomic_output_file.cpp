@@ -45,8 +45,10 @@ task<atomic_output_file> atomic_output_file::create_temporary(std::string shown,
                                                               bool durable) {
     std::filesystem::path p(target);
     std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
-    // What a killed export left here goes before this one adds its own.
-    remove_stale_temp_files(dir);
+    // What a killed export left here goes before this one adds its own (on the pool: a
+    // readdir of a large directory would hold up the loop's other work).
+    auto sweep = [&dir] { remove_stale_temp_files(dir); };
+    co_await uio::offload(sweep);
     // O_EXCL: never follows or clobbers something already there (a killed run's leftover
     // under a recycled pid: the next name is free).
     for (int attempt = 0;; ++attempt) {
