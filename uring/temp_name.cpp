@@ -1,6 +1,8 @@
 // temp_name: formatting and parsing ".ucopy-<pid>-<n>.tmp".
 #include "uio/uring/temp_name.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <vector>
 
 namespace uio {
 
@@ -64,6 +67,17 @@ bool temp_owner_alive(std::string_view name) {
     std::optional<pid_t> pid = temp_name_owner(name);
     if (!pid) return false;
     return ::kill(*pid, 0) == 0 || errno == EPERM;
+}
+
+void remove_stale_temp_files(const std::string& dir) {
+    DIR* listing = ::opendir(dir.c_str());
+    if (!listing) return;
+    std::vector<std::string> stale;
+    while (const dirent* d = ::readdir(listing)) {
+        if (is_temp_name(d->d_name) && !temp_owner_alive(d->d_name)) stale.emplace_back(d->d_name);
+    }
+    for (const std::string& name : stale) ::unlinkat(::dirfd(listing), name.c_str(), 0);
+    ::closedir(listing);
 }
 
 }  // namespace uio

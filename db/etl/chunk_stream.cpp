@@ -1,5 +1,7 @@
 #include "uio/db/etl/detail/chunk_stream.hpp"
 
+#include "uio/db/etl/detail/csv_record_count.hpp"
+
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -46,7 +48,9 @@ task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string
     if (failure) std::rethrow_exception(failure);
 }
 
-async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx) {
+async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx,
+                                                       char quote) {
+    csv_record_count records(quote);
     std::string chunk;
     std::uint64_t offset = 0;
     for (;;) {
@@ -55,7 +59,7 @@ async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_cont
         if (n == 0) break;
         std::size_t skip = 0;
         if (first && n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0) skip = 3;
-        ctx.advance(0, n);
+        ctx.advance(records.feed(std::string_view(chunk.data(), n)), n);
         co_yield std::as_bytes(std::span(chunk.data() + skip, n - skip));
     }
 }

@@ -41,7 +41,7 @@ async_generator<std::span<const std::byte>> filtered_bytes(input_file& in, copy_
                                                            char quote,
                                                            std::vector<std::uint64_t> skip) {
     csv_record_filter filter(quote, skip);
-    auto bytes = file_bytes(in, ctx);
+    auto bytes = file_bytes(in, ctx, quote);
     std::string kept;
     while (auto chunk = co_await bytes.next()) {
         kept.clear();
@@ -103,7 +103,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
                 postgres_table_load load = co_await postgres_table_load::begin(conn, request);
                 if (load.created()) created_with = load.columns();
                 auto bytes = retry.skipped().empty()
-                                 ? file_bytes(in, ctx)
+                                 ? file_bytes(in, ctx, csv.quote)
                                  : filtered_bytes(in, ctx, csv.quote, retry.skipped());
                 check = std::make_unique<csv_value_check>(
                     csv, checked_kinds(load.columns(), load.created()));

@@ -13,6 +13,7 @@
 #include "uio/db/etl/detail/chunk_stream.hpp"
 #include "uio/db/etl/detail/csv_block_splitter.hpp"
 #include "uio/db/etl/detail/csv_value_check.hpp"
+#include "uio/db/etl/detail/csv_record_count.hpp"
 #include "uio/db/etl/detail/jsonl_columns.hpp"
 #include "uio/db/etl/detail/postgres_load_retry.hpp"
 #include "uio/db/etl/detail/postgres_staging_table.hpp"
@@ -221,6 +222,7 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
     bool stopped = false;
     try {
         csv_block_splitter splitter(csv.quote, chunk_size);
+        csv_record_count records(csv.quote);  // for the progress line
         std::vector<std::string> blocks;
         std::string chunk;
         std::uint64_t offset = 0, file_line = 1;
@@ -228,7 +230,7 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
         for (;;) {
             const bool at_start = offset == 0;
             std::size_t n = co_await read_next_chunk(in, chunk, offset);
-            ctx.advance(0, n);
+            ctx.advance(records.feed(std::string_view(chunk.data(), n)), n);
             std::string_view text(chunk.data(), n);
             if (at_start && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
             if (n == 0) {

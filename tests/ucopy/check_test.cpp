@@ -12,6 +12,7 @@
 #include "ucopy_harness.hpp"
 
 using namespace ucopy_test;
+namespace fs = std::filesystem;
 
 TEST_CASE("ucopy --check passes a faithful copy and names every difference") {
     uio::testing::temp_dir work;
@@ -55,6 +56,27 @@ TEST_CASE("ucopy --check passes a faithful copy and names every difference") {
     CHECK(json.output.find("{\"difference\":\"only-in-destination\",\"path\":\"extra\"}\n") !=
           std::string::npos);
     CHECK(json.output.find("\"differences\":4,") != std::string::npos);
+}
+
+TEST_CASE("ucopy --check says times in ISO 8601, in UTC with nanoseconds") {
+    uio::testing::temp_dir work;
+    const std::string src = work / "src", dst = work / "dst";
+    fs::create_directories(src);
+    fs::create_directories(dst);
+    write_file(src + "/f", "same");
+    write_file(dst + "/f", "same");
+    set_mtime(src + "/f", 1'600'000'000, 5);
+    set_mtime(dst + "/f", 1'600'000'001, 123'456'789);
+    set_mtime(src, 1'600'000'000, 0);
+    set_mtime(dst, 1'600'000'000, 0);
+    CHECK(sh("(" + ucopy() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)").output ==
+          "mtime f (source 2020-09-13T12:26:40.000000005Z, destination "
+          "2020-09-13T12:26:41.123456789Z)\n");
+    command_result json =
+        sh("(" + ucopy() + " --check --stats=json " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    CHECK(json.output.find("\"source\":\"2020-09-13T12:26:40.000000005Z\"") != std::string::npos);
+    CHECK(json.output.find("\"differences\":1,") != std::string::npos);
+    CHECK(json.output.find(",\"ok\":false}\n") != std::string::npos);
 }
 
 TEST_CASE("ucopy --check finds broken hard links and a wrong type") {

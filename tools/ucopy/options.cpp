@@ -18,7 +18,7 @@ namespace ucopy {
 
 namespace {
 
-constexpr const char* version_text = "ucopy 0.1.0 (uio)";
+constexpr const char* version_text = "ucopy " UIO_VERSION " (uio)";
 
 constexpr const char* footer = R"(
 Semantics follow cp:

@@ -13,6 +13,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <string>
 #include <utility>
@@ -44,10 +45,18 @@ std::string type_name(mode_t mode) {
     return S_ISCHR(mode) ? "char-device" : "block-device";
 }
 
+// ISO 8601 in UTC with the nanoseconds a file system keeps: 2020-09-13T12:26:40.000000005Z.
 std::string time_text(const struct stat& st) {
-    char text[48];
-    std::snprintf(text, sizeof text, "%lld.%09ld", static_cast<long long>(st.st_mtim.tv_sec),
-                  st.st_mtim.tv_nsec);
+    struct tm utc {};
+    const time_t seconds = st.st_mtim.tv_sec;
+    char text[64];
+    if (::gmtime_r(&seconds, &utc) == nullptr) {  // beyond what struct tm holds
+        std::snprintf(text, sizeof text, "%lld.%09ld s since the epoch",
+                      static_cast<long long>(seconds), st.st_mtim.tv_nsec);
+        return text;
+    }
+    const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(text + n, sizeof text - n, ".%09ldZ", st.st_mtim.tv_nsec);
     return text;
 }
 
@@ -264,10 +273,13 @@ int check_trees(const options& opts) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (opts.stats_json) {
-        std::printf("{\"checked\":%llu,\"differences\":%llu,\"errors\":%llu,\"seconds\":%.3f}\n",
-                    static_cast<unsigned long long>(check.checked()),
-                    static_cast<unsigned long long>(check.differences()),
-                    static_cast<unsigned long long>(check.errors()), seconds);
+        std::printf(
+            "{\"checked\":%llu,\"differences\":%llu,\"errors\":%llu,\"seconds\":%.6f,"
+            "\"ok\":%s}\n",
+            static_cast<unsigned long long>(check.checked()),
+            static_cast<unsigned long long>(check.differences()),
+            static_cast<unsigned long long>(check.errors()), seconds,
+            check.differences() == 0 && check.errors() == 0 ? "true" : "false");
     }
     if (check.differences() > 0) {
         std::fprintf(stderr, "ucopy: %llu difference%s between %s and %s\n",
