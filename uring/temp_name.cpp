@@ -16,7 +16,7 @@ namespace uio {
 
 namespace {
 
-constexpr std::string_view head = ".ucopy-", tail = ".tmp";
+constexpr std::string_view temp_prefix = ".ucopy-", temp_suffix = ".tmp";
 
 bool is_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -24,11 +24,11 @@ bool is_hex(char c) {
 
 // "<pid>-<n>", or empty when `name` is not in the scheme.
 std::string_view middle_of(std::string_view name) {
-    if (name.size() <= head.size() + tail.size() || !name.starts_with(head) ||
-        !name.ends_with(tail)) {
+    if (name.size() <= temp_prefix.size() + temp_suffix.size() || !name.starts_with(temp_prefix) ||
+        !name.ends_with(temp_suffix)) {
         return {};
     }
-    return name.substr(head.size(), name.size() - head.size() - tail.size());
+    return name.substr(temp_prefix.size(), name.size() - temp_prefix.size() - temp_suffix.size());
 }
 
 }  // namespace

@@ -94,11 +94,14 @@ TEST_CASE("4 shards started apart copy the whole tree, balanced by bytes") {
     uio::testing::temp_dir work;
     const std::string src = work / "src", dst = work / "dst";
     build_shard_tree(src);
+    // Every path absolute: the shards' outputs land in `work` whatever directory they run in
+    // (out1..3 and rc1..3 of shards run outside it were once committed in the repository).
     std::string script = "cd " + q(work.path()) + " && { ";
     for (int k = 0; k < 4; ++k) {
-        script += "(" + ucopy() + " -a --stats=json --shard " + std::to_string(k) +
-                  "/4 src/. dst > out" + std::to_string(k) + " 2>&1; echo $? > rc" +
-                  std::to_string(k) + ") & ";
+        const std::string n = std::to_string(k);
+        script += "(" + ucopy() + " -a --stats=json --shard " + n + "/4 " + q(src + "/.") + " " +
+                  q(dst) + " > " + q(work / ("out" + n)) + " 2>&1; echo $? > " +
+                  q(work / ("rc" + n)) + ") & ";
     }
     REQUIRE(sh(script + "wait; }").status == 0);
     std::vector<long long> bytes;

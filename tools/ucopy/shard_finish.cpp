@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fd_holder.hpp"
 #include "filter_rules.hpp"
 #include "metadata.hpp"
 #include "tree_walk.hpp"
@@ -15,13 +16,6 @@
 namespace ucopy {
 
 namespace {
-
-struct fd_holder {
-    int fd = -1;
-    ~fd_holder() {
-        if (fd >= 0) ::close(fd);
-    }
-};
 
 // `root`: the destination's real path, so shards that named it differently agree (a shard
 // that found DST made by another copies SRC/. to DST/., one that did not to DST).

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "fd_holder.hpp"
 #include "report.hpp"
 #include "tree_walk.hpp"
 
@@ -33,13 +34,6 @@ namespace {
 struct child {
     std::string name;
     struct stat st {};
-};
-
-struct fd_holder {
-    int fd = -1;
-    ~fd_holder() {
-        if (fd >= 0) ::close(fd);
-    }
 };
 
 std::string join(const std::string& parent, const std::string& name) {
