@@ -24,5 +24,9 @@ function(uio_warnings target)
     $<$<BOOL:${UIO_WERROR}>:-Werror>
     # g++ 12 at -O3 reports a false -Wrestrict inside libstdc++'s `"x" + std::string&&`
     # (GCC bug 105329); it is a warning still, never an error.
-    $<$<CXX_COMPILER_ID:GNU>:-Wno-error=restrict>)
+    $<$<CXX_COMPILER_ID:GNU>:-Wno-error=restrict>
+    # A unity build includes each source into one file, so g++ takes it for a header and
+    # warns about every type from an anonymous namespace used in a template (a lambda in a
+    # coroutine frame): a warning about headers, which these sources are not.
+    $<$<AND:$<CXX_COMPILER_ID:GNU>,$<BOOL:$<TARGET_PROPERTY:UNITY_BUILD>>>:-Wno-subobject-linkage>)
 endfunction()

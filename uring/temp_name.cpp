@@ -1,6 +1,8 @@
 // temp_name: formatting and parsing ".ucopy-<pid>-<n>.tmp".
 #include "uio/uring/temp_name.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,12 +10,13 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <vector>
 
 namespace uio {
 
 namespace {
 
-constexpr std::string_view head = ".ucopy-", tail = ".tmp";
+constexpr std::string_view temp_prefix = ".ucopy-", temp_suffix = ".tmp";
 
 bool is_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -21,11 +24,11 @@ bool is_hex(char c) {
 
 // "<pid>-<n>", or empty when `name` is not in the scheme.
 std::string_view middle_of(std::string_view name) {
-    if (name.size() <= head.size() + tail.size() || !name.starts_with(head) ||
-        !name.ends_with(tail)) {
+    if (name.size() <= temp_prefix.size() + temp_suffix.size() || !name.starts_with(temp_prefix) ||
+        !name.ends_with(temp_suffix)) {
         return {};
     }
-    return name.substr(head.size(), name.size() - head.size() - tail.size());
+    return name.substr(temp_prefix.size(), name.size() - temp_prefix.size() - temp_suffix.size());
 }
 
 }  // namespace
@@ -64,6 +67,17 @@ bool temp_owner_alive(std::string_view name) {
     std::optional<pid_t> pid = temp_name_owner(name);
     if (!pid) return false;
     return ::kill(*pid, 0) == 0 || errno == EPERM;
+}
+
+void remove_stale_temp_files(const std::string& dir) {
+    DIR* listing = ::opendir(dir.c_str());
+    if (!listing) return;
+    std::vector<std::string> stale;
+    while (const dirent* d = ::readdir(listing)) {
+        if (is_temp_name(d->d_name) && !temp_owner_alive(d->d_name)) stale.emplace_back(d->d_name);
+    }
+    for (const std::string& name : stale) ::unlinkat(::dirfd(listing), name.c_str(), 0);
+    ::closedir(listing);
 }
 
 }  // namespace uio

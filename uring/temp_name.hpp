@@ -26,4 +26,10 @@ std::optional<pid_t> temp_name_owner(std::string_view name);
 // False for names not in the scheme.
 bool temp_owner_alive(std::string_view name);
 
+// Removes the temporary files in directory `dir` whose writer is gone (a killed run's), as a
+// tree copy's walk does for the directories it enters; a table export calls it before it
+// writes into `dir`. Best effort: a name that cannot be removed is left. Directories (a tree
+// copy's staging) are the tree copy's to sweep. Synchronous: one readdir of `dir`.
+void remove_stale_temp_files(const std::string& dir);
+
 }  // namespace uio

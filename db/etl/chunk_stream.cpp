@@ -1,9 +1,11 @@
 #include "uio/db/etl/detail/chunk_stream.hpp"
 
 #include "uio/db/etl/detail/copy_end_marker.hpp"
+#include "uio/db/etl/detail/csv_record_count.hpp"
 
 #include <cstring>
 #include <exception>
+#include <stdexcept>
 #include <utility>
 
 namespace uio::etl {
@@ -12,6 +14,15 @@ task<input_file> open_input(const data_file_endpoint& source, copy_context& ctx)
     input_file in = co_await input_file::open(source.path, source.compressed);
     ctx.input_size = source.compressed == compression::none ? in.disk_size() : 0;
     co_return in;
+}
+
+async_generator<std::span<const std::byte>> channel_bytes(channel<std::string>& in,
+                                                          const bool& failed) {
+    while (auto chunk = co_await in.receive()) {
+        std::string held = std::move(*chunk);
+        co_yield std::as_bytes(std::span(held.data(), held.size()));
+    }
+    if (failed) throw std::runtime_error("the input failed during the load");
 }
 
 task<void> send_chunk(channel<std::string>& out, std::string text) {
@@ -39,7 +50,8 @@ task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string
 }
 
 async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx,
-                                                       std::string source) {
+                                                       std::string source, char quote) {
+    csv_record_count records(quote);
     std::string chunk;
     std::uint64_t offset = 0;
     copy_end_marker_guard guard;
@@ -49,7 +61,7 @@ async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_cont
         if (n == 0) break;
         std::size_t skip = 0;
         if (first && n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0) skip = 3;
-        ctx.advance(0, n);
+        ctx.advance(records.feed(std::string_view(chunk.data(), n)), n);
         guard.feed(std::string_view(chunk.data() + skip, n - skip), source);
         co_yield std::as_bytes(std::span(chunk.data() + skip, n - skip));
     }

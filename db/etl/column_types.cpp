@@ -159,6 +159,132 @@ std::string format_real(double v) {
     return std::string(buffer, end);
 }
 
+namespace {
+
+// PostgreSQL's text for `v` into `out` (room for 32 bytes); returns its length.
+std::size_t postgres_real_chars(double v, char* out) noexcept {
+    // PostgreSQL (12 and later, extra_float_digits >= 1) prints the shortest digits that read
+    // back as the same double, as Ryu does (src/common/d2s.c): in fixed notation when the
+    // decimal exponent is in [-4, 15), else as d[.ddd]e±XX (at least two exponent digits).
+    // The shortest digits are std::to_chars's; only the layout differs.
+    char sci[40];
+    auto [sci_end, ec] = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific);
+    (void)ec;
+    const char* p = sci;
+    std::size_t n = 0;
+    if (*p == '-') {
+        out[n++] = '-';
+        ++p;
+    }
+    char digits[24];
+    int count = 0;
+    for (; p < sci_end && *p != 'e'; ++p) {
+        if (*p != '.') digits[count++] = *p;
+    }
+    int exponent = 0;
+    ++p;  // 'e'
+    if (p < sci_end && *p == '+') ++p;
+    std::from_chars(p, sci_end, exponent);
+    if (exponent >= -4 && exponent < 15) {
+        if (exponent < 0) {
+            out[n++] = '0';
+            out[n++] = '.';
+            for (int z = 0; z < -exponent - 1; ++z) out[n++] = '0';
+            for (int d = 0; d < count; ++d) out[n++] = digits[d];
+        } else {
+            for (int d = 0; d < std::max(count, exponent + 1); ++d) {
+                if (d == exponent + 1) out[n++] = '.';
+                out[n++] = d < count ? digits[d] : '0';
+            }
+        }
+        return n;
+    }
+    out[n++] = digits[0];
+    if (count > 1) out[n++] = '.';
+    for (int d = 1; d < count; ++d) out[n++] = digits[d];
+    out[n++] = 'e';
+    out[n++] = exponent < 0 ? '-' : '+';
+    int magnitude = exponent < 0 ? -exponent : exponent;
+    if (magnitude < 10) out[n++] = '0';
+    auto [end, ec2] = std::to_chars(out + n, out + 32, magnitude);
+    (void)ec2;
+    return static_cast<std::size_t>(end - out);
+}
+
+// `text`, a double's shortest digits in fixed notation (to_chars said so), is what PostgreSQL
+// prints too: it does when the decimal exponent is in [-4, 15). Saves a second to_chars.
+bool fixed_real_layout(std::string_view text) noexcept {
+    std::string_view digits = !text.empty() && text.front() == '-' ? text.substr(1) : text;
+    if (digits.empty()) return false;
+    std::size_t point = digits.find('.');
+    std::size_t whole = point == std::string_view::npos ? digits.size() : point;
+    if (digits.front() != '0') return whole <= 15;
+    std::size_t first = digits.find_first_not_of("0.");
+    return first == std::string_view::npos || first <= 5;  // 0; 0.0001: exponent -4
+}
+
+}  // namespace
+
+std::string postgres_real_text(double v) {
+    char out[32];
+    return std::string(out, postgres_real_chars(v, out));
+}
+
+bool real_text_form(std::string_view text) noexcept {
+    // Cheap refusals first: this runs for every value of a real column.
+    if (text.empty() || text.size() > 30) return false;
+    std::optional<double> v = parse_canonical_real(text);
+    if (!v) return false;
+    if (text.find('e') == std::string_view::npos) return fixed_real_layout(text);
+    char out[32];
+    return std::string_view(out, postgres_real_chars(*v, out)) == text;
+}
+
+bool value_fits(value_kind column, std::string_view text) noexcept {
+    switch (column) {
+        case value_kind::integer:
+            return parse_canonical_integer(text).has_value();
+        case value_kind::real:
+            return real_text_form(text);
+        case value_kind::decimal:
+        case value_kind::boolean:
+        case value_kind::date:
+        case value_kind::timestamp:
+        case value_kind::timestamptz:
+            return postgres_text_form(column, text, text_form::copy);
+        case value_kind::text:
+        case value_kind::mixed:
+            break;
+    }
+    return true;
+}
+
+bool natural_fits(value_kind column, value_kind natural, std::string_view text) noexcept {
+    switch (column) {
+        case value_kind::integer:
+            return natural == value_kind::integer;
+        case value_kind::real:
+            // A canonical real: only the layout is left to check (cheap without an 'e').
+            if (natural == value_kind::real && text.find('e') == std::string_view::npos) {
+                return fixed_real_layout(text);
+            }
+            return natural != value_kind::text && real_text_form(text);
+        default:
+            break;
+    }
+    return value_fits(column, text);
+}
+
+value_kind widened_kind(value_kind column, std::string_view text) noexcept {
+    // An exact integer never becomes a float: integer → numeric when the value is a plain
+    // decimal (the integers already read print back the same as numeric).
+    if (column == value_kind::integer &&
+        postgres_text_form(value_kind::decimal, text, text_form::copy)) {
+        return value_kind::decimal;
+    }
+    return value_kind::text;
+}
+
 std::optional<double> parse_canonical_real(std::string_view text) noexcept {
     std::optional<double> v;
     if (text.empty() || text.front() == '+') return std::nullopt;
@@ -198,19 +324,9 @@ bool fits_kind(value_kind column, value_kind value) noexcept {
 void kind_inference::observe(std::optional<std::string_view> value) noexcept {
     if (!value) return;
     seen_ = true;
-    value_kind natural = value_kind::text;
-    bool natural_known = false;
     for (int i = 0; i < candidates; ++i) {
         if (!possible_[i]) continue;
-        value_kind k = inferable[i];
-        if (k == value_kind::integer || k == value_kind::real) {
-            if (!natural_known) natural = natural_kind(*value);
-            natural_known = true;
-            possible_[i] = natural == value_kind::integer ||
-                           (k == value_kind::real && natural == value_kind::real);
-        } else {
-            possible_[i] = postgres_text_form(k, *value, text_form::copy);
-        }
+        possible_[i] = value_fits(inferable[i], *value);
     }
 }
 

@@ -1,17 +1,22 @@
 // CSV → PostgreSQL: the server parses. We read a sample (header, column types for a table we
-// create), then stream the file's bytes from io_uring reads straight into COPY FROM STDIN.
-// When the server refuses a value of a column whose type we inferred, the load starts again
-// with that column wider (postgres_widening.hpp). On any other COPY error we rescan the file
+// create), then stream the file's bytes from io_uring reads straight into COPY FROM STDIN —
+// in a table we create, each chunk once its values have been checked against the inferred
+// types on the thread pool (csv_value_check.hpp). When a value does not fit, or the server
+// refuses one of a column whose type we inferred, the load starts again with that column
+// wider (postgres_widening.hpp). On any other COPY error we rescan the file
 // to turn the server's "line N" (where the bad record ends) into where it starts, and report
 // `file:LINE: message`; under --max-errors the load is retried without the bad records
 // (postgres_load_retry.hpp says why).
 #include <exception>
+#include <memory>
 #include <stdexcept>
 
 #include "uio/core/error_kind.hpp"
 #include "uio/core/offload.hpp"
+#include "uio/core/when_all.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
 #include "uio/db/etl/detail/csv_record_filter.hpp"
+#include "uio/db/etl/detail/csv_value_check.hpp"
 #include "uio/db/etl/detail/postgres_load_retry.hpp"
 #include "uio/db/etl/detail/postgres_table.hpp"
 #include "uio/db/etl/detail/postgres_widening.hpp"
@@ -23,6 +28,10 @@ namespace uio::etl {
 
 namespace {
 
+bool empty_line(std::string_view text) noexcept {
+    return text.empty() || text == "\r";
+}
+
 // The file's bytes without the records starting on `skip`'s lines (a retried load), and
 // without empty lines when `skip_blank`; counts those in `blank_lines`.
 async_generator<std::span<const std::byte>> filtered_bytes(input_file& in, copy_context& ctx,
@@ -31,7 +40,7 @@ async_generator<std::span<const std::byte>> filtered_bytes(input_file& in, copy_
                                                            bool skip_blank,
                                                            std::uint64_t& blank_lines) {
     csv_record_filter filter(quote, skip, 0, skip_blank);
-    auto bytes = file_bytes(in, ctx, in_path);
+    auto bytes = file_bytes(in, ctx, in_path, quote);
     std::string kept;
     while (auto chunk = co_await bytes.next()) {
         kept.clear();
@@ -135,30 +144,73 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
             // A new connection per attempt: the failed one's transaction is aborted.
             pg::connection conn = co_await connect_postgres(dst.conninfo, dst.target.schema);
             std::string options = copy_options(conn, csv, csv.header);
+            std::unique_ptr<csv_value_check> check;
+            bool stopped = false;
             try {
                 postgres_table_load load = co_await postgres_table_load::begin(conn, request);
                 if (load.created()) created_with = load.columns();
+                // The check below reads these same bytes: without the skipped records and,
+                // once the server named one, without empty lines.
                 auto bytes = retry.skipped().empty() && !skip_blank
-                                 ? file_bytes(in, ctx, in_path)
+                                 ? file_bytes(in, ctx, in_path, quote)
                                  : filtered_bytes(in, ctx, in_path, quote, retry.skipped(),
                                                   skip_blank, blank_lines);
                 if (csv.strict && !csv.text_format) {
                     bytes = strictly_checked(std::move(bytes), csv);
                 }
-                std::int64_t rows = co_await load.copy(options, std::move(bytes));
+                check = std::make_unique<csv_value_check>(
+                    csv, checked_kinds(load.columns(), load.created()));
+                std::int64_t rows = 0;
+                if (!check->active()) {
+                    rows = co_await load.copy(options, std::move(bytes));
+                } else {
+                    channel<std::string> checked(4);
+                    auto producing = send_checked(std::move(bytes), *check, checked, stopped);
+                    auto loading = load.copy(options, channel_bytes(checked, stopped));
+                    auto [ignored, copied] =
+                        co_await when_all(std::move(producing), std::move(loading));
+                    rows = copied;
+                    if (check->failure()) std::rethrow_exception(check->failure());
+                }
                 co_await load.commit();
                 ctx.stats.rows = static_cast<std::uint64_t>(rows);
                 ctx.stats.blank_lines = blank_lines;
                 ctx.count_upsert(load.inserted());
                 co_return;
             } catch (const pg::error& e) {
-                failed = copy_failure::from(e);
-                if (!failed) throw;
+                if (!check || !check->widened()) {
+                    failed = copy_failure::from(e);
+                    if (!failed) throw;
+                }
+            } catch (...) {
+                if (!check || !check->widened()) throw;  // else: the attempt we stopped
+            }
+            // A value our check refused: the load starts again with wider types.
+            if (check && check->widened() && apply_widening(*check, request.source_columns)) {
+                continue;
+            }
+            if (!failed) throw data_error(src.path + ": the load stopped to widen no column");
+        }
+        std::optional<std::uint64_t> line;
+        bool located = false;
+        if (csv.text_format && !skip_blank && columns.size() > 1) {
+            // In the text format an empty line is one empty field, which the server refuses
+            // as a value of the first column: no reason to widen that column (in CSV it is a
+            // NULL, and the server names no value).
+            line = co_await record_start(in, failed->copy_line, quote, retry.skipped(), false);
+            located = true;
+            if (line) {
+                std::string text = co_await file_line(in, *line);
+                if (empty_line(text)) {
+                    skip_blank = true;
+                    continue;
+                }
             }
         }
         if (widen_refused_column(request.source_columns, created_with, *failed)) continue;
-        auto line =
-            co_await record_start(in, failed->copy_line, quote, retry.skipped(), skip_blank);
+        if (!located) {
+            line = co_await record_start(in, failed->copy_line, quote, retry.skipped(), skip_blank);
+        }
         if (!line) {
             // Skipping a record that never ends would skip the rest of the file. Where it
             // starts, and why, as the reader says it (the server's message has no place).
@@ -168,7 +220,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
                              " (an unterminated quoted field runs to the end)");
         }
         std::string text = co_await file_line(in, *line);
-        if (!skip_blank && columns.size() > 1 && (text.empty() || text == "\r")) {
+        if (!skip_blank && columns.size() > 1 && empty_line(text)) {
             skip_blank = true;  // not a bad record: no record at all
             continue;
         }

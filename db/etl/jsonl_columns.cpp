@@ -47,10 +47,8 @@ void json_column_kinds::observe(formats::json_field f) {
         case formats::json_kind::number:
             numbers_.observe(f.text);
             numbers_seen_ = true;
-            if (natural_kind(f.text) == value_kind::text) canonical_ = false;
             break;
         case formats::json_kind::boolean:
-            numbers_.observe("0");
             booleans_ = true;
             break;
         case formats::json_kind::string:
@@ -67,11 +65,24 @@ void json_column_kinds::observe(formats::json_field f) {
     any_ = true;
 }
 
-value_kind json_column_kinds::sqlite_kind() const noexcept {
-    if (strings_ || nested_) {
-        return numbers_seen_ || booleans_ ? value_kind::mixed : value_kind::text;
+column_spec json_column_kinds::sqlite_column(std::string name) const {
+    column_spec c{std::move(name), value_kind::text, {}, true};
+    int types = int(strings_) + int(numbers_seen_) + int(booleans_) + int(nested_);
+    if (types > 1) {
+        c.kind = value_kind::mixed;
+    } else if (booleans_) {
+        c.kind = value_kind::integer;
+        c.declared = sqlite_json_boolean;
+    } else if (nested_) {
+        c.declared = sqlite_json_nested;
+    } else if (numbers_seen_) {
+        c.kind = numbers_.kind();
+        if (c.kind != value_kind::integer && c.kind != value_kind::real) {
+            c.kind = value_kind::text;
+            c.declared = sqlite_json_number;
+        }
     }
-    return numbers_.kind();  // text when nothing was seen
+    return c;
 }
 
 json_column_kinds::pg_kind json_column_kinds::pg() const noexcept {
@@ -81,8 +92,20 @@ json_column_kinds::pg_kind json_column_kinds::pg() const noexcept {
     if (strings_) return string_kind(forms_);
     if (booleans_) return pg_kind::boolean;
     if (nested_) return pg_kind::jsonb;
-    if (!canonical_) return pg_kind::numeric;  // "1.50" stays "1.50"
-    return numbers_.kind() == value_kind::integer ? pg_kind::bigint : pg_kind::float8;
+    // Integers and decimals together are numeric, never a double, which would round the
+    // integers past 2^53; "1.50" stays "1.50".
+    switch (numbers_.kind()) {
+        case value_kind::integer:
+            return pg_kind::bigint;
+        case value_kind::real:
+            return pg_kind::float8;
+        case value_kind::decimal:
+            return pg_kind::numeric;
+        default:
+            break;
+    }
+    // Numbers numeric would print otherwise (1e5 as 100000, -0 as 0): json keeps their text.
+    return pg_kind::json_number;
 }
 
 const char* json_column_kinds::pg_type() const noexcept {
@@ -100,6 +123,8 @@ const char* json_column_kinds::pg_type() const noexcept {
             return "timestamptz";
         case pg_kind::numeric:
             return "numeric";
+        case pg_kind::json_number:
+            return "json";
         case pg_kind::bigint:
             return "bigint";
         case pg_kind::float8:
@@ -133,13 +158,15 @@ bool json_column_kinds::fits_pg(formats::json_field f) const noexcept {
             break;
     }
     switch (pg()) {
-        case pg_kind::numeric:
+        case pg_kind::json_number:
         case pg_kind::mixed:
             return true;
+        case pg_kind::numeric:
+            return value_fits(value_kind::decimal, f.text);
         case pg_kind::bigint:
             return parse_canonical_integer(f.text).has_value();
         case pg_kind::float8:
-            return natural_kind(f.text) != value_kind::text;
+            return value_fits(value_kind::real, f.text);
         case pg_kind::text:
         case pg_kind::boolean:
         case pg_kind::jsonb:
@@ -149,6 +176,24 @@ bool json_column_kinds::fits_pg(formats::json_field f) const noexcept {
             break;
     }
     return false;
+}
+
+bool fits_sqlite_json(const column_spec& c, formats::json_field f) noexcept {
+    if (f.is_null() || c.kind == value_kind::mixed) return true;
+    const std::string_view declared = c.declared;
+    if (declared == sqlite_json_boolean) return f.kind == formats::json_kind::boolean;
+    if (declared == sqlite_json_nested) return f.kind == formats::json_kind::raw;
+    if (declared == sqlite_json_number) return f.kind == formats::json_kind::number;
+    switch (c.kind) {
+        case value_kind::integer:
+        case value_kind::real:
+            return f.kind == formats::json_kind::number && value_fits(c.kind, f.text);
+        case value_kind::text:
+            return f.kind == formats::json_kind::string;
+        default:
+            break;
+    }
+    return true;
 }
 
 std::vector<json_column_kinds> observe_jsonl_columns(const std::vector<std::string>& keys,
@@ -162,7 +207,7 @@ std::vector<json_column_kinds> observe_jsonl_columns(const std::vector<std::stri
 }
 
 column_spec jsonl_column(std::string name, const json_column_kinds& kinds, bool for_postgres) {
-    if (!for_postgres) return {std::move(name), kinds.sqlite_kind(), {}, true};
+    if (!for_postgres) return kinds.sqlite_column(std::move(name));
     std::string declared = kinds.pg_type();
     value_kind kind = kind_from_pg_type(declared);
     return {std::move(name), kind, std::move(declared), true};

@@ -71,17 +71,6 @@ task<void> produce_csv(copy_context& ctx, input_file& in, std::string source, st
     if (failure) std::rethrow_exception(failure);
 }
 
-// The channel's chunks as bytes for copy_in; a failed producer must not look like the end
-// of the input (the COPY would commit a partial load), so it throws instead.
-async_generator<std::span<const std::byte>> channel_bytes(channel<std::string>& in,
-                                                          const bool& failed) {
-    while (auto chunk = co_await in.receive()) {
-        std::string held = std::move(*chunk);
-        co_yield std::as_bytes(std::span(held.data(), held.size()));
-    }
-    if (failed) throw std::runtime_error("the input failed during the load");
-}
-
 // The JSON Lines line of the record holding line `copy_line` of the CSV sent to COPY (with
 // the same `guesses`, which decide how strings were sent).
 task<std::uint64_t> jsonl_line_of(input_file& in, std::string source, bool skip_bad,

@@ -14,6 +14,8 @@
 #include "uio/db/etl/detail/chunk_stream.hpp"
 #include "uio/db/etl/detail/copy_end_marker.hpp"
 #include "uio/db/etl/detail/csv_block_splitter.hpp"
+#include "uio/db/etl/detail/csv_record_count.hpp"
+#include "uio/db/etl/detail/csv_value_check.hpp"
 #include "uio/db/etl/detail/jsonl_columns.hpp"
 #include "uio/db/etl/detail/postgres_load_retry.hpp"
 #include "uio/db/etl/detail/postgres_staging_table.hpp"
@@ -256,14 +258,20 @@ task<void> send_without_blank_lines(stream_fanout& fanout, std::string block, st
     }
 }
 
+// With `check` (a table the load creates), each block is sent once its values are checked
+// (csv_value_check.hpp; it reads the block as it is and skips empty lines as they are left
+// out here); from a value that widens a column on, nothing more is sent, the rest is
+// checked, and the streams then fail.
 task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_options csv,
-                              bool skip_blank, stream_fanout& fanout) {
+                              bool skip_blank, stream_fanout& fanout, csv_value_check* check) {
     std::exception_ptr failure;
+    bool stopped = false;
     try {
         const char quote = csv.text_format ? '\0' : csv.quote;
         std::uint64_t blank_lines = 0;
         copy_end_marker_guard guard;
         csv_block_splitter splitter(quote, chunk_size);
+        csv_record_count records(quote);  // for the progress line
         std::vector<std::string> blocks;
         std::string chunk;
         std::uint64_t offset = 0, file_line = 1;
@@ -271,7 +279,7 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
         for (;;) {
             const bool at_start = offset == 0;
             std::size_t n = co_await read_next_chunk(in, chunk, offset);
-            ctx.advance(0, n);
+            ctx.advance(records.feed(std::string_view(chunk.data(), n)), n);
             std::string_view text(chunk.data(), n);
             if (at_start && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
             guard.feed(text, csv.source);
@@ -282,6 +290,12 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
                 splitter.feed(text, blocks);
             }
             for (std::string& block : blocks) {
+                if (check) {
+                    auto checking = [check, &block] { check->feed(block); };
+                    co_await offload(checking);
+                    stopped = stopped || check->widened();
+                }
+                if (stopped) continue;
                 auto lines =
                     static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
                 if (first) {
@@ -307,10 +321,17 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
             if (n == 0) break;
         }
         ctx.stats.blank_lines = blank_lines;
+        if (check) {
+            auto finishing = [check] { check->finish(); };
+            co_await offload(finishing);
+            stopped = stopped || check->widened();
+            // Input our parser refused and the server took: not loaded unchecked.
+            if (!stopped && check->failure()) std::rethrow_exception(check->failure());
+        }
     } catch (...) {
         failure = std::current_exception();
     }
-    fanout.close(failure != nullptr);
+    fanout.close(failure != nullptr || stopped);
     if (failure) std::rethrow_exception(failure);
 }
 
@@ -351,13 +372,28 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
     for (;;) {
         ctx.stats = {};
         stream_fanout fanout(ctx.options.connections);
-        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table&) {
-            return produce_csv_blocks(ctx, in, csv, columns.size() > 1, f);
+        std::unique_ptr<csv_value_check> check;
+        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table& staging) {
+            check = std::make_unique<csv_value_check>(
+                csv, checked_kinds(staging.columns(), staging.created()));
+            return produce_csv_blocks(ctx, in, csv, columns.size() > 1, f,
+                                      check->active() ? check.get() : nullptr);
         };
         options_fn options_for = [&](const pg::connection& conn) {
             return copy_options(conn, csv, true);
         };
-        attempt_result r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout);
+        std::exception_ptr failure;
+        attempt_result r;
+        try {
+            r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        // A value our check refused: the load starts again with wider types.
+        if (check && check->widened() && apply_widening(*check, request.source_columns)) {
+            continue;
+        }
+        if (failure) std::rethrow_exception(failure);
         if (!r.failed) co_return;
         const copy_failure& failed = r.failed->failure;
         if (widen_refused_column(request.source_columns, r.created_with, failed)) continue;

@@ -1,6 +1,7 @@
 #include "uio/db/etl/detail/postgres_staging_table.hpp"
 
 #include <exception>
+#include <vector>
 
 #include "uio/core/error_kind.hpp"
 #include "uio/db/pg/quote.hpp"
@@ -11,10 +12,60 @@ namespace {
 
 // <table>__uio_load_<pid>, within PostgreSQL's 63 bytes (the table's name cut at a UTF-8
 // character boundary), so a leftover says where it came from.
-std::string staging_name(const std::string& table, int pid) {
+std::string staging_prefix(const std::string& table) {
     std::size_t keep = std::min<std::size_t>(table.size(), 36);
     while (keep > 0 && keep < table.size() && (table[keep] & 0xC0) == 0x80) --keep;
-    return table.substr(0, keep) + "__uio_load_" + std::to_string(pid);
+    return table.substr(0, keep) + "__uio_load_";
+}
+
+// A live load holds this session-level advisory lock on its staging table's name from
+// before it creates the table until its control session ends (the two-key form, so an
+// application's own one-key locks never meet it; a hash collision only keeps a leftover).
+const char* const owner_lock_key = "hashtext('uio_load'), hashtext($1)";
+
+// Drops the staging tables of this target (same prefix) whose load is gone. A staging table
+// is used only through its control session: the N COPY sessions write into it while that
+// session waits, and only that session publishes it, or drops it when it fails. So once that
+// session has ended nothing will ever use the table again. "Ended" is decided under an
+// ACCESS EXCLUSIVE lock on the table, taken NOWAIT (a COPY still writing into it: alive),
+// and takes both of:
+//   - the owner's advisory lock is free (pg_try_advisory_xact_lock succeeds): a session lock
+//     is released only when its session ends, whatever the host the loader ran on;
+//   - no backend with the pid in the name is connected (pg_stat_activity, read after the
+//     lock in this transaction): this also covers tables left by a ucopy that took no
+//     advisory lock; a pid reused by a new backend only keeps the leftover for a later load.
+// A new load that reuses the name takes the advisory lock and then drops its own leftover:
+// both wait for this transaction, so it can never drop the table of a load that started.
+task<void> drop_abandoned(pg::connection& conn, const std::string& prefix) {
+    std::string find =
+        "select relname::text from pg_class where relkind = 'r' and relnamespace = "
+        "(select oid from pg_namespace where nspname = current_schema()) and "
+        "left(relname, length($1)) = $1 and substring(relname from length($1) + 1) ~ "
+        "'^[0-9]{1,9}$'";
+    pg::result found = co_await conn.fetch(find, prefix);
+    std::vector<std::string> names;
+    for (pg::row r : found) names.push_back(r[0].as<std::string>());
+    for (const std::string& name : names) {
+        const std::int64_t pid = std::stoll(name.substr(prefix.size()));
+        if (pid == conn.backend_pid()) continue;  // our own leftover: dropped by create()
+        try {
+            pg::transaction tx = co_await conn.begin();
+            std::string lock = "lock table " + pg::quote_identifier(conn, name) +
+                               " in access exclusive mode nowait";
+            co_await conn.execute(lock);
+            std::string gone = std::string("select pg_try_advisory_xact_lock(") + owner_lock_key +
+                               ") and not exists (select 1 from pg_stat_activity where pid = $2)";
+            const bool abandoned = co_await conn.fetch_value<bool>(gone, name, pid);
+            if (abandoned) {
+                std::string drop = "drop table " + pg::quote_identifier(conn, name);
+                co_await conn.execute(drop);
+            }
+            co_await tx.commit();
+        } catch (const std::exception&) {
+            // In use (the lock), dropped meanwhile, or not ours to drop: left as it is. The
+            // transaction rolls back before the connection's next statement.
+        }
+    }
 }
 
 std::string column_names(const pg::connection& conn, const std::vector<column_spec>& columns) {
@@ -42,11 +93,16 @@ task<postgres_staging_table> postgres_staging_table::create(pg::connection& conn
     if (exists && request.mode == load_mode::fail_if_exists) {
         throw database_error(exists_message(request.table));
     }
-    out.name_ = staging_name(request.table, conn.backend_pid());
+    const std::string prefix = staging_prefix(request.table);
+    out.name_ = prefix + std::to_string(conn.backend_pid());
     const std::string staging = pg::quote_identifier(conn, out.name_);
+    // This load's: held until the control session ends (see drop_abandoned).
+    std::string own = std::string("select pg_advisory_lock(") + owner_lock_key + ")";
+    (void)co_await conn.fetch(own, out.name_);
     // A leftover of a killed load whose backend had the same pid.
     std::string drop_leftover = "drop table if exists " + staging;
     co_await conn.execute(drop_leftover);
+    co_await drop_abandoned(conn, prefix);
     std::string create;
     if (!exists || request.mode == load_mode::replace) {
         create = "create table " + staging + " (";

@@ -30,7 +30,7 @@ std::vector<std::string> names_of(const std::vector<column_spec>& columns) {
     return out;
 }
 
-constexpr const char* staging_name = "ucopy_upsert_staging";
+constexpr const char* upsert_staging_name = "ucopy_upsert_staging";
 
 }  // namespace
 
@@ -61,7 +61,7 @@ task<std::string> create_postgres_staging(pg::connection& conn, std::string tabl
                                           std::vector<column_spec> columns,
                                           std::vector<std::string> key) {
     (void)key_positions(key, columns, same_pg_name);
-    std::string staging = pg::quote_identifier(conn, staging_name);
+    std::string staging = pg::quote_identifier(conn, upsert_staging_name);
     std::string create = "create temp table " + staging + " on commit drop as select " +
                          column_list(conn, names_of(columns)) + " from " +
                          pg::quote_identifier(conn, table) + " with no data";
@@ -72,7 +72,7 @@ task<std::string> create_postgres_staging(pg::connection& conn, std::string tabl
                     pg::quote_identifier(conn, key[i]) + " set not null";
     }
     co_await conn.execute(not_null);
-    co_return staging_name;
+    co_return upsert_staging_name;
 }
 
 task<std::optional<std::int64_t>> merge_postgres_staging(pg::connection& conn, std::string staging,

@@ -21,23 +21,9 @@ bool widen_refused_column(std::vector<column_spec>& source_columns,
     auto named = [&](const column_spec& c) { return c.name == failure.column; };
     auto was = std::find_if(created_with.begin(), created_with.end(), named);
     if (was == created_with.end() || !was->inferred) return false;
-    value_kind wider = value_kind::text;
-    switch (was->kind) {
-        case value_kind::integer:
-            // numeric, not double precision: it keeps the integers already read exactly
-            // (a double rounds past 2^53) and the value as written. A value cut at 100
-            // bytes ends in "..." and reads as text, as it should.
-            if (failure.value &&
-                postgres_text_form(value_kind::decimal, *failure.value, text_form::copy)) {
-                wider = value_kind::decimal;
-            }
-            break;
-        case value_kind::text:
-        case value_kind::mixed:
-            return false;
-        default:  // real, decimal, boolean, date, timestamp, timestamptz
-            break;
-    }
+    if (was->kind == value_kind::text || was->kind == value_kind::mixed) return false;
+    // A value cut at 100 bytes ends in "..." and widens to text, as it should.
+    value_kind wider = widened_kind(was->kind, failure.value.value_or(std::string()));
     auto it = std::find_if(source_columns.begin(), source_columns.end(), named);
     if (it == source_columns.end()) return false;
     it->kind = wider;

@@ -1,5 +1,6 @@
 #include "uio/db/etl/detail/row_batch.hpp"
 
+#include "uio/db/etl/detail/jsonl_columns.hpp"
 #include "uio/db/formats/csv_writer.hpp"
 
 namespace uio::etl {
@@ -117,8 +118,10 @@ row_batch convert_csv(const formats::csv_batch& batch, std::size_t input_width,
             const column_spec& c = columns[i];
             std::optional<std::string_view> text = r[order[i]];
             if (c.inferred && text && c.kind != value_kind::text) {
-                // A CSV value is text: only a text column takes it as it is.
-                if (!fits_kind(c.kind, push_natural(*text, out.cells))) misfits.push_back(i);
+                // Stored as what it is; checked by the sample's rules (an integer goes into
+                // a REAL column only if the double prints it back the same).
+                value_kind natural = push_natural(*text, out.cells);
+                if (!natural_fits(c.kind, natural, *text)) misfits.push_back(i);
             } else if (auto why = convert_value(text, c.kind, out.cells)) {
                 problem = "column " + c.name + ": " + *why;
             }
@@ -152,7 +155,14 @@ row_batch convert_jsonl(const formats::jsonl_batch& batch, std::size_t known_key
         for (std::size_t i = 0; i < columns.size() && !problem; ++i) {
             formats::json_field f = r[order[i]];
             if (columns[i].inferred && !f.is_null()) {
-                if (!fits_kind(columns[i].kind, push_json(f, out.cells))) misfits.push_back(i);
+                // A number in a DECIMAL_TEXT column as its text; else as what it is.
+                if (f.kind == formats::json_kind::number &&
+                    columns[i].declared == sqlite_json_number) {
+                    out.cells.push_text(f.text);
+                } else {
+                    push_json(f, out.cells);
+                }
+                if (!fits_sqlite_json(columns[i], f)) misfits.push_back(i);
                 continue;
             }
             std::optional<std::string_view> text;

@@ -2,12 +2,73 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "uio/core/error_kind.hpp"
+#include "uio/db/etl/detail/jsonl_columns.hpp"
 #include "uio/db/formats/jsonl.hpp"
 #include "uio/db/sqlite/error.hpp"
 #include "uio/db/sqlite/quote.hpp"
 
 namespace uio::etl {
+
+namespace {
+
+enum class json_declared { none, boolean, number, nested };
+
+json_declared json_declared_type(std::string_view declared) {
+    auto is = [declared](std::string_view name) {
+        return std::equal(declared.begin(), declared.end(), name.begin(), name.end(),
+                          [](char a, char b) { return std::toupper(a) == b; });
+    };
+    if (is(sqlite_json_boolean)) return json_declared::boolean;
+    if (is(sqlite_json_number)) return json_declared::number;
+    if (is(sqlite_json_nested)) return json_declared::nested;
+    return json_declared::none;
+}
+
+bool digits(std::string_view s, std::size_t& i) {
+    std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+}
+
+// RFC 8259's number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool json_number(std::string_view s) {
+    std::size_t i = 0;
+    if (i < s.size() && s[i] == '-') ++i;
+    if (i < s.size() && s[i] == '0') {
+        ++i;
+    } else if (!digits(s, i)) {
+        return false;
+    }
+    if (i < s.size() && s[i] == '.' && !digits(s, ++i)) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+        if (!digits(s, i)) return false;
+    }
+    return i == s.size();
+}
+
+// Whether `s` is one JSON object or array, as the JSON Lines parser reads it.
+bool json_nested(std::string_view s) {
+    if (s.empty() || (s.front() != '{' && s.front() != '[')) return false;
+    if (s.find('\n') != std::string_view::npos) return false;  // one line of JSON Lines
+    try {
+        formats::jsonl_reader reader;
+        std::string line = "{\"v\":";
+        line += s;
+        line += "}\n";
+        formats::jsonl_batch b = reader.feed(line);
+        return b.size() == 1 && b[0][0].kind == formats::json_kind::raw;
+    } catch (...) {
+        return false;
+    }
+}
+
+}  // namespace
 
 struct sqlite_cursor::state {
     sqlite3_stmt* stmt = nullptr;
@@ -110,6 +171,8 @@ task<std::string> sqlite_cursor::next_jsonl(std::size_t bytes) {
         formats::jsonl_writer writer(names);
         std::vector<formats::json_field> fields(width);
         std::vector<std::string> scratch(width);
+        std::vector<json_declared> declared;
+        for (const auto& col : s->columns) declared.push_back(json_declared_type(col.declared));
         while (out.size() < bytes && s->step(c.handle())) {
             for (std::size_t i = 0; i < width; ++i) {
                 int type = sqlite3_column_type(s->stmt, static_cast<int>(i));
@@ -121,6 +184,19 @@ task<std::string> sqlite_cursor::next_jsonl(std::size_t bytes) {
                 if (type == SQLITE_FLOAT && text &&
                     text->find_first_of("in") == std::string::npos) {
                     kind = formats::json_kind::number;
+                }
+                // The JSON type a declared type ucopy wrote keeps (jsonl_columns.hpp), when
+                // the value is one; else the value as its storage class says.
+                if (type == SQLITE_INTEGER && declared[i] == json_declared::boolean &&
+                    (*text == "0" || *text == "1")) {
+                    kind = formats::json_kind::boolean;
+                    text = *text == "1" ? "true" : "false";
+                } else if (type == SQLITE_TEXT && declared[i] == json_declared::number &&
+                           json_number(*text)) {
+                    kind = formats::json_kind::number;
+                } else if (type == SQLITE_TEXT && declared[i] == json_declared::nested &&
+                           json_nested(*text)) {
+                    kind = formats::json_kind::raw;
                 }
                 fields[i] = {kind, text.value_or(std::string_view())};
             }

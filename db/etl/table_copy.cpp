@@ -102,7 +102,17 @@ void check_upsert_options(const table_copy_options& o, const endpoint& destinati
     }
 }
 
+// "-" is a data file only with --format: a stream has no extension to tell it.
+void check_standard_streams(const endpoint& e) {
+    auto* tree = std::get_if<file_tree_endpoint>(&e);
+    if (tree && tree->path == "-") {
+        throw usage_error("'-' (standard input or output) needs --format csv, tsv or jsonl");
+    }
+}
+
 void check_request(const copy_context& ctx, const endpoint& source, const endpoint& destination) {
+    check_standard_streams(source);
+    check_standard_streams(destination);
     if (!is_table_like(source) || !is_table_like(destination)) {
         throw usage_error("both endpoints must be tables or data files");
     }
@@ -119,7 +129,7 @@ task<void> run(copy_context& ctx, const endpoint& source, const endpoint& destin
 void print_stats(std::ostream& out, const copy_context& ctx, double seconds, bool ok) {
     char line[256];
     std::snprintf(line, sizeof line,
-                  "{\"ok\": %s, \"rows\": %llu, \"bytes\": %llu, \"seconds\": %.3f, "
+                  "{\"ok\": %s, \"rows\": %llu, \"bytes\": %llu, \"seconds\": %.6f, "
                   "\"rows_per_second\": %.0f, \"errors\": %llu}",
                   ok ? "true" : "false", static_cast<unsigned long long>(ctx.stats.rows),
                   static_cast<unsigned long long>(ctx.stats.bytes), seconds,
@@ -189,6 +199,11 @@ int run_table_copy(const table_copy_options& options, const endpoint& source,
         code = exit_code(kind_of(e));
     }
     ctx.end_progress();
+    // -v: on the error stream, since standard output may be the data ("-").
+    if (options.verbose && code == 0) {
+        err << "ucopy: " << describe(source) << " -> " << describe(destination) << ": "
+            << ctx.stats.rows << (ctx.stats.rows == 1 ? " row" : " rows") << "\n";
+    }
     if (options.stats_json) print_stats(out, ctx, ctx.seconds(), code == 0);
     return code;
 }

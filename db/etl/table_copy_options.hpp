@@ -29,6 +29,7 @@ struct table_copy_options {
     bool fsync = false;                      // --fsync: exported files durable before rename
     bool progress = true;                    // a progress line on stderr when it is a tty
     bool stats_json = false;                 // --stats=json
+    bool verbose = false;                    // -v: what was copied, on the error stream
     std::optional<compression> compress;     // --compress gzip|zstd: for an exported file
     unsigned connections = 1;                // --connections N: COPY streams (parallel_load.hpp)
 };

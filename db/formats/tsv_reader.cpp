@@ -4,20 +4,10 @@
 
 #include <cstring>
 
+#include "uio/db/formats/text_format_field.hpp"
 #include "uio/db/formats/utf8.hpp"
 
 namespace uio::formats {
-
-namespace {
-
-int hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-}  // namespace
 
 tsv_reader::tsv_reader(csv_options options)
     : options_(std::move(options)), header_pending_(options_.header) {}
@@ -66,75 +56,10 @@ bool tsv_reader::decode(std::string_view field, std::string_view line, std::size
     if (options_.null_string ? field == *options_.null_string : field == "\\N") return false;
     std::string& data = out.data_;
     const std::size_t start = data.size();
-    bool escaped = false;
-    while (!field.empty()) {
-        const void* bs = std::memchr(field.data(), '\\', field.size());
-        std::size_t run = bs ? static_cast<std::size_t>(static_cast<const char*>(bs) - field.data())
-                             : field.size();
-        data.append(field.substr(0, run));
-        at += run;
-        field.remove_prefix(run);
-        if (field.empty()) break;
-        // field[0] is a backslash.
-        if (field.size() == 1) fail(line, at, "a backslash at the end of a line (write \\n)");
-        escaped = true;
-        char c = field[1];
-        std::size_t used = 2;
-        switch (c) {
-            case 'b':
-                data += '\b';
-                break;
-            case 'f':
-                data += '\f';
-                break;
-            case 'n':
-                data += '\n';
-                break;
-            case 'r':
-                data += '\r';
-                break;
-            case 't':
-                data += '\t';
-                break;
-            case 'v':
-                data += '\v';
-                break;
-            case 'x': {
-                int value = -1;
-                if (field.size() > 2 && hex_digit(field[2]) >= 0) {
-                    value = hex_digit(field[2]);
-                    used = 3;
-                    if (field.size() > 3 && hex_digit(field[3]) >= 0) {
-                        value = value * 16 + hex_digit(field[3]);
-                        used = 4;
-                    }
-                }
-                if (value < 0) {
-                    data += 'x';  // as COPY: \x without hex digits is an x
-                } else {
-                    if (value == 0) fail(line, at, "NUL byte (\\x0)");
-                    data += static_cast<char>(value);
-                }
-                break;
-            }
-            default:
-                if (c >= '0' && c <= '7') {
-                    int value = c - '0';
-                    while (used < 4 && used < field.size() && field[used] >= '0' &&
-                           field[used] <= '7') {
-                        value = value * 8 + (field[used] - '0');
-                        ++used;
-                    }
-                    if ((value & 0xff) == 0) fail(line, at, "NUL byte (\\0)");
-                    data += static_cast<char>(value & 0xff);
-                } else {
-                    data += c;  // \\ and any other character: that character
-                }
-        }
-        at += used;
-        field.remove_prefix(used);
-    }
-    if (escaped) {
+    text_field_decoding decoded = decode_text_field(field, data);
+    if (decoded.error) fail(line, at + decoded.error_at, decoded.error);
+    at += field.size();
+    if (decoded.escaped) {
         std::string_view made = std::string_view(data).substr(start);
         for (std::size_t i = 0; i < made.size();) {
             std::size_t n = utf8_sequence_length(made.substr(i));
@@ -170,21 +95,10 @@ void tsv_reader::parse_line(std::string_view line, csv_batch& out) {
     }
     const std::size_t first = out.fields_.size();
     const std::size_t data_start = out.data_.size();
-    const char stops[] = {options_.delimiter, '\\'};
     std::vector<std::size_t> starts;  // the header's fields, for its errors
     std::size_t at = 0;
     for (;;) {
-        // The next delimiter that no backslash escapes (COPY reads "\<TAB>" as a TAB).
-        std::size_t tab = at;
-        for (;;) {
-            tab = line.find_first_of(std::string_view(stops, 2), tab);
-            if (tab == std::string_view::npos || line[tab] == options_.delimiter) break;
-            tab += 2;
-            if (tab >= line.size()) {
-                tab = std::string_view::npos;
-                break;
-            }
-        }
+        const std::size_t tab = text_field_end(line, at, options_.delimiter);
         if (header_pending_) starts.push_back(at);
         std::string_view field =
             line.substr(at, tab == std::string_view::npos ? std::string_view::npos : tab - at);

@@ -21,7 +21,7 @@ std::string what_of(const error::fields& f) {
     return text;
 }
 
-std::string field(const PGresult* result, int code) {
+std::string error_field(const PGresult* result, int code) {
     const char* value = PQresultErrorField(result, code);
     return value ? std::string(value) : std::string();
 }
@@ -62,12 +62,12 @@ namespace detail {
 
 error error_from_result(const PGresult* result) {
     error::fields f;
-    f.sqlstate = field(result, PG_DIAG_SQLSTATE);
-    f.message = field(result, PG_DIAG_MESSAGE_PRIMARY);
+    f.sqlstate = error_field(result, PG_DIAG_SQLSTATE);
+    f.message = error_field(result, PG_DIAG_MESSAGE_PRIMARY);
     if (f.message.empty()) f.message = trimmed(PQresultErrorMessage(result));
-    f.detail = field(result, PG_DIAG_MESSAGE_DETAIL);
-    f.hint = field(result, PG_DIAG_MESSAGE_HINT);
-    f.context = field(result, PG_DIAG_CONTEXT);
+    f.detail = error_field(result, PG_DIAG_MESSAGE_DETAIL);
+    f.hint = error_field(result, PG_DIAG_MESSAGE_HINT);
+    f.context = error_field(result, PG_DIAG_CONTEXT);
     f.copy_line = parse_copy_line(f.context);
     return error(std::move(f));
 }

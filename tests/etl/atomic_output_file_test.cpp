@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -130,27 +132,23 @@ TEST_CASE("an abandoned file is removed and never appears under the final name")
     CHECK(uio::testing::list_dir(dir.path()).empty());
 }
 
-TEST_CASE("a rename that fails names both paths, and the temporary file is still removed") {
+TEST_CASE("a directory at the final name is refused up front, named as given") {
     uio::testing::temp_dir dir;
     const std::string final_path = dir / "taken";
     fs::create_directory(final_path);  // a file cannot be renamed over a directory
     uio::testing::write_file(final_path + "/inside", "keep");
-    std::string temp, message;
+    std::string message;
     int code = 0;
     try {
         uio::run([&]() -> task<void> {
             auto out = co_await atomic_output_file::create(final_path, false);
-            temp = out.temp_path();
-            co_await out.write(std::string("data"));
-            co_await out.commit();
         }());
     } catch (const std::system_error& e) {
         code = e.code().value();
         message = e.what();
     }
     CHECK(code == EISDIR);
-    CHECK_THAT(message, Catch::Contains("rename '" + temp + "' to '" + final_path + "'"));
-    CHECK_FALSE(fs::exists(temp));
+    CHECK(message == "cannot write '" + final_path + "': Is a directory");
     CHECK(fs::is_directory(final_path));
     CHECK(uio::testing::read_file(final_path + "/inside") == "keep");
     CHECK(uio::testing::list_dir(dir.path()) == std::vector<std::string>{"taken"});
@@ -170,8 +168,8 @@ TEST_CASE("create fails with the path and errno text when the directory is missi
         message = e.what();
     }
     CHECK(code == ENOENT);
-    CHECK_THAT(message, Catch::Contains(dir / "missing/.ucopy-") &&
-                            Catch::Contains("No such file or directory"));
+    // The user's path, not the hidden temporary's.
+    CHECK(message == "cannot write '" + final_path + "': No such file or directory");
 }
 
 TEST_CASE("a bare file name is written in the current directory") {
@@ -196,19 +194,51 @@ TEST_CASE("a bare file name is written in the current directory") {
     CHECK(uio::testing::read_file(dir / "here.csv") == "a\n");
 }
 
-TEST_CASE("commit renames over a symlink at the final name, not through it") {
+TEST_CASE("a symlink at the final name is written through, as cp does: its target replaced") {
     uio::testing::temp_dir dir;
-    const std::string victim = dir / "victim";
-    uio::testing::write_file(victim, "precious\n");
-    fs::create_symlink(victim, dir / "out.csv");
+    fs::create_directory(dir / "elsewhere");
+    const std::string target = dir / "elsewhere/target.csv";
+    uio::testing::write_file(target, "yesterday\n");
+    const ino_t before = inode_of(target);
+    fs::create_symlink(target, dir / "out.csv");
     uio::run([&]() -> task<void> {
         auto out = co_await atomic_output_file::create(dir / "out.csv", false);
+        // The temporary goes beside the target, so the rename replaces the target.
+        CHECK(fs::path(out.temp_path()).parent_path() == dir / "elsewhere");
         co_await out.write(std::string("export\n"));
+        CHECK(uio::testing::read_file(target) == "yesterday\n");  // until commit
         co_await out.commit();
     }());
-    CHECK(uio::testing::read_file(victim) == "precious\n");
-    CHECK_FALSE(fs::is_symlink(dir / "out.csv"));
-    CHECK(uio::testing::read_file(dir / "out.csv") == "export\n");
+    CHECK(fs::is_symlink(dir / "out.csv"));
+    CHECK(uio::testing::read_file(target) == "export\n");
+    CHECK(inode_of(target) != before);  // replaced atomically, not rewritten in place
+    CHECK(uio::testing::list_dir(dir / "elsewhere") == std::vector<std::string>{"target.csv"});
+}
+
+TEST_CASE("creating an export removes the temporaries of dead writers in its directory") {
+    uio::testing::temp_dir dir;
+    // pid 0x7fffffff: beyond pid_max, never a running process.
+    const std::string stale = dir / ".ucopy-7fffffff-1.tmp";
+    uio::testing::write_file(stale, "half of a killed export");
+    const std::string mine =
+        dir / (".ucopy-" + [] {
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "%x", static_cast<unsigned>(::getpid()));
+            return std::string(hex);
+        }() + "-ffff.tmp");
+    uio::testing::write_file(mine, "a live writer's");
+    uio::testing::write_file(dir / ".ucopy-notes.tmp", "not in the scheme");
+    uio::run([&]() -> task<void> {
+        auto out = co_await atomic_output_file::create(dir / "out.csv", false);
+        co_await out.write(std::string("a\n"));
+        co_await out.commit();
+    }());
+    std::vector<std::string> left = uio::testing::list_dir(dir.path());
+    std::sort(left.begin(), left.end());
+    std::vector<std::string> expected{".ucopy-notes.tmp", fs::path(mine).filename().string(),
+                                      "out.csv"};
+    std::sort(expected.begin(), expected.end());
+    CHECK(left == expected);
 }
 
 TEST_CASE("a moved-from file leaves the temporary file to its new owner") {

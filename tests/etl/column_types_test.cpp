@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
 
 using uio::etl::kind_inference;
@@ -31,10 +32,10 @@ TEST_CASE("integers: canonical and 64-bit only, so leading zeros stay text") {
     CHECK(infer({"1", "-7", "9223372036854775807"}) == value_kind::integer);
     CHECK(infer({"02134", "10001"}) == value_kind::text);  // ZIP codes
     CHECK(infer({"+7"}) == value_kind::text);
-    // Past 64 bits: numeric keeps every digit — unless the double's shortest form is the
-    // text itself (2^63 is), which double precision prints back as it is.
+    // Past 64 bits: numeric keeps every digit, also 2^63, which a double holds but
+    // PostgreSQL prints as 9.223372036854776e+18.
     CHECK(infer({"1", "9223372036854775809"}) == value_kind::decimal);
-    CHECK(infer({"1", "9223372036854775808"}) == value_kind::real);
+    CHECK(infer({"1", "9223372036854775808"}) == value_kind::decimal);
     CHECK(infer({"-0"}) == value_kind::text);  // a REAL column in SQLite gives back "0"
     CHECK(infer({"12345678901234567890123"}) == value_kind::decimal);
 }
@@ -139,4 +140,59 @@ TEST_CASE("NULLs tell nothing; nothing seen is text; types for each database") {
         CHECK(uio::etl::sqlite_storage(k) == value_kind::text);
     }
     CHECK(uio::etl::sqlite_storage(value_kind::real) == value_kind::real);
+}
+
+TEST_CASE("an integer fits a real column only when a double prints it back the same") {
+    using uio::etl::value_fits;
+    // Integers and decimals: numeric, never a double (2^53 + 1 has none).
+    CHECK(infer({"9007199254740993", "1.5"}) == value_kind::decimal);
+    CHECK(infer({"3", "1.5"}) == value_kind::real);
+    // SQLite's REAL prints 100000 as 1e+05, PostgreSQL 1e+05 as 100000: in neither form
+    // both agree, so neither is a real.
+    CHECK(infer({"100000", "1.5"}) == value_kind::decimal);
+    CHECK(infer({"1e+05"}) == value_kind::text);
+    CHECK(infer({"0.0001"}) == value_kind::decimal);
+    CHECK(value_fits(value_kind::real, "1e+15"));
+    CHECK(value_fits(value_kind::real, "123456789012345.6"));
+    CHECK_FALSE(value_fits(value_kind::real, "0.12345678901234567890123"));
+    CHECK_FALSE(value_fits(value_kind::real, "9007199254740993"));
+    // 2^53 is a double, but PostgreSQL prints it 9.007199254740992e+15.
+    CHECK_FALSE(value_fits(value_kind::real, "9007199254740992"));
+    CHECK(value_fits(value_kind::real, "900719925474099"));
+    CHECK_FALSE(value_fits(value_kind::real, "1234567890123456"));  // 1.234567890123456e+15
+    CHECK(value_fits(value_kind::real, "0"));
+    CHECK_FALSE(value_fits(value_kind::real, "-0.0001"));  // std::to_chars: -1e-04
+    CHECK(value_fits(value_kind::real, "-0.001"));
+}
+
+TEST_CASE("postgres_real_text: PostgreSQL's layout of the shortest digits") {
+    using uio::etl::postgres_real_text;
+    // As `select 1e20::float8, ...` prints them (PostgreSQL 12 and later).
+    CHECK(postgres_real_text(1e20) == "1e+20");
+    CHECK(postgres_real_text(100000) == "100000");
+    CHECK(postgres_real_text(0.0001) == "0.0001");
+    CHECK(postgres_real_text(1.5e-7) == "1.5e-07");
+    CHECK(postgres_real_text(1e15) == "1e+15");
+    CHECK(postgres_real_text(1e14) == "100000000000000");
+    CHECK(postgres_real_text(123456789012345.6) == "123456789012345.6");
+    CHECK(postgres_real_text(9223372036854775808.0) == "9.223372036854776e+18");
+    CHECK(postgres_real_text(1e100) == "1e+100");
+    CHECK(postgres_real_text(-2.5) == "-2.5");
+}
+
+TEST_CASE("every later value: the sample's rules, and where a misfit widens to") {
+    using uio::etl::value_fits;
+    using uio::etl::widened_kind;
+    // What the servers' input functions take and print back otherwise.
+    CHECK_FALSE(value_fits(value_kind::integer, "007"));
+    CHECK_FALSE(value_fits(value_kind::boolean, "yes"));
+    CHECK_FALSE(value_fits(value_kind::date, "2024-03-10 01:30:00"));
+    CHECK_FALSE(value_fits(value_kind::timestamptz, "2024-03-10 01:30:00+05:30"));
+    CHECK_FALSE(value_fits(value_kind::decimal, "0." + std::string(17'000, '3')));
+    CHECK(value_fits(value_kind::text, "anything"));
+    CHECK(value_fits(value_kind::mixed, "anything"));
+    CHECK(widened_kind(value_kind::integer, "1.5") == value_kind::decimal);
+    CHECK(widened_kind(value_kind::integer, "007") == value_kind::text);
+    CHECK(widened_kind(value_kind::real, "1.50") == value_kind::text);
+    CHECK(widened_kind(value_kind::date, "2024-03-10 01:30:00") == value_kind::text);
 }

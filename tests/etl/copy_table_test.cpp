@@ -88,6 +88,32 @@ TEST_CASE("copy_table reports progress and returns the statistics") {
     CHECK(input == csv.size());
 }
 
+TEST_CASE("a CSV load into PostgreSQL counts rows on the progress line as they are sent") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    const std::string csv = numbers_csv(0, 200'000);
+    REQUIRE(csv.size() > 2 * (1 << 20));  // several chunks: reports come before the end
+    write_file(dir / "big.csv", csv);
+    for (unsigned connections : {1u, 3u}) {
+        INFO("connections " << connections);
+        std::vector<etl::copy_stats> reports;
+        etl::table_copy_options options;
+        options.mode = etl::load_mode::replace;
+        options.connections = connections;
+        etl::copy_stats done = uio::run(etl::copy_table(
+            etl::parse_endpoint(dir / "big.csv"),
+            etl::parse_endpoint(pg_uri("table=progress_rows")), options,
+            [&](const etl::copy_stats& so_far, std::uint64_t) { reports.push_back(so_far); }));
+        CHECK(done.rows == 200'000);
+        REQUIRE(reports.size() >= 2);
+        // The first report comes after the first chunk: rows already counted, not 0 until the
+        // COPY's own count at the end.
+        CHECK(reports.front().rows > 0);
+        CHECK(reports.front().bytes < csv.size());
+        CHECK(reports.back().rows == 200'000);
+    }
+}
+
 TEST_CASE("a failing copy_table throws with file and line, and commits nothing") {
     uio::testing::temp_dir dir;
     write_file(dir / "good.csv", numbers_csv(0, 10));

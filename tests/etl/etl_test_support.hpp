@@ -3,6 +3,9 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include <fstream>
 #include <sstream>
@@ -14,6 +17,31 @@
 #include "uio/db/etl/run_table_copy.hpp"
 
 namespace uio::testing {
+
+// A command run through /bin/sh: its exit status (128 + signal when killed) and its stdout.
+struct command_result {
+    int status = -1;
+    std::string output;
+};
+
+// `word` quoted for /bin/sh.
+inline std::string shell_quote(const std::string& word) {
+    std::string out = "'";
+    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// Runs `command` with /bin/sh; its stdout comes back through a pipe (add 2>&1 for stderr).
+inline command_result run_shell(const std::string& command) {
+    command_result r;
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return r;
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
+    int status = ::pclose(pipe);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
 
 struct copy_result {
     int code;

@@ -13,30 +13,14 @@
 
 namespace {
 
-struct run_result {
-    int status = -1;
-    std::string output;  // stdout and stderr together
-};
-
-std::string quoted(const std::string& word) {
-    std::string out = "'";
-    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
+using run_result = uio::testing::command_result;
+using uio::testing::shell_quote;
 
 // Runs ucopy with `args` (each shell-quoted) after the environment settings `env`.
 run_result ucopy(const std::vector<std::string>& args, const std::string& env = "") {
-    std::string command = env + " " + quoted(UCOPY_BINARY) + " --no-progress";
-    for (const std::string& a : args) command += " " + quoted(a);
-    command += " 2>&1";
-    run_result r;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-    int status = ::pclose(pipe);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return r;
+    std::string command = env + " " + shell_quote(UCOPY_BINARY) + " --no-progress";
+    for (const std::string& a : args) command += " " + shell_quote(a);
+    return uio::testing::run_shell(command + " 2>&1");
 }
 
 }  // namespace
@@ -127,8 +111,8 @@ TEST_CASE(
     std::filesystem::copy_file(UCOPY_BINARY, dir / "bin/ucopy");
     const std::string lonely = dir / "bin/ucopy";
     const std::string lost = "sqlite:" + std::string(dir / "lost.db") + "?table=t";
-    std::string command =
-        (quoted)(lonely) + " --no-progress " + (quoted)(csv) + " " + (quoted)(lost) + " 2>&1";
+    std::string command = (shell_quote)(lonely) + " --no-progress " + (shell_quote)(csv) + " " +
+                          (shell_quote)(lost) + " 2>&1";
     std::FILE* pipe = ::popen(command.c_str(), "r");
     REQUIRE(pipe);
     std::string output;

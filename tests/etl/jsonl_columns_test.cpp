@@ -67,7 +67,7 @@ TEST_CASE("json_column_kinds: types from the JSON types of the values") {
     using uio::etl::value_kind;
     auto ints = kinds_of({{json_kind::number, "1"}, {json_kind::null_value, ""}});
     CHECK(std::string(ints.pg_type()) == "bigint");
-    CHECK(ints.sqlite_kind() == value_kind::integer);
+    CHECK(ints.sqlite_column("c").kind == value_kind::integer);
     auto reals = kinds_of({{json_kind::number, "1"}, {json_kind::number, "2.5"}});
     CHECK(std::string(reals.pg_type()) == "double precision");
     auto exact = kinds_of({{json_kind::number, "1"}, {json_kind::number, "1.50"}});
@@ -75,15 +75,20 @@ TEST_CASE("json_column_kinds: types from the JSON types of the values") {
     auto mixed = kinds_of({{json_kind::number, "2"}, {json_kind::string, "x"}});
     CHECK(std::string(mixed.pg_type()) == "jsonb");
     CHECK(mixed.mixed_json());
-    CHECK(mixed.sqlite_kind() == value_kind::mixed);
+    CHECK(mixed.sqlite_column("c").kind == value_kind::mixed);
     auto strings = kinds_of({{json_kind::string, "x"}, {json_kind::raw, "{}"}});
     CHECK(strings.mixed_json());  // two JSON types: jsonb, the strings as JSON
-    CHECK(strings.sqlite_kind() == value_kind::text);
+    CHECK(strings.sqlite_column("c").kind == value_kind::mixed);
+    // One JSON type SQLite has no type for: a declared type that tells the export.
+    auto flags = kinds_of({{json_kind::boolean, "true"}});
+    CHECK(flags.sqlite_column("c").declared == "BOOLEAN");
+    CHECK(exact.sqlite_column("c").declared == "DECIMAL_TEXT");
+    CHECK(kinds_of({{json_kind::raw, "[1]"}}).sqlite_column("c").declared == "JSON");
     // Strings in row_to_json's forms: dates and times, so PostgreSQL → JSON Lines → back
     // keeps them; any other string makes them text.
     auto days = kinds_of({{json_kind::string, "2024-03-10"}, {json_kind::string, "0001-01-01"}});
     CHECK(std::string(days.pg_type()) == "date");
-    CHECK(days.sqlite_kind() == value_kind::text);
+    CHECK(days.sqlite_column("c").kind == value_kind::text);
     auto times = kinds_of({{json_kind::string, "2024-03-10T01:30:00"}});
     CHECK(std::string(times.pg_type()) == "timestamp");
     auto utc = kinds_of({{json_kind::string, "2024-03-10T01:30:00.25+00:00"}});
@@ -94,5 +99,5 @@ TEST_CASE("json_column_kinds: types from the JSON types of the values") {
     CHECK(std::string(both.pg_type()) == "text");
     auto nothing = kinds_of({{json_kind::null_value, ""}});
     CHECK(std::string(nothing.pg_type()) == "text");
-    CHECK(nothing.sqlite_kind() == value_kind::text);
+    CHECK(nothing.sqlite_column("c").kind == value_kind::text);
 }

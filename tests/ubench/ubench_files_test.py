@@ -33,6 +33,13 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     out = {ext: os.path.join(work, "out." + ext) for ext in ("json", "csv", "svg")}
+    # --version and --help answer with exit 0 (no subcommand needed), --help with exit codes.
+    version = subprocess.run([ubench, "--version"], capture_output=True, text=True)
+    check(version.returncode == 0 and version.stdout.startswith("ubench "),
+          f"ubench --version: exit {version.returncode}: {version.stdout}{version.stderr}")
+    usage = subprocess.run([ubench, "--help"], capture_output=True, text=True)
+    check(usage.returncode == 0 and "Exit status: 0" in usage.stdout,
+          f"ubench --help: exit {usage.returncode}, or no exit codes: {usage.stdout[-500:]}")
     # --cold fadvise: a test must not drop the page cache of a machine others work on.
     run = subprocess.run([ubench, "files", "--size", "4M", "--seconds", "0.005", "--repeat", "1",
                           "--small-files", "32", "--qd", "1,4", "--seq-qd", "2", "--cold",

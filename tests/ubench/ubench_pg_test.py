@@ -64,6 +64,14 @@ def main():
     psql(f"DROP DATABASE IF EXISTS {DATABASE}")
     psql(f"CREATE DATABASE {DATABASE}")
     try:
+        # Before `pgbench -i`: the user's setup, said as such (exit 1), with what to do.
+        bare = subprocess.run([ubench, "pg", "--queries", "10", "--repeat", "1", "--conninfo",
+                               f"dbname={DATABASE}", "--quiet"], env=env, capture_output=True,
+                              text=True, timeout=60)
+        check(bare.returncode == 1, f"without pgbench tables: exit {bare.returncode}, not 1")
+        check("run `pgbench -i`" in bare.stderr,
+              f"without pgbench tables, no hint to run pgbench -i: {bare.stderr.strip()}")
+        check("internal error" not in bare.stderr, f"said to be a bug: {bare.stderr.strip()}")
         subprocess.run(["pgbench", "-i", "-s", "1", "-q", DATABASE], env=env, check=True,
                        capture_output=True, text=True)
         with tempfile.TemporaryDirectory() as work:

@@ -4,6 +4,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -11,6 +12,7 @@
 #include "ucopy_harness.hpp"
 
 using namespace ucopy_test;
+namespace fs = std::filesystem;
 
 TEST_CASE("ucopy --check passes a faithful copy and names every difference") {
     uio::testing::temp_dir work;
@@ -56,6 +58,27 @@ TEST_CASE("ucopy --check passes a faithful copy and names every difference") {
     CHECK(json.output.find("\"differences\":4,") != std::string::npos);
 }
 
+TEST_CASE("ucopy --check says times in ISO 8601, in UTC with nanoseconds") {
+    uio::testing::temp_dir work;
+    const std::string src = work / "src", dst = work / "dst";
+    fs::create_directories(src);
+    fs::create_directories(dst);
+    write_file(src + "/f", "same");
+    write_file(dst + "/f", "same");
+    set_mtime(src + "/f", 1'600'000'000, 5);
+    set_mtime(dst + "/f", 1'600'000'001, 123'456'789);
+    set_mtime(src, 1'600'000'000, 0);
+    set_mtime(dst, 1'600'000'000, 0);
+    CHECK(sh("(" + ucopy() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)").output ==
+          "mtime f (source 2020-09-13T12:26:40.000000005Z, destination "
+          "2020-09-13T12:26:41.123456789Z)\n");
+    command_result json =
+        sh("(" + ucopy() + " --check --stats=json " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    CHECK(json.output.find("\"source\":\"2020-09-13T12:26:40.000000005Z\"") != std::string::npos);
+    CHECK(json.output.find("\"differences\":1,") != std::string::npos);
+    CHECK(json.output.find(",\"ok\":false}\n") != std::string::npos);
+}
+
 TEST_CASE("ucopy --check finds broken hard links and a wrong type") {
     uio::testing::temp_dir work;
     const std::string src = work / "src", dst = work / "dst";
@@ -79,4 +102,33 @@ TEST_CASE("ucopy --check finds broken hard links and a wrong type") {
 TEST_CASE("ucopy --check is a usage error with a second source or with --sync") {
     CHECK(sh(ucopy() + " --check a b c 2>&1").status == 2);
     CHECK(sh(ucopy() + " --check --sync a b 2>&1").status == 2);
+}
+
+TEST_CASE("ucopy --check escapes names as -i does, and its JSON stays valid UTF-8") {
+    uio::testing::temp_dir work;
+    const std::string src = work / "src", dst = work / "dst";
+    std::filesystem::create_directories(src);
+    std::filesystem::create_directories(dst);
+    write_file(src + "/bad\377name", "x");
+    write_file(src + "/two\nlines", "x");
+    REQUIRE(::symlink("to\377", (dst + "/link").c_str()) == 0);
+    REQUIRE(::symlink("ok", (src + "/link").c_str()) == 0);
+    set_mtime(src, 1'600'000'000, 0);
+    set_mtime(dst, 1'600'000'000, 0);
+    command_result text = sh("(" + ucopy() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    CHECK(text.status == 1);
+    CHECK(text.output.find("only-in-source bad\\#377name\n") != std::string::npos);
+    CHECK(text.output.find("only-in-source two\\#012lines\n") != std::string::npos);
+    CHECK(text.output.find("target link (source ok, destination to\\#377)\n") != std::string::npos);
+
+    command_result json =
+        sh("(" + ucopy() + " --check --stats=json " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    CHECK(json.status == 1);
+    CHECK(json.output.find("{\"difference\":\"only-in-source\",\"path\":\"bad\\\\#377name\"}\n") !=
+          std::string::npos);
+    CHECK(json.output.find("\"destination\":\"to\\\\#377\"") != std::string::npos);
+    // Nothing but printable ASCII here (the names' bytes all came out escaped).
+    CHECK(std::all_of(json.output.begin(), json.output.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x80 && (c >= 0x20 || c == '\n');
+    }));
 }

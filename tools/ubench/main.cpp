@@ -71,8 +71,14 @@ void emit(const std::string& path, Writer write) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"ubench: io_uring (through uio) against blocking I/O, same work, same file"};
+    CLI::App app{"ubench: io_uring (through uio) against blocking I/O, same work, same file",
+                 "ubench"};
     app.require_subcommand(1);
+    app.set_version_flag("-V,--version", "ubench " UIO_VERSION " (uio)");
+    app.footer(
+        "Exit status: 0 done; 1 failed (an I/O or database error, or the setup: no pgbench\n"
+        "tables, no server); 2 usage; 3 the engines' checksums disagree; 70 internal error\n"
+        "(a bug).");
 
     ubench::files_options files;
     std::string size_text = "256M", json_path, csv_path, plot_path;

@@ -55,8 +55,8 @@ using clock_type = std::chrono::steady_clock;
     throw std::system_error(error, std::generic_category(), what);
 }
 
-// xorshift64: the offset sequence both read cases consume, from the same seed every run.
-struct xorshift {
+// A xorshift64 offset sequence both read cases consume, from the same seed every run.
+struct offset_sequence {
     std::uint64_t state = offset_seed;
     std::uint64_t next() noexcept {
         state ^= state << 13;
@@ -134,7 +134,7 @@ double raw_nops(io_uring* ring, std::uint64_t total) {
 double raw_reads(io_uring* ring, int fd, std::uint64_t total) {
     std::vector<std::vector<std::byte>> buffers(concurrency, std::vector<std::byte>(block_size));
     io_uring_cqe* cqes[concurrency];
-    xorshift offsets;
+    offset_sequence offsets;
     auto start = clock_type::now();
     auto issue = [&](unsigned slot) {
         io_uring_sqe* sqe = get_sqe(ring);
@@ -174,7 +174,7 @@ uio::task<void> nop_worker(std::uint64_t count) {
     }
 }
 
-uio::task<void> read_worker(int fd, std::uint64_t count, xorshift& offsets) {
+uio::task<void> read_worker(int fd, std::uint64_t count, offset_sequence& offsets) {
     std::vector<std::byte> buffer(block_size);
     for (std::uint64_t i = 0; i < count; ++i) {
         int n = co_await uio::read(fd, std::span(buffer), offsets.next_offset());
@@ -207,7 +207,7 @@ uio_sample uio_nops(uio::io_context& context, std::uint64_t total) {
 
 uio_sample uio_reads(uio::io_context& context, int fd, std::uint64_t total) {
     std::uint64_t enters_before = context.stats().enter_calls;
-    xorshift offsets;
+    offset_sequence offsets;
     auto start = clock_type::now();
     std::vector<uio::task<void>> tasks;
     tasks.reserve(concurrency);

@@ -26,6 +26,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "report.hpp"
@@ -84,11 +85,15 @@ struct pq_deleter {
 };
 using pq_conn = std::unique_ptr<PGconn, pq_deleter>;
 
+// Failures of the server or of the setup (no server, no pgbench tables) are the user's to
+// fix: database errors (exit 1), with what to do, not internal ones.
 pq_conn blocking_connect(const std::string& conninfo) {
     pq_conn conn(PQconnectdb(conninfo.c_str()));
     if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
-        throw std::runtime_error(std::string("blocking connect: ") +
-                                 (conn ? PQerrorMessage(conn.get()) : "out of memory"));
+        throw uio::database_error(
+            std::string("cannot connect to PostgreSQL: ") +
+            (conn ? PQerrorMessage(conn.get()) : "out of memory") +
+            " (is the server running? the connection comes from PGHOST, PGPORT... or --conninfo)");
     }
     return conn;
 }
@@ -96,8 +101,13 @@ pq_conn blocking_connect(const std::string& conninfo) {
 void pq_check(PGresult* r, ExecStatusType want, PGconn* c, const char* what) {
     if (PQresultStatus(r) != want) {
         std::string message = std::string(what) + ": " + PQerrorMessage(c);
+        const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        if (state && std::string_view(state) == "42P01") {  // undefined_table
+            message = "this database has no pgbench tables (" + message +
+                      "): run `pgbench -i` on it first";
+        }
         PQclear(r);
-        throw std::runtime_error(message);
+        throw uio::database_error(message);
     }
 }
 
@@ -141,7 +151,7 @@ class blocking_engine {
         std::uint64_t v =
             PQgetisnull(r, 0, 0) ? 0 : std::strtoull(PQgetvalue(r, 0, 0), nullptr, 10);
         PQclear(r);
-        if (v == 0) throw std::runtime_error("pgbench_accounts is empty: run pgbench -i first");
+        if (v == 0) throw uio::database_error("pgbench_accounts is empty: run `pgbench -i` first");
         return v;
     }
 

@@ -24,7 +24,9 @@ class backup_store {
     int store(int dir_fd, const std::string& name, const std::string& relative, bool keep_original);
 
   private:
-    int open_parent(const std::string& relative);  // a descriptor, or -errno
+    // A descriptor of DIR/`relative`'s parent, or -errno; the directories it makes take the
+    // mode and owner of their originals, `origin_dir_fd` being `relative`'s parent in DST.
+    int open_parent(const std::string& relative, int origin_dir_fd);
 
     std::string dir_;
     int fd_ = -1;

@@ -68,7 +68,7 @@ uio::task<void> engine::copy_chain_batch(uio::semaphore::permit permit, std::vec
         const small_file& f = items[i];
         if (!f.copied) {  // the ordinary path redoes it and reports any error
             ++out_.strategies.chain_fallback;
-            co_await queue_.send(std::move(e));
+            co_await queue_->send(std::move(e));
             continue;
         }
         if (f.metadata_error != 0) {

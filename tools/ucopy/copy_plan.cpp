@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 
 namespace ucopy {
 
@@ -24,6 +25,48 @@ bool inside(const std::string& destination, const std::string& source) {
                           (dst[src.size()] == '/' || src == "/"));
 }
 
+bool ends_in_slash(const std::string& path) {
+    return !path.empty() && path.back() == '/';
+}
+
+// --sync: whether DST is the directory the sources go into (rsync's rule), which is
+// whenever it is not the copy of one file or of one "SRC/": several sources, "DST/", or a
+// directory named without a trailing slash (it goes into DST/its name, on every run).
+bool sync_needs_directory(const options& opts) {
+    if (opts.sources.size() > 1) return true;
+    // One "SRC/": DST itself is SRC's copy, made by the walk (so -i says it was created).
+    const std::string& source = opts.sources.front();
+    if (ends_in_slash(source)) return false;
+    if (ends_in_slash(opts.destination)) return true;
+    struct stat st {};
+    const bool follow = opts.dereference || !opts.recursive;
+    const int rc = follow ? ::stat(source.c_str(), &st) : ::lstat(source.c_str(), &st);
+    return rc == 0 && S_ISDIR(st.st_mode);
+}
+
+// cp's rule for a file's destination that is a symlink, device, FIFO or socket: write
+// through the link (its target is then the file replaced), into the stream (kept). Not for
+// --sync: a mirror's entry takes the source's type. False (after an error) when refused.
+bool resolve_file_destination(const options& opts, copy_root& root, report& out) {
+    struct stat st {};
+    if (opts.sync || !S_ISREG(root.st.st_mode) || ::lstat(root.destination.c_str(), &st) != 0 ||
+        S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+        return true;
+    }
+    try {
+        uio::output_target target = uio::resolve_output(root.destination);
+        if (target.how == uio::output_target::kind::replace) {
+            root.destination = target.path;
+        } else {
+            root.stream = std::move(target);
+        }
+        return true;
+    } catch (const std::system_error& e) {
+        out.error(e.what());
+        return false;
+    }
+}
+
 }  // namespace
 
 std::string base_name(const std::string& path) {
@@ -42,7 +85,17 @@ std::string dir_prefix(const std::string& path) {
 std::vector<copy_root> plan_copies(const options& opts, report& out) {
     std::vector<copy_root> roots;
     struct stat dst_st {};
-    bool dst_is_dir = ::stat(opts.destination.c_str(), &dst_st) == 0 && S_ISDIR(dst_st.st_mode);
+    const bool dst_exists = ::stat(opts.destination.c_str(), &dst_st) == 0;
+    bool dst_is_dir = dst_exists && S_ISDIR(dst_st.st_mode);
+    if (opts.sync && !dst_exists && !opts.sources.empty() && sync_needs_directory(opts)) {
+        // rsync makes the last component of DST; a dry run only pretends to.
+        if (!opts.dry_run && ::mkdir(opts.destination.c_str(), 0777) != 0 && errno != EEXIST) {
+            out.error("cannot create directory " + quote(opts.destination) + ": " +
+                      std::strerror(errno));
+            return roots;
+        }
+        dst_is_dir = true;
+    }
     if (opts.sources.size() > 1 && !dst_is_dir) {
         out.error("target " + quote(opts.destination) + " is not a directory");
         return roots;
@@ -82,6 +135,7 @@ std::vector<copy_root> plan_copies(const options& opts, report& out) {
             out.error(quote(source) + " and " + quote(root.destination) + " are the same file");
             continue;
         }
+        if (!resolve_file_destination(opts, root, out)) continue;
         roots.push_back(std::move(root));
     }
     return roots;

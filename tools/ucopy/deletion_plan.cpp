@@ -17,6 +17,7 @@
 #include <uio/core/task_group.hpp>
 #include <uio/uring/operations.hpp>
 
+#include "deletion_order.hpp"
 #include "name_set.hpp"
 #include "sync_check.hpp"
 
@@ -35,6 +36,9 @@ std::vector<deletion_plan::extraneous> deletion_plan::find(
         if (!delete_excluded && filters.excluded(path, listed.is_dir)) continue;
         found.push_back({std::move(path), listed.is_dir});
     }
+    sort_for_deletion(
+        found, [](const extraneous& e) { return e.is_dir; },
+        [](const extraneous& e) -> const std::string& { return e.relative; });
     return found;
 }
 
@@ -45,6 +49,18 @@ void deletion_plan::add(const std::shared_ptr<dir_node>& root, const struct stat
     }
 }
 
+std::size_t deletion_plan::count_below(const dir_node* root) const {
+    return static_cast<std::size_t>(std::count_if(
+        entries_.begin(), entries_.end(), [&](const planned& p) { return p.root.get() == root; }));
+}
+
+void deletion_plan::forget_if(
+    const std::function<bool(std::size_t, const std::string&, bool)>& keep) {
+    std::erase_if(entries_, [&](const planned& p) {
+        return keep(p.root->source_index, p.what.relative, p.what.is_dir);
+    });
+}
+
 namespace {
 
 // Deletions in flight at once: enough to overlap the discards' waits, few enough that a
@@ -53,12 +69,17 @@ constexpr std::size_t deletions_in_flight = 64;
 
 // The parent directory of a run of deletions, opened beneath the mirror's root; its source
 // times are put back when its last deletion is done (a deletion moves a directory's mtime).
+// A read-only parent gets its owner's write bit for its deletions when not root (rsync
+// does the same), and its mode back after them.
 struct open_parent {
     int fd = -1;
     int error = 0;
     const struct timespec* times = nullptr;
+    mode_t lifted_from = 0;  // the mode to put back, when the write bit was added
+    bool lifted = false;
     ~open_parent() {
         if (fd < 0) return;
+        if (lifted) ::fchmod(fd, lifted_from);
         if (times != nullptr) ::futimens(fd, times);
         ::close(fd);
     }
@@ -76,6 +97,12 @@ uio::task<std::shared_ptr<open_parent>> open_beneath(int root_fd, const std::str
     } else {
         parent->fd = fd;
         parent->times = times;
+        struct stat st {};
+        if (::geteuid() != 0 && ::fstat(fd, &st) == 0 && (st.st_mode & S_IWUSR) == 0 &&
+            ::fchmod(fd, (st.st_mode & 07777) | S_IWUSR) == 0) {
+            parent->lifted_from = st.st_mode & 07777;
+            parent->lifted = true;
+        }
     }
     co_return parent;
 }
@@ -108,9 +135,25 @@ uio::task<void> remove_one(uio::semaphore::permit, std::shared_ptr<open_parent> 
 
 uio::task<deletion_plan::outcome> deletion_plan::execute(uio::thread_pool& pool,
                                                          backup_store* backup, std::uint64_t limit,
-                                                         bool dry_run, bool restore_times) const {
-    const std::size_t attempted =
-        static_cast<std::size_t>(std::min<std::uint64_t>(limit, entries_.size()));
+                                                         bool dry_run, bool restore_times,
+                                                         bool list_trees) const {
+    // What each entry removes, in deletion order: its own path, or a directory's whole tree.
+    std::vector<std::vector<std::string>> trees(list_trees ? entries_.size() : 0);
+    std::size_t attempted = 0;
+    for (std::uint64_t budget = limit; attempted < entries_.size(); ++attempted) {
+        const planned& p = entries_[attempted];
+        std::uint64_t count = 1;
+        if (list_trees && p.what.is_dir) {
+            trees[attempted] = co_await uio::offload(pool, [&] {
+                int error = 0;
+                return tree_in_deletion_order(p.root->dst_fd, p.what.relative, p.what.relative,
+                                              error);
+            });
+            count = trees[attempted].size();
+        }
+        if (count > budget) break;
+        budget -= count;
+    }
     std::vector<int> errors(attempted, 0);
     if (!dry_run) {
         uio::semaphore in_flight(backup != nullptr ? 1 : deletions_in_flight);
@@ -148,12 +191,14 @@ uio::task<deletion_plan::outcome> deletion_plan::execute(uio::thread_pool& pool,
             continue;
         }
         ++result.deleted;
-        result.lines.push_back(itemize_deletion(shown));
+        if (list_trees && p.what.is_dir) {
+            for (const std::string& path : trees[i]) result.lines.push_back(itemize_deletion(path));
+        } else {
+            result.lines.push_back(itemize_deletion(shown));
+        }
     }
     if (attempted < entries_.size()) {
-        result.errors.push_back("--max-delete " + std::to_string(limit) +
-                                " reached: " + std::to_string(entries_.size() - attempted) +
-                                " more entries not deleted");
+        result.kept = entries_.size() - attempted;
     }
     co_return result;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ class deletion_plan {
     void add(const std::shared_ptr<dir_node>& root, const struct stat& source_dir,
              std::vector<extraneous> found);
     std::size_t size() const noexcept { return entries_.size(); }
+    // The entries of the mirror rooted at `root`.
+    std::size_t count_below(const dir_node* root) const;
+    // Drops the entries for which `keep(source_index, relative, is_dir)` is true, keeping
+    // the order of the others (several sources, one mirror: merged_sources.hpp).
+    void forget_if(const std::function<bool(std::size_t, const std::string&, bool)>& keep);
 
     // Loop thread: removes (or moves into `backup`) the first `limit` entries in the order
     // found; with `dry_run` removes nothing. Deletions run concurrently (unlinks on the ring,
@@ -51,14 +57,18 @@ class deletion_plan {
     // each unlink of a file with data waits for its discard (0.3 ms on this project's VM), so
     // one at a time, 900 deletions took a quarter of a 1 % change sync. Backups run one at a
     // time (backup_store is not for concurrent use). What happened, in the order found: the
-    // "*deleting" lines, the errors (entries past `limit` are one).
+    // "*deleting" lines, the errors, and how many entries `limit` kept.
+    // With `list_trees` (-i, --max-delete) a directory's tree is listed first: each entry below
+    // it gets its line (deletion_order.hpp) and counts against `limit`, as with rsync; a tree
+    // that does not fit in what is left of `limit` is kept whole, and deletions stop there.
     struct outcome {
         std::uint64_t deleted = 0;
         std::vector<std::string> lines;
         std::vector<std::string> errors;
+        std::uint64_t kept = 0;  // entries (a directory: its tree) not deleted because of `limit`
     };
     uio::task<outcome> execute(uio::thread_pool& pool, backup_store* backup, std::uint64_t limit,
-                               bool dry_run, bool restore_times) const;
+                               bool dry_run, bool restore_times, bool list_trees) const;
 
   private:
     struct planned {

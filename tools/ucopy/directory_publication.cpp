@@ -28,7 +28,17 @@ void engine::finalize_dir(dir_node& node) {
     // Other shards may still be writing into it: the last shard sets it (shard_finish.hpp).
     if (opts_.dry_run || node.dst_fd < 0 || shards_) return;
     std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
-    apply_metadata_fd(meta_, node.dst_fd, node.src_fd, node.st, display);
+    // A directory several sources hold takes the first one's metadata (merged_sources.hpp).
+    if (!node.shadowed) {
+        // An existing mirror directory may carry xattrs its source no longer has.
+        if (opts_.sync && opts_.preserve.xattr && !node.fresh && node.src_fd >= 0) {
+            drop_other_xattrs(node.src_fd, node.dst_fd);
+        }
+        apply_metadata_fd(meta_, node.dst_fd, node.src_fd, node.st, display);
+        node.write_lifted = false;  // its mode is the source's now
+    } else if (opts_.preserve.timestamps && !node.fresh) {
+        ::futimens(node.dst_fd, node.dst_times);  // the earlier source's, moved by our writes
+    }
     if (opts_.fsync && ::fsync(node.dst_fd) != 0) {
         out_.error("cannot sync directory " + quote(display) + ": " + std::strerror(errno));
     }

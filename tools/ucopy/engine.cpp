@@ -29,7 +29,6 @@ engine::engine(const options& opts, report& out, journal* log, const shard_plan*
       shards_(shards),
       pool_(opts.threads),
       meta_{opts.preserve, out, current_umask(), ::geteuid() == 0},
-      queue_(opts.queue_depth),
       // Staging trades per-file resumption for one rename per directory instead of per file:
       // a journal exists to resume file by file, so it keeps per-file publication.
       // Shards share directories: none can stage one (shard_plan.hpp).
@@ -77,6 +76,25 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
     unsigned count = std::max(8u, std::min(opts_.queue_depth, 64u));
     buffers_.emplace(count, opts_.block_size);
     mover_.emplace(opts_, *buffers_, pool_, out_);
+    merged_.emplace(roots, opts_.sync);
+    if (merged_->active()) {
+        // Several sources, one mirror: each pass ends before the next begins, so a later
+        // source finds the earlier ones' directories made and leaves their entries alone.
+        for (source_index_ = 0; source_index_ < roots.size(); ++source_index_) {
+            const bool last = source_index_ + 1 == roots.size();
+            co_await copy_pass(std::span(roots).subspan(source_index_, 1), last);
+        }
+    } else {
+        co_await copy_pass(roots, true);
+    }
+    if (journal_) co_await journal_->flush();
+    if (opts_.delete_extraneous) co_await delete_extraneous();
+    mover_.reset();
+    buffers_.reset();
+}
+
+uio::task<void> engine::copy_pass(std::span<const copy_root> roots, bool last) {
+    queue_.emplace(opts_.queue_depth);
     co_await uio::with_task_group([&](uio::task_group& group) -> uio::task<void> {
         for (unsigned i = 0; i < opts_.queue_depth; ++i) group.spawn(worker());
         try {
@@ -85,22 +103,18 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
                 for (const copy_root& root : roots) co_await walk_root(root);
             });
             walk_group_ = nullptr;
-            out_.walk_finished = true;
+            if (last) out_.walk_finished = true;
         } catch (...) {
             walk_group_ = nullptr;
-            queue_.close();
+            queue_->close();
             throw;
         }
-        queue_.close();
+        queue_->close();
     });
-    if (journal_) co_await journal_->flush();
-    if (opts_.delete_extraneous) co_await delete_extraneous();
-    mover_.reset();
-    buffers_.reset();
 }
 
 uio::task<void> engine::worker() {
-    while (std::optional<entry> e = co_await queue_.receive()) co_await handle(std::move(*e));
+    while (std::optional<entry> e = co_await queue_->receive()) co_await handle(std::move(*e));
 }
 
 }  // namespace ucopy

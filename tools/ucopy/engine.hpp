@@ -6,6 +6,8 @@
 // of io_uring requests (openat, read/write or an offloaded copy_file_range, renameat,
 // close). Directories are created (0700) before their contents and get their metadata after
 // the last child is done; directories this run creates are staged (tree_walk.hpp).
+// --sync with several sources runs one such pass per source, one after another, as one
+// mirror (merged_sources.hpp).
 //
 // Threads: everything here runs on the loop thread; blocking calls (directory reads, stats,
 // copy_file_range, SQLite) go to the thread pool through offload.
@@ -16,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +36,7 @@
 #include "deletion_plan.hpp"
 #include "filter_rules.hpp"
 #include "journal.hpp"
+#include "merged_sources.hpp"
 #include "metadata.hpp"
 #include "options.hpp"
 #include "report.hpp"
@@ -54,6 +58,8 @@ class engine {
     uio::task<void> copy(const std::vector<copy_root>& roots);
 
   private:
+    // One pass over `roots`: workers, walkers, and their end.
+    uio::task<void> copy_pass(std::span<const copy_root> roots, bool last);
     // The walk (walk.cpp).
     uio::task<void> walk_root(const copy_root& root);
     uio::task<void> walk_dir(std::shared_ptr<dir_node> node);
@@ -64,8 +70,13 @@ class engine {
                                                   const raw_entry& raw, int src_dirfd,
                                                   const std::string& src_open_name,
                                                   const std::string& src_display);
+    // A read-only existing destination directory gets its owner's write bit until finished
+    // (dir_node::write_lifted).
+    void make_writable(dir_node& node);
+    uio::task<void> itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
+                                const std::string& src_open_name, const dir_node& node);
     uio::task<void> tidy_destination(const std::shared_ptr<dir_node>& node, bool find_extraneous,
-                                     std::vector<std::string> source_names);
+                                     std::vector<std::string> source_names, bool empty_source_root);
     // Finishing directories (directory_publication.cpp).
     void release(std::shared_ptr<dir_node> node);
     void finalize_dir(dir_node& node);
@@ -116,12 +127,21 @@ class engine {
     std::optional<chunk_buffers> buffers_;
     std::optional<data_mover> mover_;
     metadata_context meta_;
-    uio::channel<entry> queue_;
+    std::optional<uio::channel<entry>> queue_;  // one per pass
     bool staging_;
     uio::semaphore walkers_;
     uio::task_group* walk_group_ = nullptr;
     filter_rules filters_;
     deletion_plan deletions_;
+    std::optional<merged_sources> merged_;  // --sync with several sources: one mirror
+    std::size_t source_index_ = 0;          // the source whose pass runs
+    // Mirror roots whose source listed nothing, with the paths to name them by: their
+    // deletions need --delete-all-ok (tidy_destination).
+    struct empty_root {
+        const dir_node* node;
+        std::string dst, src;
+    };
+    std::vector<empty_root> empty_roots_;
     std::optional<backup_store> backup_;
     std::string backup_relative_;  // the backup directory below DST, kept from --delete
 
@@ -134,6 +154,10 @@ class engine {
         std::vector<entry> waiting;
     };
     std::map<std::pair<dev_t, ino_t>, link_group> links_;
+    // --sync: destination inodes of several names whose metadata this run set from a source
+    // inode of several names (through one name): the other names of that pair are up to date
+    // then, and get no line of their own, as in rsync.
+    std::map<std::pair<dev_t, ino_t>, std::pair<dev_t, ino_t>> metadata_set_;
     const char* corrupt_match_ = nullptr;  // UCOPY_TEST_CORRUPT: flips a byte before --verify
     // UCOPY_TEST_CHAIN_FAIL=open:NAME or write:NAME: that file's chain fails at that step;
     // grow:NAME appends a byte to the source just before its chain runs.

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 
@@ -15,6 +16,7 @@
 #include <uio/uring/operations.hpp>
 
 #include "engine.hpp"
+#include "name_escape.hpp"
 
 namespace ucopy {
 
@@ -70,6 +72,8 @@ uio::task<void> engine::handle(entry e) {
     bool finished = true;
     try {
         finished = co_await copy_entry(e);
+    } catch (const source_vanished& gone) {
+        out_.vanished(gone.what());
     } catch (const copy_error& error) {
         out_.error(error.what());
     } catch (const std::system_error& error) {
@@ -116,7 +120,7 @@ uio::task<bool> engine::copy_entry(entry& e) {
             const char update = S_ISREG(e.st.st_mode) ? '>' : 'c';
             std::string line =
                 itemize(update, e.st, changes, !e.dst_exists, e.dir->relative + e.dst_name);
-            if (S_ISLNK(e.st.st_mode)) line += " -> " + e.link_target;
+            if (S_ISLNK(e.st.st_mode)) line += " -> " + escape_name(e.link_target);
             out_.itemize(line);
         }
     };
@@ -125,7 +129,7 @@ uio::task<bool> engine::copy_entry(entry& e) {
         ++out_.files_done;
         co_return true;
     }
-    if (e.split) {  // never hard-linked: shard_plan keeps those whole
+    if (e.split) {  // a hard-linked one's other names are linked by shard_finish
         co_await copy_part(e);
         ++out_.copied;
         co_return true;
@@ -249,7 +253,7 @@ uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
     ++out_.files_done;
     if (opts_.itemize) {
         out_.itemize(itemize('h', e.st, {}, true, e.dir->relative + e.dst_name) + " => " +
-                     target.dir->relative + target.name);
+                     escape_name(target.dir->relative + target.name));
     }
 }
 
@@ -298,6 +302,7 @@ uio::task<void> engine::copy_regular(entry& e) {
     const int src_flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);
     fd_guard in;
     in.fd = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(), src_flags);
+    if (in.fd == -ENOENT) throw source_vanished(src);
     if (in.fd < 0) fail("cannot open " + quote(src) + " for reading", std::exchange(in.fd, -1));
 
     temp_guard temp{e.dir->dst_fd, work_name(e)};

@@ -29,6 +29,20 @@ mode_t final_mode(const metadata_context& ctx, const struct stat& source) {
     return bits;
 }
 
+void drop_other_xattrs(int source_fd, int destination_fd) {
+    std::vector<char> names(4096);
+    ssize_t n;
+    while ((n = ::flistxattr(destination_fd, names.data(), names.size())) < 0 && errno == ERANGE) {
+        names.resize(names.size() * 4);
+    }
+    for (ssize_t at = 0; at < n; at += static_cast<ssize_t>(std::strlen(&names[at])) + 1) {
+        const char* key = &names[at];
+        if (::fgetxattr(source_fd, key, nullptr, 0) < 0 && errno == ENODATA) {
+            ::fremovexattr(destination_fd, key);
+        }
+    }
+}
+
 void copy_xattrs(const metadata_context& ctx, int source_fd, int destination_fd,
                  const std::string& display) {
     std::vector<char> names(4096);

@@ -39,6 +39,10 @@ void apply_metadata_fd(const metadata_context& ctx, int fd, int source_fd,
 void apply_metadata_at(const metadata_context& ctx, int dirfd, const char* name,
                        const struct stat& source, const std::string& display);
 
+// Removes the destination's xattrs the source lacks (--sync; copy_xattrs then sets the
+// source's), as rsync -X does.
+void drop_other_xattrs(int source_fd, int destination_fd);
+
 // Copies every extended attribute it is allowed to; ENOTSUP gives one warning.
 void copy_xattrs(const metadata_context& ctx, int source_fd, int destination_fd,
                  const std::string& display);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "filter_rules.hpp"
 #include "writeback_threshold.hpp"
@@ -17,7 +18,7 @@ namespace ucopy {
 
 namespace {
 
-constexpr const char* version_text = "ucopy 0.1.0 (uio)";
+constexpr const char* version_text = "ucopy " UIO_VERSION " (uio)";
 
 constexpr const char* footer = R"(
 Semantics follow cp:
@@ -28,8 +29,14 @@ Semantics follow cp:
 Every file is written under a hidden temporary name (.ucopy-*.tmp) in its destination
 directory and renamed into place when complete; a rerun removes leftovers of a crash.
 
+With --sync, paths are read as rsync reads them (SRC/ is SRC's contents, SRC goes into
+DEST/SRC), so every run of one command gives the same tree.
+
 Exit status: 0 all copied; 1 some entries could not be copied (each reported, the rest
-copied); 2 usage error; 70 internal error (a bug in ucopy).)";
+copied); 2 usage error; 24 only that some source files vanished during the run;
+70 internal error (a bug in ucopy).
+With --sync, rsync's codes instead of 1: 23 partial transfer (some entries failed, each
+reported); 25 --max-delete stopped deletions. 23 wins over 24, 24 over 25.)";
 
 bool parse_preserve_list(const std::string& list, preserve_set& p, std::string& bad) {
     std::stringstream in(list);
@@ -70,20 +77,44 @@ bool parse_shard(const std::string& text, unsigned& index, unsigned& count) {
 
 // A launcher that starts N copies of a program tells each its rank and the size in the
 // environment: Open MPI's mpirun, PMI (MPICH, Hydra, Slurm's --mpi=pmi2), Slurm's srun. No
-// MPI library is needed to read them. False only when the variables say nonsense.
-bool launcher_shard(unsigned& index, unsigned& count) {
+// MPI library is needed to read them. Returns what is wrong ("" when nothing): a rank
+// without its size or a size without its rank, nonsense, or two launchers that disagree —
+// each would otherwise have every rank copy the whole tree, or the shards overlap.
+// mpirun inside a Slurm allocation is the usual nesting: its ranks inherit the job's
+// SLURM_PROCID/SLURM_NTASKS (0/N in a batch script), so an MPI launcher's variables, the
+// innermost, make Slurm's ignored; only the MPI launchers must agree with each other.
+std::string launcher_shard(unsigned& index, unsigned& count, bool& found) {
     static constexpr std::pair<const char*, const char*> known[] = {
         {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
         {"PMI_RANK", "PMI_SIZE"},
         {"SLURM_PROCID", "SLURM_NTASKS"},
     };
+    std::string from;  // the variables K/N came from
     for (const auto& [rank, size] : known) {
         const char* r = std::getenv(rank);
         const char* s = std::getenv(size);
-        if (!r || !s) continue;
-        return parse_shard(std::string(r) + "/" + s, index, count);
+        const std::string pair = std::string(rank) + "/" + size;
+        if (!r && !s) continue;
+        if (found && std::string_view(rank) == "SLURM_PROCID") break;  // mpirun in a Slurm job
+        if (!r || !s) {
+            return std::string(r ? rank : size) + " is set but " + (r ? size : rank) +
+                   " is not: give --shard K/N";
+        }
+        const std::string given = std::string(r) + "/" + s;
+        unsigned k = 0, n = 0;
+        if (!parse_shard(given, k, n)) {
+            return pair + " = " + given + " is not a shard (rank < size): give --shard K/N";
+        }
+        if (from.empty()) {
+            index = k;
+            count = n;
+            from = pair + " = " + given;
+            found = true;
+        } else if (k != index || n != count) {
+            return from + " and " + pair + " = " + given + " disagree: give --shard K/N";
+        }
     }
-    return true;
+    return {};
 }
 
 }  // namespace
@@ -107,6 +138,17 @@ parse_outcome parse_command_line(int argc, char** argv) {
         ->expected(0, 1)
         ->allow_extra_args(false)
         ->default_str("mode,ownership,timestamps");
+    // rsync's letters for what -a already keeps (rsync's -a does not): accepted, no-ops after -a.
+    bool hard_links = false, xattrs = false, sparse_upper = false;
+    app.add_flag("-H,--hard-links", hard_links,
+                 "keep hard links (rsync's -H; part of -a, as --preserve=links)");
+    app.add_flag("-X,--xattrs", xattrs,
+                 "keep extended attributes (rsync's -X; part of -a, as --preserve=xattr)");
+    app.add_flag("-S", sparse_upper, "same as --sparse=always (rsync's -S)");
+    app.add_flag("-x,--one-file-system", o.one_file_system,
+                 "do not cross file systems: a directory on another one is copied empty, and"
+                 " --delete leaves destination directories on other file systems alone");
+    app.add_flag("-q,--quiet", o.quiet, "print no -v, -i or progress output; errors still");
     app.add_flag("-L,--dereference", o.dereference, "always follow symbolic links in SOURCE");
     app.add_flag("-P,--no-dereference", no_dereference, "never follow symbolic links in SOURCE");
     app.add_flag("-d", no_dereference, "same as --no-dereference --preserve=links")
@@ -138,7 +180,9 @@ parse_outcome parse_command_line(int argc, char** argv) {
             ->allow_extra_args(false);
     app.add_flag("--sync", o.sync,
                  "make DEST a mirror: skip files of the same size and mtime, fix metadata in"
-                 " place, copy the rest (SRC/ means SRC's contents)");
+                 " place, copy the rest. Paths as rsync reads them, the same on every run:"
+                 " SRC/ copies SRC's contents into DEST, SRC copies it as DEST/SRC (DEST is"
+                 " made if missing)");
     app.add_flag("-c,--checksum", o.checksum,
                  "with --sync or --check: compare contents, not size and mtime");
     app.add_flag("--check", o.check,
@@ -154,6 +198,9 @@ parse_outcome parse_command_line(int argc, char** argv) {
     app.add_flag("--delete", o.delete_extraneous,
                  "with --sync: delete entries DEST has and SRC lacks, after a copy without errors");
     app.add_flag("--delete-excluded", o.delete_excluded, "also delete excluded entries from DEST");
+    app.add_flag("--delete-all-ok", o.delete_all_ok,
+                 "with --delete: let an empty source directory empty its mirror (refused"
+                 " otherwise)");
     app.add_option("--max-delete", o.max_delete, "delete at most N entries")
         ->check(CLI::Range(std::uint64_t{0}, UINT64_MAX));
     app.add_option("--backup-dir", o.backup_dir,
@@ -245,7 +292,7 @@ parse_outcome parse_command_line(int argc, char** argv) {
         return usage(e.what());
     }
     const bool needs_sync = o.checksum || o.delete_extraneous || o.delete_excluded ||
-                            o.max_delete || !o.backup_dir.empty();
+                            o.delete_all_ok || o.max_delete || !o.backup_dir.empty();
     if (o.check) {
         if (operands.size() != 2) return usage("--check compares one SOURCE with one DEST");
         if (o.sync || o.dry_run || !shard.empty()) {
@@ -256,12 +303,16 @@ parse_outcome parse_command_line(int argc, char** argv) {
         o.destination = operands[1];
         return {std::move(o), exit_ok};
     }
+    bool launched = false;  // K/N from a launcher's environment
     if (!shard.empty()) {
         if (!parse_shard(shard, o.shard_index, o.shard_count)) {
             return usage("invalid argument '" + shard + "' for '--shard' (K/N, 0 <= K < N)");
         }
-    } else if (!launcher_shard(o.shard_index, o.shard_count)) {
-        return usage("the launcher's rank and size are not a shard (rank < size)");
+    } else if (std::string wrong = launcher_shard(o.shard_index, o.shard_count, launched);
+               !wrong.empty()) {
+        return usage(wrong);
+    } else if (o.shard_plan_only && !launched) {
+        return usage("--shard-plan goes with --shard K/N (or a launcher's rank and size)");
     }
     if (o.shard_count > 1) {
         if (o.sync || o.dry_run) return usage("--shard copies: no --sync or --dry-run");
@@ -269,8 +320,8 @@ parse_outcome parse_command_line(int argc, char** argv) {
     }
     if (needs_sync && !o.sync) {
         return usage(
-            "--checksum, --delete, --delete-excluded, --max-delete and --backup-dir go"
-            " with --sync");
+            "--checksum, --delete, --delete-excluded, --delete-all-ok, --max-delete and"
+            " --backup-dir go with --sync");
     }
     if (o.delete_excluded) o.delete_extraneous = true;
     if (o.sync && (o.no_clobber || o.update))
@@ -282,6 +333,8 @@ parse_outcome parse_command_line(int argc, char** argv) {
 
     o.recursive = o.recursive || recursive_upper || archive;
     if (archive) o.preserve = {true, true, true, true, true};
+    if (hard_links) o.preserve.links = true;
+    if (xattrs) o.preserve.xattr = true;
     if (preserve_basic) {
         o.preserve.mode = o.preserve.ownership = o.preserve.timestamps = true;
     }
@@ -298,7 +351,7 @@ parse_outcome parse_command_line(int argc, char** argv) {
     auto to_when = [](const std::string& s) {
         return s == "always" ? when::always : s == "never" ? when::never : when::automatic;
     };
-    o.sparse = to_when(sparse);
+    o.sparse = sparse_upper ? when::always : to_when(sparse);
     o.reflink = to_when(reflink.empty() ? "always" : reflink);
     o.data_strategy = strategy_name == "read-write"        ? strategy::read_write
                       : strategy_name == "direct"          ? strategy::direct
@@ -311,7 +364,8 @@ parse_outcome parse_command_line(int argc, char** argv) {
     o.stats_json = stats == "json";
     o.chains = !no_chains;
     if (app.count("--progress") == 0 && !no_progress) o.progress = ::isatty(STDERR_FILENO) == 1;
-    if (no_progress) o.progress = false;
+    if (no_progress || o.quiet) o.progress = false;
+    if (o.quiet) o.verbose = o.itemize = false;
 
     o.destination = operands.back();
     operands.pop_back();

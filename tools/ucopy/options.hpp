@@ -46,7 +46,9 @@ struct options {
     bool verify = false;
     bool fsync = false;
     bool progress = false;
+    bool quiet = false;  // -q: no -v, -i or --progress output; errors and warnings still
     bool stats_json = false;
+    bool one_file_system = false;  // -x: directories on other file systems are copied empty
     preserve_set preserve;
     when sparse = when::automatic;
     when reflink = when::automatic;
@@ -61,6 +63,9 @@ struct options {
     bool checksum = false;
     bool delete_extraneous = false;  // --delete: after a copy without errors (deletion_plan.hpp)
     bool delete_excluded = false;    // excluded destination entries are deleted too
+    // A source directory root that is empty while --delete would empty its mirror is refused
+    // (an unmounted or wiped source must not wipe the mirror) unless this is set.
+    bool delete_all_ok = false;
     std::optional<std::uint64_t> max_delete;
     std::string backup_dir;  // replaced and deleted entries go here (relative: to DST)
     bool itemize = false;    // one line per change on stdout, rsync's %i format
@@ -104,6 +109,11 @@ struct options {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_copy_errors = uio::exit_code(uio::error_kind::io);
 inline constexpr int exit_usage = uio::exit_code(uio::error_kind::usage);
+// --sync speaks rsync's codes (rsync(1), EXIT VALUES), most serious first: some entries
+// failed, some source files vanished during the run, --max-delete kept some deletions.
+inline constexpr int exit_partial = 23;
+inline constexpr int exit_vanished = 24;
+inline constexpr int exit_max_delete = 25;
 
 struct parse_outcome {
     std::optional<options> parsed;  // empty: exit with `exit_code` (help, version, usage error)

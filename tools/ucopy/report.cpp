@@ -37,6 +37,12 @@ void report::warning(const std::string& message) {
     std::fprintf(stderr, "%sucopy: warning: %s\n", clear_line ? "\r\033[K" : "", message.c_str());
 }
 
+void report::vanished(const std::string& path) {
+    ++vanished_;
+    std::fprintf(stderr, "%sucopy: file has vanished: %s\n", clear_line ? "\r\033[K" : "",
+                 quote(path).c_str());
+}
+
 void report::verbose(const std::string& source, const std::string& destination) const {
     std::printf("%s -> %s\n", quote(source).c_str(), quote(destination).c_str());
 }
@@ -55,7 +61,7 @@ std::string report::json(double seconds) const {
         "\"deleted\":%llu,\"errors\":%llu,\"warnings\":%llu,\"seconds\":%.6f,"
         "\"strategy\":{\"linked_chain\":%llu,\"chain_fallback\":%llu,\"read_write\":%llu,"
         "\"direct\":%llu,\"copy_file_range\":%llu,\"reflink\":%llu,"
-        "\"sparse\":%llu,\"empty\":%llu}}",
+        "\"sparse\":%llu,\"empty\":%llu},\"ok\":%s}",
         static_cast<unsigned long long>(files_done),
         static_cast<unsigned long long>(bytes_copied.load()),
         static_cast<unsigned long long>(directories), static_cast<unsigned long long>(symlinks),
@@ -72,7 +78,7 @@ std::string report::json(double seconds) const {
         static_cast<unsigned long long>(strategies.copy_file_range),
         static_cast<unsigned long long>(strategies.reflink),
         static_cast<unsigned long long>(strategies.sparse),
-        static_cast<unsigned long long>(strategies.empty));
+        static_cast<unsigned long long>(strategies.empty), errors_ == 0 ? "true" : "false");
     return text;
 }
 

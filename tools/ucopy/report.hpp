@@ -16,6 +16,13 @@ class copy_error : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The source of an entry was gone when its copy began (deleted since the walk listed it):
+// rsync's "file has vanished", a warning that ends with exit 24 and blocks no deletion.
+class source_vanished : public copy_error {
+  public:
+    explicit source_vanished(const std::string& path) : copy_error(path) {}
+};
+
 // "what: strerror(errno_value)" as a copy_error. errno_value may be negative (-errno).
 [[noreturn]] void fail(const std::string& what, int errno_value);
 
@@ -37,10 +44,12 @@ class report {
   public:
     void error(const std::string& message);    // counted; printed on stderr
     void warning(const std::string& message);  // printed once per distinct message
+    void vanished(const std::string& path);    // counted; "file has vanished" on stderr
     void verbose(const std::string& source, const std::string& destination) const;
     void itemize(const std::string& line) const;  // --itemize-changes: a line on stdout
 
     std::uint64_t errors() const noexcept { return errors_; }
+    std::uint64_t vanished() const noexcept { return vanished_; }
 
     // Totals, filled by the walk (what there is) and by the copiers (what was done).
     std::uint64_t files_seen = 0;
@@ -60,6 +69,7 @@ class report {
     std::uint64_t unchanged = 0;         // the destination already matched
     std::uint64_t metadata_updated = 0;  // only metadata differed, set in place
     std::uint64_t deleted = 0;           // --delete (or moved into --backup-dir)
+    bool max_delete_reached = false;     // --max-delete kept some: exit 25, not an error
     strategy_counts strategies;
 
     std::string json(double seconds) const;
@@ -68,6 +78,7 @@ class report {
 
   private:
     std::uint64_t errors_ = 0;
+    std::uint64_t vanished_ = 0;
     std::uint64_t warnings_ = 0;
     std::string last_warning_;
 };

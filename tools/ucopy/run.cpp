@@ -13,6 +13,7 @@
 #include "fd_limits.hpp"
 #include "progress.hpp"
 #include "shard_finish.hpp"
+#include "stream_copy.hpp"
 #include "tree_check.hpp"
 
 namespace ucopy {
@@ -26,9 +27,16 @@ int run(const options& requested) {
     out.clear_line = opts.progress;
     const auto start = std::chrono::steady_clock::now();
     std::vector<copy_root> roots = plan_copies(opts, out);
+    // Files into devices, FIFOs and descriptors are written in place, apart from the engine.
+    std::vector<copy_root> streams;
+    std::erase_if(roots, [&](copy_root& root) {
+        if (!root.stream || opts.dry_run) return false;
+        streams.push_back(std::move(root));
+        return true;
+    });
     // --shard: the plan first (two walks of the source, blocking), the same in every shard.
     std::optional<shard_plan> shards;
-    if (opts.shard_count > 1 && !roots.empty()) {
+    if ((opts.shard_count > 1 || opts.shard_plan_only) && !roots.empty()) {
         if (roots.size() != 1 || !S_ISDIR(roots[0].st.st_mode)) {
             out.error("--shard copies one directory tree");
             return exit_copy_errors;
@@ -79,6 +87,10 @@ int run(const options& requested) {
     std::optional<uio::error_kind> fatal;
     try {
         context->run([&]() -> uio::task<void> {
+            for (const copy_root& root : streams) {
+                const uio::output_target target = *root.stream;
+                co_await copy_into_stream(root, target, out, opts.verbose);
+            }
             engine copier(opts, out, log ? &*log : nullptr, shards ? &*shards : nullptr);
             if (!opts.progress) {
                 co_await copier.copy(roots);
@@ -108,8 +120,11 @@ int run(const options& requested) {
     if (out.errors() > 0) {
         std::fprintf(stderr, "ucopy: %llu error%s; the rest was copied\n",
                      static_cast<unsigned long long>(out.errors()), out.errors() == 1 ? "" : "s");
-        return fatal == uio::error_kind::internal ? uio::exit_code(*fatal) : exit_copy_errors;
+        if (fatal == uio::error_kind::internal) return uio::exit_code(*fatal);
+        return opts.sync ? exit_partial : exit_copy_errors;
     }
+    if (out.vanished() > 0) return exit_vanished;
+    if (out.max_delete_reached) return exit_max_delete;
     return exit_ok;
 }
 

@@ -16,11 +16,15 @@ namespace ucopy {
 bool engine::shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const {
     const std::string path = dir.relative + raw.name;
     if (!S_ISREG(raw.st.st_mode) || raw.st.st_size == 0) return shards_->owns(path);
+    const auto size = static_cast<std::uint64_t>(raw.st.st_size);
     if (opts_.preserve.links && raw.st.st_nlink > 1) {
         const std::string leader = shards_->leader(raw.st.st_dev, raw.st.st_ino);
-        return shards_->owns(leader.empty() ? path : leader);
+        const std::string& first = leader.empty() ? path : leader;
+        // A split leader's other names are linked by the finish step, once it is published;
+        // a whole one's by the shard that copies it.
+        if (!shards_->split(first, size)) return shards_->owns(first);
+        if (first != path) return false;
     }
-    const auto size = static_cast<std::uint64_t>(raw.st.st_size);
     const byte_range mine = shards_->range(path, size);
     if (mine.empty()) return false;
     if (shards_->split(path, size)) {

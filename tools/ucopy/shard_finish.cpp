@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fd_holder.hpp"
 #include "filter_rules.hpp"
 #include "metadata.hpp"
 #include "tree_walk.hpp"
@@ -15,13 +16,6 @@
 namespace ucopy {
 
 namespace {
-
-struct fd_holder {
-    int fd = -1;
-    ~fd_holder() {
-        if (fd >= 0) ::close(fd);
-    }
-};
 
 // `root`: the destination's real path, so shards that named it differently agree (a shard
 // that found DST made by another copies SRC/. to DST/., one that did not to DST).
@@ -53,14 +47,19 @@ class finisher {
             out_.error("cannot publish " + quote(display) + ": " + std::strerror(errno));
             return;
         }
-        const std::string temp = part_name(name);
-        fd_holder part{::openat(dst_dir.fd, temp.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC)};
-        if (part.fd < 0) return;  // published by another finisher (or never made: excluded)
         fd_holder source{::openat(src_dir.fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
         struct stat st {};
         if (source.fd < 0 || ::fstat(source.fd, &st) != 0) {
             out_.error("cannot stat " + quote(below(root_.source, path)) + ": " +
                        std::strerror(errno));
+            return;
+        }
+        const std::string temp = part_name(name);
+        fd_holder part{::openat(dst_dir.fd, temp.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC)};
+        if (part.fd < 0) {
+            // Published by another finisher (which may have stopped before linking), or
+            // never made (excluded).
+            if (errno == ENOENT) link_names(dst_dir.fd, path, st);
             return;
         }
         // Every range written into this temporary? (A finish that runs early, on another
@@ -80,6 +79,41 @@ class finisher {
             return;
         }
         for (const std::string& done : ranges) ::unlinkat(dst_dir.fd, done.c_str(), 0);
+        link_names(dst_dir.fd, path, st);
+    }
+
+    // A split file's other names (-a, shard_plan.hpp), linked to it once it is published:
+    // each made under a temporary name and renamed over whatever the name held.
+    void link_names(int dir_fd, const std::string& path, const struct stat& source) {
+        if (source.st_nlink < 2) return;
+        const std::vector<std::string> names = plan_.other_names(source.st_dev, source.st_ino);
+        if (names.empty()) return;
+        const std::string name = base_name(path);
+        struct stat published {};
+        if (::fstatat(dir_fd, name.c_str(), &published, AT_SYMLINK_NOFOLLOW) != 0) return;
+        for (const std::string& other : names) {
+            const std::string display = below(root_.destination, other);
+            fd_holder to{open_dir(below(root_.destination, dir_prefix(other)))};
+            struct stat now {};
+            if (to.fd >= 0 &&
+                ::fstatat(to.fd, base_name(other).c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+                now.st_dev == published.st_dev && now.st_ino == published.st_ino) {
+                continue;  // linked by an earlier finish
+            }
+            const std::string temp = temp_name();
+            if (to.fd < 0 || ::linkat(dir_fd, name.c_str(), to.fd, temp.c_str(), 0) != 0) {
+                out_.error("cannot create hard link " + quote(display) + " to " +
+                           quote(below(root_.destination, path)) + ": " + std::strerror(errno));
+                continue;
+            }
+            if (::renameat(to.fd, temp.c_str(), to.fd, base_name(other).c_str()) != 0) {
+                out_.error("cannot create hard link " + quote(display) + ": " +
+                           std::strerror(errno));
+                ::unlinkat(to.fd, temp.c_str(), 0);
+                continue;
+            }
+            ++out_.hard_links;
+        }
     }
 
     // Directories' metadata, children first (a child's metadata moves no parent's mtime, but

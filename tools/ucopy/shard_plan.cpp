@@ -11,6 +11,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "fd_holder.hpp"
 #include "report.hpp"
 #include "tree_walk.hpp"
 
@@ -33,13 +34,6 @@ namespace {
 struct child {
     std::string name;
     struct stat st {};
-};
-
-struct fd_holder {
-    int fd = -1;
-    ~fd_holder() {
-        if (fd >= 0) ::close(fd);
-    }
 };
 
 std::string join(const std::string& parent, const std::string& name) {
@@ -75,13 +69,32 @@ int open_dir(int parent_fd, const std::string& name, const std::string& display)
 class plan_walk {
   public:
     plan_walk(const std::string& root, const filter_rules& filters, bool links,
-              std::map<std::pair<dev_t, ino_t>, std::string>& leaders)
+              std::map<std::pair<dev_t, ino_t>, link_group>& leaders)
         : root_(root.empty() || root.back() == '/' ? root : root + "/"),
           filters_(filters),
           links_(links),
           leaders_(leaders) {}
 
-    // Pass 1: every directory's weight (its children's), remembered by path.
+    // Pass 1: the whole tree's weight. A hard-linked inode's other names weigh nothing where
+    // they are: their entry weight is moved to the leader (and every directory above it),
+    // whose shard links them.
+    std::uint64_t weigh_tree(int root_fd) {
+        std::uint64_t total = weigh(root_fd, "");
+        for (const auto& [key, group] : leaders_) {
+            const std::uint64_t carried = carried_weight(group);
+            if (carried == 0) continue;
+            total += carried;
+            std::string dir = group.leader;
+            do {
+                const std::size_t slash = dir.rfind('/');
+                dir = slash == std::string::npos ? std::string() : dir.substr(0, slash);
+                directories_.at(dir) += carried;
+            } while (!dir.empty());
+        }
+        return total;
+    }
+
+    // Every directory's weight (its children's), remembered by path.
     std::uint64_t weigh(int dir_fd, const std::string& path) {
         std::uint64_t sum = 0;
         for (const child& c : sorted_children(dir_fd, display(path))) {
@@ -92,9 +105,13 @@ class plan_walk {
                 sum += shard_plan::entry_weight + weigh(sub.fd, p);
                 continue;
             }
-            if (hard_linked(c.st) && !leaders_.try_emplace({c.st.st_dev, c.st.st_ino}, p).second) {
-                sum += shard_plan::entry_weight;  // a later name: its data goes with the first
-                continue;
+            if (hard_linked(c.st)) {
+                auto [it, first] =
+                    leaders_.try_emplace({c.st.st_dev, c.st.st_ino}, link_group{p, {}});
+                if (!first) {
+                    it->second.others.push_back(p);  // weighs with its leader
+                    continue;
+                }
             }
             sum += weight(c.st);
         }
@@ -110,12 +127,17 @@ class plan_walk {
             if (cuts.size() == boundaries.size()) return;
             const std::string p = join(path, c.name);
             if (filters_.excluded(p, S_ISDIR(c.st.st_mode))) continue;
-            const bool later_link =
-                hard_linked(c.st) && leaders_.at({c.st.st_dev, c.st.st_ino}) != p;
+            const link_group* group =
+                hard_linked(c.st) ? &leaders_.at({c.st.st_dev, c.st.st_ino}) : nullptr;
+            const bool later_link = group && group->leader != p;
+            // Where a file's data starts in the stream: after its entry weight and the weight
+            // its other names carried to it.
+            const std::uint64_t header =
+                shard_plan::entry_weight + (group && !later_link ? carried_weight(*group) : 0);
             const std::uint64_t w = S_ISDIR(c.st.st_mode)
                                         ? shard_plan::entry_weight + directories_.at(p)
-                                    : later_link ? shard_plan::entry_weight
-                                                 : weight(c.st);
+                                    : later_link ? 0
+                                                 : header + data_bytes(c.st);
             auto next = [&] { return boundaries[cuts.size()]; };
             if (next() >= at + w) {
                 at += w;
@@ -136,13 +158,13 @@ class plan_walk {
                 continue;
             }
             const auto size = static_cast<std::uint64_t>(c.st.st_size);
-            const bool splittable = S_ISREG(c.st.st_mode) && !later_link && !hard_linked(c.st) &&
+            const bool splittable = S_ISREG(c.st.st_mode) && !later_link &&
                                     size >= shard_plan::min_split && data_bytes(c.st) > 0;
             while (cuts.size() < boundaries.size() && next() < at + w) {
                 std::uint64_t offset = 0;
-                if (splittable && next() > at + shard_plan::entry_weight) {
+                if (splittable && next() > at + header) {
                     // Weight to offset: linear, stretched over a sparse file's holes.
-                    const std::uint64_t into = next() - at - shard_plan::entry_weight;
+                    const std::uint64_t into = next() - at - header;
                     const std::uint64_t data = data_bytes(c.st);
                     const auto scaled = static_cast<std::uint64_t>(static_cast<long double>(into) *
                                                                    static_cast<long double>(size) /
@@ -150,7 +172,7 @@ class plan_walk {
                     offset = scaled / shard_plan::split_alignment * shard_plan::split_alignment;
                 }
                 cuts.push_back({p, offset});
-                positions.push_back(offset == 0 ? at : at + shard_plan::entry_weight + offset);
+                positions.push_back(offset == 0 ? at : at + header + offset);
             }
             at += w;
         }
@@ -172,11 +194,14 @@ class plan_walk {
     static std::uint64_t weight(const struct stat& st) {
         return shard_plan::entry_weight + data_bytes(st);
     }
+    static std::uint64_t carried_weight(const link_group& group) {
+        return group.others.size() * shard_plan::entry_weight;
+    }
 
     std::string root_;
     const filter_rules& filters_;
     bool links_;
-    std::map<std::pair<dev_t, ino_t>, std::string>& leaders_;
+    std::map<std::pair<dev_t, ino_t>, link_group>& leaders_;
     std::unordered_map<std::string, std::uint64_t> directories_;
 };
 
@@ -190,7 +215,7 @@ shard_plan shard_plan::make(const std::string& root, unsigned index, unsigned co
     fd_holder top{::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
     if (top.fd < 0) fail("cannot open directory " + quote(root), errno);
     plan_walk walk(root, filters, links, plan.leaders_);
-    plan.total_ = walk.weigh(top.fd, "");
+    plan.total_ = walk.weigh_tree(top.fd);
     std::vector<std::uint64_t> boundaries;
     for (unsigned k = 1; k < count; ++k) {
         // total * k / count without overflow.
@@ -215,7 +240,12 @@ byte_range shard_plan::range(const std::string& path, std::uint64_t size, unsign
 
 std::string shard_plan::leader(dev_t dev, ino_t ino) const {
     auto it = leaders_.find({dev, ino});
-    return it == leaders_.end() ? std::string() : it->second;
+    return it == leaders_.end() ? std::string() : it->second.leader;
+}
+
+std::vector<std::string> shard_plan::other_names(dev_t dev, ino_t ino) const {
+    auto it = leaders_.find({dev, ino});
+    return it == leaders_.end() ? std::vector<std::string>() : it->second.others;
 }
 
 bool shard_plan::outside(const std::string& directory) const {

@@ -15,8 +15,13 @@
 // Making the plan walks the source twice with blocking calls: once for every directory's
 // weight (memory: one number per directory), then once more, reading only the directories
 // a cut falls in. A shard then walks only the directories that hold part of its slice.
-// Hard links (-a): all names of an inode go to the shard owning its first name, so that
-// shard can link them; pruning is then off (a name may be anywhere).
+// Hard links (-a): an inode's data weighs once, at its first name (the leader), which also
+// carries the entry weight of its other names: the shard that links them does that work.
+// A leader is split like any large file (else every cut inside it would move to its start:
+// one 50 MiB linked file in a 69 MB tree took all of it into one shard); the shards write
+// its ranges, and the finish step publishes it and links the other names to it. A leader
+// that is not split goes whole, with all its names, to the shard that owns it, which links
+// them. Pruning is then off (a name may be anywhere).
 #pragma once
 
 #include <sys/stat.h>
@@ -46,6 +51,12 @@ struct byte_range {
     bool empty() const noexcept { return begin >= end; }
 };
 
+// The names of one multiply-linked inode within the tree (filters applied).
+struct link_group {
+    std::string leader;
+    std::vector<std::string> others;
+};
+
 class shard_plan {
   public:
     static constexpr std::uint64_t entry_weight = 4096;
@@ -71,6 +82,9 @@ class shard_plan {
     bool owns(const std::string& path) const { return !range(path, 1).empty(); }
     // The first name (in walk order) of a multiply-linked inode; empty when not recorded.
     std::string leader(dev_t dev, ino_t ino) const;
+    // Its other names in the tree, in walk order (the finish step links them to a split
+    // leader).
+    std::vector<std::string> other_names(dev_t dev, ino_t ino) const;
     // Whether nothing below and including directory `path` is this shard's.
     bool outside(const std::string& directory) const;
     // Whether the file at `path` is copied by several shards (a cut inside it).
@@ -86,7 +100,7 @@ class shard_plan {
     std::uint64_t total_ = 0;
     std::vector<shard_cut> cuts_;               // count_ - 1, in order
     std::vector<std::uint64_t> cut_positions_;  // where each cut is in the stream
-    std::map<std::pair<dev_t, ino_t>, std::string> leaders_;
+    std::map<std::pair<dev_t, ino_t>, link_group> leaders_;
 };
 
 // The shared temporary a split file is written into by its shards: a fixed name per final

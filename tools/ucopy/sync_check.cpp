@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "name_escape.hpp"
 #include "tree_walk.hpp"
 #include "xattr_at.hpp"
 
@@ -69,15 +70,6 @@ char type_letter(const struct stat& st) {
 
 }  // namespace
 
-bool xattrs_worth_comparing(const struct stat& source, const struct stat& destination,
-                            bool checksum) noexcept {
-    if (checksum) return true;
-    const auto ctime_ns = [](const struct stat& st) {
-        return static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-    };
-    return ctime_ns(source) >= ctime_ns(destination);
-}
-
 bool same_xattrs(int src_dirfd, const char* src_name, bool follow, int dst_dirfd,
                  const char* dst_name) {
     xattr_list source, destination;
@@ -104,12 +96,14 @@ std::string itemize(char update, const struct stat& source, const entry_changes&
         line += c.xattrs ? 'x' : '.';
     }
     line += ' ';
-    line += path;
+    append_escaped_name(path, line);
     return line;
 }
 
 std::string itemize_deletion(std::string_view path) {
-    return "*deleting   " + std::string(path);
+    std::string line = "*deleting   ";
+    append_escaped_name(path, line);
+    return line;
 }
 
 }  // namespace ucopy

@@ -36,21 +36,13 @@ struct entry_changes {
 entry_changes quick_check(const struct stat& source, const struct stat& destination,
                           const preserve_set& preserve);
 
-// Whether the xattrs of an existing destination need comparing with its source's. Setting,
-// changing or removing an xattr moves a file's ctime, and a copy sets the destination's
-// xattrs (and so its ctime) after reading the source's: a source whose ctime is older than
-// its destination's has the xattrs it had when that destination was written. Like rsync's
-// quick check this trusts metadata (the comparison costs two system calls a file, as many
-// as the whole stat check); --checksum compares them always.
-bool xattrs_worth_comparing(const struct stat& source, const struct stat& destination,
-                            bool checksum) noexcept;
-
 // Whether two names carry the same extended attributes, names and values (blocking: the
 // walk calls it on the thread pool). Never follows a final symlink of the destination.
 bool same_xattrs(int src_dirfd, const char* src_name, bool follow, int dst_dirfd,
                  const char* dst_name);
 
-// One --itemize-changes line. `created`: the destination did not exist ("+++++++++").
+// One --itemize-changes line, `path` escaped as rsync escapes names (name_escape.hpp).
+// `created`: the destination did not exist ("+++++++++").
 // `update`: '>' data written, 'c' created or replaced locally (directories, links,
 // specials), 'h' a hard link, '.' only metadata.
 std::string itemize(char update, const struct stat& source, const entry_changes& changes,

@@ -83,7 +83,8 @@ bool finish_options(const raw_options& r, table_copy_options& o, endpoint_option
 
 int table_command_main(int argc, char** argv, const char* program) {
     CLI::App app{"copy rows between CSV/TSV/JSON Lines files, PostgreSQL and SQLite", program};
-    app.footer(table_help_text());
+    app.footer(table_help_footer());
+    app.set_version_flag("-V,--version", std::string(program) + " " UIO_VERSION " (uio)");
     table_copy_options o;
     raw_options r;
     std::string source_text, destination_text;
@@ -119,10 +120,14 @@ int table_command_main(int argc, char** argv, const char* program) {
     app.add_flag("--no-progress", r.no_progress, "no progress line on stderr");
     app.add_option("--stats", r.stats, "print statistics at the end: json")
         ->check(CLI::IsMember({"json"}));
+    app.add_flag("-v,--verbose", o.verbose, "say what was copied, and how many rows, on stderr");
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
         std::cout << app.help();
+        return 0;
+    } catch (const CLI::CallForVersion& e) {
+        std::cout << e.what() << "\n";
         return 0;
     } catch (const CLI::ParseError& e) {
         std::cerr << "ucopy: " << e.what() << "\nTry '" << program

@@ -14,7 +14,9 @@ namespace uio::etl {
 
 namespace {
 
-constexpr const char* help_text = R"(
+// Three parts: ucopy --help prints them all; ucopy-tables --help has CLI11 list its own
+// options (from the option table the parser uses) and prints the other two.
+constexpr const char* help_endpoints = R"(
 Table copies: ucopy [OPTIONS] SRC DST, when SRC or DST is a table
   sales.csv, sales.tsv, events.jsonl   a data file; the format comes from the extension
                                        (.csv, .tsv, .jsonl, .ndjson) or --format
@@ -33,7 +35,9 @@ Table copies: ucopy [OPTIONS] SRC DST, when SRC or DST is a table
 A copy is a table copy when SRC or DST is a postgresql://, postgres:// or sqlite: endpoint;
 `ucopy a.csv b.csv` stays a byte copy. Any other word:// (mysql://, http://) is a usage
 error. (Reach a file named sqlite:x or mysql://x as ./sqlite:x, ./mysql:/x.)
+)";
 
+constexpr const char* help_options = R"(
 Table options:
   --format csv|tsv|jsonl   data file format (default: from the extension)
   --delimiter C            field delimiter (default ',' or TAB for .tsv; \t for TAB)
@@ -56,19 +60,27 @@ Table options:
   --compress gzip|zstd     compress an exported file (implied by a .gz or .zst suffix)
   --connections N          load a data file into PostgreSQL over N COPY streams, through
                            a staging table published in one transaction (default 1)
-  --stats=json             print rows, bytes, seconds and errors on stdout at the end
+  --stats=json             print ok, rows, bytes, seconds and errors on stdout at the end
                            (and blank_lines, warnings when there were any)
   --no-progress            no progress line on stderr
+  -v, --verbose            say what was copied, and how many rows, on stderr
+)";
 
+constexpr const char* help_notes = R"(
 NULL and empty strings stay distinct: an unquoted empty field is NULL, "" is an empty
 string (PostgreSQL's CSV rule), and exports write them the same way; in JSON Lines, null
 and "". A load is one transaction: when it fails the table is exactly as it was. Upsert:
 when the input repeats a key, its last row wins; a NULL key is a bad row. An export
 is written to a hidden temporary file, renamed into place only when complete (with
 --fsync, only once it is on disk).
+'-' is standard input as a source, standard output as a destination (with --format);
+a symlink is written through, a device or FIFO (/dev/null, /dev/stdout) in place.
 Exit status: 0 done; 1 failed: bad data (the message names file:line:column or the row),
 an I/O or a database failure; 2 usage (the command line); 70 internal error (a bug).
 )";
+
+const std::string full_help = std::string(help_endpoints) + help_options + help_notes;
+const std::string footer_help = std::string(help_endpoints) + help_notes;
 
 }  // namespace
 
@@ -97,7 +109,11 @@ bool is_table_command(int argc, char** argv) noexcept {
 }
 
 const char* table_help_text() noexcept {
-    return help_text;
+    return full_help.c_str();
+}
+
+const char* table_help_footer() noexcept {
+    return footer_help.c_str();
 }
 
 }  // namespace uio::etl

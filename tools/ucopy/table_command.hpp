@@ -21,6 +21,8 @@ bool is_table_command(int argc, char** argv) noexcept;
 
 // The help section for table copies: options, endpoint syntax, NULL rule, exit codes.
 const char* table_help_text() noexcept;
+// The same without the options (for ucopy-tables --help, whose parser lists them).
+const char* table_help_footer() noexcept;
 
 }  // namespace uio::etl
 

@@ -13,35 +13,22 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <uio/db/formats/json_string.hpp>
+
 #include "copy_plan.hpp"
+#include "name_escape.hpp"
 #include "sync_check.hpp"
 #include "tree_walk.hpp"
 
 namespace ucopy {
 
 namespace {
-
-std::string json_string(const std::string& text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20) {
-            char code[8];
-            std::snprintf(code, sizeof code, "\\u%04x", c);
-            out += code;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
 
 std::string octal(mode_t mode) {
     char text[16];
@@ -58,10 +45,18 @@ std::string type_name(mode_t mode) {
     return S_ISCHR(mode) ? "char-device" : "block-device";
 }
 
+// ISO 8601 in UTC with the nanoseconds a file system keeps: 2020-09-13T12:26:40.000000005Z.
 std::string time_text(const struct stat& st) {
-    char text[48];
-    std::snprintf(text, sizeof text, "%lld.%09ld", static_cast<long long>(st.st_mtim.tv_sec),
-                  st.st_mtim.tv_nsec);
+    struct tm utc {};
+    const time_t seconds = st.st_mtim.tv_sec;
+    char text[64];
+    if (::gmtime_r(&seconds, &utc) == nullptr) {  // beyond what struct tm holds
+        std::snprintf(text, sizeof text, "%lld.%09ld s since the epoch",
+                      static_cast<long long>(seconds), st.st_mtim.tv_nsec);
+        return text;
+    }
+    const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(text + n, sizeof text - n, ".%09ldZ", st.st_mtim.tv_nsec);
     return text;
 }
 
@@ -103,19 +98,21 @@ class checker {
     void differ(const std::string& what, const std::string& path, const std::string& source = {},
                 const std::string& destination = {}) {
         ++differences_;
+        // Names and symlink targets escaped as -i escapes them (name_escape.hpp).
         if (opts_.stats_json) {
-            std::string line =
-                "{\"difference\":" + json_string(what) + ",\"path\":" + json_string(path);
+            std::string line = "{\"difference\":" + uio::formats::json_string(what) +
+                               ",\"path\":" + json_name(path);
             if (!source.empty() || !destination.empty()) {
-                line += ",\"source\":" + json_string(source) +
-                        ",\"destination\":" + json_string(destination);
+                line += ",\"source\":" + json_name(source) +
+                        ",\"destination\":" + json_name(destination);
             }
             std::printf("%s}\n", line.c_str());
         } else if (source.empty() && destination.empty()) {
-            std::printf("%s %s\n", what.c_str(), path.c_str());
+            std::printf("%s %s\n", what.c_str(), escape_name(path).c_str());
         } else {
-            std::printf("%s %s (source %s, destination %s)\n", what.c_str(), path.c_str(),
-                        source.c_str(), destination.c_str());
+            std::printf("%s %s (source %s, destination %s)\n", what.c_str(),
+                        escape_name(path).c_str(), escape_name(source).c_str(),
+                        escape_name(destination).c_str());
         }
     }
 
@@ -276,10 +273,13 @@ int check_trees(const options& opts) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (opts.stats_json) {
-        std::printf("{\"checked\":%llu,\"differences\":%llu,\"errors\":%llu,\"seconds\":%.3f}\n",
-                    static_cast<unsigned long long>(check.checked()),
-                    static_cast<unsigned long long>(check.differences()),
-                    static_cast<unsigned long long>(check.errors()), seconds);
+        std::printf(
+            "{\"checked\":%llu,\"differences\":%llu,\"errors\":%llu,\"seconds\":%.6f,"
+            "\"ok\":%s}\n",
+            static_cast<unsigned long long>(check.checked()),
+            static_cast<unsigned long long>(check.differences()),
+            static_cast<unsigned long long>(check.errors()), seconds,
+            check.differences() == 0 && check.errors() == 0 ? "true" : "false");
     }
     if (check.differences() > 0) {
         std::fprintf(stderr, "ucopy: %llu difference%s between %s and %s\n",

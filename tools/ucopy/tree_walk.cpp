@@ -18,6 +18,7 @@
 namespace ucopy {
 
 dir_node::~dir_node() {
+    if (write_lifted && dst_fd >= 0) ::fchmod(dst_fd, dst_mode & 07777);
     if (src_fd >= 0) ::close(src_fd);
     if (dst_fd >= 0) ::close(dst_fd);
 }
@@ -76,8 +77,7 @@ bool entry_followups::needed(const raw_entry& e) const noexcept {
     if (S_ISLNK(e.st.st_mode)) return true;
     if (xattrs && S_ISREG(e.st.st_mode)) return true;
     return compare_xattrs && e.dst_exists && !S_ISDIR(e.st.st_mode) &&
-           (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT) &&
-           xattrs_worth_comparing(e.st, e.dst_st, compare_always);
+           (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT);
 }
 
 void finish_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool follow,
@@ -99,8 +99,7 @@ void finish_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool f
             e.has_xattrs = has_xattrs(src_fd, name, follow);
         }
         if (followups.compare_xattrs && dst_fd >= 0 && e.dst_exists && !S_ISDIR(e.st.st_mode) &&
-            (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT) &&
-            xattrs_worth_comparing(e.st, e.dst_st, followups.compare_always)) {
+            (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT)) {
             e.xattrs_differ = !same_xattrs(src_fd, name, follow, dst_fd, name);
         }
     }

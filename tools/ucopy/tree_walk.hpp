@@ -50,6 +50,19 @@ struct dir_node {
     bool fresh = false;       // created by this run: nothing exists in it yet
     bool finalize = true;     // false for the parent of a command-line file
     bool staged = false;      // in (or the top of) a staging tree: children take final names
+    // Several sources into one --sync mirror (merged_sources.hpp): which one this pass walks,
+    // and whether an earlier source holds this directory too: its metadata is that one's,
+    // set by the earlier pass, and its times (`dst_times`, as this pass found them) are put
+    // back after this pass wrote in it.
+    std::size_t source_index = 0;
+    bool shadowed = false;
+    struct timespec dst_times[2]{};
+    // An existing destination directory without its owner's write bit (a read-only source
+    // directory copied before) gets it while this run writes in it, as a user who is not
+    // root needs; the mode is put back when the directory is finished, or by the destructor
+    // if it never is (engine::make_writable).
+    mode_t dst_mode = 0;
+    bool write_lifted = false;
     // Creates in dst_fd in flight at once. A create holds the directory's inode lock, so a
     // second one in the same directory only spins on it (measured: 14% of all CPU with 64 in
     // flight); the walkers keep several directories busy instead.
@@ -119,13 +132,13 @@ class dir_reader {
 
 // What a stat'ed batch still needs of blocking calls: a symlink's target; with `xattrs`,
 // whether a regular file has extended attributes (has_xattrs); with `compare_xattrs`,
-// whether an existing destination's differ from the source's (xattrs_differ): always with
-// `compare_always` (--checksum), else when the source's ctime says they may have changed
-// (xattrs_worth_comparing).
+// whether an existing destination's differ from the source's (xattrs_differ). Always
+// compared: no stat field proves two files' xattrs equal (a source's ctime older than its
+// mirror's does not, since a chmod or a link made and removed on the mirror moves the
+// mirror's ctime), and a file without xattrs costs one listxattr on each side.
 struct entry_followups {
     bool xattrs = false;
     bool compare_xattrs = false;
-    bool compare_always = false;
 
     bool needed(const raw_entry& e) const noexcept;
 };

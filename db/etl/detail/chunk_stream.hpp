@@ -65,9 +65,16 @@ task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string
 
 // The bytes of `in` as chunks, each valid until the next is asked for; a UTF-8 BOM at the
 // start is dropped. For COPY FROM STDIN, which wants the bytes unparsed: a line `\.`, where
-// COPY would stop reading, is refused as `source:LINE` (copy_end_marker.hpp).
+// COPY would stop reading, is refused as `source:LINE` (copy_end_marker.hpp). The progress
+// line counts the records (quoted with `quote`; '\0' for the text format) as they go.
 async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx,
-                                                       std::string source);
+                                                       std::string source, char quote);
+
+// The chunks from `in` as bytes for copy_in, until `in` is closed. A producer that closed it
+// early sets `failed` first: that must not look like the end of the input (the COPY would
+// commit a partial load), so it throws instead.
+async_generator<std::span<const std::byte>> channel_bytes(channel<std::string>& in,
+                                                          const bool& failed);
 
 // Writes every chunk from `in` to `out`, in order, until `in` is closed.
 task<void> write_chunks(channel<std::string>& in, export_file& out);

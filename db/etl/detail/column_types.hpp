@@ -6,14 +6,16 @@
 // Inference is conservative so that a round trip gives back the same text: a kind only when
 // every sampled value is written the way the database prints that type back. INTEGER only
 // for canonical integers that fit 64 bits (so ZIP code "02134" stays TEXT), REAL only for
-// numbers whose shortest double form is their text ("1.5", not 0.1 with 30 digits), and the
+// numbers both databases print back as written ("1.5", not 0.1 with 30 digits, not 2^53+1:
+// integers and decimals together are an exact decimal, never a float), and the
 // richer kinds only in PostgreSQL's own output forms (`t`/`f`, "1.50", "2024-03-10",
 // "2024-03-10 01:30:00.5", "... +00" in UTC): see postgres_text_form. SQLite has none of
 // those types, so it stores them as TEXT, as written. The rules are a table in the README
 // ("ucopy: copying tables").
 //
-// An inferred kind is a guess from a sample, so it may not refuse a later value: a value
-// that does not fit widens its column instead (see postgres_widening.hpp, row_batch.hpp).
+// An inferred kind is a guess from a sample, so it may not refuse a later value: every later
+// value is checked by the same rules (value_fits), on our side, and one that does not fit
+// widens its column instead (see postgres_widening.hpp, row_batch.hpp).
 // Kinds the user gave (--schema) or a table declared stay strict.
 #pragma once
 
@@ -58,6 +60,14 @@ std::optional<std::int64_t> parse_integer(std::string_view text) noexcept;
 
 // Shortest text that reads back as the same double.
 std::string format_real(double v);
+// How PostgreSQL prints `v` (double precision): the same shortest digits, in fixed notation
+// for decimal exponents in [-4, 15) and as 1.5e+20 otherwise ("100000", "0.0001", "1e+15").
+std::string postgres_real_text(double v);
+// Whether `text` is a finite double that both databases print back as `text`: std::to_chars
+// (SQLite's REAL, as ucopy exports it) and PostgreSQL. "1.5", "3" and "1e+15" are; "1e+05"
+// (PostgreSQL prints 100000), "100000" (SQLite's REAL prints 1e+05), "0.0001" and
+// 9007199254740993 (no double) are not.
+bool real_text_form(std::string_view text) noexcept;
 
 // What `text` is on its own: integer if canonical, real if canonical, else text.
 value_kind natural_kind(std::string_view text) noexcept;
@@ -77,6 +87,22 @@ bool postgres_text_form(value_kind kind, std::string_view text, text_form form) 
 // Whether a value of kind `value` keeps a column inferred as `column` as it is: an integer
 // fits a real column, only text fits text, anything fits mixed.
 bool fits_kind(value_kind column, value_kind value) noexcept;
+
+// The one check every value of an inferred column passes, in the sample and on every later
+// row, on every path: whether `text` comes back as `text` from a column of kind `column`
+// (CSV forms): integer: canonical 64-bit integers; real: real_text_form (an integer only
+// when a double prints it back the same); decimal ... timestamptz: postgres_text_form; text
+// and mixed: anything. Not the databases' own input functions, which take "007", "yes" or a
+// time in a date and print them back otherwise.
+bool value_fits(value_kind column, std::string_view text) noexcept;
+// value_fits for a value whose natural_kind (or push_natural's answer) is `natural`, without
+// parsing it again: the SQLite loads' check of every value.
+bool natural_fits(value_kind column, value_kind natural, std::string_view text) noexcept;
+// The kind a column of kind `column` widens to when `text` does not fit it: integer →
+// decimal when `text` is a plain decimal (never a float: it would round the integers read
+// before), everything else → text. Each widening keeps every value already loaded printing
+// back as it was (README, "ucopy: copying tables").
+value_kind widened_kind(value_kind column, std::string_view text) noexcept;
 
 // Narrows one column's kind as sample values arrive; NULLs tell nothing. Of the kinds every
 // value fits, the first of integer, real, decimal, boolean, date, timestamp, timestamptz;

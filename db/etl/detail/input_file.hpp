@@ -25,7 +25,9 @@ inline constexpr std::size_t chunk_size = 1 << 20;
 
 class input_file {
   public:
-    // Opens `path` ("sales.csv: No such file or directory" when missing).
+    // Opens `path` ("sales.csv: No such file or directory" when missing); "-" is standard
+    // input (a pipe's text is first kept in an unnamed file in $TMPDIR: the loads read the
+    // input more than once).
     static task<input_file> open(std::string path, compression kind);
 
     compression kind() const noexcept { return kind_; }

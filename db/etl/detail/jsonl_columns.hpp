@@ -27,10 +27,14 @@ namespace uio::etl {
 class json_column_kinds {
   public:
     void observe(formats::json_field f);
-    // SQLite: integer or real for numbers and booleans, text for strings, nested values and
-    // numbers a double would change ("1.50"), mixed for numbers or booleans with strings.
-    value_kind sqlite_kind() const noexcept;
-    // PostgreSQL: boolean, bigint, double precision, numeric, jsonb (nested values, or
+    // SQLite: a column whose declared type keeps the JSON type on the way back out
+    // (sqlite_cursor): INTEGER or REAL for numbers both print back as written, BOOLEAN
+    // (0 and 1) for booleans, DECIMAL_TEXT (TEXT affinity, the number's text) for other
+    // numbers ("1.50", 2^53+1 with 1.5), JSON for nested values, TEXT for strings, and no
+    // declared type (mixed) for several JSON types.
+    column_spec sqlite_column(std::string name) const;
+    // PostgreSQL: boolean, bigint, double precision, numeric (plain decimals, also mixed
+    // with integers), json (numbers numeric would print otherwise: 1e5), jsonb (nested values, or
     // several JSON types), date, timestamp, timestamptz (strings in those forms) or text
     // (other strings, or nothing seen).
     const char* pg_type() const noexcept;
@@ -45,6 +49,7 @@ class json_column_kinds {
         boolean,
         jsonb,
         numeric,
+        json_number,
         bigint,
         float8,
         mixed,
@@ -57,12 +62,20 @@ class json_column_kinds {
     // timestamptz).
     static pg_kind string_kind(const bool (&forms)[3]) noexcept;
 
-    kind_inference numbers_;  // over numbers and booleans as 0/1, like SQLite stores them
+    kind_inference numbers_;  // over the numbers' text
     bool any_ = false, strings_ = false, numbers_seen_ = false, booleans_ = false;
     bool nested_ = false;
-    bool canonical_ = true;  // every number reads back as the same text (bigint/float8)
     bool forms_[3] = {true, true, true};  // every string is a date, timestamp, timestamptz
 };
+
+// The declared types ucopy gives SQLite columns of one JSON type that SQLite has no type
+// for, so that an export knows to write them back as that type (sqlite_cursor.cpp).
+inline constexpr const char* sqlite_json_boolean = "BOOLEAN";      // 0 and 1
+inline constexpr const char* sqlite_json_number = "DECIMAL_TEXT";  // the number's text
+inline constexpr const char* sqlite_json_nested = "JSON";          // the object or array
+
+// Whether JSON value `f` keeps SQLite column `c` (made by sqlite_column) as it is.
+bool fits_sqlite_json(const column_spec& c, formats::json_field f) noexcept;
 
 // Each of `keys`' kinds over every row of `sample`.
 std::vector<json_column_kinds> observe_jsonl_columns(const std::vector<std::string>& keys,

@@ -14,7 +14,8 @@
 // the target's own constraints (NOT NULL, CHECK, unique) are checked by the INSERT, whose
 // error names the constraint but no line. On any failure the caller drops the staging table
 // and the target is as it was. A ucopy killed mid-load leaves a table named
-// <target>__uio_load_<pid> behind, to be dropped by hand.
+// <target>__uio_load_<backend pid> behind; the next load into that target drops it, once it
+// has made sure its load is gone (drop_abandoned in the .cpp says how).
 #pragma once
 
 #include <string>

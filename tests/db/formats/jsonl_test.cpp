@@ -18,15 +18,15 @@ struct owned_field {
     std::string text;
     friend bool operator==(const owned_field&, const owned_field&) = default;
 };
-using row_t = std::vector<owned_field>;
+using jsonl_row = std::vector<owned_field>;
 
-std::vector<row_t> parse_all(std::string_view input, std::size_t chunk = 0,
-                             std::vector<std::string>* columns = nullptr) {
+std::vector<jsonl_row> parse_jsonl(std::string_view input, std::size_t chunk = 0,
+                                   std::vector<std::string>* columns = nullptr) {
     formats::jsonl_reader reader("events.jsonl");
-    std::vector<row_t> rows;
+    std::vector<jsonl_row> rows;
     auto take = [&](const formats::jsonl_batch& b) {
         for (std::size_t i = 0; i < b.size(); ++i) {
-            row_t r;
+            jsonl_row r;
             for (std::size_t c = 0; c < b[i].size(); ++c) {
                 r.push_back({b[i][c].kind, std::string(b[i][c].text)});
             }
@@ -40,9 +40,9 @@ std::vector<row_t> parse_all(std::string_view input, std::size_t chunk = 0,
     return rows;
 }
 
-std::string error_of(std::string_view input) {
+std::string jsonl_error_of(std::string_view input) {
     try {
-        parse_all(input);
+        parse_jsonl(input);
     } catch (const formats::parse_error& e) {
         return e.location_message();
     }
@@ -53,7 +53,7 @@ std::string error_of(std::string_view input) {
 
 TEST_CASE("jsonl: keys become columns, kinds and exact number text are kept") {
     std::vector<std::string> columns;
-    auto rows = parse_all(
+    auto rows = parse_jsonl(
         "\xEF\xBB\xBF{\"id\": 1, \"name\": \"ann\", \"score\": 1.50, \"ok\": true}\r\n"
         "\n"
         "{\"name\": \"\", \"id\": -0.0e+10, \"extra\": {\"a\": [1, \"x\"]}, \"ok\": null}\n"
@@ -61,10 +61,10 @@ TEST_CASE("jsonl: keys become columns, kinds and exact number text are kept") {
         0, &columns);
     CHECK(columns == std::vector<std::string>{"id", "name", "score", "ok", "extra"});
     REQUIRE(rows.size() == 3);
-    CHECK(rows[0] == row_t{{json_kind::number, "1"},
-                           {json_kind::string, "ann"},
-                           {json_kind::number, "1.50"},
-                           {json_kind::boolean, "true"}});
+    CHECK(rows[0] == jsonl_row{{json_kind::number, "1"},
+                               {json_kind::string, "ann"},
+                               {json_kind::number, "1.50"},
+                               {json_kind::boolean, "true"}});
     CHECK(rows[1][0] == owned_field{json_kind::number, "-0.0e+10"});
     CHECK(rows[1][1] == owned_field{json_kind::string, ""});      // empty string, not null
     CHECK(rows[1][2] == owned_field{json_kind::null_value, ""});  // absent: null
@@ -108,7 +108,7 @@ TEST_CASE("jsonl: strings unescape, including surrogate pairs, and round trip") 
     for (const auto& r : rows) writer.write_row(r, out);
     for (std::size_t chunk : {std::size_t{0}, std::size_t{7}, std::size_t{4096}}) {
         std::vector<std::string> columns;
-        auto back = parse_all(out, chunk, &columns);
+        auto back = parse_jsonl(out, chunk, &columns);
         CHECK(columns == std::vector<std::string>{"a", "b\"c", "d"});
         REQUIRE(back.size() == rows.size());
         for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -117,14 +117,14 @@ TEST_CASE("jsonl: strings unescape, including surrogate pairs, and round trip") 
             }
         }
     }
-    auto escaped = parse_all("{\"s\": \"\\ud83d\\ude00 \\u00e9\\/\"}");
+    auto escaped = parse_jsonl("{\"s\": \"\\ud83d\\ude00 \\u00e9\\/\"}");
     CHECK(escaped[0][0].text == "\xF0\x9F\x98\x80 \xC3\xA9/");
 }
 
 TEST_CASE("jsonl: every split point of a small input parses identically") {
     const std::string input =
         "{\"a\":\"x\\ny\",\"b\":[1,2]}\r\n{\"a\":\"\xE2\x9C\x93\",\"b\":null}\n{\"b\":2}";
-    const auto whole = parse_all(input);
+    const auto whole = parse_jsonl(input);
     REQUIRE(whole.size() == 3);
     for (std::size_t split = 0; split <= input.size(); ++split) {
         formats::jsonl_reader reader;
@@ -134,27 +134,29 @@ TEST_CASE("jsonl: every split point of a small input parses identically") {
         CHECK(rows == 3);
     }
     for (std::size_t chunk = 1; chunk <= input.size(); ++chunk)
-        CHECK(parse_all(input, chunk) == whole);
+        CHECK(parse_jsonl(input, chunk) == whole);
 }
 
 TEST_CASE("jsonl: errors name the exact line and column") {
-    CHECK(error_of("{\"a\":1}\n[1]\n") == "events.jsonl:2:1: expected a JSON object ('{')");
-    CHECK(error_of("{\"a\":1}\n{\"a\":1,}\n") == "events.jsonl:2:8: expected a key (a string)");
-    CHECK(error_of("{\"a\": tru}") == "events.jsonl:1:7: invalid value");
-    CHECK(error_of("{\"a\": \"x}") == "events.jsonl:1:7: unterminated string");
-    CHECK(error_of("{\"a\": 1, \"a\": 2}") == "events.jsonl:1:10: duplicate key \"a\"");
+    CHECK(jsonl_error_of("{\"a\":1}\n[1]\n") == "events.jsonl:2:1: expected a JSON object ('{')");
+    CHECK(jsonl_error_of("{\"a\":1}\n{\"a\":1,}\n") ==
+          "events.jsonl:2:8: expected a key (a string)");
+    CHECK(jsonl_error_of("{\"a\": tru}") == "events.jsonl:1:7: invalid value");
+    CHECK(jsonl_error_of("{\"a\": \"x}") == "events.jsonl:1:7: unterminated string");
+    CHECK(jsonl_error_of("{\"a\": 1, \"a\": 2}") == "events.jsonl:1:10: duplicate key \"a\"");
     // Keys are first looked for at their position in the previous rows: duplicates are still
     // caught when a key's position matches, or when it does not.
-    CHECK(error_of("{\"a\":1,\"b\":2}\n{\"a\":1,\"a\":2}") ==
+    CHECK(jsonl_error_of("{\"a\":1,\"b\":2}\n{\"a\":1,\"a\":2}") ==
           "events.jsonl:2:8: duplicate key \"a\"");
-    CHECK(error_of("{\"a\":1,\"b\":2}\n{\"b\":1,\"b\":2}") ==
+    CHECK(jsonl_error_of("{\"a\":1,\"b\":2}\n{\"b\":1,\"b\":2}") ==
           "events.jsonl:2:8: duplicate key \"b\"");
-    CHECK(error_of("{\"\xC3\xA9\": \"\xFF\"}") == "events.jsonl:1:8: invalid UTF-8");
-    CHECK(error_of("{\"a\": \"\\ud800x\"}") == "events.jsonl:1:8: unpaired surrogate escape");
-    CHECK(error_of("{\"a\": 01}") == "events.jsonl:1:8: expected ',' or '}'");
-    CHECK(error_of("{\"a\": 1} x") == "events.jsonl:1:10: unexpected text after the object");
-    CHECK(error_of(std::string("{\"a\": \"x\0\"}", 11)) == "events.jsonl:1:9: NUL byte");
-    CHECK(error_of("{\"a\": 1, \"\": 2}") == "events.jsonl:1:10: an empty key names no column");
+    CHECK(jsonl_error_of("{\"\xC3\xA9\": \"\xFF\"}") == "events.jsonl:1:8: invalid UTF-8");
+    CHECK(jsonl_error_of("{\"a\": \"\\ud800x\"}") == "events.jsonl:1:8: unpaired surrogate escape");
+    CHECK(jsonl_error_of("{\"a\": 01}") == "events.jsonl:1:8: expected ',' or '}'");
+    CHECK(jsonl_error_of("{\"a\": 1} x") == "events.jsonl:1:10: unexpected text after the object");
+    CHECK(jsonl_error_of(std::string("{\"a\": \"x\0\"}", 11)) == "events.jsonl:1:9: NUL byte");
+    CHECK(jsonl_error_of("{\"a\": 1, \"\": 2}") ==
+          "events.jsonl:1:10: an empty key names no column");
 }
 
 TEST_CASE("jsonl: parse speed (informational)") {

@@ -9,17 +9,11 @@
 #include <optional>
 #include <string>
 
+#include "db/sqlite/memory_connection.hpp"
 #include "uio/db/sqlite/error.hpp"
 
 namespace sqlite = uio::sqlite;
-
-namespace {
-
-sqlite::blocking_connection open_memory() {
-    return sqlite::blocking_connection::open(":memory:", {});
-}
-
-}  // namespace
+using sqlite_test::open_memory;
 
 TEST_CASE("execute yields the rows changed, and runs a script without parameters") {
     auto c = open_memory();

@@ -9,18 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "db/sqlite/memory_connection.hpp"
 #include "test_support.hpp"
 #include "uio/db/sqlite/error.hpp"
 
 namespace sqlite = uio::sqlite;
 using sqlite::packed_rows;
 using sqlite::row_insert;
+using sqlite_test::open_memory;
 
 namespace {
-
-sqlite::blocking_connection open_memory() {
-    return sqlite::blocking_connection::open(":memory:", {});
-}
 
 // `count` rows (id, "v<id>"); the row at `null_at` gets a NULL v.
 packed_rows id_value_rows(int count, int null_at = -1) {

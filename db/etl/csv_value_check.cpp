@@ -1,0 +1,221 @@
+#include "uio/db/etl/detail/csv_value_check.hpp"
+
+#include <cstring>
+#include <utility>
+
+#include "uio/core/offload.hpp"
+#include "uio/db/etl/detail/chunk_stream.hpp"
+#include "uio/db/formats/text_format_field.hpp"
+
+namespace uio::etl {
+
+namespace {
+
+bool checkable(value_kind k) noexcept {
+    return k != value_kind::text && k != value_kind::mixed;
+}
+
+}  // namespace
+
+csv_value_check::csv_value_check(formats::csv_options csv, std::vector<value_kind> kinds)
+    : csv_(std::move(csv)), kinds_(std::move(kinds)), header_pending_(csv_.header) {
+    for (value_kind k : kinds_) {
+        checked_.push_back(checkable(k));
+        checking_ += checkable(k) ? 1 : 0;
+    }
+}
+
+void csv_value_check::end_field(std::string_view text) {
+    const std::size_t c = column_++;
+    if (header_pending_ || c >= kinds_.size() || !checked_[c]) return;
+    // NULL as COPY reads it: unquoted and empty, or unquoted and equal to --null.
+    if (!quoted_ && (csv_.null_string ? text == *csv_.null_string : text.empty())) return;
+    check_value(c, text);
+}
+
+void csv_value_check::check_value(std::size_t c, std::string_view text) {
+    if (!value_fits(kinds_[c], text)) pending_.emplace_back(c, widened_kind(kinds_[c], text));
+}
+
+void csv_value_check::text_line(std::string_view line) {
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.empty() && kinds_.size() > 1) return;  // no record, and not the header
+    std::size_t at = 0;
+    for (;;) {
+        const std::size_t end = formats::text_field_end(line, at, csv_.delimiter);
+        std::string_view raw = line.substr(at, end == std::string_view::npos ? end : end - at);
+        const std::size_t c = column_++;
+        const bool null = csv_.null_string ? raw == *csv_.null_string : raw == "\\N";
+        if (!header_pending_ && c < kinds_.size() && checked_[c] && !null) {
+            value_.clear();
+            if (!formats::decode_text_field(raw, value_).error) check_value(c, value_);
+        }
+        if (end == std::string_view::npos) break;
+        at = end + 1;
+    }
+    end_record();
+}
+
+void csv_value_check::feed_text(std::string_view bytes) {
+    while (!bytes.empty()) {
+        const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+        if (!nl) {
+            line_.append(bytes);
+            return;
+        }
+        auto n = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
+        if (line_.empty()) {
+            text_line(bytes.substr(0, n));
+        } else {
+            line_.append(bytes.substr(0, n));
+            text_line(line_);
+            line_.clear();
+        }
+        bytes.remove_prefix(n + 1);
+    }
+}
+
+void csv_value_check::end_record() noexcept {
+    if (!header_pending_ && column_ == kinds_.size()) {
+        for (auto [c, wider] : pending_) {
+            kinds_[c] = wider;
+            widened_ = true;
+            if (!checkable(kinds_[c])) {
+                checked_[c] = false;
+                --checking_;
+            }
+        }
+    }
+    pending_.clear();
+    header_pending_ = false;
+    column_ = 0;
+}
+
+void csv_value_check::feed(std::string_view bytes) {
+    if (checking_ == 0) return;
+    if (csv_.text_format) {
+        feed_text(bytes);
+        return;
+    }
+    const char quote = csv_.quote, delimiter = csv_.delimiter;
+    const char* p = bytes.data();
+    const char* end = p + bytes.size();
+    const char* start = p;  // where the field in progress starts in `bytes`
+    auto take = [&](const char* at) -> std::string_view {
+        if (!field_carried_ && !quoted_) return std::string_view(start, at - start);
+        if (!quoted_) field_.append(start, at);
+        return field_;
+    };
+    auto next_field = [&](const char* at) {
+        field_.clear();
+        field_carried_ = false;
+        quoted_ = false;
+        start = at + 1;
+    };
+    for (; p < end; ++p) {
+        const char c = *p;
+        if (in_quotes_) {
+            if (quote_pending_) {
+                quote_pending_ = false;
+                if (c == quote) {  // a doubled quote: one quote of the value
+                    field_ += quote;
+                    continue;
+                }
+                in_quotes_ = false;  // it closed the quoted part: `c` is outside
+            } else {
+                if (c == quote) {
+                    quote_pending_ = true;
+                } else {
+                    field_ += c;
+                }
+                continue;
+            }
+        }
+        if (c == quote) {
+            // A quoted part, anywhere in the field: what came before it is kept.
+            if (!quoted_) {
+                if (!field_carried_) field_.clear();
+                field_.append(start, p);
+                quoted_ = true;
+            }
+            in_quotes_ = true;
+        } else if (c == delimiter) {
+            end_field(take(p));
+            next_field(p);
+        } else if (c == '\n' || c == '\r') {
+            // An empty line (or \r\n's \n) is no record in a table of several columns: it
+            // is skipped, before the header too, as csv_reader and the loads skip it.
+            if (column_ == 0 && !quoted_ && kinds_.size() > 1 && take(p).empty()) {
+                next_field(p);
+                continue;
+            }
+            end_field(take(p));
+            end_record();
+            next_field(p);
+        } else if (quoted_) {
+            field_ += c;  // text after a closing quote
+        }
+    }
+    // The field in progress goes on in the next feed.
+    if (!quoted_ && start < end) field_.append(start, end);
+    field_carried_ = true;
+}
+
+void csv_value_check::finish() {
+    if (checking_ == 0) return;
+    if (csv_.text_format) {
+        if (!line_.empty()) text_line(line_);
+        line_.clear();
+        return;
+    }
+    // A last record without a line end.
+    if (field_carried_ && (!field_.empty() || quoted_ || column_ > 0)) {
+        end_field(field_);
+        end_record();
+    }
+}
+
+std::vector<value_kind> checked_kinds(const std::vector<column_spec>& columns, bool created) {
+    std::vector<value_kind> out;
+    if (!created) return out;
+    for (const column_spec& c : columns) out.push_back(c.inferred ? c.kind : value_kind::text);
+    return out;
+}
+
+bool apply_widening(const csv_value_check& check, std::vector<column_spec>& columns) {
+    bool changed = false;
+    for (std::size_t i = 0; i < columns.size() && i < check.kinds().size(); ++i) {
+        column_spec& c = columns[i];
+        if (!c.inferred || !checkable(c.kind) || check.kinds()[i] == c.kind) continue;
+        c.kind = check.kinds()[i];
+        c.declared.clear();
+        changed = true;
+    }
+    return changed;
+}
+
+task<void> send_checked(async_generator<std::span<const std::byte>> bytes, csv_value_check& check,
+                        channel<std::string>& out, bool& stopped) {
+    std::exception_ptr failure;
+    try {
+        while (auto chunk = co_await bytes.next()) {
+            std::string text(reinterpret_cast<const char*>(chunk->data()), chunk->size());
+            auto checking = [&check, &text] { check.feed(text); };
+            co_await offload(checking);
+            // The channel stays open meanwhile: a COPY that failed now would stop this
+            // check (when_all stops the siblings of a failed task).
+            if (check.widened()) stopped = true;
+            if (!stopped) co_await send_chunk(out, std::move(text));
+        }
+        auto finishing = [&check] { check.finish(); };
+        co_await offload(finishing);
+        if (check.widened()) stopped = true;
+    } catch (...) {
+        failure = std::current_exception();
+        stopped = true;
+    }
+    out.close();
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace uio::etl
