@@ -1,5 +1,6 @@
 #include "uio/db/etl/detail/chunk_stream.hpp"
 
+#include "uio/db/etl/detail/copy_end_marker.hpp"
 #include "uio/db/etl/detail/csv_record_count.hpp"
 
 #include <cstring>
@@ -49,10 +50,11 @@ task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string
 }
 
 async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx,
-                                                       char quote) {
+                                                       std::string source, char quote) {
     csv_record_count records(quote);
     std::string chunk;
     std::uint64_t offset = 0;
+    copy_end_marker_guard guard;
     for (;;) {
         const bool first = offset == 0;
         std::size_t n = co_await in.read(chunk, offset);
@@ -60,8 +62,10 @@ async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_cont
         std::size_t skip = 0;
         if (first && n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0) skip = 3;
         ctx.advance(records.feed(std::string_view(chunk.data(), n)), n);
+        guard.feed(std::string_view(chunk.data() + skip, n - skip), source);
         co_yield std::as_bytes(std::span(chunk.data() + skip, n - skip));
     }
+    guard.finish(source);
 }
 
 task<void> write_chunks(channel<std::string>& in, export_file& out) {

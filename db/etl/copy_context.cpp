@@ -10,7 +10,8 @@ namespace uio::etl {
 
 void copy_context::take_rejects(std::vector<reject>& rejects, const std::string& source) {
     for (reject& r : rejects) {
-        std::string where = source + ":" + std::to_string(r.line) + ": " + r.reason;
+        std::string where = source + ":" + std::to_string(r.line) +
+                            (r.column ? ":" + std::to_string(r.column) : "") + ": " + r.reason;
         if (stats.rejected >= options.max_errors) {
             if (options.max_errors == 0) throw data_error(where);
             throw data_error(where + " (more than --max-errors=" +
@@ -75,6 +76,8 @@ formats::csv_options copy_context::csv_for(const std::string& path, data_format 
     }
     o.header = options.header;
     o.null_string = options.null_string;
+    o.text_format = f == data_format::tsv;
+    o.strict = options.strict;
     o.source = path;
     // Ragged rows become rejects only when some may be skipped; otherwise the reader's own
     // error (with line, column and excerpt) is the better message.

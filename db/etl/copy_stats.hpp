@@ -10,6 +10,11 @@ struct copy_stats {
     std::uint64_t rows = 0;
     std::uint64_t bytes = 0;
     std::uint64_t rejected = 0;
+    // Empty lines skipped (in a file of more than one column, where they hold no record).
+    std::uint64_t blank_lines = 0;
+    // Records read leniently, as PostgreSQL's COPY reads them (a quote inside an unquoted
+    // field, text after a closing quote); --strict refuses them instead.
+    std::uint64_t warnings = 0;
     // --mode upsert: rows that added a key, and rows whose key was there already (in the
     // table, or earlier in the input); rows = inserted + updated.
     bool merged = false;

@@ -1,9 +1,11 @@
 #include "uio/db/etl/detail/csv_value_check.hpp"
 
+#include <cstring>
 #include <utility>
 
 #include "uio/core/offload.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
+#include "uio/db/formats/text_format_field.hpp"
 
 namespace uio::etl {
 
@@ -28,7 +30,49 @@ void csv_value_check::end_field(std::string_view text) {
     if (header_pending_ || c >= kinds_.size() || !checked_[c]) return;
     // NULL as COPY reads it: unquoted and empty, or unquoted and equal to --null.
     if (!quoted_ && (csv_.null_string ? text == *csv_.null_string : text.empty())) return;
+    check_value(c, text);
+}
+
+void csv_value_check::check_value(std::size_t c, std::string_view text) {
     if (!value_fits(kinds_[c], text)) pending_.emplace_back(c, widened_kind(kinds_[c], text));
+}
+
+void csv_value_check::text_line(std::string_view line) {
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.empty() && kinds_.size() > 1) return;  // no record, and not the header
+    std::size_t at = 0;
+    for (;;) {
+        const std::size_t end = formats::text_field_end(line, at, csv_.delimiter);
+        std::string_view raw = line.substr(at, end == std::string_view::npos ? end : end - at);
+        const std::size_t c = column_++;
+        const bool null = csv_.null_string ? raw == *csv_.null_string : raw == "\\N";
+        if (!header_pending_ && c < kinds_.size() && checked_[c] && !null) {
+            value_.clear();
+            if (!formats::decode_text_field(raw, value_).error) check_value(c, value_);
+        }
+        if (end == std::string_view::npos) break;
+        at = end + 1;
+    }
+    end_record();
+}
+
+void csv_value_check::feed_text(std::string_view bytes) {
+    while (!bytes.empty()) {
+        const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+        if (!nl) {
+            line_.append(bytes);
+            return;
+        }
+        auto n = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data());
+        if (line_.empty()) {
+            text_line(bytes.substr(0, n));
+        } else {
+            line_.append(bytes.substr(0, n));
+            text_line(line_);
+            line_.clear();
+        }
+        bytes.remove_prefix(n + 1);
+    }
 }
 
 void csv_value_check::end_record() noexcept {
@@ -49,6 +93,10 @@ void csv_value_check::end_record() noexcept {
 
 void csv_value_check::feed(std::string_view bytes) {
     if (checking_ == 0) return;
+    if (csv_.text_format) {
+        feed_text(bytes);
+        return;
+    }
     const char quote = csv_.quote, delimiter = csv_.delimiter;
     const char* p = bytes.data();
     const char* end = p + bytes.size();
@@ -95,7 +143,12 @@ void csv_value_check::feed(std::string_view bytes) {
             end_field(take(p));
             next_field(p);
         } else if (c == '\n' || c == '\r') {
-            // A line end; \r\n's \n then ends an empty record, which has the wrong width.
+            // An empty line (or \r\n's \n) is no record in a table of several columns: it
+            // is skipped, before the header too, as csv_reader and the loads skip it.
+            if (column_ == 0 && !quoted_ && kinds_.size() > 1 && take(p).empty()) {
+                next_field(p);
+                continue;
+            }
             end_field(take(p));
             end_record();
             next_field(p);
@@ -110,6 +163,11 @@ void csv_value_check::feed(std::string_view bytes) {
 
 void csv_value_check::finish() {
     if (checking_ == 0) return;
+    if (csv_.text_format) {
+        if (!line_.empty()) text_line(line_);
+        line_.clear();
+        return;
+    }
     // A last record without a line end.
     if (field_carried_ && (!field_.empty() || quoted_ || column_ > 0)) {
         end_field(field_);

@@ -2,6 +2,7 @@
 #include "uio/db/etl/endpoint.hpp"
 
 #include <cctype>
+#include <optional>
 #include <vector>
 
 #include "uio/db/pg/conninfo.hpp"
@@ -60,6 +61,15 @@ split_query take_relation(std::string_view query, std::string_view shown) {
                 throw endpoint_error("'" + std::string(shown) + "': " + std::string(key) +
                                      "= holds a NUL byte (%00)");
             }
+            if (key == "table") {
+                try {
+                    qualified_name name = parse_table_name(slot);
+                    out.target.table = std::move(name.table);
+                    out.target.schema = std::move(name.schema);
+                } catch (const endpoint_error& e) {
+                    throw endpoint_error("'" + std::string(shown) + "': " + e.what());
+                }
+            }
         } else {
             out.kept.push_back(item);
         }
@@ -94,6 +104,15 @@ sqlite_endpoint parse_sqlite(std::string_view text) {
     std::string_view rest = text.substr(std::string_view("sqlite:").size());
     std::size_t question = rest.find('?');
     std::string_view path = rest.substr(0, question);
+    // SQLAlchemy's URLs: sqlite:///rel.db (relative), sqlite:////abs.db (absolute). Two
+    // slashes then a name would be a host, which a SQLite file does not have.
+    if (path.starts_with("///")) {
+        path.remove_prefix(3);
+    } else if (path.starts_with("//")) {
+        throw endpoint_error("'" + std::string(text) +
+                             "': sqlite:// names a host, which SQLite does not have; write "
+                             "sqlite:PATH, sqlite:///relative.db or sqlite:////absolute.db");
+    }
     if (path.empty()) {
         throw endpoint_error("'" + std::string(text) +
                              "': the SQLite endpoint needs a file: sqlite:PATH?table=NAME");
@@ -101,6 +120,11 @@ sqlite_endpoint parse_sqlite(std::string_view text) {
     std::string_view query =
         question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1);
     split_query split = take_relation(query, text);
+    if (!split.target.schema.empty()) {
+        throw endpoint_error("'" + std::string(text) + "': SQLite tables have no schema (ucopy " +
+                             "attaches no database); quote a name holding a dot: " + "table=\"" +
+                             split.target.schema + "." + split.target.table + "\"");
+    }
     if (!split.kept.empty()) {
         throw endpoint_error("'" + std::string(text) + "': unknown parameter '" +
                              std::string(split.kept.front()) + "' (only table= and query=)");
@@ -108,7 +132,69 @@ sqlite_endpoint parse_sqlite(std::string_view text) {
     return sqlite_endpoint{std::string(path), std::move(split.target)};
 }
 
+// The scheme of a "word://..." URI (RFC 3986: a letter, then letters, digits, + - .).
+std::optional<std::string_view> uri_scheme(std::string_view text) noexcept {
+    std::size_t end = text.find("://");
+    if (end == 0 || end == std::string_view::npos) return std::nullopt;
+    if (!std::isalpha(static_cast<unsigned char>(text[0]))) return std::nullopt;
+    for (char c : text.substr(0, end)) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+            return std::nullopt;
+        }
+    }
+    return text.substr(0, end);
+}
+
 }  // namespace
+
+qualified_name parse_table_name(std::string_view text) {
+    std::vector<std::string> parts;
+    std::size_t i = 0;
+    for (;;) {
+        std::string part;
+        if (i < text.size() && text[i] == '"') {
+            for (++i;; ++i) {
+                if (i >= text.size()) {
+                    throw endpoint_error("table name " + std::string(text) +
+                                         " has an unterminated double quote");
+                }
+                if (text[i] == '"') {
+                    if (i + 1 < text.size() && text[i + 1] == '"') {
+                        part += '"';
+                        ++i;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                part += text[i];
+            }
+            if (i < text.size() && text[i] != '.') {
+                throw endpoint_error("table name " + std::string(text) +
+                                     ": a quoted name is followed by '.' or nothing");
+            }
+        } else {
+            std::size_t dot = text.find('.', i);
+            part = std::string(text.substr(i, dot == std::string_view::npos ? dot : dot - i));
+            i = dot == std::string_view::npos ? text.size() : dot;
+        }
+        if (part.empty()) {
+            throw endpoint_error("table name " + std::string(text) + " has an empty part");
+        }
+        parts.push_back(std::move(part));
+        if (i >= text.size()) break;
+        ++i;  // the dot
+        if (i >= text.size()) {
+            throw endpoint_error("table name " + std::string(text) + " ends with a dot");
+        }
+    }
+    if (parts.size() > 2) {
+        throw endpoint_error("table name " + std::string(text) +
+                             " has more than schema.table (quote a name holding a dot: \"a.b\")");
+    }
+    if (parts.size() == 2) return {std::move(parts[0]), std::move(parts[1])};
+    return {{}, std::move(parts[0])};
+}
 
 std::string percent_decode(std::string_view text) {
     std::string out;
@@ -165,6 +251,13 @@ endpoint parse_endpoint(std::string_view text, const endpoint_options& options) 
         return parse_postgres(text);
     }
     if (starts_with_nocase(text, "sqlite:")) return parse_sqlite(text);
+    if (std::optional<std::string_view> scheme = uri_scheme(text)) {
+        // Only the scheme is shown: the rest may hold a password.
+        throw endpoint_error("unknown scheme '" + std::string(*scheme) +
+                             "://' (table endpoints are postgresql://, postgres:// and sqlite:; "
+                             "a file of that name is ./" +
+                             std::string(*scheme) + ":...)");
+    }
     compression_suffix suffix = split_compression_suffix(text);
     if (std::optional<data_format> f =
             options.format ? options.format : format_from_extension(suffix.rest)) {
@@ -195,7 +288,8 @@ std::string describe(const endpoint& e) {
             return "SQLite " + s.path + " " + what(s.target);
         }
         static std::string what(const relation& r) {
-            return r.is_query() ? "query " + r.query : "table " + r.table;
+            if (r.is_query()) return "query " + r.query;
+            return "table " + (r.schema.empty() ? "" : r.schema + ".") + r.table;
         }
     };
     return std::visit(visitor{}, e);

@@ -7,7 +7,15 @@
 //                    comes before the suffix, or --format)
 //   postgresql://user@host/db?table=sales      ucopy's own `table=`/`query=` are removed,
 //   postgresql:///db?query=SELECT%20...        the rest of the URI goes to libpq as it is
-//   sqlite:path/to/file.db?table=sales         (or ?query=...)
+//   postgresql:///db?table=myschema.sales      a table in a schema; "a.b" (double quotes,
+//                                              %22 in a shell-free URI) is one name
+//   sqlite:path/to/file.db?table=sales         (or ?query=...); also sqlite:///rel.db and
+//   sqlite:////abs.db as SQLAlchemy writes them (three slashes: relative, four: absolute)
+//
+// Anything else of the form `word://...` (mysql://, http://, sqlite://host/...) is a usage
+// error, never a file name: a file literally called so is reached as ./mysql:... A SQLite
+// table has no schema (ucopy opens one file and attaches nothing): `sqlite:x.db?table=s.t`
+// is refused; quote a name holding a dot ("s.t").
 //
 // Parsing is pure (no file system access except through `looks_like_directory`, which the
 // caller passes in), so the parser can be fuzzed.
@@ -39,7 +47,8 @@ struct data_file_endpoint {
 
 // A table, or (as a source only) a query.
 struct relation {
-    std::string table;  // empty when `query` is set
+    std::string table;   // empty when `query` is set; unquoted ("a.b" given is a.b)
+    std::string schema;  // PostgreSQL: the table's schema, empty for the search path
     std::string query;
     bool is_query() const noexcept { return !query.empty(); }
 };
@@ -81,6 +90,16 @@ std::string_view format_name(data_format f) noexcept;
 // How an endpoint is shown in messages and --dry-run (passwords redacted by
 // pg::redact_conninfo).
 std::string describe(const endpoint& e);
+
+// "s.t" → {"s", "t"}; "\"a.b\"" → {"", "a.b"}; "\"My \"\"x\"\"\".t" → {"My \"x\"", "t"}. A part in
+// double quotes is taken as written (a doubled quote is one); an unquoted part runs to the
+// next dot, case kept (ucopy never folded names). Throws endpoint_error for an empty part,
+// an unterminated quote, or more than two parts.
+struct qualified_name {
+    std::string schema;
+    std::string table;
+};
+qualified_name parse_table_name(std::string_view text);
 
 // %XX decoding for URI query values ('+' stays '+', as libpq reads URIs).
 std::string percent_decode(std::string_view text);

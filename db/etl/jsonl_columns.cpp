@@ -228,6 +228,8 @@ jsonl_csv_batch jsonl_to_csv(const formats::jsonl_batch& batch, std::size_t keys
                              const std::vector<std::uint64_t>& skip,
                              const std::vector<const json_column_kinds*>& guesses) {
     jsonl_csv_batch out;
+    for (const auto& bad : batch.bad_lines)
+        out.rejects.push_back({bad.line, bad.reason, bad.text, bad.column});
     out.text.reserve(batch.size() * 64);
     std::string json;  // a string as JSON, for a mixed column
     for (std::size_t n = 0; n < batch.size(); ++n) {

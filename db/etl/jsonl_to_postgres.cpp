@@ -27,8 +27,8 @@ struct jsonl_sample {
     std::vector<std::string> keys;
     std::vector<json_column_kinds> kinds;
 };
-task<jsonl_sample> sample_jsonl(input_file& in, const std::string& source) {
-    formats::jsonl_reader reader(source);
+task<jsonl_sample> sample_jsonl(input_file& in, const std::string& source, bool skip_bad) {
+    formats::jsonl_reader reader(source, skip_bad);
     formats::jsonl_batch sample = co_await sample_first_rows(in, reader);
     if (reader.columns().empty()) throw data_error(source + ": no rows");
     co_return jsonl_sample{reader.columns(), observe_jsonl_columns(reader.columns(), sample)};
@@ -50,7 +50,7 @@ task<void> produce_csv(copy_context& ctx, input_file& in, std::string source, st
         // quotes and its "line N" would be off.
         std::string header = "uio\n";
         co_await send_chunk(out, std::move(header));
-        formats::jsonl_reader reader(source);
+        formats::jsonl_reader reader(source, ctx.options.max_errors > 0);
         auto batches = jsonl_csv_batches(in, reader, keys, skip, guesses);
         while (auto batch = co_await batches.next()) {
             if (!batch->widened.empty()) {
@@ -62,6 +62,7 @@ task<void> produce_csv(copy_context& ctx, input_file& in, std::string source, st
             ctx.advance(batch->lines.size(), batch->bytes);
             if (!batch->text.empty()) co_await send_chunk(out, std::move(batch->text));
         }
+        ctx.stats.blank_lines = reader.blank_lines();
     } catch (...) {
         failure = std::current_exception();
         failed = true;
@@ -72,10 +73,11 @@ task<void> produce_csv(copy_context& ctx, input_file& in, std::string source, st
 
 // The JSON Lines line of the record holding line `copy_line` of the CSV sent to COPY (with
 // the same `guesses`, which decide how strings were sent).
-task<std::uint64_t> jsonl_line_of(input_file& in, std::string source, std::int64_t copy_line,
-                                  std::size_t keys, const std::vector<std::uint64_t>& skip,
+task<std::uint64_t> jsonl_line_of(input_file& in, std::string source, bool skip_bad,
+                                  std::int64_t copy_line, std::size_t keys,
+                                  const std::vector<std::uint64_t>& skip,
                                   const std::vector<const json_column_kinds*>& guesses) {
-    formats::jsonl_reader reader(source);
+    formats::jsonl_reader reader(source, skip_bad);
     std::uint64_t lines = 1, last = 0;  // line 1 is the header
     auto batches = jsonl_csv_batches(in, reader, keys, skip, guesses);
     while (auto b = co_await batches.next()) {
@@ -93,7 +95,8 @@ task<std::uint64_t> jsonl_line_of(input_file& in, std::string source, std::int64
 task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_endpoint dst) {
     if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
     input_file in = co_await open_input(src, ctx);
-    jsonl_sample sample = co_await sample_jsonl(in, src.path);
+    const bool skip_bad = ctx.options.max_errors > 0;
+    jsonl_sample sample = co_await sample_jsonl(in, src.path, skip_bad);
     std::size_t keys = sample.keys.size();
     std::vector<column_spec> columns;
     for (std::size_t i = 0; i < keys; ++i) {
@@ -110,7 +113,7 @@ task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres
         // Checked on our side: the columns whose inferred types made the table.
         std::vector<const json_column_kinds*> guesses(keys);
         {
-            pg::connection conn = co_await connect_postgres(dst.conninfo);
+            pg::connection conn = co_await connect_postgres(dst.conninfo, dst.target.schema);
             std::string options = "(FORMAT csv, HEADER true)";
             channel<std::string> csv(4);
             bool producer_failed = false;
@@ -143,8 +146,8 @@ task<void> jsonl_to_postgres(copy_context& ctx, data_file_endpoint src, postgres
             }
             continue;
         }
-        auto locating =
-            jsonl_line_of(in, src.path, failed_copy->copy_line, keys, retry.skipped(), guesses);
+        auto locating = jsonl_line_of(in, src.path, skip_bad, failed_copy->copy_line, keys,
+                                      retry.skipped(), guesses);
         std::uint64_t line = co_await std::move(locating);
         std::string text = co_await file_line(in, line);
         retry.reject(line, failed_copy->message, text);  // throws past --max-errors

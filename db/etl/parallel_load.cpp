@@ -2,6 +2,7 @@
 #include "uio/db/etl/detail/parallel_load.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -11,9 +12,10 @@
 #include "uio/core/offload.hpp"
 #include "uio/core/when_all.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
+#include "uio/db/etl/detail/copy_end_marker.hpp"
 #include "uio/db/etl/detail/csv_block_splitter.hpp"
-#include "uio/db/etl/detail/csv_value_check.hpp"
 #include "uio/db/etl/detail/csv_record_count.hpp"
+#include "uio/db/etl/detail/csv_value_check.hpp"
 #include "uio/db/etl/detail/jsonl_columns.hpp"
 #include "uio/db/etl/detail/postgres_load_retry.hpp"
 #include "uio/db/etl/detail/postgres_staging_table.hpp"
@@ -128,9 +130,10 @@ task<std::int64_t> copy_stream(pg::connection& conn, std::string sql, stream_fan
     }
 }
 
-task<std::vector<pg::connection>> connect_all(std::string conninfo, std::size_t n) {
+task<std::vector<pg::connection>> connect_all(std::string conninfo, std::string schema,
+                                              std::size_t n) {
     std::vector<task<pg::connection>> connecting;
-    for (std::size_t i = 0; i < n; ++i) connecting.push_back(connect_postgres(conninfo));
+    for (std::size_t i = 0; i < n; ++i) connecting.push_back(connect_postgres(conninfo, schema));
     co_return co_await when_all(std::move(connecting));
 }
 
@@ -161,13 +164,14 @@ task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst
                                  postgres_load_request request, options_fn options_for,
                                  produce_fn produce, stream_fanout& fanout) {
     attempt_result out;
-    pg::connection control = co_await connect_postgres(dst.conninfo);
+    pg::connection control = co_await connect_postgres(dst.conninfo, dst.target.schema);
     postgres_staging_table staging =
         co_await postgres_staging_table::create(control, std::move(request));
     if (staging.created()) out.created_with = staging.columns();
     std::exception_ptr failure;
     try {
-        std::vector<pg::connection> conns = co_await connect_all(dst.conninfo, fanout.size());
+        std::vector<pg::connection> conns =
+            co_await connect_all(dst.conninfo, dst.target.schema, fanout.size());
         std::string sql = staging.copy_sql(control, options_for(control));
         std::vector<task<std::int64_t>> streams;
         for (std::size_t k = 0; k < conns.size(); ++k) {
@@ -184,7 +188,7 @@ task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst
     } catch (...) {
         failure = std::current_exception();
     }
-    std::string why = co_await staging.drop(dst.conninfo);
+    std::string why = co_await staging.drop(dst.conninfo, dst.target.schema);
     if (!why.empty()) {
         ctx.err << "ucopy: could not drop the staging table " << staging.name() << ": " << why
                 << "\n";
@@ -194,14 +198,6 @@ task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst
 }
 
 // --- CSV ---
-
-task<std::vector<column_spec>> sample_csv_columns(input_file& in, formats::csv_options csv) {
-    std::string source = csv.source;
-    formats::csv_reader reader(std::move(csv));
-    formats::csv_batch sample = co_await sample_first_rows(in, reader);
-    if (reader.width() == 0) throw data_error(source + ": no rows and no header");
-    co_return infer_csv_columns(reader.header(), reader.width(), sample);
-}
 
 // Every stream starts with a line that HEADER skips: the file's header, or (no header) a
 // dummy line with the line ending of the file's first record, from which the server learns
@@ -213,16 +209,69 @@ std::string stream_header(const formats::csv_options& csv, const std::string& fi
     return std::string(1, c) + (first_record.ends_with("\r\n") ? "\r\n" : "\n");
 }
 
+// Sends `block` (whole records, the first on file line `line`) less its empty lines, which
+// the server would refuse in a file of several columns (csv_reader skips them): the pieces
+// between them go as blocks of their own, each with its line, so errors still map back.
+// Free for a block without "\n\n" or "\n\r\n" (memmem); else one scan for quotes.
+task<void> send_without_blank_lines(stream_fanout& fanout, std::string block, std::uint64_t line,
+                                    char quote, std::uint64_t& blank_lines) {
+    auto has = [&](std::string_view what) {
+        return ::memmem(block.data(), block.size(), what.data(), what.size()) != nullptr;
+    };
+    const bool starts_blank = block.starts_with("\n") || block.starts_with("\r\n");
+    if (!starts_blank && !has("\n\n") && !has("\n\r\n")) {
+        auto lines = static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
+        co_await fanout.send(std::move(block), lines, line);
+        co_return;
+    }
+    auto send_piece = [&](std::size_t from, std::size_t to, std::uint64_t first) -> task<void> {
+        std::string part = block.substr(from, to - from);
+        auto lines = static_cast<std::uint64_t>(std::count(part.begin(), part.end(), '\n'));
+        co_await fanout.send(std::move(part), lines, first);
+    };
+    std::size_t piece = 0;                       // where the piece in progress starts
+    std::size_t record = 0;                      // where the record in progress starts
+    std::uint64_t piece_line = line, at = line;  // `at`: the line of position i
+    bool quoted = false;
+    for (std::size_t i = 0; i < block.size(); ++i) {
+        const char c = block[i];
+        if (c == quote) quoted = !quoted;
+        if (c != '\n') continue;
+        if (!quoted) {
+            const bool empty = i == record || (i == record + 1 && block[record] == '\r');
+            if (empty) {
+                if (record > piece) {
+                    auto sending = send_piece(piece, record, piece_line);
+                    co_await std::move(sending);
+                }
+                ++blank_lines;
+                piece = i + 1;
+                piece_line = at + 1;
+            }
+            record = i + 1;
+        }
+        ++at;
+    }
+    if (block.size() > piece) {
+        auto sending = send_piece(piece, block.size(), piece_line);
+        co_await std::move(sending);
+    }
+}
+
 // With `check` (a table the load creates), each block is sent once its values are checked
-// (csv_value_check.hpp); from a value that widens a column on, nothing more is sent, the
-// rest is checked, and the streams then fail.
+// (csv_value_check.hpp; it reads the block as it is and skips empty lines as they are left
+// out here); from a value that widens a column on, nothing more is sent, the rest is
+// checked, and the streams then fail.
 task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_options csv,
-                              stream_fanout& fanout, csv_value_check* check) {
+                              bool skip_blank, stream_fanout& fanout, csv_value_check* check) {
     std::exception_ptr failure;
     bool stopped = false;
     try {
-        csv_block_splitter splitter(csv.quote, chunk_size);
-        csv_record_count records(csv.quote);  // for the progress line
+        const char quote = csv.text_format ? '\0' : csv.quote;
+        std::uint64_t blank_lines = 0;
+        copy_end_marker_guard guard;
+        csv_block_splitter splitter(quote, chunk_size);
+        csv_record_count records(quote);  // for the progress line
         std::vector<std::string> blocks;
         std::string chunk;
         std::uint64_t offset = 0, file_line = 1;
@@ -233,7 +282,9 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
             ctx.advance(records.feed(std::string_view(chunk.data(), n)), n);
             std::string_view text(chunk.data(), n);
             if (at_start && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+            guard.feed(text, csv.source);
             if (n == 0) {
+                guard.finish(csv.source);
                 splitter.finish(blocks);
             } else {
                 splitter.feed(text, blocks);
@@ -258,11 +309,18 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
                 }
                 std::uint64_t starts = file_line;
                 file_line += lines;
-                co_await fanout.send(std::move(block), lines, starts);
+                if (skip_blank) {
+                    auto sending = send_without_blank_lines(fanout, std::move(block), starts, quote,
+                                                            blank_lines);
+                    co_await std::move(sending);
+                } else {
+                    co_await fanout.send(std::move(block), lines, starts);
+                }
             }
             blocks.clear();
             if (n == 0) break;
         }
+        ctx.stats.blank_lines = blank_lines;
         if (check) {
             auto finishing = [check] { check->finish(); };
             co_await offload(finishing);
@@ -318,10 +376,11 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
         produce_fn produce = [&](stream_fanout& f, const postgres_staging_table& staging) {
             check = std::make_unique<csv_value_check>(
                 csv, checked_kinds(staging.columns(), staging.created()));
-            return produce_csv_blocks(ctx, in, csv, f, check->active() ? check.get() : nullptr);
+            return produce_csv_blocks(ctx, in, csv, columns.size() > 1, f,
+                                      check->active() ? check.get() : nullptr);
         };
         options_fn options_for = [&](const pg::connection& conn) {
-            return copy_csv_options(conn, true, csv.delimiter, csv.quote, csv.null_string);
+            return copy_options(conn, csv, true);
         };
         std::exception_ptr failure;
         attempt_result r;
@@ -341,7 +400,8 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
         auto copy_line = static_cast<std::uint64_t>(std::max<std::int64_t>(failed.copy_line, 1));
         const block_origin* block = fanout.find(r.failed->stream, copy_line);
         std::uint64_t line = block ? block->origin + (copy_line - block->stream_line) : 1;
-        std::optional<std::uint64_t> start = co_await csv_record_start(in, line, csv.quote);
+        std::optional<std::uint64_t> start =
+            co_await csv_record_start(in, line, csv.text_format ? '\0' : csv.quote);
         if (!start) {
             throw data_error(src.path + ": " + failed.message +
                              " (an unterminated quoted field runs to the end)");

@@ -8,6 +8,7 @@
 #include "uio/db/etl/detail/sqlite_cursor.hpp"
 #include "uio/db/etl/detail/sqlite_loaders.hpp"
 #include "uio/db/formats/csv_reader.hpp"
+#include "uio/db/formats/tsv_reader.hpp"
 
 namespace uio::etl {
 
@@ -20,11 +21,17 @@ task<std::vector<column_spec>> source_columns(copy_context& ctx, const endpoint&
         input_file in = co_await open_input(*f, ctx);
         // The keys (or header) and kinds of the first rows, as the loaders infer them.
         if (format == data_format::jsonl) {
-            formats::jsonl_reader reader(f->path);
+            formats::jsonl_reader reader(f->path, ctx.options.max_errors > 0);
             formats::jsonl_batch sample = co_await sample_first_rows(in, reader);
             co_return infer_jsonl_columns(reader.columns(), sample, to_postgres);
         }
-        formats::csv_reader reader(ctx.csv_for(f->path, format));
+        formats::csv_options csv = ctx.csv_for(f->path, format);
+        if (csv.text_format) {
+            formats::tsv_reader reader(std::move(csv));
+            formats::csv_batch sample = co_await sample_first_rows(in, reader);
+            co_return infer_csv_columns(reader.header(), reader.width(), sample);
+        }
+        formats::csv_reader reader(std::move(csv));
         formats::csv_batch sample = co_await sample_first_rows(in, reader);
         co_return infer_csv_columns(reader.header(), reader.width(), sample);
     }
@@ -38,7 +45,7 @@ task<std::vector<column_spec>> source_columns(copy_context& ctx, const endpoint&
         co_return out;
     }
     if (auto* p = std::get_if<postgres_endpoint>(&source)) {
-        pg::connection conn = co_await connect_postgres(p->conninfo);
+        pg::connection conn = co_await connect_postgres(p->conninfo, p->target.schema);
         if (p->target.is_query()) co_return co_await postgres_query_columns(conn, p->target.query);
         co_return co_await postgres_table_columns(conn, p->target.table);
     }

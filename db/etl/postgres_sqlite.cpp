@@ -9,6 +9,7 @@
 #include "uio/db/etl/detail/postgres_table.hpp"
 #include "uio/db/etl/detail/sqlite_cursor.hpp"
 #include "uio/db/etl/detail/sqlite_loaders.hpp"
+#include "uio/db/etl/detail/sqlite_target.hpp"
 #include "uio/db/etl/detail/table_paths.hpp"
 
 namespace uio::etl {
@@ -62,7 +63,7 @@ async_generator<std::span<const std::byte>> cursor_csv(copy_context& ctx, sqlite
 
 task<void> postgres_to_sqlite(copy_context& ctx, postgres_endpoint src, sqlite_endpoint dst) {
     if (dst.target.is_query()) throw usage_error("a query cannot be a destination");
-    pg::connection conn = co_await connect_postgres(src.conninfo);
+    pg::connection conn = co_await connect_postgres(src.conninfo, src.target.schema);
     co_await use_export_settings(conn);
     std::vector<column_spec> types;
     if (src.target.is_query()) {
@@ -74,14 +75,15 @@ task<void> postgres_to_sqlite(copy_context& ctx, postgres_endpoint src, sqlite_e
         throw database_error("no table '" + src.target.table + "' in PostgreSQL");
     }
     std::string sql = "COPY " + copy_source(conn, src.target) + " TO STDOUT (FORMAT csv, HEADER)";
-    sqlite::database db = co_await sqlite::database::open(dst.path);
-    channel<std::string> chunks(4);
-    formats::csv_options csv;
-    csv.source = "COPY from PostgreSQL";
-    auto producing = copy_out_chunks(ctx, conn, sql, chunks);
-    auto loading = load_csv_into_sqlite(ctx, chunks, csv, db, dst.target.table, types);
-    co_await when_all(std::move(producing), std::move(loading));
-    co_await db.close();
+    auto load = [&](sqlite::database& db) -> task<void> {
+        channel<std::string> chunks(4);
+        formats::csv_options csv;
+        csv.source = "COPY from PostgreSQL";
+        auto producing = copy_out_chunks(ctx, conn, sql, chunks);
+        auto loading = load_csv_into_sqlite(ctx, chunks, csv, db, dst.target.table, types);
+        co_await when_all(std::move(producing), std::move(loading));
+    };
+    co_await load_sqlite_target(dst.path, load);
 }
 
 task<void> sqlite_to_postgres(copy_context& ctx, sqlite_endpoint src, postgres_endpoint dst) {
@@ -92,7 +94,7 @@ task<void> sqlite_to_postgres(copy_context& ctx, sqlite_endpoint src, postgres_e
     sqlite_cursor cursor = co_await sqlite_cursor::open(db, select);
     std::vector<column_spec> columns = cursor.columns();
     for (auto& c : columns) c.declared.clear();  // SQLite's names mean little to PostgreSQL
-    pg::connection conn = co_await connect_postgres(dst.conninfo);
+    pg::connection conn = co_await connect_postgres(dst.conninfo, dst.target.schema);
     postgres_load_request request{dst.target.table, columns,      false,
                                   ctx.options.mode, ctx.schema(), ctx.options.key};
     request.count_upserts = ctx.options.stats_json;

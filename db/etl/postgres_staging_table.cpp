@@ -173,12 +173,12 @@ task<void> postgres_staging_table::publish() {
     co_await tx.commit();
 }
 
-task<std::string> postgres_staging_table::drop(std::string conninfo) {
+task<std::string> postgres_staging_table::drop(std::string conninfo, std::string schema) {
     std::string why;
     try {
         std::string sql = "drop table if exists " + pg::quote_identifier(*conn_, name_);
         if (!conn_->is_open() || conn_->is_broken()) {
-            pg::connection fresh = co_await connect_postgres(conninfo);
+            pg::connection fresh = co_await connect_postgres(conninfo, schema);
             co_await fresh.execute(sql);
         } else {
             co_await conn_->execute(sql);

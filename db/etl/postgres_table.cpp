@@ -13,8 +13,20 @@ using namespace std::chrono_literals;
 
 namespace uio::etl {
 
-task<pg::connection> connect_postgres(std::string conninfo) {
-    co_return co_await pg::connection::connect(std::move(conninfo), 15s);
+task<pg::connection> connect_postgres(std::string conninfo, std::string schema) {
+    pg::connection conn = co_await pg::connection::connect(std::move(conninfo), 15s);
+    if (schema.empty()) co_return conn;
+    const std::string exists = "select count(*) from pg_namespace where nspname = $1";
+    pg::result r = co_await conn.fetch(exists, schema);
+    if (r[0][0].as<std::int64_t>() == 0) {
+        throw database_error("no schema '" + schema +
+                             "' in PostgreSQL (ucopy creates tables, not schemas)");
+    }
+    // Only that schema (pg_catalog and the session's temporary schema are always searched):
+    // a table missing there must not be found in public instead.
+    const std::string use = "select set_config('search_path', quote_ident($1), false)";
+    co_await conn.fetch(use, schema);
+    co_return conn;
 }
 
 task<void> use_export_settings(pg::connection& conn) {
@@ -58,6 +70,16 @@ std::string copy_csv_options(const pg::connection& conn, bool header, char delim
     out += ", DELIMITER " + pg::quote_literal(conn, std::string(1, delimiter));
     out += ", QUOTE " + pg::quote_literal(conn, std::string(1, quote));
     if (null_string) out += ", NULL " + pg::quote_literal(conn, *null_string);
+    return out + ")";
+}
+
+std::string copy_options(const pg::connection& conn, const formats::csv_options& csv, bool header) {
+    if (!csv.text_format) {
+        return copy_csv_options(conn, header, csv.delimiter, csv.quote, csv.null_string);
+    }
+    std::string out = std::string("(FORMAT text, HEADER ") + (header ? "true" : "false");
+    out += ", DELIMITER " + pg::quote_literal(conn, std::string(1, csv.delimiter));
+    if (csv.null_string) out += ", NULL " + pg::quote_literal(conn, *csv.null_string);
     return out + ")";
 }
 

@@ -55,7 +55,7 @@ task<void> postgres_to_jsonl(copy_context& ctx, pg::connection& conn, const rela
 
 task<void> postgres_to_file(copy_context& ctx, postgres_endpoint src, data_file_endpoint dst) {
     if (dst.format == data_format::jsonl) {
-        pg::connection conn = co_await connect_postgres(src.conninfo);
+        pg::connection conn = co_await connect_postgres(src.conninfo, src.target.schema);
         co_await use_export_settings(conn);
         export_file out = co_await export_file::create(dst, ctx.options.fsync);
         co_await postgres_to_jsonl(ctx, conn, src.target, out);
@@ -63,10 +63,10 @@ task<void> postgres_to_file(copy_context& ctx, postgres_endpoint src, data_file_
         co_return;
     }
     formats::csv_options csv = ctx.csv_for(dst.path, dst.format);
-    pg::connection conn = co_await connect_postgres(src.conninfo);
+    pg::connection conn = co_await connect_postgres(src.conninfo, src.target.schema);
     co_await use_export_settings(conn);
     std::string sql = "COPY " + copy_source(conn, src.target) + " TO STDOUT " +
-                      copy_csv_options(conn, csv.header, csv.delimiter, csv.quote, csv.null_string);
+                      copy_options(conn, csv, csv.header);
     export_file out = co_await export_file::create(dst, ctx.options.fsync);
     std::int64_t rows = 0;
     std::vector<std::byte> pending;

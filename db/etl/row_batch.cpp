@@ -141,6 +141,8 @@ row_batch convert_jsonl(const formats::jsonl_batch& batch, std::size_t known_key
                         const std::vector<std::size_t>& order,
                         const std::vector<column_spec>& columns) {
     row_batch out;
+    for (const auto& bad : batch.bad_lines)
+        out.rejects.push_back({bad.line, bad.reason, bad.text, bad.column});
     std::vector<std::size_t> misfits;
     for (std::size_t n = 0; n < batch.size(); ++n) {
         auto r = batch[n];

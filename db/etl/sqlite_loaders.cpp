@@ -3,8 +3,10 @@
 // the pool, handed over a bounded channel, and inserted on the SQLite worker.
 #include "uio/db/etl/detail/sqlite_loaders.hpp"
 
+#include <cctype>
 #include <memory>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "uio/core/error_kind.hpp"
 #include "uio/core/offload.hpp"
@@ -15,6 +17,7 @@
 #include "uio/db/etl/detail/sqlite_upsert.hpp"
 #include "uio/db/formats/csv_reader.hpp"
 #include "uio/db/formats/jsonl.hpp"
+#include "uio/db/formats/tsv_reader.hpp"
 
 namespace uio::etl {
 
@@ -28,10 +31,15 @@ using batch_ptr = std::shared_ptr<row_batch>;
 //   static bool empty(const batch&)
 //   std::vector<column_spec> columns(const batch& first, source)  // throws if none
 //   bool by_position() const
+//   std::uint64_t blank_lines() const  // empty lines skipped
+//   std::uint64_t warnings() const     // records read leniently (csv_options::strict)
+//   std::string names_line() const     // ":1" where the column names are, or ""
 //   row_batch convert(const batch&, order, targets) const  // on the pool
+// CSV (csv_reader) or PostgreSQL's text format (tsv_reader): the same batches.
+template <class Reader>
 struct csv_format {
     using batch = formats::csv_batch;
-    std::shared_ptr<formats::csv_reader> reader;
+    std::shared_ptr<Reader> reader;
     std::vector<column_spec> known;  // a PostgreSQL source's column kinds
     bool no_header = false;
 
@@ -39,6 +47,9 @@ struct csv_format {
     batch finish() { return reader->finish(); }
     static bool empty(const batch& b) { return b.empty(); }
     bool by_position() const { return no_header; }
+    std::uint64_t blank_lines() const { return reader->blank_lines(); }
+    std::uint64_t warnings() const { return reader->warnings(); }
+    std::string names_line() const { return ":1"; }  // the header
     std::vector<column_spec> columns(const batch& first, const std::string& source) const {
         if (reader->width() == 0) throw data_error(source + ": no rows and no header");
         auto out = infer_csv_columns(reader->header(), reader->width(), first);
@@ -66,6 +77,9 @@ struct jsonl_format {
     batch finish() { return reader->finish(); }
     static bool empty(const batch& b) { return b.empty(); }
     bool by_position() const { return false; }
+    std::uint64_t blank_lines() const { return reader->blank_lines(); }
+    std::uint64_t warnings() const { return 0; }
+    std::string names_line() const { return ""; }  // keys come from any line
     std::vector<column_spec> columns(const batch& first, const std::string& source) {
         keys = reader->columns().size();
         if (keys == 0) throw data_error(source + ": no rows");
@@ -76,6 +90,24 @@ struct jsonl_format {
         return convert_jsonl(b, keys, order, targets);
     }
 };
+
+// SQLite matches column names ignoring ASCII case, so "id" and "ID" (distinct for the readers
+// and PostgreSQL) would make CREATE TABLE fail with a message naming no input: said here,
+// at the header's line when there is one.
+void require_distinct_in_sqlite(const std::vector<column_spec>& columns, const std::string& source,
+                                const std::string& where) {
+    auto lower = [](std::string s) {
+        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    std::unordered_map<std::string, const std::string*> seen;
+    for (const column_spec& c : columns) {
+        auto [it, added] = seen.emplace(lower(c.name), &c.name);
+        if (added) continue;
+        throw data_error(source + where + ": columns \"" + *it->second + "\" and \"" + c.name +
+                         "\" are one name in SQLite, which ignores case in names");
+    }
+}
 
 task<void> send_batch(channel<batch_ptr>& out, batch_ptr b) {
     auto sending = out.send(std::move(b));
@@ -120,6 +152,7 @@ task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, For
         }
     }
     std::vector<column_spec> columns = format.columns(first, source);
+    require_distinct_in_sqlite(columns, source, format.by_position() ? "" : format.names_line());
     sqlite_load_request request{
         table, columns, format.by_position(), ctx.options.mode, ctx.schema(), ctx.options.key};
     request.count_upserts = ctx.options.stats_json;
@@ -169,6 +202,8 @@ task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, For
     }
     co_await load->commit();
     ctx.count_upsert(load->inserted());
+    ctx.stats.blank_lines += format.blank_lines();
+    ctx.stats.warnings += format.warnings();
 }
 
 }  // namespace
@@ -177,7 +212,8 @@ std::vector<column_spec> infer_csv_columns(const std::vector<std::string>& heade
                                            std::size_t width, const formats::csv_batch& sample) {
     std::vector<kind_inference> kinds(width);
     for (formats::csv_row r : sample) {
-        for (std::size_t i = 0; i < width && i < r.size(); ++i) kinds[i].observe(r[i]);
+        if (r.size() != width) continue;  // a ragged record (a reject): its fields may be shifted
+        for (std::size_t i = 0; i < width; ++i) kinds[i].observe(r[i]);
     }
     std::vector<column_spec> out;
     for (std::size_t i = 0; i < width; ++i) {
@@ -187,13 +223,36 @@ std::vector<column_spec> infer_csv_columns(const std::vector<std::string>& heade
     return out;
 }
 
+task<std::vector<column_spec>> sample_csv_columns(input_file& in, formats::csv_options csv) {
+    std::string source = csv.source;
+    auto sample = [&](auto& reader) -> task<std::vector<column_spec>> {
+        formats::csv_batch rows = co_await sample_first_rows(in, reader);
+        if (reader.width() == 0) throw data_error(source + ": no rows and no header");
+        co_return infer_csv_columns(reader.header(), reader.width(), rows);
+    };
+    if (csv.text_format) {
+        formats::tsv_reader reader(std::move(csv));
+        co_return co_await sample(reader);
+    }
+    formats::csv_reader reader(std::move(csv));
+    co_return co_await sample(reader);
+}
+
 task<void> load_csv_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
                                 formats::csv_options csv, sqlite::database& db, std::string table,
                                 std::vector<column_spec> known) {
     std::string source = csv.source;
     bool no_header = !csv.header;
-    csv_format format{std::make_shared<formats::csv_reader>(std::move(csv)), std::move(known),
-                      no_header};
+    if (csv.text_format) {
+        csv_format<formats::tsv_reader> format{
+            std::make_shared<formats::tsv_reader>(std::move(csv)), std::move(known), no_header};
+        auto loading = load_into_sqlite(ctx, chunks, std::move(format), std::move(source), db,
+                                        std::move(table));
+        co_await std::move(loading);
+        co_return;
+    }
+    csv_format<formats::csv_reader> format{std::make_shared<formats::csv_reader>(std::move(csv)),
+                                           std::move(known), no_header};
     auto loading =
         load_into_sqlite(ctx, chunks, std::move(format), std::move(source), db, std::move(table));
     co_await std::move(loading);
@@ -201,7 +260,8 @@ task<void> load_csv_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
 
 task<void> load_jsonl_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
                                   std::string source, sqlite::database& db, std::string table) {
-    jsonl_format format{std::make_shared<formats::jsonl_reader>(source), 0};
+    jsonl_format format{std::make_shared<formats::jsonl_reader>(source, ctx.options.max_errors > 0),
+                        0};
     auto loading =
         load_into_sqlite(ctx, chunks, std::move(format), std::move(source), db, std::move(table));
     co_await std::move(loading);

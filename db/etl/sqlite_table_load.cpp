@@ -7,6 +7,7 @@
 #include "uio/core/error_kind.hpp"
 #include "uio/db/etl/detail/sqlite_upsert.hpp"
 #include "uio/db/etl/detail/upsert_key.hpp"
+#include "uio/db/sqlite/error.hpp"
 #include "uio/db/sqlite/options.hpp"
 #include "uio/db/sqlite/quote.hpp"
 
@@ -218,7 +219,10 @@ task<void> sqlite_table_load::insert(std::shared_ptr<row_batch> batch, std::stri
     auto job = [batch, insert = insert_, source](sqlite::blocking_connection& c) {
         if (auto f = insert->insert(c, batch->cells)) {
             // A failed row undid only itself (the rows before it stay in the transaction, which
-            // the caller rolls back); a lost transaction is reported the same way.
+            // the caller rolls back). A row's fault (a constraint, a type) names its line; the
+            // database's (a full disk, an I/O error) does not, and sqlite_target names the file.
+            sqlite::error e(f->code, f->message);
+            if (e.kind() != error_kind::data) throw e;
             throw data_error(source + ":" + std::to_string(batch->lines[f->row]) + ": " +
                              f->message);
         }

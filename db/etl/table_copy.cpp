@@ -136,6 +136,11 @@ void print_stats(std::ostream& out, const copy_context& ctx, double seconds, boo
                   seconds > 0 ? static_cast<double>(ctx.stats.rows) / seconds : 0.0,
                   static_cast<unsigned long long>(ctx.stats.rejected));
     std::string text = line;
+    if (ctx.stats.blank_lines || ctx.stats.warnings) {
+        text.pop_back();
+        text += ", \"blank_lines\": " + std::to_string(ctx.stats.blank_lines) +
+                ", \"warnings\": " + std::to_string(ctx.stats.warnings) + "}";
+    }
     if (ctx.stats.merged) {
         text.pop_back();
         text += ", \"inserted\": " + std::to_string(ctx.stats.inserted) +

@@ -18,6 +18,7 @@ struct table_copy_options {
     std::optional<char> delimiter;           // default ',' (CSV) or '\t' (TSV)
     char quote = '"';                        // --quote
     bool header = true;                      // --header / --no-header
+    bool strict = false;                     // --strict: no lenient CSV quoting
     std::optional<std::string> null_string;  // --null STRING (default: unquoted empty)
     load_mode mode = load_mode::append;      // --mode
     std::vector<std::string> key;            // --key col,...: upsert's key columns

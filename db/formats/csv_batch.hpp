@@ -71,6 +71,7 @@ class csv_batch : public detail::row_storage<detail::csv_stored_field> {
   private:
     friend class csv_row;
     friend class csv_reader;
+    friend class tsv_reader;
 };
 
 inline std::size_t csv_row::size() const noexcept {

@@ -20,6 +20,14 @@ struct csv_options {
     // Reader: return rows whose field count differs from the first row's as they are,
     // instead of failing, so a caller can reject (and count) them one by one.
     bool allow_ragged = false;
+    // PostgreSQL's text format instead of CSV (.tsv): no quoting, backslash escapes, NULL
+    // written \N unless null_string says otherwise. Read by tsv_reader; csv_writer writes it.
+    bool text_format = false;
+    // Reader: refuse a quote inside an unquoted field and text after a closing quote (at
+    // their line and column) instead of reading them as PostgreSQL's COPY does (a quote
+    // anywhere opens or closes a quoted section of the field: `a"b,c"d` is `ab,cd`; such
+    // fields are counted, csv_reader::warnings()). --strict.
+    bool strict = false;
 };
 
 }  // namespace uio::formats

@@ -63,7 +63,7 @@ csv_batch csv_reader::finish() {
                     printable_excerpt(std::string(1, options_.quote) +
                                       current_.data_.substr(field_offset_, 40)));
         case state::unquoted:
-            end_field(false);
+            end_field(saw_quote_);
             end_row(nullptr);
             break;
         case state::quoted_quote:
@@ -114,6 +114,7 @@ void csv_reader::newline_after(const char* at) noexcept {
 }
 
 void csv_reader::end_field(bool quoted) {
+    last_quoted_ = quoted;
     std::string& data = current_.data_;
     std::size_t size = data.size() - field_offset_;
     bool null;
@@ -131,6 +132,7 @@ void csv_reader::end_field(bool quoted) {
                     " of the header is empty (a column needs a name)",
                 {});
     }
+    if (header_pending_) header_places_.push_back({field_line_, field_column_});
     if (expected_ != 0 && count >= expected_ && !options_.allow_ragged) {
         fail_at(field_line_, field_column_,
                 "too many fields: expected " + std::to_string(expected_) +
@@ -142,6 +144,15 @@ void csv_reader::end_field(bool quoted) {
 
 void csv_reader::end_row(const char* at) {
     std::size_t count = current_.fields_.size() - row_first_field_;
+    if (count == 1 && expected_ > 1 && !last_quoted_ &&
+        current_.fields_[row_first_field_].size == 0 && current_.data_.size() == row_data_start_) {
+        // An empty line, where a record has more than one field: no record at all (a
+        // trailing empty line, a blank line between records). In a one-column file it is
+        // a NULL, as PostgreSQL reads it and csv_writer writes it.
+        current_.fields_.resize(row_first_field_);
+        ++blank_lines_;
+        return;
+    }
     if (expected_ == 0) {
         expected_ = count;
     } else if (count < expected_ && !options_.allow_ragged) {
@@ -154,8 +165,17 @@ void csv_reader::end_row(const char* at) {
         header_pending_ = false;
         for (std::size_t i = row_first_field_; i < current_.fields_.size(); ++i) {
             const auto& f = current_.fields_[i];
-            header_.emplace_back(current_.data_, f.offset, f.size);
+            std::string name(current_.data_, f.offset, f.size);
+            // Two columns of one name: the database would refuse the table, far from here.
+            for (const std::string& before : header_) {
+                if (before != name) continue;
+                const auto& place = header_places_[header_.size()];
+                fail_at(place.first, place.second,
+                        "duplicate column name \"" + printable_excerpt(name) + "\"", {});
+            }
+            header_.push_back(std::move(name));
         }
+        header_places_.clear();
         current_.fields_.resize(row_first_field_);
         current_.data_.resize(row_data_start_);
     } else {
@@ -213,9 +233,12 @@ std::size_t csv_reader::parse(const char* begin, const char* end) {
                 field_offset_ = data.size();
                 field_line_ = line_;
                 field_column_ = column_of(offset_of(p), continuations_);
+                saw_quote_ = false;
+                warned_ = false;
                 if (*p == quote) {
                     quote_line_ = field_line_;
                     quote_column_ = field_column_;
+                    saw_quote_ = true;
                     state_ = state::quoted;
                     run = ++p;
                     continue;
@@ -237,18 +260,29 @@ std::size_t csv_reader::parse(const char* begin, const char* end) {
                 }
                 if (c == delimiter) {
                     data.append(run, p);
-                    end_field(false);
+                    end_field(saw_quote_);
                     state_ = state::field_start;
                     ++p;
                 } else if (c == '\n' || c == '\r') {
                     data.append(run, p);
-                    end_field(false);
+                    end_field(saw_quote_);
                     end_row(p);
                     newline_after(p);
                     state_ = c == '\r' ? state::after_cr : state::field_start;
                     ++p;
                 } else if (c == quote) {
-                    fail(p, "quote character inside an unquoted field (quote the whole field)");
+                    if (options_.strict) {
+                        fail(p, "quote character inside an unquoted field (quote the whole field)");
+                    }
+                    // As COPY reads it: the quote opens a quoted section of this field.
+                    data.append(run, p);
+                    warn();
+                    quote_line_ = line_;
+                    quote_column_ = column_of(offset_of(p), continuations_);
+                    saw_quote_ = true;
+                    state_ = state::quoted;
+                    run = ++p;
+                    continue;
                 } else {
                     fail(p, "NUL byte");
                 }
@@ -294,9 +328,14 @@ std::size_t csv_reader::parse(const char* begin, const char* end) {
                     state_ = c == '\r' ? state::after_cr : state::field_start;
                     run = ++p;
                 } else {
-                    fail(p,
-                         "unexpected character after a closing quote (expected a delimiter "
-                         "or the end of the line)");
+                    if (options_.strict) {
+                        fail(p,
+                             "unexpected character after a closing quote (expected a delimiter "
+                             "or the end of the line)");
+                    }
+                    warn();  // as COPY reads it: the field goes on, unquoted
+                    state_ = state::unquoted;
+                    run = p;
                 }
                 continue;
             }

@@ -10,11 +10,15 @@
 //   formats::csv_batch last = reader.finish();
 //
 // Accepts quoted fields, doubled quotes, newlines inside quotes, LF, CRLF or CR line ends, a
-// UTF-8 BOM at the very start. Rejects, with a parse_error at the exact line and column:
-// an unterminated quoted field, a quote inside an unquoted field, anything but a delimiter
-// or line end after a closing quote, rows whose field count differs from the first row's
+// UTF-8 BOM at the very start, and as PostgreSQL's COPY does (counted in warnings()) a quote
+// inside an unquoted field and text after a closing quote: a quote anywhere opens or closes
+// a quoted section (`5"6,7"8` is `56,78`). Rejects, with a parse_error at the exact line and
+// column: an unterminated quoted field, with options.strict a quote inside an unquoted field
+// and anything but a delimiter or line end after a closing quote, rows whose field count
+// differs from the first row's
 // (or the header's), invalid UTF-8, NUL bytes, and (options.header) an empty header field,
-// which names no column. A blank line is a row of one NULL field.
+// which names no column, or one naming a column twice. An empty line is no record when records
+// have more than one field (counted: blank_lines()); in a one-column file, a NULL.
 //
 // Threads: one reader is used by one thread at a time (it may move between feeds).
 #pragma once
@@ -23,6 +27,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "uio/db/formats/csv_batch.hpp"
@@ -45,6 +50,11 @@ class csv_reader {
     // Fields per row, once known (0 before the first row).
     std::size_t width() const noexcept { return expected_; }
     std::uint64_t rows_read() const noexcept { return rows_read_; }
+    // Empty lines skipped so far (see above).
+    std::uint64_t blank_lines() const noexcept { return blank_lines_; }
+    // Fields read leniently so far: a quote inside an unquoted field, text after a closing
+    // quote (see csv_options::strict).
+    std::uint64_t warnings() const noexcept { return warnings_; }
     std::uint64_t bytes_read() const noexcept { return consumed_; }
     const csv_options& options() const noexcept { return options_; }
 
@@ -57,6 +67,10 @@ class csv_reader {
     void end_field(bool quoted);
     void end_row(const char* at);
     void newline_after(const char* at) noexcept;
+    void warn() noexcept {
+        if (!warned_) ++warnings_;
+        warned_ = true;
+    }
     csv_batch take_complete_rows();
 
     std::uint64_t offset_of(const char* at) const noexcept {
@@ -85,6 +99,7 @@ class csv_reader {
     std::size_t expected_ = 0;
     bool header_pending_;
     std::vector<std::string> header_;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> header_places_;  // line, column
     std::string carry_;  // an incomplete UTF-8 sequence from the end of the last chunk
     bool started_ = false;
 
@@ -98,6 +113,11 @@ class csv_reader {
     std::uint64_t continuations_ = 0;
     std::uint64_t line_start_cont_ = 0;
     std::uint64_t rows_read_ = 0;
+    std::uint64_t blank_lines_ = 0;
+    std::uint64_t warnings_ = 0;
+    bool last_quoted_ = false;  // the last field ended was quoted
+    bool saw_quote_ = false;    // the field in progress holds a quoted section
+    bool warned_ = false;       // ... and was counted in warnings_
 };
 
 }  // namespace uio::formats

@@ -14,6 +14,10 @@ bool csv_writer::needs_quotes(std::string_view value) const noexcept {
 }
 
 void csv_writer::write_field(field value, std::string& out) const {
+    if (options_.text_format) {
+        write_text_field(value, out);
+        return;
+    }
     if (!value) {
         if (options_.null_string) out += *options_.null_string;
         return;
@@ -28,6 +32,42 @@ void csv_writer::write_field(field value, std::string& out) const {
         out += c;
     }
     out += options_.quote;
+}
+
+void csv_writer::write_text_field(field value, std::string& out) const {
+    if (!value) {
+        out += options_.null_string.value_or("\\N");
+        return;
+    }
+    // COPY's own escapes: what tsv_reader and COPY FROM (FORMAT text) read back.
+    const std::size_t start = out.size();
+    std::size_t run = 0;
+    const std::string_view v = *value;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        char c = v[i];
+        const char* escape = c == '\\'   ? "\\\\"
+                             : c == '\n' ? "\\n"
+                             : c == '\r' ? "\\r"
+                             : c == '\t' ? "\\t"
+                                         : nullptr;
+        if (!escape && c != options_.delimiter) continue;
+        out.append(v.substr(run, i - run));
+        if (escape) {
+            out += escape;
+        } else {
+            // Another delimiter than TAB: escaped as itself, as COPY reads "\;" back as ";".
+            out += '\\';
+            out += c;
+        }
+        run = i + 1;
+    }
+    out.append(v.substr(run));
+    if (options_.null_string && !v.empty() &&
+        std::string_view(out).substr(start) == *options_.null_string) {
+        // A value written as the NULL string would read back as NULL: a backslash before its
+        // first character keeps the meaning and changes the text (\NULL reads as NULL).
+        out.insert(start, 1, '\\');
+    }
 }
 
 void csv_writer::write_row(std::span<const field> fields, std::string& out) const {

@@ -2,7 +2,9 @@
 // to the same values. NULL is written as an unquoted empty field (or options.null_string);
 // an empty string as "". A field is quoted when it must be: it contains the delimiter, the
 // quote, CR or LF; it is empty; it equals the NULL string; it starts with a BOM at the start
-// of the output; or it is exactly \. (PostgreSQL's end-of-data marker).
+// of the output; or it is exactly \. (PostgreSQL's end-of-data marker). With
+// options.text_format, PostgreSQL's text format instead (.tsv): no quotes, NULL as \N,
+// backslash, tab, CR and LF escaped as \\, \t, \r, \n (what tsv_reader reads back).
 //
 //   formats::csv_writer w({.source = "out.csv"});
 //   std::string out;
@@ -41,6 +43,7 @@ class csv_writer {
 
   private:
     bool needs_quotes(std::string_view value) const noexcept;
+    void write_text_field(field value, std::string& out) const;
     void end_row(std::string& out) const { out += options_.crlf ? "\r\n" : "\n"; }
 
     csv_options options_;

@@ -59,7 +59,10 @@ class jsonl_reader::line_parser {
 
     void parse_object() {
         skip_ws();
-        if (i_ == s_.size()) return;  // blank line
+        if (i_ == s_.size()) {
+            ++r_.blank_lines_;
+            return;
+        }
         if (s_[i_] != '{') fail("expected a JSON object ('{')");
         std::size_t first = out_.fields_.size();
         std::uint64_t row_number = r_.rows_read_ + 1;
@@ -362,7 +365,28 @@ void jsonl_reader::parse_line(std::string_view line, jsonl_batch& out) {
         started_ = true;
         if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
     }
-    line_parser(*this, line, out).parse_object();
+    if (!skip_bad_lines_) {
+        line_parser(*this, line, out).parse_object();
+        return;
+    }
+    // Undo whatever the bad line added: its fields, and keys first seen on it.
+    const std::size_t data = out.data_.size(), fields = out.fields_.size();
+    const std::size_t rows = out.rows_.size(), columns = columns_.size();
+    try {
+        line_parser(*this, line, out).parse_object();
+    } catch (const parse_error& e) {
+        out.data_.resize(data);
+        out.fields_.resize(fields);
+        out.rows_.resize(rows);
+        for (std::size_t c = columns; c < columns_.size(); ++c) column_of_.erase(columns_[c]);
+        columns_.resize(columns);
+        seen_.resize(columns);
+        for (std::uint64_t& s : seen_) {
+            if (s == rows_read_ + 1) s = 0;  // the next row has the bad line's number
+        }
+        out.bad_lines.push_back(
+            {e.line(), e.column(), e.reason(), printable_excerpt(line.substr(0, 200))});
+    }
 }
 
 void jsonl_writer::write_row(std::span<const json_field> fields, std::string& out) const {

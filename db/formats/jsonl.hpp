@@ -10,7 +10,10 @@
 //
 // Errors are parse_error at line:column: invalid JSON, a line that is not an object, a
 // duplicate key, an empty key (it names no column), invalid UTF-8, an unpaired surrogate escape.
-// Blank lines are skipped; a BOM is accepted at the start.
+// With skip_bad_lines (--max-errors), a bad line is left out instead, as if it were not
+// there (its keys are not columns), and comes back in the batch's bad_lines: one line is one
+// record, so the next line starts clean. Blank lines are skipped (and counted); a BOM is
+// accepted at the start.
 #pragma once
 
 #include <cstdint>
@@ -46,8 +49,23 @@ struct json_stored_field {
 };
 }  // namespace detail
 
+// A line left out under skip_bad_lines: where, why, and its text (cut to 200 bytes,
+// printable).
+struct jsonl_bad_line {
+    std::uint64_t line;
+    std::uint64_t column;
+    std::string reason;
+    std::string text;
+};
+
 class jsonl_batch : public detail::row_storage<detail::json_stored_field> {
   public:
+    std::vector<jsonl_bad_line> bad_lines;
+    void append(jsonl_batch&& other) {
+        for (auto& b : other.bad_lines) bad_lines.push_back(std::move(b));
+        other.bad_lines.clear();
+        row_storage::append(std::move(other));
+    }
     class row {
       public:
         row(const jsonl_batch* b, std::size_t i) noexcept : b_(b), i_(i) {}
@@ -71,7 +89,8 @@ class jsonl_batch : public detail::row_storage<detail::json_stored_field> {
 
 class jsonl_reader {
   public:
-    explicit jsonl_reader(std::string source = "<input>") : source_(std::move(source)) {}
+    explicit jsonl_reader(std::string source = "<input>", bool skip_bad_lines = false)
+        : source_(std::move(source)), skip_bad_lines_(skip_bad_lines) {}
 
     jsonl_batch feed(std::string_view chunk);  // throws parse_error
     jsonl_batch finish();                      // the last line, even without a line end
@@ -80,12 +99,16 @@ class jsonl_reader {
     // The column of `key`, or nullopt if no row had it so far.
     std::optional<std::size_t> column_index(std::string_view key) const;
     std::uint64_t rows_read() const noexcept { return rows_read_; }
+    // Lines holding nothing but white space, skipped so far.
+    std::uint64_t blank_lines() const noexcept { return blank_lines_; }
 
   private:
     class line_parser;
     void parse_line(std::string_view line, jsonl_batch& out);
 
     std::string source_;
+    bool skip_bad_lines_ = false;
+    std::uint64_t blank_lines_ = 0;
     std::string pending_;  // a line not yet complete
     std::uint64_t line_ = 0;
     std::uint64_t rows_read_ = 0;

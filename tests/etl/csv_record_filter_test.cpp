@@ -2,6 +2,7 @@
 // server's line of the filtered stream mapped back to the file (PostgreSQL's counting).
 #include <catch2/catch.hpp>
 
+#include "uio/db/etl/detail/copy_end_marker.hpp"
 #include "uio/db/etl/detail/csv_record_filter.hpp"
 
 using uio::etl::csv_record_filter;
@@ -80,4 +81,57 @@ TEST_CASE("line mapping: CRLF, doubled quotes, a last line without newline, any 
     // Another quote character; the first record's quoted newline is not counted by the server.
     CHECK(locate("a,'x\n\"y'\nb\n", {}, 1, 100, '\'') == 1u);
     CHECK(locate("a,'x\n\"y'\nb\n", {}, 2, 100, '\'') == 3u);
+}
+
+TEST_CASE("skip_blank leaves empty lines out, in any chunking, and maps lines past them") {
+    const std::string csv = "h1,h2\n\n1,\"a\n\nb\"\n\r\n2,x\n\n";
+    for (std::size_t chunk : {1u, 2u, 3u, 5u, 1000u}) {
+        INFO(chunk);
+        csv_record_filter f('"', {}, 0, true);
+        std::string out;
+        for (std::size_t at = 0; at < csv.size(); at += chunk) f.feed(csv.substr(at, chunk), &out);
+        f.finish();
+        // An empty line inside quotes is data; "\r\n" split between chunks is kept (it
+        // would need the previous chunk back), whole it is left out.
+        if (chunk == 1) {
+            CHECK(out == "h1,h2\n1,\"a\n\nb\"\n\r\n2,x\n");
+            CHECK(f.blank_lines() == 2);
+        } else {
+            CHECK(out == "h1,h2\n1,\"a\n\nb\"\n2,x\n");
+            CHECK(f.blank_lines() == 3);
+        }
+    }
+    // The server's line 5 of the filtered stream ("2,x") is the file's line 7.
+    csv_record_filter f('"', {}, 5, true);
+    f.feed(csv, nullptr);
+    f.finish();
+    CHECK(f.record_start() == 7);
+}
+
+TEST_CASE("copy_end_marker_guard finds a line \\. at its line, in any chunking") {
+    const std::string text = "a\n\\.x\nb\"\\.\"\n\\.\r\nc\n";
+    for (std::size_t chunk : {1u, 2u, 3u, 4u, 5u, 100u}) {
+        INFO(chunk);
+        uio::etl::copy_end_marker_guard guard;
+        std::string message;
+        try {
+            for (std::size_t at = 0; at < text.size(); at += chunk) {
+                guard.feed(std::string_view(text).substr(at, chunk), "f.csv");
+            }
+            guard.finish("f.csv");
+        } catch (const std::exception& e) {
+            message = e.what();
+        }
+        CHECK_THAT(message, Catch::StartsWith("f.csv:4: a line \\. is"));
+    }
+    for (const char* ok : {"\\.x\n", "a\n\\\\.\n", "a,\"\\.\"\n"}) {
+        uio::etl::copy_end_marker_guard guard;
+        CHECK_NOTHROW(guard.feed(ok, "f.csv"));
+        CHECK_NOTHROW(guard.finish("f.csv"));
+    }
+    uio::etl::copy_end_marker_guard first;
+    CHECK_THROWS(first.feed("\\.\n", "f.csv"));
+    uio::etl::copy_end_marker_guard last;
+    last.feed("a\n\\.", "f.csv");
+    CHECK_THROWS(last.finish("f.csv"));
 }

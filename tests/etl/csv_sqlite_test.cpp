@@ -65,7 +65,8 @@ TEST_CASE("a constraint violation in the middle of a batch names its line and lo
     CHECK(sqlite_column(db, "SELECT count(*) || ' ' || v FROM t") == "1 old");
 }
 
-TEST_CASE("TSV with --no-header appends by position, --null names the NULL string") {
+TEST_CASE(
+    "TSV with --no-header appends by position, --null names the NULL string, quotes are data") {
     uio::testing::temp_dir dir;
     write_file(dir / "a.tsv", "1\tx y\t\\N\n2\t\t\"q\"\n");
     uio::etl::table_copy_options o;
@@ -76,7 +77,7 @@ TEST_CASE("TSV with --no-header appends by position, --null names the NULL strin
     REQUIRE(r.code == 0);
     std::string db = dir / "db.sqlite";
     CHECK(sqlite_column(db, "SELECT name FROM pragma_table_info('t')") == "c1|c2|c3");
-    CHECK(sqlite_column(db, "SELECT quote(c3) FROM t") == "NULL|'q'");
+    CHECK(sqlite_column(db, "SELECT quote(c3) FROM t") == "NULL|'\"q\"'");
     CHECK(sqlite_column(db, "SELECT quote(c2) FROM t") == "'x y'|''");
 }
 
@@ -147,6 +148,8 @@ TEST_CASE("bad input: each a clear message and exit code 1") {
     auto missing = table_copy(dir / "nope.csv", sqlite_uri(dir, "t"));
     CHECK(missing.code == 1);
     CHECK(missing.err.find("nope.csv") != std::string::npos);
+    // (The failed loads above left no database: it is made here, without that table.)
+    uio::testing::sqlite_exec(dir / "db.sqlite", "CREATE TABLE other (x)");
     auto no_table = table_copy(sqlite_uri(dir, "absent"), dir / "out.csv");
     CHECK(no_table.code == 1);
     CHECK(no_table.err.find("no such table: absent") != std::string::npos);
@@ -191,12 +194,14 @@ TEST_CASE("hostile table and column names stay names") {
     write_file(dir / "in.csv", "\"a\"\"; DROP TABLE x; --\",b\n1,2\n");
     uio::testing::sqlite_exec(db, "CREATE TABLE x (k); INSERT INTO x VALUES (1)");
     std::string name = "\"; DROP TABLE x; --";
-    auto r = table_copy(dir / "in.csv", sqlite_uri(dir, "%22%3B%20DROP%20TABLE%20x%3B%20--"));
+    auto r =
+        table_copy(dir / "in.csv", sqlite_uri(dir, "%22%22%22%3B%20DROP%20TABLE%20x%3B%20--%22"));
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(sqlite_column(db, "SELECT count(*) FROM x") == "1");
     CHECK(sqlite_column(db, "SELECT name FROM sqlite_master ORDER BY name") == name + "|x");
-    auto back = table_copy(sqlite_uri(dir, "%22%3B%20DROP%20TABLE%20x%3B%20--"), dir / "o.csv");
+    auto back =
+        table_copy(sqlite_uri(dir, "%22%22%22%3B%20DROP%20TABLE%20x%3B%20--%22"), dir / "o.csv");
     REQUIRE(back.code == 0);
     CHECK(read_file(dir / "o.csv") == "\"a\"\"; DROP TABLE x; --\",b\n1,2\n");
 }

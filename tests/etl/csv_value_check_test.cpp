@@ -1,6 +1,7 @@
 // csv_value_check: the scan that checks a CSV load's values on our side reads fields, quotes
 // and NULLs as COPY does, wherever the chunks are cut, and widens only by rows the server
-// would load (a ragged row is the server's to refuse).
+// would load (a ragged row is the server's to refuse); a .tsv as the text format, escapes
+// decoded; empty lines are no records.
 #include "uio/db/etl/detail/csv_value_check.hpp"
 
 #include <catch2/catch.hpp>
@@ -43,5 +44,51 @@ TEST_CASE("csv_value_check: fields, quotes, NULLs and line ends as COPY reads th
         CHECK(checked("a,b,c\n1.5,yes\n", kinds, piece) == kinds);
         // The header is not checked.
         CHECK(checked("007,yes,c\n1,t,x\n", kinds, piece) == kinds);
+    }
+}
+
+namespace {
+
+std::vector<value_kind> checked_tsv(const std::string& text, std::vector<value_kind> kinds,
+                                    std::size_t piece) {
+    uio::formats::csv_options tsv;
+    tsv.delimiter = '\t';
+    tsv.text_format = true;
+    csv_value_check check(tsv, std::move(kinds));
+    for (std::size_t at = 0; at < text.size(); at += piece) check.feed(text.substr(at, piece));
+    check.finish();
+    return check.kinds();
+}
+
+}  // namespace
+
+TEST_CASE("csv_value_check: a .tsv is read as PostgreSQL's text format, values unescaped") {
+    const std::vector<value_kind> kinds = {value_kind::integer, value_kind::date, value_kind::text};
+    for (std::size_t piece : {1, 2, 3, 7, 1000}) {
+        INFO(piece);
+        // \N is NULL, a quote is an ordinary byte (no quoted part swallows the next lines).
+        CHECK(checked_tsv("a\tb\tc\n\\N\t\\N\tsay \"hi\n2\t2024-01-02\tx\r\n", kinds, piece) ==
+              kinds);
+        // ... so the date that meets a timestamp two lines after a stray quote is seen.
+        CHECK(checked_tsv("a\tb\tc\n1\t2024-01-01\tsay \"hi\n2\t2024-03-10 01:30:00\tx\n", kinds,
+                          piece)[1] != value_kind::date);
+        // Values compared after unescaping: \x37 is 7, an escaped TAB is inside the value.
+        CHECK(checked_tsv("a\tb\tc\n\\x37\t2024-01-01\tx\n", kinds, piece) == kinds);
+        CHECK(checked_tsv("a\tb\tc\n7\\\t1\t2024-01-01\tx\n", kinds, piece)[0] == value_kind::text);
+        CHECK(checked_tsv("a\tb\tc\n1\t2024-01-01\\n\tx\n", kinds, piece)[1] != value_kind::date);
+        // \\N is the text \N, not NULL.
+        CHECK(checked_tsv("a\tb\tc\n\\\\N\t2024-01-01\tx\n", kinds, piece)[0] == value_kind::text);
+        // Empty lines, also before the header, hold no record and leave the header alone.
+        CHECK(checked_tsv("\na\tb\tc\n\n1\t2024-01-01\tx\n\r\n2\t2024-01-02\ty", kinds, piece) ==
+              kinds);
+    }
+}
+
+TEST_CASE("csv_value_check: empty lines are no records, before the header too") {
+    const std::vector<value_kind> kinds = {value_kind::integer, value_kind::boolean};
+    for (std::size_t piece : {1, 2, 5, 1000}) {
+        INFO(piece);
+        CHECK(checked("\r\n\nyes,007\n1,t\n\n\r\n2,f\n", kinds, piece) == kinds);
+        CHECK(checked("a,b\n1,t\n\n1.5,t\n", kinds, piece)[0] == value_kind::decimal);
     }
 }

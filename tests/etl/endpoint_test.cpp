@@ -37,8 +37,9 @@ TEST_CASE("a PostgreSQL URI loses ucopy's parameters and keeps libpq's") {
 
     // Hostile names pass through untouched: quoting them is the database layer's job.
     auto hostile = std::get<postgres_endpoint>(
-        parse_endpoint("postgresql:///db?table=%22%3B%20DROP%20TABLE%20x"));
+        parse_endpoint("postgresql:///db?table=%22%22%22%3B%20DROP%20TABLE%20x%22"));
     CHECK(hostile.target.table == "\"; DROP TABLE x");
+    CHECK(hostile.target.schema.empty());
 }
 
 TEST_CASE("a SQLite endpoint names a file and a table or query") {
@@ -91,4 +92,79 @@ TEST_CASE("endpoints show their connection strings through redact_conninfo") {
     auto with_param = parse_endpoint("postgresql:///db?password=pw&table=t&sslmode=disable");
     CHECK(describe(with_param) ==
           "PostgreSQL postgresql:///db?password=***&sslmode=disable table t");
+}
+
+TEST_CASE("?table=schema.table names a schema; a quoted name holding a dot is one name") {
+    auto pg = [](std::string_view text) {
+        return std::get<postgres_endpoint>(parse_endpoint(text));
+    };
+    auto qualified = pg("postgresql:///db?table=myschema.t");
+    CHECK(qualified.target.schema == "myschema");
+    CHECK(qualified.target.table == "t");
+    CHECK(describe(qualified) == "PostgreSQL postgresql:///db table myschema.t");
+    auto dotted = pg("postgresql:///db?table=%22a.b%22");
+    CHECK(dotted.target.schema.empty());
+    CHECK(dotted.target.table == "a.b");
+    auto both = pg("postgresql:///db?table=%22My%20S%22.%22x.%22%22y%22%22%22");
+    CHECK(both.target.schema == "My S");
+    CHECK(both.target.table == "x.\"y\"");
+    auto cased = pg("postgresql:///db?table=Sales.Q1");  // case kept, as ucopy always did
+    CHECK(cased.target.schema == "Sales");
+    CHECK(cased.target.table == "Q1");
+
+    CHECK(parse_table_name("t").table == "t");
+    for (std::string_view bad : {"a..b", ".t", "t.", "a.b.c", "\"open", "\"a\"b", "\"\""}) {
+        INFO(bad);
+        CHECK_THROWS_AS(parse_table_name(bad), endpoint_error);
+    }
+    CHECK_THROWS_AS(parse_endpoint("postgresql:///db?table=a.b.c"), endpoint_error);
+    // SQLite attaches nothing, so a schema there names nothing: refused, the fix suggested.
+    try {
+        parse_endpoint("sqlite:x.db?table=s.t");
+        FAIL("accepted");
+    } catch (const endpoint_error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("table=\"s.t\""));
+    }
+    auto lite = std::get<sqlite_endpoint>(parse_endpoint("sqlite:x.db?table=%22s.t%22"));
+    CHECK(lite.target.table == "s.t");
+}
+
+TEST_CASE(
+    "sqlite:///rel.db and sqlite:////abs.db as SQLAlchemy means them, sqlite://host refused") {
+    auto path = [](std::string_view text) {
+        return std::get<sqlite_endpoint>(parse_endpoint(text)).path;
+    };
+    CHECK(path("sqlite:rel.db?table=t") == "rel.db");
+    CHECK(path("sqlite:/abs.db?table=t") == "/abs.db");
+    CHECK(path("sqlite:///rel.db?table=t") == "rel.db");
+    CHECK(path("sqlite:///dir/rel.db?table=t") == "dir/rel.db");
+    CHECK(path("sqlite:////abs.db?table=t") == "/abs.db");
+    for (std::string_view bad : {"sqlite://rel.db?table=t", "sqlite://host/x.db?table=t",
+                                 "sqlite://?table=t", "sqlite:///?table=t"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(parse_endpoint(bad), endpoint_error);
+    }
+}
+
+TEST_CASE("an unknown scheme is a usage error, never a file name") {
+    for (std::string_view text : {"mysql://x/y?table=t", "http://example.com/a.csv",
+                                  "file:///tmp/a.csv", "s3+https://b/k.csv"}) {
+        INFO(text);
+        try {
+            parse_endpoint(text);
+            FAIL("accepted");
+        } catch (const endpoint_error& e) {
+            CHECK_THAT(e.what(), Catch::Contains("unknown scheme"));
+            CHECK(uio::kind_of(e) == uio::error_kind::usage);
+        }
+    }
+    // Only the scheme is shown: the rest may hold a password.
+    try {
+        parse_endpoint("mysql://ann:s3cret@db/shop?table=t");
+    } catch (const endpoint_error& e) {
+        CHECK(std::string(e.what()).find("s3cret") == std::string::npos);
+    }
+    // A file of that name stays reachable.
+    CHECK(std::holds_alternative<data_file_endpoint>(parse_endpoint("./mysql://x.csv")));
+    CHECK(std::holds_alternative<file_tree_endpoint>(parse_endpoint("1a://b")));
 }

@@ -52,6 +52,7 @@ TEST_CASE("ucopy exits by error kind: usage 2, data/io/database 1, internal 70")
     CHECK(io.status == 1);
     CHECK_THAT(io.output, Catch::Contains("absent.csv': No such file or directory"));
 
+    uio::testing::sqlite_exec(dir / "db.sqlite", "CREATE TABLE other (x)");
     run_result database = ucopy(
         {"sqlite:" + std::string(dir / "db.sqlite") + "?query=SELECT%20*%20FROM%20no_such_table",
          dir / "out.csv"});
@@ -123,4 +124,39 @@ TEST_CASE(
     CHECK_THAT(output, Catch::Contains("cannot run " + (dir / "bin/ucopy-tables") +
                                        " for a table copy: No such file or directory"));
     CHECK_FALSE(std::filesystem::exists(dir / "lost.db"));
+}
+
+TEST_CASE("endpoints that name no table copy: unknown schemes and sqlite://host exit 2") {
+    uio::testing::temp_dir dir;
+    std::string csv = dir / "in.csv";
+    uio::testing::write_file(csv, "id\n1\n");
+    // Without the fix these were a byte copy to a file called "mysql:/x/y?table=t".
+    for (const std::string& target :
+         {std::string("mysql://x/y?table=t"), std::string("http://example.com/t.csv")}) {
+        INFO(target);
+        run_result r = ucopy({csv, target});
+        CHECK(r.status == 2);
+        CHECK_THAT(r.output, Catch::Contains("unknown scheme"));
+    }
+    run_result host = ucopy({csv, "sqlite://rel.db?table=t"});
+    CHECK(host.status == 2);
+    CHECK_THAT(host.output, Catch::Contains("sqlite:// names a host"));
+    CHECK(uio::testing::list_dir(dir.path()) == std::vector<std::string>{"in.csv"});
+}
+
+TEST_CASE("a database that cannot be written names the database, not the input line") {
+    uio::testing::temp_dir dir;
+    std::string csv = dir / "big.csv";
+    std::string text = "id,name\n";
+    for (int i = 0; i < 40000; ++i) text += std::to_string(i) + ",some text to fill pages\n";
+    uio::testing::write_file(csv, text);
+    std::string db = dir / "small.db";
+    // A file size limit (SIGXFSZ ignored, so writes fail with EFBIG) stands in for a full
+    // disk: any user can set it, and SQLite meets it writing its file, as on ENOSPC.
+    run_result r = ucopy({csv, "sqlite:" + db + "?table=t"}, "trap '' XFSZ; ulimit -f 100;");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.output, Catch::Contains("ucopy: " + db + ": "));
+    CHECK(r.output.find("big.csv:") == std::string::npos);
+    // The file this load created is gone, journal and all.
+    CHECK(uio::testing::list_dir(dir.path()) == std::vector<std::string>{"big.csv"});
 }

@@ -94,10 +94,11 @@ TEST_CASE("PostgreSQL → SQLite → PostgreSQL keeps every value") {
         "0");
     CHECK(pg_column("select count(*) from etl_back") == "3");
 
-    // A query as the source, and a hostile name as the destination table.
+    // A query as the source, and a hostile name (quoted: it starts with a quote) as the
+    // destination table.
     pg_exec("drop table if exists \"\"\"; DROP TABLE etl_src; --\"");
     auto q = table_copy("sqlite:" + db + "?query=SELECT%20id,%20zip%20FROM%20s",
-                        pg_uri("table=%22%3B%20DROP%20TABLE%20etl_src%3B%20--"));
+                        pg_uri("table=%22%22%22%3B%20DROP%20TABLE%20etl_src%3B%20--%22"));
     INFO(q.err);
     REQUIRE(q.code == 0);
     CHECK(pg_column("select count(*) from etl_src") == "3");

@@ -34,6 +34,12 @@ TEST_CASE("a table endpoint on either side makes a table copy, files stay byte c
     CHECK_FALSE(names_table("sqlite:"));
     CHECK_FALSE(names_table("./sqlite:x"));
     CHECK_FALSE(names_table("sales.csv"));
+    // Unknown schemes go to the table side, which refuses them (exit 2) rather than this
+    // side copying a file of that name.
+    CHECK(names_table("mysql://x/y?table=t"));
+    CHECK(names_table("http://example.com/a.csv"));
+    CHECK_FALSE(names_table("./mysql://x"));
+    CHECK_FALSE(names_table("data/a://b"));
 
     CHECK(is_table({"ucopy", "sales.csv", "sqlite:shop.db?table=sales"}));
     CHECK(is_table({"ucopy", "--mode", "replace", "postgresql:///db?table=t", "out.jsonl"}));
@@ -53,6 +59,10 @@ TEST_CASE("the table command line: options mapped, usage errors exit 2") {
     CHECK(uio::etl::table_command_main(bad_mode.argc(), bad_mode.argv.data()) == 2);
     args bad_delimiter({"ucopy", "--delimiter", "ab", dir / "in.tsv", db});
     CHECK(uio::etl::table_command_main(bad_delimiter.argc(), bad_delimiter.argv.data()) == 2);
+    args scheme({"ucopy", dir / "in.tsv", "mysql://x/y?table=t"});
+    CHECK(uio::etl::table_command_main(scheme.argc(), scheme.argv.data()) == 2);
+    args host({"ucopy", dir / "in.tsv", "sqlite://rel.db?table=t"});
+    CHECK(uio::etl::table_command_main(host.argc(), host.argv.data()) == 2);
     args missing({"ucopy", dir / "absent.csv", db});
     CHECK(uio::etl::table_command_main(missing.argc(), missing.argv.data()) == 1);
 }

@@ -1,7 +1,8 @@
 // Every value checked, not only the sample (issue 24): a value at row 1,000,000 that the
 // server's lenient input function would take into the guessed type — and print back
 // otherwise — widens its column instead, in PostgreSQL and SQLite, and the table exports
-// back byte for byte. An exact integer never becomes a float.
+// back byte for byte. An exact integer never becomes a float. A .tsv is checked as the text
+// format it is, and empty lines past the sample leave the check and its line numbers right.
 #include <catch2/catch.hpp>
 
 #include "etl_pg_support.hpp"
@@ -134,4 +135,84 @@ TEST_CASE(
         table_copy(pg_uri("query=select%20*%20from%20etl_odd_n%20order%20by%20id"), dir / "out.csv")
             .code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
+}
+
+namespace {
+
+// A .tsv (PostgreSQL's text format) of `rows` canonical rows and one odd row past the sample:
+// a stray quote early on (which a CSV reading would take as opening a quoted field), escapes,
+// \N in the integer column, and at the end a date that meets a timestamp.
+std::string late_odd_tsv(int rows) {
+    std::string tsv = "id\td\tnote\tn\n";
+    for (int k = 1; k <= rows; ++k) {
+        std::string note = k == 7 ? "say \"hi" : k % 1000 == 0 ? "a\\tb\\\\c\\nd" : "x";
+        tsv += std::to_string(k) + "\t2024-01-0" + std::to_string(k % 9 + 1) + '\t' + note + '\t' +
+               (k % 500 == 0 ? std::string("\\N") : std::to_string(k % 900 + 100)) + '\n';
+    }
+    return tsv + std::to_string(rows + 1) + "\t2024-03-10 01:30:00\ttab\\there\t\\N\n";
+}
+
+}  // namespace
+
+TEST_CASE("TSV → PostgreSQL → TSV: the text format checked past the sample, byte for byte") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    const std::string tsv = late_odd_tsv(200'000);
+    write_file(dir / "in.tsv", tsv);
+    for (unsigned connections : {1u, 3u}) {
+        INFO(connections);
+        pg_exec("drop table if exists etl_odd_tsv");
+        uio::etl::table_copy_options o;
+        o.connections = connections;
+        auto load = table_copy(dir / "in.tsv", pg_uri("table=etl_odd_tsv"), o);
+        INFO(load.err);
+        REQUIRE(load.code == 0);
+        // The date column widened (the server would have dropped the time); \N left the
+        // integer column an integer; the escapes are the server's.
+        CHECK(pg_types("etl_odd_tsv") == "bigint|text|text|bigint");
+        CHECK(pg_column("select note = E'a\\tb\\\\c\\nd' from etl_odd_tsv where id = 1000") == "t");
+        CHECK(pg_column("select count(*) from etl_odd_tsv where n is null") == "401");
+        auto dump = table_copy(pg_uri("query=select%20*%20from%20etl_odd_tsv%20order%20by%20id"),
+                               dir / "out.tsv");
+        INFO(dump.err);
+        REQUIRE(dump.code == 0);
+        CHECK(read_file(dir / "out.tsv") == tsv);
+    }
+}
+
+TEST_CASE("a checked load past an empty line: the line skipped, the value checked, lines right") {
+    uio::testing::require_cluster();
+    uio::testing::temp_dir dir;
+    for (const char* ext : {"csv", "tsv"}) {
+        const char sep = ext[0] == 'c' ? ',' : '\t';
+        std::string text = std::string("id") + sep + "d\n";
+        for (int k = 1; k <= 200'000; ++k) {
+            text += std::to_string(k) + sep + "2024-01-0" + std::to_string(k % 9 + 1) + "\n";
+        }
+        const std::string good = text + "\n200001" + sep + "2024-03-10 01:30:00\n";
+        // The same with a short record after the empty line: its own line named (200,004).
+        const std::string bad = good + "200002\n";
+        const std::string in = dir / (std::string("in.") + ext);
+        const std::string in_bad = dir / (std::string("bad.") + ext);
+        write_file(in, good);
+        write_file(in_bad, bad);
+        for (unsigned connections : {1u, 3u}) {
+            INFO(ext << " connections=" << connections);
+            pg_exec("drop table if exists etl_blank_check");
+            uio::etl::table_copy_options o;
+            o.connections = connections;
+            o.stats_json = true;
+            auto load = table_copy(in, pg_uri("table=etl_blank_check"), o);
+            INFO(load.err);
+            REQUIRE(load.code == 0);
+            CHECK_THAT(load.out, Catch::Contains("\"blank_lines\": 1"));
+            CHECK(pg_types("etl_blank_check") == "bigint|text");
+            CHECK(pg_column("select d from etl_blank_check where id = 200001") ==
+                  "2024-03-10 01:30:00");
+            pg_exec("drop table if exists etl_blank_check");
+            auto failed = table_copy(in_bad, pg_uri("table=etl_blank_check"), o);
+            CHECK(failed.code == 1);
+            CHECK_THAT(failed.err, Catch::Contains(std::string("bad.") + ext + ":200004:"));
+        }
+    }
 }

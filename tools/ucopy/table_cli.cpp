@@ -99,6 +99,9 @@ int table_command_main(int argc, char** argv, const char* program) {
     app.add_flag("--header", r.header, "the first row names the columns (default)");
     app.add_flag("--no-header", r.no_header, "the file has no header row (columns c1, c2...)");
     app.add_option("--null", r.null_string, "an unquoted field equal to this is NULL");
+    app.add_flag("--strict", o.strict,
+                 "refuse a quote inside an unquoted CSV field or text after a closing quote "
+                 "(read as PostgreSQL's COPY does by default, and counted)");
     app.add_option("--encoding", r.encoding, "input encoding; only utf-8 (checked, BOM accepted)");
     app.add_option("--mode", r.mode,
                    "for an existing table: append, replace, fail-if-exists or upsert")

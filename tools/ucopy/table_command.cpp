@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -26,10 +27,14 @@ Table copies: ucopy [OPTIONS] SRC DST, when SRC or DST is a table
                                        table= and query= are ucopy's, the rest of the URI
                                        goes to libpq; host, port and user left out come from
                                        PGHOST, PGPORT, PGUSER... as in psql (postgres:// too)
+  postgresql:///db?table=myschema.sales  a table in a schema ("a.b" in double quotes: one
+                                       name holding a dot)
   sqlite:path/to/file.db?table=sales   a SQLite table (or ?query=... as a source); the
-                                       file is created if missing
+  sqlite:///rel.db, sqlite:////abs.db  file is created if missing (SQLAlchemy's slashes:
+                                       three relative, four absolute; sqlite://host refused)
 A copy is a table copy when SRC or DST is a postgresql://, postgres:// or sqlite: endpoint;
-`ucopy a.csv b.csv` stays a byte copy. (Reach a file named sqlite:x as ./sqlite:x.)
+`ucopy a.csv b.csv` stays a byte copy. Any other word:// (mysql://, http://) is a usage
+error. (Reach a file named sqlite:x or mysql://x as ./sqlite:x, ./mysql:/x.)
 )";
 
 constexpr const char* help_options = R"(
@@ -39,6 +44,9 @@ Table options:
   --quote C                quote character (default ")
   --header / --no-header   the first row names the columns (default: --header)
   --null STRING            an unquoted field equal to STRING is NULL
+  --strict                 refuse a quote inside an unquoted CSV field and text after a
+                           closing quote (file:line:column); by default they are read as
+                           PostgreSQL's COPY reads them (a"b,c"d is ab,cd) and counted
   --encoding utf-8         input encoding: only UTF-8 (checked; a BOM is accepted)
   --mode MODE              append (default), replace, fail-if-exists or upsert
   --key col[,col...]       upsert's key: a row whose key is in the table updates that
@@ -53,6 +61,7 @@ Table options:
   --connections N          load a data file into PostgreSQL over N COPY streams, through
                            a staging table published in one transaction (default 1)
   --stats=json             print ok, rows, bytes, seconds and errors on stdout at the end
+                           (and blank_lines, warnings when there were any)
   --no-progress            no progress line on stderr
   -v, --verbose            say what was copied, and how many rows, on stderr
 )";
@@ -76,8 +85,19 @@ const std::string footer_help = std::string(help_endpoints) + help_notes;
 }  // namespace
 
 bool names_table(std::string_view arg) noexcept {
-    return arg.starts_with("postgresql://") || arg.starts_with("postgres://") ||
-           (arg.starts_with("sqlite:") && arg.size() > 7);
+    if (arg.starts_with("sqlite:") && arg.size() > 7) return true;
+    // Any "scheme://": postgresql:// and postgres://, and the schemes ucopy does not know
+    // (mysql://, http://), which the table side refuses as a usage error rather than this
+    // side copying a file of that name.
+    std::size_t end = arg.find("://");
+    if (end == 0 || end == std::string_view::npos) return false;
+    if (!std::isalpha(static_cast<unsigned char>(arg[0]))) return false;
+    for (char c : arg.substr(0, end)) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+            return false;
+        }
+    }
+    return true;
 }
 
 bool is_table_command(int argc, char** argv) noexcept {

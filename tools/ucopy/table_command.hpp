@@ -9,8 +9,9 @@
 
 namespace uio::etl {
 
-// True when `arg` names a table: a postgresql:// or postgres:// URI, or sqlite:PATH.
-// (A file whose name starts with "sqlite:" is reached as ./sqlite:...)
+// True when `arg` names a table: a postgresql:// or postgres:// URI, or sqlite:PATH; also any
+// other scheme:// URI, which the table side refuses with exit 2 (never a file name).
+// (A file whose name starts with "sqlite:" or "mysql://" is reached as ./sqlite:...)
 bool names_table(std::string_view arg) noexcept;
 
 // True when some operand of this command line names a table, so ucopy copies rows (a data

@@ -64,10 +64,11 @@ task<decltype(std::declval<Reader&>().finish())> sample_first_rows(input_file& i
 task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string>& out);
 
 // The bytes of `in` as chunks, each valid until the next is asked for; a UTF-8 BOM at the
-// start is dropped. For COPY FROM STDIN, which wants the bytes unparsed. The progress line
-// counts the CSV records (quoted with `quote`) as they go.
+// start is dropped. For COPY FROM STDIN, which wants the bytes unparsed: a line `\.`, where
+// COPY would stop reading, is refused as `source:LINE` (copy_end_marker.hpp). The progress
+// line counts the records (quoted with `quote`; '\0' for the text format) as they go.
 async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx,
-                                                       char quote);
+                                                       std::string source, char quote);
 
 // The chunks from `in` as bytes for copy_in, until `in` is closed. A producer that closed it
 // early sets `failed` first: that must not look like the end of the input (the COPY would

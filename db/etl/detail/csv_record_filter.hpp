@@ -17,10 +17,12 @@ namespace uio::etl {
 class csv_record_filter {
   public:
     // `skip`: sorted start lines of records to leave out (must outlive the filter).
-    // `wanted`: a line of the filtered stream to locate (0: none).
-    csv_record_filter(char quote, const std::vector<std::uint64_t>& skip,
-                      std::uint64_t wanted = 0) noexcept
-        : quote_(quote), skip_(skip), wanted_(wanted) {
+    // `wanted`: a line of the filtered stream to locate (0: none). `skip_blank`: leave out
+    // empty lines ("\n", or "\r\n" within one chunk) too, as csv_reader skips them in a file
+    // of more than one column.
+    csv_record_filter(char quote, const std::vector<std::uint64_t>& skip, std::uint64_t wanted = 0,
+                      bool skip_blank = false) noexcept
+        : quote_(quote), skip_(skip), wanted_(wanted), skip_blank_(skip_blank) {
         start_record();
     }
 
@@ -33,6 +35,8 @@ class csv_record_filter {
     std::optional<std::uint64_t> record_start() const noexcept { return found_; }
     // True when the input ended inside a quoted field.
     bool unterminated() const noexcept { return in_quotes_; }
+    // Empty lines left out (skip_blank).
+    std::uint64_t blank_lines() const noexcept { return blank_lines_; }
 
   private:
     void start_record() noexcept;
@@ -46,6 +50,10 @@ class csv_record_filter {
     bool kept_ = true;
     bool in_quotes_ = false;
     bool eol_seen_ = false;  // a line end outside quotes has reached the server
+    bool skip_blank_ = false;
+    bool empty_ = true;     // the record so far holds nothing but '\r'
+    bool started_ = false;  // the record so far holds bytes
+    std::uint64_t blank_lines_ = 0;
     std::optional<std::uint64_t> found_;
 };
 

@@ -14,6 +14,14 @@
 // Rows the server refuses anyway (a ragged row) are left to it, so its errors, their lines
 // and --max-errors stay as they are. failure() is kept for a scan that cannot go on (none
 // today: quotes are read as COPY reads them).
+//
+// The dialect is the load's: a `.tsv` (csv.text_format) is read as PostgreSQL's text format,
+// as the server reads it (no quotes, fields split on an unescaped delimiter, the raw `\N`
+// or --null is NULL), and each value is compared after the server's unescaping
+// (text_format_field.hpp), which is what the column stores. Empty lines in a table of
+// several columns are no records (the loads leave them out: csv_record_filter,
+// send_without_blank_lines), so the check skips them too, also before the header; a field
+// the escapes cannot decode is left to the server's error.
 #pragma once
 
 #include <cstddef>
@@ -50,6 +58,11 @@ class csv_value_check {
     const std::exception_ptr& failure() const noexcept { return failure_; }
 
   private:
+    // Whether `text` (not NULL) fits column `c`; if not, the widening is pending.
+    void check_value(std::size_t c, std::string_view text);
+    // The text format (csv.text_format): whole lines, each once complete.
+    void feed_text(std::string_view bytes);
+    void text_line(std::string_view line);
     // The field that just ended (`text`, quoted or not) of column `column_`.
     void end_field(std::string_view text);
     void end_record() noexcept;
@@ -72,6 +85,9 @@ class csv_value_check {
     bool field_carried_ = false;
     // Misfits of the record in progress: applied when it ends with the table's width.
     std::vector<std::pair<std::size_t, value_kind>> pending_;
+    // The text format's: the line in progress when it spans feeds, a decoded value.
+    std::string line_;
+    std::string value_;
 };
 
 // The inferred kinds of `columns` to check (text for the others), when the load created

@@ -50,7 +50,7 @@ class postgres_staging_table {
     // After a failure: drops the staging table, on a new connection to `conninfo` if the
     // control connection is broken. Returns an error message instead of throwing ("" when
     // dropped), so the caller reports the load's own failure.
-    task<std::string> drop(std::string conninfo);
+    task<std::string> drop(std::string conninfo, std::string schema);
 
   private:
     postgres_staging_table(pg::connection& conn) : conn_(&conn) {}

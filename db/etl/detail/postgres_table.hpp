@@ -15,12 +15,18 @@
 #include "uio/core/task.hpp"
 #include "uio/db/etl/detail/column_types.hpp"
 #include "uio/db/etl/load_mode.hpp"
+#include "uio/db/formats/csv_options.hpp"
 #include "uio/db/pg/connection.hpp"
 #include "uio/db/pg/transaction.hpp"
 
 namespace uio::etl {
 
-task<pg::connection> connect_postgres(std::string conninfo);
+// Connects; with a `schema` (?table=schema.table), the session's search_path becomes that
+// schema alone, so every statement of the copy — the table's lookup, CREATE TABLE, COPY,
+// replace's rename, upsert's checks — names the table unqualified and means the one in that
+// schema. A missing schema is a database error (ucopy creates tables, not schemas). Types
+// in --schema from another schema are then written qualified (public.citext).
+task<pg::connection> connect_postgres(std::string conninfo, std::string schema = {});
 
 // For an export: TimeZone UTC and DateStyle ISO for this session, unless the client chose
 // them (PGTZ, PGDATESTYLE, options=-c...). Dates and timestamps then come out the same
@@ -36,6 +42,11 @@ task<std::vector<column_spec>> postgres_query_columns(pg::connection& conn, std:
 // The COPY options clause: (FORMAT csv, HEADER ..., DELIMITER ..., QUOTE ..., NULL ...).
 std::string copy_csv_options(const pg::connection& conn, bool header, char delimiter, char quote,
                              const std::optional<std::string>& null_string);
+
+// COPY's options for a data file in this dialect: copy_csv_options, or for PostgreSQL's text
+// format (.tsv: csv.text_format) (FORMAT text, HEADER ..., DELIMITER ..., NULL ...).
+// HEADER with the text format needs PostgreSQL 15.
+std::string copy_options(const pg::connection& conn, const formats::csv_options& csv, bool header);
 
 struct postgres_load_request {
     std::string table;

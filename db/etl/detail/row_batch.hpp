@@ -27,7 +27,8 @@ namespace uio::etl {
 struct reject {
     std::uint64_t line = 0;
     std::string reason;
-    std::string row;  // the row as CSV, so it can be fixed and loaded again
+    std::string row;           // the row as CSV, so it can be fixed and loaded again
+    std::uint64_t column = 0;  // where on the line, when known (a parse error)
 };
 
 struct row_batch {

@@ -17,6 +17,7 @@
 #include "uio/core/task.hpp"
 #include "uio/db/etl/detail/column_types.hpp"
 #include "uio/db/etl/detail/copy_context.hpp"
+#include "uio/db/etl/detail/input_file.hpp"
 #include "uio/db/formats/csv_options.hpp"
 #include "uio/db/sqlite/database.hpp"
 
@@ -28,6 +29,10 @@ task<void> load_csv_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
 
 task<void> load_jsonl_into_sqlite(copy_context& ctx, channel<std::string>& chunks,
                                   std::string source, sqlite::database& db, std::string table);
+
+// The header and column types of a CSV or text-format (csv.text_format) file, from its
+// first rows (sample_first_rows); "FILE: no rows and no header" for an empty one.
+task<std::vector<column_spec>> sample_csv_columns(input_file& in, formats::csv_options csv);
 
 // The columns and types a load would create from this sample (for --dry-run too), every
 // kind marked inferred.

@@ -169,20 +169,21 @@ TEST_CASE("csv: errors name the exact line and column") {
     CHECK(error_of("a,b\n\"\xE2\x82\",x\n") == "sales.csv:2:2: invalid UTF-8");
     CHECK(error_of("a,b\nx\xED\xA0\x80,y\n") == "sales.csv:2:2: invalid UTF-8");  // surrogate
     CHECK(error_of(std::string("a,b\nab,c\0d\n", 11)) == "sales.csv:2:5: NUL byte");
-    CHECK(error_of("a,b\n\"x\"y,z\n") ==
+    const formats::csv_options strict{.strict = true};
+    CHECK(error_of("a,b\n\"x\"y,z\n", strict) ==
           "sales.csv:2:4: unexpected character after a closing quote (expected a delimiter or "
           "the end of the line)");
-    CHECK(error_of("a,b\nx\"y,z\n") ==
+    CHECK(error_of("a,b\nx\"y,z\n", strict) ==
           "sales.csv:2:2: quote character inside an unquoted field (quote the whole field)");
     CHECK(error_of("a,b\nab\xE2") ==
           "sales.csv:2:3: invalid UTF-8 (truncated sequence at end of input)");
     // Lines count the newlines inside quoted fields; a BOM is not a column.
-    CHECK(error_of("\xEF\xBB\xBFh\n\"a\nb\"\n\"c\"d\n") ==
+    CHECK(error_of("\xEF\xBB\xBFh\n\"a\nb\"\n\"c\"d\n", strict) ==
           "sales.csv:4:4: unexpected character after a closing quote (expected a delimiter or "
           "the end of the line)");
     // The message carries an excerpt of the line.
     try {
-        parse_all("a,b\n1,\"2\"x\n", {.source = "s.csv"});
+        parse_all("a,b\n1,\"2\"x\n", {.source = "s.csv", .strict = true});
         FAIL("no error");
     } catch (const formats::parse_error& e) {
         CHECK(e.line() == 2);
@@ -233,4 +234,44 @@ TEST_CASE("csv: parse speed (informational)") {
     std::printf("csv parse: %.1f MB in %.3f s = %.0f MB/s, %zu rows\n", input.size() / 1e6, s,
                 input.size() / 1e6 / s, rows);
     CHECK(rows > 0);
+}
+
+TEST_CASE("csv: quotes inside fields read as PostgreSQL's COPY reads them, and counted") {
+    formats::csv_reader reader({.source = "q.csv"});
+    std::vector<row_t> rows;
+    append(reader.feed("a,b\nx\"y,z\"w,v\n\"c\"d,The \"Best\" One\n\"\"e,\"\"\n"), rows);
+    append(reader.finish(), rows);
+    // A quote anywhere opens or closes a quoted section; the field goes on after it.
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0] == row_t{"xy,zw", "v"});
+    CHECK(rows[1] == row_t{"cd", "The Best One"});
+    CHECK(rows[2] == row_t{"e", ""});
+    CHECK(reader.warnings() == 4);
+    // A field that held a quote is never NULL, as in COPY ("" is an empty string).
+    auto nulls = parse_all("a,b\n\"\"x,\n", {.null_string = std::string("x")});
+    CHECK(nulls[0] == row_t{"x", ""});
+    // Every chunking agrees.
+    const std::string input = "a,b\nx\"y,z\"w,1\n\"c\"d,q\"\"r\n";
+    const auto whole = parse_all(input);
+    CHECK(whole == std::vector<row_t>{{"xy,zw", "1"}, {"cd", "qr"}});
+    for (std::size_t chunk = 1; chunk < input.size(); ++chunk) {
+        CHECK(parse_all(input, {}, chunk) == whole);
+    }
+}
+
+TEST_CASE("csv: empty lines hold no record when records have several fields") {
+    formats::csv_reader reader({.source = "b.csv"});
+    std::vector<row_t> rows;
+    append(reader.feed("a,b\n\n1,2\r\n\r\n3,\"\"\n\n"), rows);
+    append(reader.finish(), rows);
+    CHECK(rows == std::vector<row_t>{{"1", "2"}, {"3", ""}});
+    CHECK(reader.blank_lines() == 3);
+    // Line numbers still count them.
+    CHECK(error_of("a,b\n\n\n1\n") == "sales.csv:4:2: too few fields: 1 instead of 2");
+}
+
+TEST_CASE("csv: a header naming a column twice is a data error at the second name") {
+    CHECK(error_of("id,name,id\n1,2,3\n") == "sales.csv:1:9: duplicate column name \"id\"");
+    CHECK(error_of("\"a\",\"a\"\n") == "sales.csv:1:5: duplicate column name \"a\"");
+    CHECK(error_of("id,ID\n1,2\n") == "no error");  // names are case-sensitive (PostgreSQL)
 }
