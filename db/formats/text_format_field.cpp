@@ -16,26 +16,26 @@ int hex_digit(char c) noexcept {
 
 }  // namespace
 
-text_field_decoding decode_text_field(std::string_view field, std::string& data) {
+text_field_decoding decode_text_field(std::string_view rest, std::string& data) {
     text_field_decoding result;
     std::size_t at = 0;
-    while (!field.empty()) {
-        const void* bs = std::memchr(field.data(), '\\', field.size());
-        std::size_t run = bs ? static_cast<std::size_t>(static_cast<const char*>(bs) - field.data())
-                             : field.size();
-        data.append(field.substr(0, run));
+    while (!rest.empty()) {
+        const void* bs = std::memchr(rest.data(), '\\', rest.size());
+        std::size_t run =
+            bs ? static_cast<std::size_t>(static_cast<const char*>(bs) - rest.data()) : rest.size();
+        data.append(rest.substr(0, run));
         at += run;
-        field.remove_prefix(run);
-        if (field.empty()) break;
-        // field[0] is a backslash.
+        rest.remove_prefix(run);
+        if (rest.empty()) break;
+        // rest[0] is a backslash.
         auto fail = [&](const char* why) {
             result.error = why;
             result.error_at = at;
             return result;
         };
-        if (field.size() == 1) return fail("a backslash at the end of a line (write \\n)");
+        if (rest.size() == 1) return fail("a backslash at the end of a line (write \\n)");
         result.escaped = true;
-        char c = field[1];
+        char c = rest[1];
         std::size_t used = 2;
         switch (c) {
             case 'b':
@@ -58,11 +58,11 @@ text_field_decoding decode_text_field(std::string_view field, std::string& data)
                 break;
             case 'x': {
                 int value = -1;
-                if (field.size() > 2 && hex_digit(field[2]) >= 0) {
-                    value = hex_digit(field[2]);
+                if (rest.size() > 2 && hex_digit(rest[2]) >= 0) {
+                    value = hex_digit(rest[2]);
                     used = 3;
-                    if (field.size() > 3 && hex_digit(field[3]) >= 0) {
-                        value = value * 16 + hex_digit(field[3]);
+                    if (rest.size() > 3 && hex_digit(rest[3]) >= 0) {
+                        value = value * 16 + hex_digit(rest[3]);
                         used = 4;
                     }
                 }
@@ -77,9 +77,9 @@ text_field_decoding decode_text_field(std::string_view field, std::string& data)
             default:
                 if (c >= '0' && c <= '7') {
                     int value = c - '0';
-                    while (used < 4 && used < field.size() && field[used] >= '0' &&
-                           field[used] <= '7') {
-                        value = value * 8 + (field[used] - '0');
+                    while (used < 4 && used < rest.size() && rest[used] >= '0' &&
+                           rest[used] <= '7') {
+                        value = value * 8 + (rest[used] - '0');
                         ++used;
                     }
                     if ((value & 0xff) == 0) return fail("NUL byte (\\0)");
@@ -89,7 +89,7 @@ text_field_decoding decode_text_field(std::string_view field, std::string& data)
                 }
         }
         at += used;
-        field.remove_prefix(used);
+        rest.remove_prefix(used);
     }
     return result;
 }

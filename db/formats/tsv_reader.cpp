@@ -51,14 +51,14 @@ void tsv_reader::fail(std::string_view line, std::size_t at, std::string reason)
                       printable_excerpt(line.substr(from, at - from + 30)));
 }
 
-bool tsv_reader::decode(std::string_view field, std::string_view line, std::size_t at,
+bool tsv_reader::decode(std::string_view value, std::string_view line, std::size_t at,
                         csv_batch& out) {
-    if (options_.null_string ? field == *options_.null_string : field == "\\N") return false;
+    if (options_.null_string ? value == *options_.null_string : value == "\\N") return false;
     std::string& data = out.data_;
     const std::size_t start = data.size();
-    text_field_decoding decoded = decode_text_field(field, data);
+    text_field_decoding decoded = decode_text_field(value, data);
     if (decoded.error) fail(line, at + decoded.error_at, decoded.error);
-    at += field.size();
+    at += value.size();
     if (decoded.escaped) {
         std::string_view made = std::string_view(data).substr(start);
         for (std::size_t i = 0; i < made.size();) {
@@ -100,7 +100,7 @@ void tsv_reader::parse_line(std::string_view line, csv_batch& out) {
     for (;;) {
         const std::size_t tab = text_field_end(line, at, options_.delimiter);
         if (header_pending_) starts.push_back(at);
-        std::string_view field =
+        std::string_view value =
             line.substr(at, tab == std::string_view::npos ? std::string_view::npos : tab - at);
         std::size_t count = out.fields_.size() - first;
         if (expected_ != 0 && count >= expected_ && !options_.allow_ragged) {
@@ -109,7 +109,7 @@ void tsv_reader::parse_line(std::string_view line, csv_batch& out) {
                      (options_.header ? " (as in the header)" : " (as in the first row)"));
         }
         std::size_t offset = out.data_.size();
-        bool present = decode(field, line, at, out);
+        bool present = decode(value, line, at, out);
         out.fields_.push_back({offset, present ? out.data_.size() - offset : 0, !present});
         if (tab == std::string_view::npos) break;
         at = tab + 1;
