@@ -25,6 +25,9 @@ class csv_record_filter {
         : quote_(quote), skip_(skip), wanted_(wanted), skip_blank_(skip_blank) {
         start_record();
     }
+    // A temporary skip list would dangle (the filter keeps a reference): refused at compile time.
+    csv_record_filter(char quote, std::vector<std::uint64_t>&& skip, std::uint64_t wanted = 0,
+                      bool skip_blank = false) = delete;
 
     // Appends the kept bytes of `chunk` to `*out` (if given).
     void feed(std::string_view chunk, std::string* out);
