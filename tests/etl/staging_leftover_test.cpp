@@ -55,6 +55,7 @@ uio::task<std::string> staging_tables_of(pg::connection& conn, std::string table
 }  // namespace
 
 TEST_CASE("a --connections load killed with -9: the next load drops its staging table, only it") {
+    uio::testing::require_cluster();
     uio::testing::temp_dir dir;
     const std::string csv = dir / "in.csv";
     std::string rows = "id,name\n";
