@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "uio/db/formats/json_string.hpp"
+#include "uio/db/formats/line_splitter.hpp"
 #include "uio/db/formats/parse_error.hpp"
 #include "uio/db/formats/row_storage.hpp"
 
@@ -109,7 +110,7 @@ class jsonl_reader {
     std::string source_;
     bool skip_bad_lines_ = false;
     std::uint64_t blank_lines_ = 0;
-    std::string pending_;  // a line not yet complete
+    line_splitter lines_;
     std::uint64_t line_ = 0;
     std::uint64_t rows_read_ = 0;
     bool started_ = false;

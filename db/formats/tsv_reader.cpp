@@ -14,33 +14,13 @@ tsv_reader::tsv_reader(csv_options options)
 
 csv_batch tsv_reader::feed(std::string_view chunk) {
     csv_batch out;
-    while (!chunk.empty()) {
-        const void* nl = std::memchr(chunk.data(), '\n', chunk.size());
-        if (!nl) {
-            pending_.append(chunk);
-            break;
-        }
-        std::size_t n = static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data());
-        if (pending_.empty()) {
-            parse_line(chunk.substr(0, n), out);
-        } else {
-            pending_.append(chunk.substr(0, n));
-            std::string line = std::move(pending_);
-            pending_.clear();
-            parse_line(line, out);
-        }
-        chunk.remove_prefix(n + 1);
-    }
+    lines_.feed(chunk, [&](std::string_view line) { parse_line(line, out); });
     return out;
 }
 
 csv_batch tsv_reader::finish() {
     csv_batch out;
-    if (!pending_.empty()) {
-        std::string line = std::move(pending_);
-        pending_.clear();
-        parse_line(line, out);
-    }
+    lines_.finish([&](std::string_view line) { parse_line(line, out); });
     return out;
 }
 

@@ -23,6 +23,7 @@
 
 #include "uio/db/formats/csv_batch.hpp"
 #include "uio/db/formats/csv_options.hpp"
+#include "uio/db/formats/line_splitter.hpp"
 #include "uio/db/formats/parse_error.hpp"
 
 namespace uio::formats {
@@ -48,7 +49,7 @@ class tsv_reader {
     [[noreturn]] void fail(std::string_view line, std::size_t at, std::string reason) const;
 
     csv_options options_;
-    std::string pending_;  // a line not yet complete
+    line_splitter lines_;
     std::uint64_t line_ = 0;
     std::uint64_t rows_read_ = 0;
     std::uint64_t blank_lines_ = 0;
