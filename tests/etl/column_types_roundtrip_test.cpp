@@ -10,6 +10,7 @@
 
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
+using uio::testing::pg_types;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
@@ -28,12 +29,6 @@ const std::string typed_csv =
     "2,-0.25,1,f,1999-12-31,1999-12-31 23:59:59.999999,2000-01-01 00:00:00.5+00,10001,false\n"
     "3,,,,,,,,\n"
     "4,100.000,-7,t,0001-01-01,2024-02-29 12:00:00.25,1970-01-01 00:00:00+00,00501,\"\"\n";
-
-std::string pg_types(const std::string& table) {
-    return pg_column(
-        "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '" + table +
-        "'::regclass and attnum > 0 order by attnum");
-}
 
 // Runs `body` with environment variable `name` set to `value`, then as it was.
 template <class F>

@@ -10,6 +10,7 @@
 
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
+using uio::testing::pg_types;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
@@ -22,12 +23,6 @@ constexpr int big_rows = 1'000'000;
 
 std::string sqlite_uri(const uio::testing::temp_dir& dir, const std::string& table) {
     return "sqlite:" + (dir / "db.sqlite") + "?table=" + table;
-}
-
-std::string pg_types(const std::string& table) {
-    return pg_column(
-        "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '" + table +
-        "'::regclass and attnum > 0 order by attnum");
 }
 
 // "id,n,f" and `rows` rows of integers, the last one's n and f replaced by `n` and `f`: the

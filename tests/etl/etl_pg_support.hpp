@@ -31,6 +31,14 @@ inline void pg_exec(const std::string& sql, const std::string& conninfo = "") {
     }());
 }
 
+// The column types of `table`, "|"-separated in column order (format_type: "numeric",
+// "timestamp with time zone", ...).
+inline std::string pg_types(const std::string& table) {
+    return pg_column(
+        "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '" + table +
+        "'::regclass and attnum > 0 order by attnum");
+}
+
 // A table endpoint on the test cluster (PG* variables): "postgresql:///?table=t".
 inline std::string pg_uri(const std::string& params) {
     return "postgresql:///?" + params;

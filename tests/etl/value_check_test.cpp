@@ -10,6 +10,7 @@
 
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
+using uio::testing::pg_types;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
@@ -19,12 +20,6 @@ using uio::testing::write_file;
 namespace {
 
 constexpr int big_rows = 1'000'000;
-
-std::string pg_types(const std::string& table) {
-    return pg_column(
-        "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = '" + table +
-        "'::regclass and attnum > 0 order by attnum");
-}
 
 // One column per pair (guessed type, odd value): 999,999 rows in the guessed type's printed
 // form, then row 1,000,000 with the odd value in every column.
