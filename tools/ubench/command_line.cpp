@@ -14,7 +14,19 @@ constexpr uio::cli_doc::exit_status exit_table[] = {
     {70, "internal error (a bug)"},
 };
 
+// --json, the same in every subcommand. Its FILE is optional, so `--json in` would take "in"
+// as FILE: --json=FILE, or --json after the operands, says it plainly.
+constexpr const char* json_help =
+    "write JSON to FILE; '-' or no FILE (--json alone): stdout, the table for people then on "
+    "stderr. Write --json=FILE, or put --json after the operands";
+
 }  // namespace
+
+void command_line::finish_json() {
+    for (auto& [option, path] : json_options) {
+        if (option->count() > 0 && path->empty()) *path = "-";
+    }
+}
 
 std::span<const uio::cli_doc::exit_status> exit_codes() {
     return exit_table;
@@ -69,7 +81,9 @@ command_line::command_line()
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "drop", "fadvise"}));
     files_cmd->add_flag("--keep", files.keep, "leave the data files in --dir (scripts/bench-fio)");
-    files_cmd->add_option("--json", json_path, "write JSON to FILE ('-': stdout)");
+    json_options.emplace_back(
+        files_cmd->add_option("--json", json_path, json_help)->expected(0, 1)->type_name("FILE"),
+        &json_path);
     files_cmd->add_option("--csv", csv_path, "write CSV to FILE ('-': stdout)");
     files_cmd->add_option("--plot", plot_path, "draw throughput against queue depth as SVG");
     files_cmd->add_flag("--quiet", quiet, "no progress lines on stderr");
@@ -84,7 +98,10 @@ command_line::command_line()
     overhead_cmd->add_option("--repeat", overhead.repeat, "runs per case")
         ->capture_default_str()
         ->check(CLI::Range(1u, 1000u));
-    overhead_cmd->add_flag("--json", overhead.json, "JSON on stdout");
+    json_options.emplace_back(overhead_cmd->add_option("--json", overhead.json_path, json_help)
+                                  ->expected(0, 1)
+                                  ->type_name("FILE"),
+                              &overhead.json_path);
 
     auto* pg_cmd = app.add_subcommand(
         "pg",
@@ -109,7 +126,9 @@ command_line::command_line()
                      "blocking,uio,uio-pipeline,uio-pool,uio-pool-pipeline (default: all)")
         ->delimiter(',');
     pg_cmd->add_option("--conninfo", pg.conninfo, "libpq conninfo or URI (default: PG* variables)");
-    pg_cmd->add_option("--json", pg.json_path, "write JSON to FILE ('-': stdout)");
+    json_options.emplace_back(
+        pg_cmd->add_option("--json", pg.json_path, json_help)->expected(0, 1)->type_name("FILE"),
+        &pg.json_path);
     pg_cmd->add_flag("--quiet", pg.quiet, "no progress lines on stderr");
 
     auto* copy_cmd = app.add_subcommand(
@@ -122,7 +141,10 @@ command_line::command_line()
     copy_cmd->add_option("--file", copy.file, "the CSV file")->required();
     copy_cmd->add_option("--table", copy.table, "the table (SQL, e.g. t or t(a, b))")->required();
     copy_cmd->add_option("--conninfo", copy.conninfo, "libpq conninfo or URI (default: PG*)");
-    copy_cmd->add_flag("--json", copy.json, "JSON on stdout");
+    json_options.emplace_back(copy_cmd->add_option("--json", copy.json_path, json_help)
+                                  ->expected(0, 1)
+                                  ->type_name("FILE"),
+                              &copy.json_path);
 
     auto* import_cmd =
         app.add_subcommand("sqlite-import",
@@ -135,7 +157,10 @@ command_line::command_line()
     import_cmd->add_option("--schema", import.schema, "SQL to run first, e.g. CREATE TABLE");
     import_cmd->add_flag("--no-bulk-pragmas", no_bulk_pragmas,
                          "no bulk-load settings (keep the page cache size)");
-    import_cmd->add_flag("--json", import.json, "JSON on stdout");
+    json_options.emplace_back(import_cmd->add_option("--json", import.json_path, json_help)
+                                  ->expected(0, 1)
+                                  ->type_name("FILE"),
+                              &import.json_path);
 }
 
 std::shared_ptr<const CLI::App> command_line_app() {

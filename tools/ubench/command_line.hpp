@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "exit_status.hpp"
@@ -29,11 +30,16 @@ struct command_line {
     load_options copy;
     load_options import;
     bool no_bulk_pragmas = false;
+    // Each subcommand's --json and the path it sets (finish_json).
+    std::vector<std::pair<CLI::Option*, std::string*>> json_options;
     CLI::App app;
 
     command_line();
     command_line(const command_line&) = delete;
     command_line& operator=(const command_line&) = delete;
+
+    // After parsing: a --json given without FILE means standard output ("-").
+    void finish_json();
 };
 
 // The app alone (the values it would set owned with it), for generated docs.

@@ -2,12 +2,14 @@
 // line; each subcommand lives in its own files (files_bench, overhead).
 //
 //   ubench files [--size 256M] [--seconds 0.15] [--repeat 3] [--dir /var/tmp]
-//                [--json FILE] [--csv FILE] [--plot FILE.svg] ...
-//   ubench overhead [--nops N] [--reads N] [--repeat R] [--json]
+//                [--json[=FILE]] [--csv FILE] [--plot FILE.svg] ...
+//   ubench overhead [--nops N] [--reads N] [--repeat R] [--json[=FILE]]
 //   ubench pg [--queries N] [--repeat R] [--depth D] [--pool K] [--tasks T] [--engines ...]
-//             [--conninfo STR] [--json FILE]
-//   ubench pg-copy in|out --file F --table T [--conninfo STR] [--json]
-//   ubench sqlite-import --file F --db D --table T [--schema SQL] [--json]
+//             [--conninfo STR] [--json[=FILE]]
+//   ubench pg-copy in|out --file F --table T [--conninfo STR] [--json[=FILE]]
+//   ubench sqlite-import --file F --db D --table T [--schema SQL] [--json[=FILE]]
+// --json is one rule everywhere (command_line.cpp): JSON to FILE, or to stdout when FILE is
+// '-' or left out, the table for people then on stderr.
 // Exit status: command_line.cpp's table (uio::exit_code of the failure's error_kind; 3 when
 // the engines' checksums disagree).
 #include <CLI/CLI.hpp>
@@ -51,33 +53,20 @@ std::vector<Enum> parse_list(const std::vector<std::string>& names,
     return out;
 }
 
-// Writes with `write` to FILE, or to stdout for "-".
-template <class Writer>
-void emit(const std::string& path, Writer write) {
-    if (path == "-") {
-        write(stdout);
-        return;
-    }
-    std::FILE* out = std::fopen(path.c_str(), "w");
-    if (!out) throw std::system_error(errno, std::generic_category(), "write '" + path + "'");
-    write(out);
-    if (std::fclose(out) != 0)
-        throw std::system_error(errno, std::generic_category(), "write '" + path + "'");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
     ubench::command_line line;
     auto& [files, size_text, json_path, csv_path, plot_path, workload_names, mode_names,
-           engine_names, quiet, print_path, overhead, pg, copy, import, no_bulk_pragmas, app] =
-        line;
+           engine_names, quiet, print_path, overhead, pg, copy, import, no_bulk_pragmas,
+           json_options, app] = line;
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         // CLI11 prints help (status 0) or the message; a refused command line is a usage error.
         return app.exit(e) == 0 ? 0 : uio::exit_code(uio::error_kind::usage);
     }
+    line.finish_json();
 
     try {
         if (app.got_subcommand("pg")) return ubench::run_pg(pg);
@@ -125,11 +114,12 @@ int main(int argc, char** argv) {
 
         ubench::files_report report = ubench::run_files(files);
         // The table goes to stdout unless a machine format took it.
-        bool stdout_taken = json_path == "-" || csv_path == "-";
+        const bool stdout_taken = json_path == "-" || csv_path == "-";
         ubench::print_table(stdout_taken ? stderr : stdout, report);
         if (!json_path.empty())
-            emit(json_path, [&](std::FILE* f) { ubench::write_json(f, report); });
-        if (!csv_path.empty()) emit(csv_path, [&](std::FILE* f) { ubench::write_csv(f, report); });
+            ubench::write_output(json_path, [&](std::FILE* f) { ubench::write_json(f, report); });
+        if (!csv_path.empty())
+            ubench::write_output(csv_path, [&](std::FILE* f) { ubench::write_csv(f, report); });
         if (!plot_path.empty()) ubench::write_plot(plot_path, report);
         return report.checksums_agree ? 0 : 3;
     } catch (const std::exception& e) {
