@@ -1,5 +1,6 @@
-# uio_module(NAME SOURCES ... DEPENDS ...): one library per folder, exported as uio::NAME,
-# its headers installed under include/uio/NAME.
+# uio_module(NAME SOURCES ... DEPENDS ...): one library per folder, exported as uio::NAME
+# (export set uio_NAME: the package's component NAME, cmake/uioConfig.cmake.in), its headers
+# installed under include/uio/NAME.
 function(uio_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_LIBS" ${ARGN})
   add_library(uio_${name} ${ARG_SOURCES})
@@ -12,7 +13,7 @@ function(uio_module name)
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   target_link_libraries(uio_${name} PUBLIC ${ARG_PUBLIC_LIBS})
   uio_warnings(uio_${name})
-  install(TARGETS uio_${name} EXPORT uioTargets
+  install(TARGETS uio_${name} EXPORT uio_${name}
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/uio/${name}
     FILES_MATCHING PATTERN "*.hpp")

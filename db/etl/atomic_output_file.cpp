@@ -68,7 +68,8 @@ atomic_output_file::atomic_output_file(atomic_output_file&& other) noexcept
       final_path_(std::move(other.final_path_)),
       offset_(other.offset_),
       durable_(other.durable_),
-      committed_(std::exchange(other.committed_, true)) {}
+      committed_(std::exchange(other.committed_, true)),
+      registration_(std::move(other.registration_)) {}
 
 atomic_output_file::~atomic_output_file() {
     // Synchronous on purpose: a destructor cannot await, and this runs only on failure.
@@ -119,6 +120,7 @@ task<void> atomic_output_file::commit() {
     co_await file_.close();
     int rc = co_await uio::renameat(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, final_path_.c_str());
     if (rc < 0) cannot_write(-rc, shown);
+    registration_.release();  // renamed: the name is the user's file now
     committed_ = true;
 }
 

@@ -1,5 +1,6 @@
 # Installs uio into a temporary prefix, then configures, builds and runs the outside project
-# in tests/install/consumer with find_package(uio). Run by ctest (install_and_find_package).
+# in tests/install/consumer with find_package(uio), and checks the rest of the installed tree
+# (check_installed_tree.sh). Run by ctest (install_and_find_package).
 set(work ${UIO_BINARY_DIR}/install-test)
 file(REMOVE_RECURSE ${work})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${UIO_BINARY_DIR} --prefix ${work}/prefix
@@ -48,3 +49,11 @@ foreach(header ${installed})
   endif()
 endforeach()
 message(STATUS "find_package(uio) consumers work: ${out} ${etl_out} ${out_db}")
+
+# Man pages, completions, pkg-config files, components, licence: check_installed_tree.sh.
+file(GLOB_RECURSE config ${work}/prefix/*/uioConfig.cmake)
+cmake_path(GET config PARENT_PATH cmake_dir)
+cmake_path(RELATIVE_PATH cmake_dir BASE_DIRECTORY ${work}/prefix OUTPUT_VARIABLE libdir)
+string(REGEX REPLACE "/cmake/uio$" "" libdir ${libdir})
+execute_process(COMMAND bash ${UIO_SOURCE_DIR}/tests/install/check_installed_tree.sh
+  ${work}/prefix ${libdir} ${work} ${UIO_SOURCE_DIR} ${CMAKE_CXX_COMPILER} COMMAND_ERROR_IS_FATAL ANY)

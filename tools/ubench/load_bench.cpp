@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "report.hpp"
 #include "uio/core/async_generator.hpp"
 #include "uio/core/error_kind.hpp"
 #include "uio/db/formats/csv_reader.hpp"
@@ -30,17 +31,17 @@ using namespace std::chrono_literals;
 
 void print_result(const load_options& opt, const char* what, std::int64_t rows, std::uint64_t bytes,
                   double seconds) {
-    if (opt.json) {
-        std::printf(
-            "{\"benchmark\": \"%s\", \"rows\": %lld, \"bytes\": %llu, \"seconds\": %.4f, "
-            "\"rows_per_s\": %.0f}\n",
-            what, static_cast<long long>(rows), static_cast<unsigned long long>(bytes), seconds,
-            static_cast<double>(rows) / seconds);
-    } else {
-        std::printf("%s: %lld rows, %.1f MB in %.3f s: %.0f rows/s\n", what,
-                    static_cast<long long>(rows), static_cast<double>(bytes) / 1e6, seconds,
-                    static_cast<double>(rows) / seconds);
-    }
+    std::fprintf(people(opt.json_path), "%s: %lld rows, %.1f MB in %.3f s: %.0f rows/s\n", what,
+                 static_cast<long long>(rows), static_cast<double>(bytes) / 1e6, seconds,
+                 static_cast<double>(rows) / seconds);
+    if (opt.json_path.empty()) return;
+    write_output(opt.json_path, [&](std::FILE* out) {
+        std::fprintf(out,
+                     "{\"benchmark\": \"%s\", \"rows\": %lld, \"bytes\": %llu, \"seconds\": %.4f, "
+                     "\"rows_per_s\": %.0f}\n",
+                     what, static_cast<long long>(rows), static_cast<unsigned long long>(bytes),
+                     seconds, static_cast<double>(rows) / seconds);
+    });
 }
 
 uio::task<void> copy_in(const load_options& opt, std::int64_t& rows, std::uint64_t& bytes) {

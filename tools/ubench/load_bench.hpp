@@ -5,7 +5,7 @@
 //   ubench sqlite-import --file F --db D --table T [--schema SQL]
 //                                           CSV parsed by formats::csv_reader (file read on
 //                                           io_uring) → sqlite::database::bulk_insert
-// Each prints one line (rows, seconds, rows/s), or JSON with --json.
+// Each prints one line (rows, seconds, rows/s), and JSON with --json (report.hpp's rule).
 #pragma once
 
 #include <cstddef>
@@ -22,7 +22,7 @@ struct load_options {
     std::string schema;        // sqlite-import: SQL run first (e.g. CREATE TABLE), not timed
     bool bulk_pragmas = true;  // sqlite-import: bulk_options::bulk_pragmas (page cache size)
     std::size_t chunk = 1 << 20;
-    bool json = false;
+    std::string json_path;  // --json: "-" stdout, "" none (report.hpp's write_output)
 };
 
 int run_pg_copy(const load_options& options);

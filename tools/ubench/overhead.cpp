@@ -10,7 +10,7 @@
 // Each case runs a fixed number of operations, --repeat times (the cases interleave, so drift
 // hits them alike); the table shows the median rate and the min–max range, and uio/raw.
 //
-//   ubench overhead [--nops N] [--reads N] [--repeat R] [--json]
+//   ubench overhead [--nops N] [--reads N] [--repeat R] [--json[=FILE]]
 #include "overhead.hpp"
 
 #include <fcntl.h>
@@ -370,59 +370,62 @@ int run_overhead(const overhead_options& opt) {
     const double read_ratio = ratio(uio_read, raw_read);
     const std::string kernel = kernel_release();
 
-    if (opt.json) {
-        std::printf("{\n");
-        std::printf("  \"kernel\": %s,\n", json_string(kernel).c_str());
-        std::printf("  \"setup\": %s,\n", json_string(context.setup_description()).c_str());
-        std::printf("  \"setup_flags\": %u,\n", flags);
-        std::printf("  \"ring_entries\": %u,\n", ring_entries);
-        std::printf("  \"concurrency\": %u,\n", concurrency);
-        std::printf("  \"nops\": %llu,\n", static_cast<unsigned long long>(opt.nops));
-        std::printf("  \"reads\": %llu,\n", static_cast<unsigned long long>(opt.reads));
-        std::printf("  \"repeat\": %u,\n", opt.repeat);
-        if (file) std::printf("  \"file\": %s,\n", json_string(file->path()).c_str());
-        std::printf("  \"cases\": [");
+    auto write_json = [&](std::FILE* out) {
+        std::fprintf(out, "{\n");
+        std::fprintf(out, "  \"kernel\": %s,\n", json_string(kernel).c_str());
+        std::fprintf(out, "  \"setup\": %s,\n", json_string(context.setup_description()).c_str());
+        std::fprintf(out, "  \"setup_flags\": %u,\n", flags);
+        std::fprintf(out, "  \"ring_entries\": %u,\n", ring_entries);
+        std::fprintf(out, "  \"concurrency\": %u,\n", concurrency);
+        std::fprintf(out, "  \"nops\": %llu,\n", static_cast<unsigned long long>(opt.nops));
+        std::fprintf(out, "  \"reads\": %llu,\n", static_cast<unsigned long long>(opt.reads));
+        std::fprintf(out, "  \"repeat\": %u,\n", opt.repeat);
+        if (file) std::fprintf(out, "  \"file\": %s,\n", json_string(file->path()).c_str());
+        std::fprintf(out, "  \"cases\": [");
         for (std::size_t i = 0; i < all.size(); ++i) {
             const series& s = all[i];
-            std::printf("%s\n    {\"kind\": \"%s\", \"impl\": \"%s\", \"label\": %s, ",
-                        i ? "," : "", s.kind, s.impl, json_string(s.label).c_str());
-            std::printf("\"operations\": %llu, \"median_ops_per_s\": %.0f, ",
-                        static_cast<unsigned long long>(s.operations), s.median());
-            std::printf("\"min_ops_per_s\": %.0f, \"max_ops_per_s\": %.0f, \"samples\": [", s.min(),
-                        s.max());
+            std::fprintf(out, "%s\n    {\"kind\": \"%s\", \"impl\": \"%s\", \"label\": %s, ",
+                         i ? "," : "", s.kind, s.impl, json_string(s.label).c_str());
+            std::fprintf(out, "\"operations\": %llu, \"median_ops_per_s\": %.0f, ",
+                         static_cast<unsigned long long>(s.operations), s.median());
+            std::fprintf(out, "\"min_ops_per_s\": %.0f, \"max_ops_per_s\": %.0f, \"samples\": [",
+                         s.min(), s.max());
             for (std::size_t k = 0; k < s.rates.size(); ++k) {
-                std::printf("%s%.0f", k ? ", " : "", s.rates[k]);
+                std::fprintf(out, "%s%.0f", k ? ", " : "", s.rates[k]);
             }
-            std::printf("]");
-            if (s.enter_calls) std::printf(", \"ops_per_enter\": %.2f", s.operations_per_enter());
-            std::printf("}");
+            std::fprintf(out, "]");
+            if (s.enter_calls)
+                std::fprintf(out, ", \"ops_per_enter\": %.2f", s.operations_per_enter());
+            std::fprintf(out, "}");
         }
-        std::printf("\n  ],\n  \"ratios\": {");
+        std::fprintf(out, "\n  ],\n  \"ratios\": {");
         bool first = true;
         if (uio_nop) {
-            std::printf("\"nop\": %.3f", nop_ratio);
+            std::fprintf(out, "\"nop\": %.3f", nop_ratio);
             first = false;
         }
-        if (uio_read) std::printf("%s\"read\": %.3f", first ? "" : ", ", read_ratio);
-        std::printf("}\n}\n");
-        return 0;
-    }
+        if (uio_read) std::fprintf(out, "%s\"read\": %.3f", first ? "" : ", ", read_ratio);
+        std::fprintf(out, "}\n}\n");
+    };
 
-    std::printf("ubench overhead: kernel %s, ring %u entries, setup %s (flags 0x%x) for both\n",
-                kernel.c_str(), ring_entries, context.setup_description().c_str(), flags);
-    std::printf(
-        "%llu NOPs, %llu reads of 4 KiB (256 MiB page-cached file), %u repeats, median "
-        "[min–max] in M/s\n\n",
-        static_cast<unsigned long long>(opt.nops), static_cast<unsigned long long>(opt.reads),
-        opt.repeat);
+    std::FILE* out = people(opt.json_path);
+    std::fprintf(out,
+                 "ubench overhead: kernel %s, ring %u entries, setup %s (flags 0x%x) for both\n",
+                 kernel.c_str(), ring_entries, context.setup_description().c_str(), flags);
+    std::fprintf(out,
+                 "%llu NOPs, %llu reads of 4 KiB (256 MiB page-cached file), %u repeats, median "
+                 "[min–max] in M/s\n\n",
+                 static_cast<unsigned long long>(opt.nops),
+                 static_cast<unsigned long long>(opt.reads), opt.repeat);
     for (const series& s : all) {
-        std::printf("%-6s %-26s %12s  %-15s", s.kind, s.label, format_rate(s.median()).c_str(),
-                    format_range(s.min(), s.max()).c_str());
-        if (&s == uio_nop) std::printf("  ratio %.2fx", nop_ratio);
-        if (&s == uio_read) std::printf("  ratio %.2fx", read_ratio);
-        if (s.enter_calls) std::printf("  (%.1f ops/enter)", s.operations_per_enter());
-        std::printf("\n");
+        std::fprintf(out, "%-6s %-26s %12s  %-15s", s.kind, s.label,
+                     format_rate(s.median()).c_str(), format_range(s.min(), s.max()).c_str());
+        if (&s == uio_nop) std::fprintf(out, "  ratio %.2fx", nop_ratio);
+        if (&s == uio_read) std::fprintf(out, "  ratio %.2fx", read_ratio);
+        if (s.enter_calls) std::fprintf(out, "  (%.1f ops/enter)", s.operations_per_enter());
+        std::fprintf(out, "\n");
     }
+    if (!opt.json_path.empty()) write_output(opt.json_path, write_json);
     return 0;
 }
 

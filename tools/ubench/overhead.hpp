@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace ubench {
 
@@ -10,7 +11,7 @@ struct overhead_options {
     std::uint64_t nops = 2'000'000;
     std::uint64_t reads = 1'000'000;
     unsigned repeat = 5;
-    bool json = false;
+    std::string json_path;  // --json: "-" stdout, "" none (report.hpp's write_output)
 };
 
 // Prints the table (or JSON) on stdout; returns the exit code.

@@ -489,14 +489,9 @@ int run_pg(const pg_options& opt) {
     }
     if (::getloadavg(rep.load, 3) < 0) rep.load[0] = rep.load[1] = rep.load[2] = -1;
 
-    bool json_stdout = opt.json_path == "-";
-    print_table(json_stdout ? stderr : stdout, rep);
+    print_table(people(opt.json_path), rep);
     if (!opt.json_path.empty()) {
-        std::FILE* f = json_stdout ? stdout : std::fopen(opt.json_path.c_str(), "w");
-        if (!f) throw std::runtime_error("cannot write " + opt.json_path);
-        write_json(f, rep);
-        if (!json_stdout && std::fclose(f) != 0)
-            throw std::runtime_error("cannot write " + opt.json_path);
+        write_output(opt.json_path, [&](std::FILE* f) { write_json(f, rep); });
     }
     return rep.sums_agree ? 0 : 3;
 }

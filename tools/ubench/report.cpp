@@ -1,6 +1,8 @@
 #include "report.hpp"
 
+#include <cerrno>
 #include <string>
+#include <system_error>
 
 namespace ubench {
 
@@ -132,6 +134,19 @@ void write_csv(std::FILE* out, const files_report& report) {
                      c.mb().median, c.p50(), c.p99(), c.ratio, hex(c.checksum).c_str(),
                      c.checksum_ok ? "true" : "false");
     }
+}
+
+void write_output(const std::string& path, const std::function<void(std::FILE*)>& write) {
+    if (path == "-") {
+        write(stdout);
+        std::fflush(stdout);
+        return;
+    }
+    std::FILE* out = std::fopen(path.c_str(), "w");
+    if (!out) throw std::system_error(errno, std::generic_category(), "write '" + path + "'");
+    write(out);
+    if (std::fclose(out) != 0)
+        throw std::system_error(errno, std::generic_category(), "write '" + path + "'");
 }
 
 }  // namespace ubench

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
 
 #include "results.hpp"
@@ -13,6 +14,14 @@ namespace ubench {
 void print_table(std::FILE* out, const files_report& report);
 void write_json(std::FILE* out, const files_report& report);
 void write_csv(std::FILE* out, const files_report& report);
+
+// Where --json (and --csv) output goes, one rule for every subcommand: a FILE, or standard
+// output for "-" (a bare --json means "-"); "" for none. When it takes standard output, the
+// table for people goes to stderr (`people`).
+void write_output(const std::string& path, const std::function<void(std::FILE*)>& write);
+inline std::FILE* people(const std::string& json_path) {
+    return json_path == "-" ? stderr : stdout;
+}
 
 // Helpers every subcommand's report uses.
 using uio::formats::json_string;     // quoted and escaped

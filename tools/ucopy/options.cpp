@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "command_line_app.hpp"
 #include "filter_rules.hpp"
 #include "writeback_threshold.hpp"
 
@@ -30,13 +31,18 @@ Every file is written under a hidden temporary name (.ucopy-*.tmp) in its destin
 directory and renamed into place when complete; a rerun removes leftovers of a crash.
 
 With --sync, paths are read as rsync reads them (SRC/ is SRC's contents, SRC goes into
-DEST/SRC), so every run of one command gives the same tree.
+DEST/SRC), so every run of one command gives the same tree.)";
 
-Exit status: 0 all copied; 1 some entries could not be copied (each reported, the rest
-copied); 2 usage error; 24 only that some source files vanished during the run;
-70 internal error (a bug in ucopy).
-With --sync, rsync's codes instead of 1: 23 partial transfer (some entries failed, each
-reported); 25 --max-delete stopped deletions. 23 wins over 24, 24 over 25.)";
+constexpr uio::cli_doc::exit_status exit_table[] = {
+    {exit_ok, "all copied"},
+    {exit_copy_errors, "some entries could not be copied (each reported, the rest copied)"},
+    {exit_usage, "usage error"},
+    {exit_partial,
+     "with --sync, instead of 1: partial transfer (some entries failed, each reported)"},
+    {exit_vanished, "only that some source files vanished during the run"},
+    {exit_max_delete, "with --sync: --max-delete stopped deletions"},
+    {uio::exit_code(uio::error_kind::internal), "internal error (a bug in ucopy)"},
+};
 
 bool parse_preserve_list(const std::string& list, preserve_set& p, std::string& bad) {
     std::stringstream in(list);
@@ -119,133 +125,157 @@ std::string launcher_shard(unsigned& index, unsigned& count, bool& found) {
 
 }  // namespace
 
-parse_outcome parse_command_line(int argc, char** argv) {
+namespace {
+
+// Everything ucopy's command line sets, and the CLI::App that sets it: the one option table,
+// which parse_command_line parses with and tools/cli_doc turns into the man page and the
+// shell completions. Not movable: the app holds references to the members.
+struct command_line {
     options o;
-    CLI::App app("ucopy: copy files and trees with io_uring, as faithfully as cp -a", "ucopy");
-    app.footer(footer);
     bool archive = false, preserve_basic = false, no_dereference = false, version = false;
     bool recursive_upper = false, no_progress = false, no_chains = false;
     std::vector<std::string> preserve_lists;
     std::string sparse = "auto", reflink = "auto", stats, strategy_name = "auto";
     std::vector<std::string> operands;
-
-    app.add_flag("-a,--archive", archive, "same as -dR --preserve=all");
-    app.add_flag("-r", o.recursive, "copy directories recursively");
-    app.add_flag("-R,--recursive", recursive_upper, "same as -r");
-    app.add_flag("-p", preserve_basic, "same as --preserve=mode,ownership,timestamps");
-    app.add_option("--preserve", preserve_lists,
-                   "preserve these attributes: mode,ownership,timestamps,xattr,links,all")
-        ->expected(0, 1)
-        ->allow_extra_args(false)
-        ->default_str("mode,ownership,timestamps");
     // rsync's letters for what -a already keeps (rsync's -a does not): accepted, no-ops after -a.
     bool hard_links = false, xattrs = false, sparse_upper = false;
-    app.add_flag("-H,--hard-links", hard_links,
-                 "keep hard links (rsync's -H; part of -a, as --preserve=links)");
-    app.add_flag("-X,--xattrs", xattrs,
-                 "keep extended attributes (rsync's -X; part of -a, as --preserve=xattr)");
-    app.add_flag("-S", sparse_upper, "same as --sparse=always (rsync's -S)");
-    app.add_flag("-x,--one-file-system", o.one_file_system,
-                 "do not cross file systems: a directory on another one is copied empty, and"
-                 " --delete leaves destination directories on other file systems alone");
-    app.add_flag("-q,--quiet", o.quiet, "print no -v, -i or progress output; errors still");
-    app.add_flag("-L,--dereference", o.dereference, "always follow symbolic links in SOURCE");
-    app.add_flag("-P,--no-dereference", no_dereference, "never follow symbolic links in SOURCE");
-    app.add_flag("-d", no_dereference, "same as --no-dereference --preserve=links")
-        ->each([&](const std::string&) { o.preserve.links = true; });
-    app.add_flag("-n,--no-clobber", o.no_clobber, "do not overwrite an existing file");
-    app.add_flag("-u,--update", o.update,
-                 "copy only when SOURCE is newer than the destination file or it is missing");
-    app.add_option("--sparse", sparse, "keep holes: auto (like the source), always, never")
-        ->check(CLI::IsMember({"auto", "always", "never"}));
-    app.add_option("--reflink", reflink, "clone extents (copy-on-write): auto, always, never")
-        ->check(CLI::IsMember({"auto", "always", "never"}))
-        ->expected(0, 1)
-        ->default_str("always");
     std::vector<std::string> excludes, includes, rules, exclude_files;
-    CLI::Option* exclude_option =
-        app.add_option("--exclude", excludes,
-                       "skip entries matching PATTERN (rsync's rules: a name at any depth,"
-                       " a path if it has '/', a directory if it ends in '/', ** across"
-                       " directories; repeatable)")
-            ->allow_extra_args(false);
-    CLI::Option* include_option =
-        app.add_option("--include", includes, "do not exclude entries matching PATTERN")
-            ->allow_extra_args(false);
-    CLI::Option* filter_option =
-        app.add_option("-f,--filter", rules, "a rule: '+ PATTERN' or '- PATTERN'; first match wins")
-            ->allow_extra_args(false);
-    CLI::Option* exclude_from_option =
-        app.add_option("--exclude-from", exclude_files, "read exclude patterns from FILE")
-            ->allow_extra_args(false);
-    app.add_flag("--sync", o.sync,
-                 "make DEST a mirror: skip files of the same size and mtime, fix metadata in"
-                 " place, copy the rest. Paths as rsync reads them, the same on every run:"
-                 " SRC/ copies SRC's contents into DEST, SRC copies it as DEST/SRC (DEST is"
-                 " made if missing)");
-    app.add_flag("-c,--checksum", o.checksum,
-                 "with --sync or --check: compare contents, not size and mtime");
-    app.add_flag("--check", o.check,
-                 "copy nothing: print every difference between SRC and DEST (type, size, mtime,"
-                 " mode, owner, xattrs, links; contents with --checksum); exit 1 if any");
     std::string shard;
-    app.add_flag("--shard-plan", o.shard_plan_only,
-                 "with --shard K/N: print the weight (bytes + 4 KiB per entry) of each of the N"
-                 " shards as JSON, copy nothing");
-    app.add_option("--shard", shard,
-                   "copy only shard K of N (0 <= K < N) of the tree; N shards anywhere together"
-                   " copy all of it (default: the launcher's rank and size, if any)");
-    app.add_flag("--delete", o.delete_extraneous,
-                 "with --sync: delete entries DEST has and SRC lacks, after a copy without errors");
-    app.add_flag("--delete-excluded", o.delete_excluded, "also delete excluded entries from DEST");
-    app.add_flag("--delete-all-ok", o.delete_all_ok,
-                 "with --delete: let an empty source directory empty its mirror (refused"
-                 " otherwise)");
-    app.add_option("--max-delete", o.max_delete, "delete at most N entries")
-        ->check(CLI::Range(std::uint64_t{0}, UINT64_MAX));
-    app.add_option("--backup-dir", o.backup_dir,
-                   "with --sync: move replaced and deleted entries into DIR (relative: to DEST)");
-    app.add_flag("-i,--itemize-changes", o.itemize, "print one line per change (rsync's format)");
-    app.add_flag("--dry-run", o.dry_run, "show what would be copied; change nothing");
-    app.add_flag("-v,--verbose", o.verbose, "explain what is being done");
-    app.add_flag("-V,--version", version, "print the version and exit");
-    app.add_flag("--verify", o.verify,
-                 "hash every file (XXH3-128) as it streams, re-read the copy and compare");
-    app.add_option("--journal", o.journal_path,
-                   "SQLite journal of finished files; a rerun skips what is done and unchanged");
-    app.add_flag("--progress", o.progress, "show progress on stderr (default when a terminal)");
-    app.add_flag("--no-progress", no_progress, "never show progress");
-    app.add_option("--stats", stats, "print totals at the end on stdout: json")
-        ->check(CLI::IsMember({"json"}));
-    app.add_option("-j,--jobs", o.threads, "worker threads for blocking calls (0: per core)")
-        ->check(CLI::Range(0u, 256u));
-    app.add_option("--queue-depth", o.queue_depth, "files in flight at once")
-        ->check(CLI::Range(1u, 4096u));
-    app.add_option("--walkers", o.walkers, "directories walked at once")
-        ->check(CLI::Range(1u, 256u));
-    app.add_flag("--no-staging", o.no_staging,
-                 "publish each file when done instead of each new directory when complete"
-                 " (implied by --journal)");
-    app.add_option("--block-size", o.block_size, "bytes per read/write chunk")
-        ->transform(CLI::AsSizeValue(false))
-        ->check(CLI::Range(std::size_t{4096}, std::size_t{64} << 20));
-    app.add_option("--strategy", strategy_name,
-                   "data path: auto, read-write (io_uring), direct (io_uring, O_DIRECT writes),"
-                   " copy-file-range (kernel)")
-        ->check(CLI::IsMember({"auto", "read-write", "direct", "copy-file-range"}));
-    app.add_flag("--no-chains", no_chains,
-                 "copy small files one request at a time instead of as linked chains");
-    app.add_option("--chain-threads", o.chain_threads,
-                   "threads running linked chains of small files (0: one per core)")
-        ->check(CLI::Range(0u, 64u));
-    app.add_option("--chain-depth", o.chain_depth, "small files in flight per chain thread")
-        ->check(CLI::Range(1u, 1024u));
-    app.add_option("--chain-max", o.chain_max, "largest file copied as a linked chain")
-        ->transform(CLI::AsSizeValue(false))
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
-    app.add_flag("--fsync", o.fsync, "make data and directory entries durable (fsync)");
-    app.add_option("operands", operands, "SOURCE... DEST");
+    CLI::App app{"ucopy: copy files and trees with io_uring, as faithfully as cp -a", "ucopy"};
+    CLI::Option* exclude_option = nullptr;
+    CLI::Option* include_option = nullptr;
+    CLI::Option* filter_option = nullptr;
+    CLI::Option* exclude_from_option = nullptr;
 
+    command_line() {
+        app.footer(std::string(footer) + "\n\n" +
+                   uio::cli_doc::exit_status_help(exit_codes(), exit_codes_note));
+        app.add_flag("-a,--archive", archive, "same as -dR --preserve=all");
+        app.add_flag("-r", o.recursive, "copy directories recursively");
+        app.add_flag("-R,--recursive", recursive_upper, "same as -r");
+        app.add_flag("-p", preserve_basic, "same as --preserve=mode,ownership,timestamps");
+        app.add_option("--preserve", preserve_lists,
+                       "preserve these attributes: mode,ownership,timestamps,xattr,links,all")
+            ->expected(0, 1)
+            ->allow_extra_args(false)
+            ->default_str("mode,ownership,timestamps");
+        app.add_flag("-H,--hard-links", hard_links,
+                     "keep hard links (rsync's -H; part of -a, as --preserve=links)");
+        app.add_flag("-X,--xattrs", xattrs,
+                     "keep extended attributes (rsync's -X; part of -a, as --preserve=xattr)");
+        app.add_flag("-S", sparse_upper, "same as --sparse=always (rsync's -S)");
+        app.add_flag("-x,--one-file-system", o.one_file_system,
+                     "do not cross file systems: a directory on another one is copied empty, and"
+                     " --delete leaves destination directories on other file systems alone");
+        app.add_flag("-q,--quiet", o.quiet, "print no -v, -i or progress output; errors still");
+        app.add_flag("-L,--dereference", o.dereference, "always follow symbolic links in SOURCE");
+        app.add_flag("-P,--no-dereference", no_dereference,
+                     "never follow symbolic links in SOURCE");
+        app.add_flag("-d", no_dereference, "same as --no-dereference --preserve=links")
+            ->each([&](const std::string&) { o.preserve.links = true; });
+        app.add_flag("-n,--no-clobber", o.no_clobber, "do not overwrite an existing file");
+        app.add_flag("-u,--update", o.update,
+                     "copy only when SOURCE is newer than the destination file or it is missing");
+        app.add_option("--sparse", sparse, "keep holes: auto (like the source), always, never")
+            ->check(CLI::IsMember({"auto", "always", "never"}));
+        app.add_option("--reflink", reflink, "clone extents (copy-on-write): auto, always, never")
+            ->check(CLI::IsMember({"auto", "always", "never"}))
+            ->expected(0, 1)
+            ->default_str("always");
+        exclude_option =
+            app.add_option("--exclude", excludes,
+                           "skip entries matching PATTERN (rsync's rules: a name at any depth,"
+                           " a path if it has '/', a directory if it ends in '/', ** across"
+                           " directories; repeatable)")
+                ->allow_extra_args(false);
+        include_option =
+            app.add_option("--include", includes, "do not exclude entries matching PATTERN")
+                ->allow_extra_args(false);
+        filter_option = app.add_option("-f,--filter", rules,
+                                       "a rule: '+ PATTERN' or '- PATTERN'; first match wins")
+                            ->allow_extra_args(false);
+        exclude_from_option =
+            app.add_option("--exclude-from", exclude_files, "read exclude patterns from FILE")
+                ->allow_extra_args(false);
+        app.add_flag("--sync", o.sync,
+                     "make DEST a mirror: skip files of the same size and mtime, fix metadata in"
+                     " place, copy the rest. Paths as rsync reads them, the same on every run:"
+                     " SRC/ copies SRC's contents into DEST, SRC copies it as DEST/SRC (DEST is"
+                     " made if missing)");
+        app.add_flag("-c,--checksum", o.checksum,
+                     "with --sync or --check: compare contents, not size and mtime");
+        app.add_flag("--check", o.check,
+                     "copy nothing: print every difference between SRC and DEST (type, size, mtime,"
+                     " mode, owner, xattrs, links; contents with --checksum); exit 1 if any");
+        app.add_flag("--shard-plan", o.shard_plan_only,
+                     "with --shard K/N: print the weight (bytes + 4 KiB per entry) of each of the N"
+                     " shards as JSON, copy nothing");
+        app.add_option("--shard", shard,
+                       "copy only shard K of N (0 <= K < N) of the tree; N shards anywhere together"
+                       " copy all of it (default: the launcher's rank and size, if any)");
+        app.add_flag(
+            "--delete", o.delete_extraneous,
+            "with --sync: delete entries DEST has and SRC lacks, after a copy without errors");
+        app.add_flag("--delete-excluded", o.delete_excluded,
+                     "also delete excluded entries from DEST");
+        app.add_flag("--delete-all-ok", o.delete_all_ok,
+                     "with --delete: let an empty source directory empty its mirror (refused"
+                     " otherwise)");
+        app.add_option("--max-delete", o.max_delete, "delete at most N entries")
+            ->check(CLI::Range(std::uint64_t{0}, UINT64_MAX));
+        app.add_option(
+            "--backup-dir", o.backup_dir,
+            "with --sync: move replaced and deleted entries into DIR (relative: to DEST)");
+        app.add_flag("-i,--itemize-changes", o.itemize,
+                     "print one line per change (rsync's format)");
+        app.add_flag("--dry-run", o.dry_run, "show what would be copied; change nothing");
+        app.add_flag("-v,--verbose", o.verbose, "explain what is being done");
+        app.add_flag("-V,--version", version, "print the version and exit");
+        app.add_flag("--verify", o.verify,
+                     "hash every file (XXH3-128) as it streams, re-read the copy and compare");
+        app.add_option(
+            "--journal", o.journal_path,
+            "SQLite journal of finished files; a rerun skips what is done and unchanged");
+        app.add_flag("--progress", o.progress, "show progress on stderr (default when a terminal)");
+        app.add_flag("--no-progress", no_progress, "never show progress");
+        app.add_option("--stats", stats, "print totals at the end on stdout: json")
+            ->check(CLI::IsMember({"json"}));
+        app.add_option("-j,--jobs", o.threads, "worker threads for blocking calls (0: per core)")
+            ->check(CLI::Range(0u, 256u));
+        app.add_option("--queue-depth", o.queue_depth, "files in flight at once")
+            ->check(CLI::Range(1u, 4096u));
+        app.add_option("--walkers", o.walkers, "directories walked at once")
+            ->check(CLI::Range(1u, 256u));
+        app.add_flag("--no-staging", o.no_staging,
+                     "publish each file when done instead of each new directory when complete"
+                     " (implied by --journal)");
+        app.add_option("--block-size", o.block_size, "bytes per read/write chunk")
+            ->transform(CLI::AsSizeValue(false))
+            ->check(CLI::Range(std::size_t{4096}, std::size_t{64} << 20));
+        app.add_option("--strategy", strategy_name,
+                       "data path: auto, read-write (io_uring), direct (io_uring, O_DIRECT writes),"
+                       " copy-file-range (kernel)")
+            ->check(CLI::IsMember({"auto", "read-write", "direct", "copy-file-range"}));
+        app.add_flag("--no-chains", no_chains,
+                     "copy small files one request at a time instead of as linked chains");
+        app.add_option("--chain-threads", o.chain_threads,
+                       "threads running linked chains of small files (0: one per core)")
+            ->check(CLI::Range(0u, 64u));
+        app.add_option("--chain-depth", o.chain_depth, "small files in flight per chain thread")
+            ->check(CLI::Range(1u, 1024u));
+        app.add_option("--chain-max", o.chain_max, "largest file copied as a linked chain")
+            ->transform(CLI::AsSizeValue(false))
+            ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+        app.add_flag("--fsync", o.fsync, "make data and directory entries durable (fsync)");
+        app.add_option("operands", operands, "SOURCE... DEST");
+    }
+    command_line(const command_line&) = delete;
+    command_line& operator=(const command_line&) = delete;
+
+    parse_outcome parse(int argc, char** argv);
+};
+
+parse_outcome command_line::parse(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -371,6 +401,26 @@ parse_outcome parse_command_line(int argc, char** argv) {
     operands.pop_back();
     o.sources = std::move(operands);
     return {std::move(o), exit_ok};
+}
+
+}  // namespace
+
+std::span<const uio::cli_doc::exit_status> exit_codes() {
+    return exit_table;
+}
+
+std::string_view help_text() {
+    return footer;
+}
+
+parse_outcome parse_command_line(int argc, char** argv) {
+    command_line line;
+    return line.parse(argc, argv);
+}
+
+std::shared_ptr<const CLI::App> command_line_app() {
+    auto line = std::make_shared<command_line>();
+    return {line, &line->app};  // shares ownership of the values the options are bound to
 }
 
 }  // namespace ucopy

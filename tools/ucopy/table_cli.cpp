@@ -79,48 +79,71 @@ bool finish_options(const raw_options& r, table_copy_options& o, endpoint_option
     return true;
 }
 
-}  // namespace
-
-int table_command_main(int argc, char** argv, const char* program) {
-    CLI::App app{"copy rows between CSV/TSV/JSON Lines files, PostgreSQL and SQLite", program};
-    app.footer(table_help_footer());
-    app.set_version_flag("-V,--version", std::string(program) + " " UIO_VERSION " (uio)");
+// The table-copy options bound to what they set: the one option table, which
+// table_command_main parses with and tools/cli_doc turns into the man page and completions.
+// Not movable: the app holds references to the members.
+struct table_command_line {
     table_copy_options o;
     raw_options r;
     std::string source_text, destination_text;
     bool progress = false;
-    app.add_option("SRC", source_text, "where the rows come from")->required();
-    app.add_option("DST", destination_text, "where the rows go")->required();
-    app.add_option("--format", r.format,
-                   "data file format: csv, tsv or jsonl (default: extension)");
-    app.add_option("--delimiter", r.delimiter,
-                   "field delimiter (default ',' or TAB for .tsv); \\t for TAB");
-    app.add_option("--quote", r.quote, "quote character (default \")");
-    app.add_flag("--header", r.header, "the first row names the columns (default)");
-    app.add_flag("--no-header", r.no_header, "the file has no header row (columns c1, c2...)");
-    app.add_option("--null", r.null_string, "an unquoted field equal to this is NULL");
-    app.add_flag("--strict", o.strict,
-                 "refuse a quote inside an unquoted CSV field or text after a closing quote "
-                 "(read as PostgreSQL's COPY does by default, and counted)");
-    app.add_option("--encoding", r.encoding, "input encoding; only utf-8 (checked, BOM accepted)");
-    app.add_option("--mode", r.mode,
-                   "for an existing table: append, replace, fail-if-exists or upsert")
-        ->check(CLI::IsMember({"append", "replace", "fail-if-exists", "upsert"}));
-    app.add_option("--key", r.key, "upsert's key columns: col[,col...]");
-    app.add_option("--schema", o.schema, "column types for a created table: 'col type, ...'");
-    app.add_option("--max-errors", o.max_errors, "skip up to N bad rows (default 0)");
-    app.add_option("--rejects", o.rejects_path, "write skipped rows, with line and reason, here");
-    app.add_flag("--dry-run", o.dry_run, "print the plan (endpoints, columns, types, mode) only");
-    app.add_flag("--fsync", o.fsync, "make an exported file durable (fsync) before its rename");
-    app.add_option("--compress", r.compress, "compress an exported file: gzip or zstd")
-        ->check(CLI::IsMember({"gzip", "zstd"}));
-    app.add_option("--connections", o.connections,
-                   "load into PostgreSQL over N COPY streams (staging table, one publish)");
-    app.add_flag("--progress", progress, "a progress line on stderr (default when a terminal)");
-    app.add_flag("--no-progress", r.no_progress, "no progress line on stderr");
-    app.add_option("--stats", r.stats, "print statistics at the end: json")
-        ->check(CLI::IsMember({"json"}));
-    app.add_flag("-v,--verbose", o.verbose, "say what was copied, and how many rows, on stderr");
+    CLI::App app;
+
+    explicit table_command_line(const std::string& program)
+        : app{"copy rows between CSV/TSV/JSON Lines files, PostgreSQL and SQLite", program} {
+        app.footer(table_help_footer());
+        app.set_version_flag("-V,--version", std::string(program) + " " UIO_VERSION " (uio)");
+        app.add_option("SRC", source_text, "where the rows come from")->required();
+        app.add_option("DST", destination_text, "where the rows go")->required();
+        app.add_option("--format", r.format,
+                       "data file format: csv, tsv or jsonl (default: extension)");
+        app.add_option("--delimiter", r.delimiter,
+                       "field delimiter (default ',' or TAB for .tsv); \\t for TAB");
+        app.add_option("--quote", r.quote, "quote character (default \")");
+        app.add_flag("--header", r.header, "the first row names the columns (default)");
+        app.add_flag("--no-header", r.no_header, "the file has no header row (columns c1, c2...)");
+        app.add_option("--null", r.null_string, "an unquoted field equal to this is NULL");
+        app.add_flag("--strict", o.strict,
+                     "refuse a quote inside an unquoted CSV field or text after a closing quote "
+                     "(read as PostgreSQL's COPY does by default, and counted)");
+        app.add_option("--encoding", r.encoding,
+                       "input encoding; only utf-8 (checked, BOM accepted)");
+        app.add_option("--mode", r.mode,
+                       "for an existing table: append, replace, fail-if-exists or upsert")
+            ->check(CLI::IsMember({"append", "replace", "fail-if-exists", "upsert"}));
+        app.add_option("--key", r.key, "upsert's key columns: col[,col...]");
+        app.add_option("--schema", o.schema, "column types for a created table: 'col type, ...'");
+        app.add_option("--max-errors", o.max_errors, "skip up to N bad rows (default 0)");
+        app.add_option("--rejects", o.rejects_path,
+                       "write skipped rows, with line and reason, here");
+        app.add_flag("--dry-run", o.dry_run,
+                     "print the plan (endpoints, columns, types, mode) only");
+        app.add_flag("--fsync", o.fsync, "make an exported file durable (fsync) before its rename");
+        app.add_option("--compress", r.compress, "compress an exported file: gzip or zstd")
+            ->check(CLI::IsMember({"gzip", "zstd"}));
+        app.add_option("--connections", o.connections,
+                       "load into PostgreSQL over N COPY streams (staging table, one publish)");
+        app.add_flag("--progress", progress, "a progress line on stderr (default when a terminal)");
+        app.add_flag("--no-progress", r.no_progress, "no progress line on stderr");
+        app.add_option("--stats", r.stats, "print statistics at the end: json")
+            ->check(CLI::IsMember({"json"}));
+        app.add_flag("-v,--verbose", o.verbose,
+                     "say what was copied, and how many rows, on stderr");
+    }
+    table_command_line(const table_command_line&) = delete;
+    table_command_line& operator=(const table_command_line&) = delete;
+};
+
+}  // namespace
+
+std::shared_ptr<const CLI::App> table_command_app(const char* program) {
+    auto line = std::make_shared<table_command_line>(program);
+    return {line, &line->app};  // shares ownership of the values the options are bound to
+}
+
+int table_command_main(int argc, char** argv, const char* program) {
+    table_command_line line(program);
+    auto& [o, r, source_text, destination_text, progress, app] = line;
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <string>
 
+#include "exit_status.hpp"
+
 namespace uio::etl {
 
 namespace {
@@ -75,12 +77,21 @@ is written to a hidden temporary file, renamed into place only when complete (wi
 --fsync, only once it is on disk).
 '-' is standard input as a source, standard output as a destination (with --format);
 a symlink is written through, a device or FIFO (/dev/null, /dev/stdout) in place.
-Exit status: 0 done; 1 failed: bad data (the message names file:line:column or the row),
-an I/O or a database failure; 2 usage (the command line); 70 internal error (a bug).
 )";
 
-const std::string full_help = std::string(help_endpoints) + help_options + help_notes;
-const std::string footer_help = std::string(help_endpoints) + help_notes;
+constexpr cli_doc::exit_status exit_table[] = {
+    {0, "done"},
+    {1,
+     "failed: bad data (the message names file:line:column or the row), an I/O or a"
+     " database failure"},
+    {2, "usage (the command line)"},
+    {70, "internal error (a bug)"},
+};
+
+const std::string exit_help = cli_doc::exit_status_help(exit_table) + "\n";
+const std::string full_help = std::string(help_endpoints) + help_options + help_notes + exit_help;
+const std::string footer_help = std::string(help_endpoints) + help_notes + exit_help;
+const std::string prose = std::string(help_endpoints) + help_notes;
 
 }  // namespace
 
@@ -114,6 +125,14 @@ const char* table_help_text() noexcept {
 
 const char* table_help_footer() noexcept {
     return footer_help.c_str();
+}
+
+std::string_view table_help_prose() noexcept {
+    return prose;
+}
+
+std::span<const cli_doc::exit_status> table_exit_codes() noexcept {
+    return exit_table;
 }
 
 }  // namespace uio::etl

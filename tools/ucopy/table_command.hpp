@@ -5,7 +5,10 @@
 // copy never loads them; a table copy pays one exec more. No libpq here.
 #pragma once
 
+#include <span>
 #include <string_view>
+
+#include "exit_status.hpp"
 
 namespace uio::etl {
 
@@ -23,6 +26,10 @@ bool is_table_command(int argc, char** argv) noexcept;
 const char* table_help_text() noexcept;
 // The same without the options (for ucopy-tables --help, whose parser lists them).
 const char* table_help_footer() noexcept;
+// The endpoint syntax and the NULL rule alone (for the man pages, which list options and
+// exit codes in sections of their own), and the exit codes --help lists.
+std::string_view table_help_prose() noexcept;
+std::span<const cli_doc::exit_status> table_exit_codes() noexcept;
 
 }  // namespace uio::etl
 

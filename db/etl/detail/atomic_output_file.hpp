@@ -13,7 +13,8 @@
 // Messages name the destination as the user gave it, never the temporary ("cannot write
 // 'ro/out.csv': Permission denied", "write 'small/out.csv': No space left on device").
 // Before writing a temporary, the temporaries a killed run left in that directory are
-// removed (temp_name.hpp).
+// removed (temp_name.hpp); while it is written, SIGTERM or SIGINT removes it before the
+// process dies, in a program that asked for that (signal_cleanup.hpp: ucopy-tables does).
 //
 // Writes go through the ring in order (write_all at a running offset; at the stream's own
 // position for a stream). Loop thread only.
@@ -25,6 +26,7 @@
 
 #include "uio/core/task.hpp"
 #include "uio/uring/file.hpp"
+#include "uio/uring/signal_cleanup.hpp"
 
 namespace uio::etl {
 
@@ -50,7 +52,8 @@ class atomic_output_file {
         : file_(std::move(f)),
           temp_path_(std::move(temp_path)),
           final_path_(std::move(final_path)),
-          durable_(durable) {}
+          durable_(durable),
+          registration_(temp_path_) {}
     static task<atomic_output_file> create_temporary(std::string shown_path, std::string target,
                                                      bool durable);
     task<void> write_stream(std::span<const std::byte> bytes);
@@ -62,6 +65,7 @@ class atomic_output_file {
     std::uint64_t offset_ = 0;
     bool durable_ = false;
     bool committed_ = false;
+    registered_temporary registration_;  // of temp_path_, until it is renamed or removed
 };
 
 }  // namespace uio::etl

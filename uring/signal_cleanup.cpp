@@ -1,0 +1,79 @@
+#include "uio/uring/signal_cleanup.hpp"
+
+#include <limits.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <utility>
+
+namespace uio {
+
+namespace {
+
+// Fixed storage: the handler may touch nothing that allocates or locks.
+struct temporary_slot {
+    std::atomic<bool> taken{false};  // owned by a registered_temporary
+    std::atomic<bool> armed{false};  // `path` is complete: the handler may unlink it
+    char path[PATH_MAX];
+};
+constexpr int slot_count = 32;
+temporary_slot temporary_slots[slot_count];
+
+extern "C" void remove_and_die(int signal_number) {
+    for (temporary_slot& s : temporary_slots) {
+        if (s.armed.load(std::memory_order_acquire)) ::unlink(s.path);  // async-signal-safe
+    }
+    // SA_RESETHAND restored the default action; the signal is blocked until this returns,
+    // then ends the process as if it had never been caught.
+    ::raise(signal_number);
+}
+
+}  // namespace
+
+void remove_temporaries_on_signals() {
+    for (int signal_number : {SIGTERM, SIGINT, SIGHUP}) {
+        struct sigaction old {};
+        if (::sigaction(signal_number, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        struct sigaction action {};
+        action.sa_handler = remove_and_die;
+        action.sa_flags = SA_RESETHAND;
+        sigfillset(&action.sa_mask);
+        ::sigaction(signal_number, &action, nullptr);
+    }
+}
+
+registered_temporary::registered_temporary(const std::string& path) noexcept {
+    if (path.empty() || path.size() >= PATH_MAX) return;
+    for (int i = 0; i < slot_count; ++i) {
+        bool expected = false;
+        if (temporary_slots[i].taken.compare_exchange_strong(expected, true,
+                                                             std::memory_order_acquire)) {
+            std::memcpy(temporary_slots[i].path, path.c_str(), path.size() + 1);
+            temporary_slots[i].armed.store(true, std::memory_order_release);
+            slot_ = i;
+            return;
+        }
+    }
+}
+
+registered_temporary::registered_temporary(registered_temporary&& other) noexcept
+    : slot_(std::exchange(other.slot_, -1)) {}
+
+registered_temporary& registered_temporary::operator=(registered_temporary&& other) noexcept {
+    if (this != &other) {
+        release();
+        slot_ = std::exchange(other.slot_, -1);
+    }
+    return *this;
+}
+
+void registered_temporary::release() noexcept {
+    if (slot_ < 0) return;
+    temporary_slots[slot_].armed.store(false, std::memory_order_release);
+    temporary_slots[slot_].taken.store(false, std::memory_order_release);
+    slot_ = -1;
+}
+
+}  // namespace uio
