@@ -1,9 +1,10 @@
 // CSV → PostgreSQL: the server parses. We read a sample (header, column types for a table we
 // create), then stream the file's bytes from io_uring reads straight into COPY FROM STDIN —
 // in a table we create, each chunk once its values have been checked against the inferred
-// types on the thread pool (csv_value_check.hpp). When a value does not fit, or the server
-// refuses one of a column whose type we inferred, the load starts again with that column
-// wider (postgres_widening.hpp). On any other COPY error we rescan the file
+// types on the thread pool (csv_value_check.hpp). When a value does not fit, the column
+// widens where the load is (postgres_widen_in_place.hpp); when the server still refuses one
+// of a column whose type we inferred, the load starts again with that column wider
+// (postgres_widening.hpp). On any other COPY error we rescan the file
 // to turn the server's "line N" (where the bad record ends) into where it starts, and report
 // `file:LINE: message`; under --max-errors the load is retried without the bad records
 // (postgres_load_retry.hpp says why).

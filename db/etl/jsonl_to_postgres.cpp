@@ -103,7 +103,9 @@ task<void> produce_csv(copy_context& ctx, input_file& in, std::string source,
                 }
                 auto rows = batch->source;
                 auto convert = [&] { return jsonl_to_csv(*rows, keys, skip, guesses); };
+                const std::uint64_t bytes = batch->bytes;
                 *batch = co_await offload(convert);
+                batch->bytes = bytes;
                 steps.pending.push_back({now, lines_sent});
                 co_await send_chunk(out, std::string());
                 co_await send_chunk(out, header);

@@ -239,9 +239,7 @@ task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst
 // the file's line ending before the first record, as it does from a header.
 std::string stream_header(const formats::csv_options& csv, const std::string& first_record) {
     if (csv.header) return first_record;
-    char c = 'x';
-    while (c == csv.quote || c == csv.delimiter) ++c;
-    return std::string(1, c) + (first_record.ends_with("\r\n") ? "\r\n" : "\n");
+    return copy_dummy_header(csv, first_record.ends_with("\r\n"));
 }
 
 // Sends `block` (whole records, the first on file line `line`) less its empty lines, which
@@ -488,7 +486,9 @@ task<void> produce_jsonl_blocks(copy_context& ctx, input_file& in, std::string s
                 }
                 auto rows = batch->source;
                 auto convert = [&] { return jsonl_to_csv(*rows, keys, skip, guesses); };
+                const std::uint64_t bytes = batch->bytes;
                 *batch = co_await offload(convert);
+                batch->bytes = bytes;
                 steps.pending.push_back({columns, 0});
                 co_await fanout.cut();
             }

@@ -29,14 +29,16 @@ std::string widening_cast(const pg::connection& conn, const std::string& column,
     if (to == "text") {
         // boolean's cast to text says 'true'; COPY prints t.
         if (from == "boolean") return "case when " + c + " then 't' else 'f' end";
-        // row_to_json's form: 2024-03-10T01:30:00, +00:00.
-        if (form == text_form::json && is_date_type(from)) return "to_jsonb(" + c + ") #>> '{}'";
+        // row_to_json's form: 2024-03-10T01:30:00, +00:00 (a date's is its text's).
+        if (form == text_form::json && is_date_type(from) && from != "date") {
+            return "to_jsonb(" + c + ") #>> '{}'";
+        }
         return c + "::text";
     }
-    if (to == "jsonb") {
-        if (is_number_type(from)) return c + "::text::jsonb";
-        return "to_jsonb(" + c + ")";
-    }
+    // to_jsonb takes a number through its output function (float8out, as the settings
+    // print), a json value parsed, the rest as JSON strings and booleans: what loading the
+    // value's text would give, and ~1.7x faster than c::text::jsonb (measured in an ALTER).
+    if (to == "jsonb") return "to_jsonb(" + c + ")";
     if (to == "json" && is_number_type(from)) return c + "::text::json";
     if (to == "numeric" && from == "bigint") return c + "::numeric";
     // Every widening the checks make is one of the above.

@@ -16,12 +16,12 @@
 //   to text       c::text: int8out, numeric_out (keeps "1.50"), float8out (shortest, as
 //                 extra_float_digits 1 prints), date_out, timestamp(tz)_out — except
 //                 boolean, whose cast says 'true': CASE WHEN c THEN 't' ELSE 'f' END
-//                 (COPY's t/f); JSON Lines dates and timestamps: to_jsonb(c) #>> '{}'
+//                 (COPY's t/f); JSON Lines timestamps: to_jsonb(c) #>> '{}'
 //                 ("2024-03-10T01:30:00", as row_to_json prints them)
 //   to numeric    c::numeric, from bigint only (canonical integers print the same)
 //   to json       c::text::json, from numbers: the text is kept as it is
-//   to jsonb      numbers c::text::jsonb (as loading their text would), the rest
-//                 to_jsonb(c) (strings stay JSON strings, as the load sends them)
+//   to jsonb      to_jsonb(c): numbers through their output function (as loading their
+//                 text would parse them), strings stay JSON strings, as the load sends them
 // JSON Lines kinds that widen also take in a value standing for every value the narrow kind
 // took (json_column_kinds::cover_fitting), so bigint never becomes double precision (2^53+1
 // would round) and double precision never numeric (1e+15 would print in full).
