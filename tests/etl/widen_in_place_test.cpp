@@ -257,3 +257,52 @@ TEST_CASE("a load that fails after widening in place leaves nothing") {
               "0");
     }
 }
+
+TEST_CASE("widening in place with --mode upsert and --mode replace, PostgreSQL and SQLite") {
+    uio::testing::temp_dir dir;
+    // 60,000 rows (past the sample): a bigint → numeric at row 40,000, b boolean → text at
+    // row 50,000 (SQLite: a INTEGER → none; b was TEXT).
+    std::string csv = "id,a,b,note\n";
+    for (int k = 1; k <= 60'000; ++k) {
+        std::string a = k == 40'000 ? "1.50" : std::to_string(k * 3);
+        std::string b = k == 50'000 ? "yes" : k % 2 ? "t" : "f";
+        csv += std::to_string(k) + ',' + a + ',' + b + ",padding text padding text " +
+               std::to_string(k) + '\n';
+    }
+    write_file(dir / "in.csv", csv);
+    uio::etl::table_copy_options upsert;
+    upsert.mode = uio::etl::load_mode::upsert;
+    upsert.key = {"id"};
+    upsert.stats_json = true;
+    uio::etl::table_copy_options replace;
+    replace.mode = uio::etl::load_mode::replace;
+    replace.stats_json = true;
+
+    const std::string db = dir / "db.sqlite";
+    auto sqlite = table_copy(dir / "in.csv", "sqlite:" + db + "?table=t", upsert);
+    INFO(sqlite.err);
+    REQUIRE(sqlite.code == 0);
+    CHECK(sqlite.out.find("\"widenings\": 1, \"restarts\": 0") != std::string::npos);
+    CHECK(sqlite_column(db, "PRAGMA integrity_check") == "ok");
+    REQUIRE(table_copy("sqlite:" + db + "?table=t", dir / "sqlite.csv").code == 0);
+    CHECK(read_file(dir / "sqlite.csv") == csv);
+
+    uio::testing::require_cluster();
+    pg_exec("drop table if exists etl_widen_upsert");
+    pg_exec("drop table if exists etl_widen_replace");
+    pg_exec("create table etl_widen_replace (x int)");
+    auto up = table_copy(dir / "in.csv", pg_uri("table=etl_widen_upsert"), upsert);
+    INFO(up.err);
+    REQUIRE(up.code == 0);
+    auto re = table_copy(dir / "in.csv", pg_uri("table=etl_widen_replace"), replace);
+    INFO(re.err);
+    REQUIRE(re.code == 0);
+    for (const std::string table : {"etl_widen_upsert", "etl_widen_replace"}) {
+        INFO(table);
+        CHECK(pg_types(table) == "bigint|numeric|text|text");
+        REQUIRE(table_copy(ordered(table), dir / "pg.csv").code == 0);
+        CHECK(read_file(dir / "pg.csv") == csv);
+    }
+    CHECK(up.out.find("\"widenings\": 1, \"restarts\": 0") != std::string::npos);
+    CHECK(re.out.find("\"widenings\": 1, \"restarts\": 0") != std::string::npos);
+}
