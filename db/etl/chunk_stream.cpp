@@ -80,7 +80,12 @@ async_generator<jsonl_csv_batch> jsonl_csv_batches(
     for (;;) {
         std::size_t n = co_await read_next_chunk(in, chunk, offset);
         auto convert = [&] {
-            return jsonl_to_csv(n == 0 ? reader.finish() : reader.feed(chunk), keys, skip, guesses);
+            auto rows = n == 0 ? reader.finish() : reader.feed(chunk);
+            jsonl_csv_batch out = jsonl_to_csv(rows, keys, skip, guesses);
+            if (!out.widened.empty()) {
+                out.source = std::make_shared<const formats::jsonl_batch>(std::move(rows));
+            }
+            return out;
         };
         jsonl_csv_batch batch = co_await offload(convert);
         batch.bytes = n;

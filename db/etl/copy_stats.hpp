@@ -15,6 +15,12 @@ struct copy_stats {
     // Records read leniently, as PostgreSQL's COPY reads them (a quote inside an unquoted
     // field, text after a closing quote); --strict refuses them instead.
     std::uint64_t warnings = 0;
+    // Into a table the load creates: times its columns widened where the load was (an ALTER
+    // TABLE on the rows loaded so far, between two COPYs; SQLite: a change of declared types),
+    // and times the load started over from the first row (a --max-errors retry, or a value
+    // the server refused in a column whose type was inferred). Widening costs no restart.
+    std::uint64_t widenings = 0;
+    std::uint64_t restarts = 0;
     // --mode upsert: rows that added a key, and rows whose key was there already (in the
     // table, or earlier in the input); rows = inserted + updated.
     bool merged = false;

@@ -1,9 +1,10 @@
 // CSV → PostgreSQL: the server parses. We read a sample (header, column types for a table we
 // create), then stream the file's bytes from io_uring reads straight into COPY FROM STDIN —
 // in a table we create, each chunk once its values have been checked against the inferred
-// types on the thread pool (csv_value_check.hpp). When a value does not fit, or the server
-// refuses one of a column whose type we inferred, the load starts again with that column
-// wider (postgres_widening.hpp). On any other COPY error we rescan the file
+// types on the thread pool (csv_value_check.hpp). When a value does not fit, the column
+// widens where the load is (postgres_widen_in_place.hpp); when the server still refuses one
+// of a column whose type we inferred, the load starts again with that column wider
+// (postgres_widening.hpp). On any other COPY error we rescan the file
 // to turn the server's "line N" (where the bad record ends) into where it starts, and report
 // `file:LINE: message`; under --max-errors the load is retried without the bad records
 // (postgres_load_retry.hpp says why).
@@ -19,6 +20,7 @@
 #include "uio/db/etl/detail/csv_value_check.hpp"
 #include "uio/db/etl/detail/postgres_load_retry.hpp"
 #include "uio/db/etl/detail/postgres_table.hpp"
+#include "uio/db/etl/detail/postgres_widen_in_place.hpp"
 #include "uio/db/etl/detail/postgres_widening.hpp"
 #include "uio/db/etl/detail/sqlite_loaders.hpp"
 #include "uio/db/etl/detail/table_paths.hpp"
@@ -136,7 +138,8 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
     // and none for a file without them).
     bool skip_blank = false;
     std::uint64_t blank_lines = 0;
-    for (;;) {
+    std::uint64_t restarts = 0;
+    for (;; ++restarts) {
         retry.begin_attempt();
         std::optional<copy_failure> failed;
         std::vector<column_spec> created_with;  // the columns, when this attempt made the table
@@ -145,6 +148,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
             pg::connection conn = co_await connect_postgres(dst.conninfo, dst.target.schema);
             std::string options = copy_options(conn, csv, csv.header);
             std::unique_ptr<csv_value_check> check;
+            widening_steps steps;
             bool stopped = false;
             try {
                 postgres_table_load load = co_await postgres_table_load::begin(conn, request);
@@ -164,9 +168,20 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
                 if (!check->active()) {
                     rows = co_await load.copy(options, std::move(bytes));
                 } else {
+                    // A COPY after a cut starts with a line HEADER skips (the text format
+                    // has no quotes: none needed), so it learns the line ending first.
+                    std::string dummy =
+                        csv.text_format ? std::string() : copy_dummy_header(csv, false);
+                    std::string later = copy_options(conn, csv, !csv.text_format);
                     channel<std::string> checked(4);
-                    auto producing = send_checked(std::move(bytes), *check, checked, stopped);
-                    auto loading = load.copy(options, channel_bytes(checked, stopped));
+                    // The first cut looks ahead, in a plain file read unfiltered.
+                    const bool plain =
+                        in.kind() == compression::none && retry.skipped().empty() && !skip_blank;
+                    auto producing =
+                        send_checked(std::move(bytes), *check, checked, stopped, load.columns(),
+                                     dummy, steps, plain ? &in : nullptr);
+                    auto loading = copy_widening(load, options, later, checked, stopped, steps,
+                                                 !dummy.empty(), text_form::copy, created_with);
                     auto [ignored, copied] =
                         co_await when_all(std::move(producing), std::move(loading));
                     rows = copied;
@@ -175,21 +190,17 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
                 co_await load.commit();
                 ctx.stats.rows = static_cast<std::uint64_t>(rows);
                 ctx.stats.blank_lines = blank_lines;
+                ctx.stats.widenings = steps.done;
+                ctx.stats.restarts = restarts;
                 ctx.count_upsert(load.inserted());
                 co_return;
             } catch (const pg::error& e) {
-                if (!check || !check->widened()) {
-                    failed = copy_failure::from(e);
-                    if (!failed) throw;
-                }
-            } catch (...) {
-                if (!check || !check->widened()) throw;  // else: the attempt we stopped
+                failed = copy_failure::from(e);
+                if (!failed) throw;
+                failed->copy_line += steps.line_offset;
             }
-            // A value our check refused: the load starts again with wider types.
-            if (check && check->widened() && apply_widening(*check, request.source_columns)) {
-                continue;
-            }
-            if (!failed) throw data_error(src.path + ": the load stopped to widen no column");
+            // A retry (--max-errors) starts with the types widened so far.
+            if (check) apply_widening(*check, request.source_columns);
         }
         std::optional<std::uint64_t> line;
         bool located = false;

@@ -24,7 +24,10 @@ void widen(jsonl_csv_batch& out, std::size_t i, const json_column_kinds& guess,
            formats::json_field f) {
     auto it = std::find_if(out.widened.begin(), out.widened.end(),
                            [i](const auto& w) { return w.first == i; });
-    if (it == out.widened.end()) it = out.widened.insert(out.widened.end(), {i, guess});
+    if (it == out.widened.end()) {
+        it = out.widened.insert(out.widened.end(), {i, guess});
+        it->second.cover_fitting();
+    }
     it->second.observe(f);
 }
 
@@ -133,6 +136,27 @@ const char* json_column_kinds::pg_type() const noexcept {
             break;
     }
     return "text";
+}
+
+void json_column_kinds::cover_fitting() noexcept {
+    switch (pg()) {
+        case pg_kind::bigint:
+            numbers_.observe("9007199254740993");  // no double: never double precision
+            break;
+        case pg_kind::float8:
+            numbers_.observe("1e+15");  // numeric would print it in full
+            break;
+        case pg_kind::numeric:
+            numbers_.observe("0.50");  // a double would print 0.5
+            break;
+        case pg_kind::text:
+            // Nothing seen in the sample, or strings of no one form: any string.
+            any_ = strings_ = true;
+            for (bool& f : forms_) f = false;
+            break;
+        default:
+            break;  // the others take every value of their JSON type already
+    }
 }
 
 bool json_column_kinds::fits_pg(formats::json_field f) const noexcept {

@@ -20,6 +20,7 @@
 #include "uio/db/etl/detail/postgres_load_retry.hpp"
 #include "uio/db/etl/detail/postgres_staging_table.hpp"
 #include "uio/db/etl/detail/postgres_table.hpp"
+#include "uio/db/etl/detail/postgres_widen_in_place.hpp"
 #include "uio/db/etl/detail/postgres_widening.hpp"
 #include "uio/db/etl/detail/sqlite_loaders.hpp"
 #include "uio/db/formats/csv_reader.hpp"
@@ -37,6 +38,7 @@ constexpr std::size_t queued_blocks = 2;
 // being line 1) where the block begins, and where it came from: the file's line (CSV) or the
 // ordinal of its first record (JSON Lines).
 struct block_origin {
+    std::size_t segment;  // the COPYs between two widenings (postgres_widen_in_place.hpp)
     std::size_t stream;
     std::uint64_t stream_line;
     std::uint64_t origin;
@@ -58,7 +60,17 @@ class stream_fanout {
 
     // The same header line to every stream, before any block.
     task<void> send_header(std::string line) {
+        header_ = line;
         for (auto& q : queues_) co_await send_chunk(*q, line);
+    }
+
+    // A cut in every stream: each ends its COPY there (an empty chunk), and the next COPYs,
+    // once the table has widened, start with the header line again, counting from it.
+    task<void> cut() {
+        for (auto& q : queues_) co_await send_chunk(*q, std::string());
+        ++segment_;
+        std::fill(next_line_.begin(), next_line_.end(), 2);
+        for (auto& q : queues_) co_await send_chunk(*q, header_);
     }
 
     // `block` (with `lines` line ends) to the first stream in turn with room in its queue,
@@ -73,7 +85,7 @@ class stream_fanout {
             }
         }
         turn_ = (pick + 1) % queues_.size();
-        log_.push_back({pick, next_line_[pick], origin});
+        log_.push_back({segment_, pick, next_line_[pick], origin});
         next_line_[pick] += lines;
         co_await send_chunk(*queues_[pick], std::move(block));
     }
@@ -83,11 +95,12 @@ class stream_fanout {
         for (auto& q : queues_) q->close();
     }
 
-    // The block holding line `line` of stream `stream` (null: none does).
-    const block_origin* find(std::size_t stream, std::uint64_t line) const noexcept {
+    // The block holding line `line` of stream `stream` in `segment` (null: none does).
+    const block_origin* find(std::size_t segment, std::size_t stream,
+                             std::uint64_t line) const noexcept {
         const block_origin* found = nullptr;
         for (const block_origin& b : log_) {
-            if (b.stream == stream && b.stream_line <= line) found = &b;
+            if (b.segment == segment && b.stream == stream && b.stream_line <= line) found = &b;
         }
         return found;
     }
@@ -97,36 +110,59 @@ class stream_fanout {
     std::vector<std::uint64_t> next_line_;
     std::vector<block_origin> log_;
     std::size_t turn_ = 0;
+    std::size_t segment_ = 0;
+    std::string header_;
 };
-
-// A stream's queue as bytes for copy_in; a reader that stopped early must not look like the
-// end of the input (the COPY would commit part of it), so it throws instead.
-async_generator<std::span<const std::byte>> queued_bytes(channel<std::string>& in,
-                                                         const bool& failed) {
-    while (auto block = co_await in.receive()) {
-        std::string held = std::move(*block);
-        co_yield std::as_bytes(std::span(held.data(), held.size()));
-    }
-    if (failed) throw failure(error_kind::io, "the input stopped during the load");
-}
 
 // A COPY error the server tied to a line of one stream.
 struct stream_failure {
+    std::size_t segment = 0;
     std::size_t stream = 0;
     copy_failure failure;
 };
 
+// One COPY of stream `k`, up to a cut (sets `cut`) or the end of its queue; a reader that
+// stopped early must not look like the end of the input (the COPY would commit part of
+// it), so that throws instead (segment_bytes).
 task<std::int64_t> copy_stream(pg::connection& conn, std::string sql, stream_fanout& fanout,
-                               std::size_t k, std::optional<stream_failure>& first) {
+                               std::size_t k, std::size_t segment,
+                               std::optional<stream_failure>& first, char& cut) {
     try {
-        auto bytes = queued_bytes(fanout.queue(k), fanout.failed);
-        co_return co_await conn.copy_in(std::move(sql), std::move(bytes));
+        bool ended_at_cut = false;
+        auto bytes = segment_bytes(fanout.queue(k), fanout.failed, ended_at_cut);
+        std::int64_t rows = co_await conn.copy_in(std::move(sql), std::move(bytes));
+        cut = ended_at_cut ? 1 : 0;
+        co_return rows;
     } catch (const pg::error& e) {
         if (!first) {
             if (auto located = copy_failure::from(e))
-                first = stream_failure{k, std::move(*located)};
+                first = stream_failure{segment, k, std::move(*located)};
         }
         throw;
+    }
+}
+
+// The N streams' COPYs, again after each cut, once the staging table has widened to the
+// cut's step on the control connection (every stream has ended its COPY: nothing else holds
+// the table). Returns the rows of all.
+task<std::int64_t> copy_streams(std::vector<pg::connection>& conns, std::string sql,
+                                stream_fanout& fanout, postgres_staging_table& staging,
+                                widening_steps& steps, text_form form,
+                                std::optional<stream_failure>& first) {
+    std::int64_t total = 0;
+    for (std::size_t segment = 0;; ++segment) {
+        std::vector<char> cuts(conns.size(), 0);
+        std::vector<task<std::int64_t>> streams;
+        for (std::size_t k = 0; k < conns.size(); ++k) {
+            streams.push_back(copy_stream(conns[k], sql, fanout, k, segment, first, cuts[k]));
+        }
+        std::vector<std::int64_t> rows = co_await when_all(std::move(streams));
+        for (std::int64_t r : rows) total += r;
+        if (std::find(cuts.begin(), cuts.end(), 1) == cuts.end()) co_return total;
+        widening_step step = std::move(steps.pending.front());
+        steps.pending.pop_front();
+        const bool changed = co_await staging.widen(std::move(step.columns), form);
+        if (changed) ++steps.done;
     }
 }
 
@@ -154,15 +190,17 @@ struct attempt_result {
     std::vector<column_spec> created_with;
 };
 
-// Fills the streams' queues (and closes them), once the staging table is there.
-using produce_fn = std::function<task<void>(stream_fanout&, const postgres_staging_table&)>;
+// Fills the streams' queues (and closes them), once the staging table is there; pushes a
+// step on the widening_steps for each cut it makes.
+using produce_fn =
+    std::function<task<void>(stream_fanout&, const postgres_staging_table&, widening_steps&)>;
 using options_fn = std::function<std::string(const pg::connection&)>;
 
 // One attempt: the staging table, N COPY streams fed by `produce`, publish. Any failure drops
 // the staging table; a stream's COPY error comes back to be located, others are thrown.
 task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst,
                                  postgres_load_request request, options_fn options_for,
-                                 produce_fn produce, stream_fanout& fanout) {
+                                 produce_fn produce, stream_fanout& fanout, text_form form) {
     attempt_result out;
     pg::connection control = co_await connect_postgres(dst.conninfo, dst.target.schema);
     postgres_staging_table staging =
@@ -173,16 +211,13 @@ task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst
         std::vector<pg::connection> conns =
             co_await connect_all(dst.conninfo, dst.target.schema, fanout.size());
         std::string sql = staging.copy_sql(control, options_for(control));
-        std::vector<task<std::int64_t>> streams;
-        for (std::size_t k = 0; k < conns.size(); ++k) {
-            streams.push_back(copy_stream(conns[k], sql, fanout, k, out.failed));
-        }
-        auto producing = produce(fanout, staging);
-        auto loading = when_all(std::move(streams));
+        widening_steps steps;
+        auto producing = produce(fanout, staging, steps);
+        auto loading = copy_streams(conns, sql, fanout, staging, steps, form, out.failed);
         auto [ignored, rows] = co_await when_all(std::move(producing), std::move(loading));
         co_await staging.publish();
-        ctx.stats.rows = 0;
-        for (std::int64_t r : rows) ctx.stats.rows += static_cast<std::uint64_t>(r);
+        ctx.stats.rows = static_cast<std::uint64_t>(rows);
+        ctx.stats.widenings = steps.done;
         out.failed.reset();
         co_return out;
     } catch (...) {
@@ -204,9 +239,7 @@ task<attempt_result> run_attempt(copy_context& ctx, const postgres_endpoint& dst
 // the file's line ending before the first record, as it does from a header.
 std::string stream_header(const formats::csv_options& csv, const std::string& first_record) {
     if (csv.header) return first_record;
-    char c = 'x';
-    while (c == csv.quote || c == csv.delimiter) ++c;
-    return std::string(1, c) + (first_record.ends_with("\r\n") ? "\r\n" : "\n");
+    return copy_dummy_header(csv, first_record.ends_with("\r\n"));
 }
 
 // Sends `block` (whole records, the first on file line `line`) less its empty lines, which
@@ -260,12 +293,12 @@ task<void> send_without_blank_lines(stream_fanout& fanout, std::string block, st
 
 // With `check` (a table the load creates), each block is sent once its values are checked
 // (csv_value_check.hpp; it reads the block as it is and skips empty lines as they are left
-// out here); from a value that widens a column on, nothing more is sent, the rest is
-// checked, and the streams then fail.
+// out here); a block with a value that widens a column goes after a cut in every stream,
+// with `columns` widened to the check's kinds in `steps` (postgres_widen_in_place.hpp).
 task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_options csv,
-                              bool skip_blank, stream_fanout& fanout, csv_value_check* check) {
+                              bool skip_blank, stream_fanout& fanout, csv_value_check* check,
+                              const std::vector<column_spec>& columns, widening_steps& steps) {
     std::exception_ptr failure;
-    bool stopped = false;
     try {
         const char quote = csv.text_format ? '\0' : csv.quote;
         std::uint64_t blank_lines = 0;
@@ -289,13 +322,23 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
             } else {
                 splitter.feed(text, blocks);
             }
-            for (std::string& block : blocks) {
+            for (std::size_t b = 0; b < blocks.size(); ++b) {
+                std::string& block = blocks[b];
                 if (check) {
-                    auto checking = [check, &block] { check->feed(block); };
+                    const std::uint64_t before = check->widenings();
+                    // The file's last record may have no line end: the check ends it
+                    // (finish) before its block is sent, so that it can still widen.
+                    const bool last = n == 0 && b + 1 == blocks.size();
+                    auto checking = [check, &block, last] {
+                        check->feed(block);
+                        if (last) check->finish();
+                    };
                     co_await offload(checking);
-                    stopped = stopped || check->widened();
+                    if (check->widenings() != before) {
+                        steps.pending.push_back({with_kinds(columns, check->kinds()), 0});
+                        co_await fanout.cut();
+                    }
                 }
-                if (stopped) continue;
                 auto lines =
                     static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
                 if (first) {
@@ -322,16 +365,13 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
         }
         ctx.stats.blank_lines = blank_lines;
         if (check) {
-            auto finishing = [check] { check->finish(); };
-            co_await offload(finishing);
-            stopped = stopped || check->widened();
             // Input our parser refused and the server took: not loaded unchecked.
-            if (!stopped && check->failure()) std::rethrow_exception(check->failure());
+            if (check->failure()) std::rethrow_exception(check->failure());
         }
     } catch (...) {
         failure = std::current_exception();
     }
-    fanout.close(failure != nullptr || stopped);
+    fanout.close(failure != nullptr);
     if (failure) std::rethrow_exception(failure);
 }
 
@@ -369,15 +409,17 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
     std::vector<column_spec> columns = co_await sample_csv_columns(in, csv);
     postgres_load_request request{dst.target.table, columns,      !csv.header,
                                   ctx.options.mode, ctx.schema(), {}};
-    for (;;) {
+    for (std::uint64_t restarts = 0;; ++restarts) {
         ctx.stats = {};
         stream_fanout fanout(ctx.options.connections);
         std::unique_ptr<csv_value_check> check;
-        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table& staging) {
+        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table& staging,
+                                 widening_steps& steps) {
             check = std::make_unique<csv_value_check>(
                 csv, checked_kinds(staging.columns(), staging.created()));
             return produce_csv_blocks(ctx, in, csv, columns.size() > 1, f,
-                                      check->active() ? check.get() : nullptr);
+                                      check->active() ? check.get() : nullptr, staging.columns(),
+                                      steps);
         };
         options_fn options_for = [&](const pg::connection& conn) {
             return copy_options(conn, csv, true);
@@ -385,20 +427,24 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
         std::exception_ptr failure;
         attempt_result r;
         try {
-            r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout);
+            r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout,
+                                     text_form::copy);
         } catch (...) {
             failure = std::current_exception();
         }
-        // A value our check refused: the load starts again with wider types.
-        if (check && check->widened() && apply_widening(*check, request.source_columns)) {
-            continue;
-        }
         if (failure) std::rethrow_exception(failure);
-        if (!r.failed) co_return;
+        if (!r.failed) {
+            ctx.stats.restarts = restarts;
+            co_return;
+        }
         const copy_failure& failed = r.failed->failure;
+        // The server refused a value of an inferred column (postgres_widening.hpp): again,
+        // with that column wider and those widened before.
+        if (check) apply_widening(*check, r.created_with);
+        if (check) apply_widening(*check, request.source_columns);
         if (widen_refused_column(request.source_columns, r.created_with, failed)) continue;
         auto copy_line = static_cast<std::uint64_t>(std::max<std::int64_t>(failed.copy_line, 1));
-        const block_origin* block = fanout.find(r.failed->stream, copy_line);
+        const block_origin* block = fanout.find(r.failed->segment, r.failed->stream, copy_line);
         std::uint64_t line = block ? block->origin + (copy_line - block->stream_line) : 1;
         std::optional<std::uint64_t> start =
             co_await csv_record_start(in, line, csv.text_format ? '\0' : csv.quote);
@@ -412,17 +458,18 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
 
 // --- JSON Lines ---
 
-using widened_columns = std::vector<std::pair<std::size_t, json_column_kinds>>;
-
 // As jsonl_to_postgres sends it: each chunk parsed and turned into CSV on the thread pool;
-// each batch is a block. A batch with a value that does not fit `guesses` stops the reader
-// (its kinds go to `widened`), so the attempt fails and starts again with wider types.
+// each batch is a block. A batch with a value that does not fit `kinds` (those `guesses`
+// points to) widens them, is converted again, and goes after a cut in every stream, with
+// the columns' new types in `steps` (postgres_widen_in_place.hpp).
 task<void> produce_jsonl_blocks(copy_context& ctx, input_file& in, std::string source,
-                                std::size_t keys,
+                                const std::vector<std::string>& names,
                                 const std::vector<const json_column_kinds*>& guesses,
-                                stream_fanout& fanout, widened_columns& widened) {
+                                std::vector<json_column_kinds>& kinds,
+                                std::vector<column_spec> columns, stream_fanout& fanout,
+                                widening_steps& steps) {
     std::exception_ptr failure;
-    bool stopped = false;
+    const std::size_t keys = names.size();
     try {
         // A header line, as for CSV: HEADER skips it.
         std::string header = "uio\n";
@@ -433,9 +480,17 @@ task<void> produce_jsonl_blocks(copy_context& ctx, input_file& in, std::string s
         auto batches = jsonl_csv_batches(in, reader, keys, skip, guesses);
         while (auto batch = co_await batches.next()) {
             if (!batch->widened.empty()) {
-                widened = std::move(batch->widened);
-                stopped = true;
-                break;
+                for (auto& [i, wider] : batch->widened) {
+                    kinds[i] = wider;
+                    columns[i] = jsonl_column(names[i], wider, true);
+                }
+                auto rows = batch->source;
+                auto convert = [&] { return jsonl_to_csv(*rows, keys, skip, guesses); };
+                const std::uint64_t bytes = batch->bytes;
+                *batch = co_await offload(convert);
+                batch->bytes = bytes;
+                steps.pending.push_back({columns, 0});
+                co_await fanout.cut();
             }
             ctx.take_rejects(batch->rejects, source);
             ctx.advance(batch->lines.size(), batch->bytes);
@@ -450,7 +505,7 @@ task<void> produce_jsonl_blocks(copy_context& ctx, input_file& in, std::string s
     } catch (...) {
         failure = std::current_exception();
     }
-    fanout.close(failure != nullptr || stopped);
+    fanout.close(failure != nullptr);
     if (failure) std::rethrow_exception(failure);
 }
 
@@ -489,17 +544,18 @@ task<void> parallel_jsonl(copy_context& ctx, data_file_endpoint src, postgres_en
         columns.push_back(jsonl_column(names[i], kinds[i], true));
     postgres_load_request request{dst.target.table, columns,      false,
                                   ctx.options.mode, ctx.schema(), {}};
-    for (;;) {
+    for (std::uint64_t restarts = 0;; ++restarts) {
         ctx.stats = {};
         stream_fanout fanout(ctx.options.connections);
-        widened_columns widened;
         // Checked on our side: the columns whose inferred types make the table.
         std::vector<const json_column_kinds*> guesses(keys);
-        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table& staging) {
+        produce_fn produce = [&](stream_fanout& f, const postgres_staging_table& staging,
+                                 widening_steps& steps) {
             for (std::size_t i = 0; i < keys && staging.created(); ++i) {
                 if (staging.columns()[i].inferred) guesses[i] = &kinds[i];
             }
-            return produce_jsonl_blocks(ctx, in, src.path, keys, guesses, f, widened);
+            return produce_jsonl_blocks(ctx, in, src.path, names, guesses, kinds, staging.columns(),
+                                        f, steps);
         };
         options_fn options_for = [](const pg::connection&) {
             return std::string("(FORMAT csv, HEADER true)");
@@ -507,22 +563,19 @@ task<void> parallel_jsonl(copy_context& ctx, data_file_endpoint src, postgres_en
         std::exception_ptr failure;
         attempt_result r;
         try {
-            r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout);
+            r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout,
+                                     text_form::json);
         } catch (...) {
             failure = std::current_exception();
         }
-        if (!widened.empty()) {
-            for (auto& [i, wider] : widened) {
-                kinds[i] = wider;
-                request.source_columns[i] = jsonl_column(names[i], wider, true);
-            }
-            continue;
-        }
         if (failure) std::rethrow_exception(failure);
-        if (!r.failed) co_return;
+        if (!r.failed) {
+            ctx.stats.restarts = restarts;
+            co_return;
+        }
         const copy_failure& failed = r.failed->failure;
         auto copy_line = static_cast<std::uint64_t>(std::max<std::int64_t>(failed.copy_line, 1));
-        const block_origin* block = fanout.find(r.failed->stream, copy_line);
+        const block_origin* block = fanout.find(r.failed->segment, r.failed->stream, copy_line);
         auto locating = jsonl_line_of(in, src.path, keys, guesses, block ? block->origin : 0,
                                       block ? block->stream_line : 2, copy_line);
         std::uint64_t line = co_await std::move(locating);

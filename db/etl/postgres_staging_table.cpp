@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "uio/core/error_kind.hpp"
+#include "uio/db/etl/detail/postgres_widen_in_place.hpp"
 #include "uio/db/pg/quote.hpp"
 
 namespace uio::etl {
@@ -135,6 +136,16 @@ std::string postgres_staging_table::copy_sql(const pg::connection& conn,
     std::string sql = "COPY " + pg::quote_identifier(conn, name_);
     if (list_columns_) sql += " (" + column_names(conn, columns_) + ")";
     return sql + " FROM STDIN " + copy_options;
+}
+
+task<bool> postgres_staging_table::widen(std::vector<column_spec> wider, text_form form) {
+    if (!created_) co_return false;
+    pg::transaction tx = co_await conn_->begin();
+    std::vector<std::string> tables{name_};
+    bool changed = co_await alter_widened_columns(*conn_, std::move(tables), columns_, wider, form);
+    co_await tx.commit();
+    columns_ = std::move(wider);
+    co_return changed;
 }
 
 task<void> postgres_staging_table::publish() {

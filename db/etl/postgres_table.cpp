@@ -6,6 +6,7 @@
 
 #include "uio/core/error_kind.hpp"
 #include "uio/db/etl/detail/postgres_upsert.hpp"
+#include "uio/db/etl/detail/postgres_widen_in_place.hpp"
 #include "uio/db/etl/detail/upsert_key.hpp"
 #include "uio/db/pg/quote.hpp"
 
@@ -176,6 +177,15 @@ task<std::int64_t> postgres_table_load::copy(std::string copy_options,
         failure = postgres_upsert_copy_error(e);
     }
     throw *failure;
+}
+
+task<bool> postgres_table_load::widen(std::vector<column_spec> wider, text_form form) {
+    if (!created_) co_return false;
+    std::vector<std::string> tables{target_};
+    if (!staging_.empty()) tables.push_back(staging_);
+    bool changed = co_await alter_widened_columns(*conn_, std::move(tables), columns_, wider, form);
+    columns_ = std::move(wider);
+    co_return changed;
 }
 
 task<void> postgres_table_load::commit() {

@@ -202,6 +202,7 @@ task<void> load_into_sqlite(copy_context& ctx, channel<std::string>& chunks, For
     }
     co_await load->commit();
     ctx.count_upsert(load->inserted());
+    ctx.stats.widenings = load->widenings();
     ctx.stats.blank_lines += format.blank_lines();
     ctx.stats.warnings += format.warnings();
 }

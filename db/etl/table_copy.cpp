@@ -141,6 +141,11 @@ void print_stats(std::ostream& out, const copy_context& ctx, double seconds, boo
         text += ", \"blank_lines\": " + std::to_string(ctx.stats.blank_lines) +
                 ", \"warnings\": " + std::to_string(ctx.stats.warnings) + "}";
     }
+    if (ctx.stats.widenings) {
+        text.pop_back();
+        text += ", \"widenings\": " + std::to_string(ctx.stats.widenings) +
+                ", \"restarts\": " + std::to_string(ctx.stats.restarts) + "}";
+    }
     if (ctx.stats.merged) {
         text.pop_back();
         text += ", \"inserted\": " + std::to_string(ctx.stats.inserted) +

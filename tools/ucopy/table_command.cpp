@@ -63,7 +63,8 @@ Table options:
   --connections N          load a data file into PostgreSQL over N COPY streams, through
                            a staging table published in one transaction (default 1)
   --stats=json             print ok, rows, bytes, seconds and errors on stdout at the end
-                           (and blank_lines, warnings when there were any)
+                           (and blank_lines, warnings when there were any; widenings
+                           and restarts when a column widened)
   --no-progress            no progress line on stderr
   -v, --verbose            say what was copied, and how many rows, on stderr
 )";

@@ -7,7 +7,7 @@
 // are also parsed here, on the thread pool, before they are sent, and every value of a
 // column with an inferred type other than text is checked by the rules the sample was. A
 // value that does not fit widens the column in kinds() (later values are checked against
-// the wider kind), so one pass over the file finds every widening the load needs.
+// the wider kind), and the load widens the column where it is (postgres_widen_in_place.hpp).
 //
 // The scan is only a check, cut to what it needs (fields, quotes, NULLs: no UTF-8 check, no
 // rows stored, ~4x cheaper than csv_reader); the server parses what it is sent on its own.
@@ -36,6 +36,8 @@
 #include "uio/core/task.hpp"
 
 #include "uio/db/etl/detail/column_types.hpp"
+#include "uio/db/etl/detail/input_file.hpp"
+#include "uio/db/etl/detail/postgres_widen_in_place.hpp"
 #include "uio/db/formats/csv_options.hpp"
 
 namespace uio::etl {
@@ -53,7 +55,16 @@ class csv_value_check {
 
     // Whether a value did not fit its column's kind, and the kinds after widening.
     bool widened() const noexcept { return widened_; }
+    // How many records have widened a column so far.
+    std::uint64_t widenings() const noexcept { return widenings_; }
+    // Where in the last feed's bytes the last whole record (or empty line) ends, just past
+    // its line end; npos when none ends there. A stream cut there cuts no record in two
+    // (the load widens in place at such a cut: postgres_widen_in_place.hpp). With no column
+    // left to check, the whole feed.
+    std::size_t record_end() const noexcept { return record_end_; }
     const std::vector<value_kind>& kinds() const noexcept { return kinds_; }
+    // Takes `ahead`'s kinds (a copy of this check that has read further: wider or equal).
+    void adopt_kinds(const csv_value_check& ahead);
     // What our parser refused, if anything (it stops checking there).
     const std::exception_ptr& failure() const noexcept { return failure_; }
 
@@ -72,6 +83,8 @@ class csv_value_check {
     std::vector<bool> checked_;  // per column: its values are checked
     std::size_t checking_ = 0;   // how many are
     bool widened_ = false;
+    std::uint64_t widenings_ = 0;
+    std::size_t record_end_ = std::string_view::npos;
     std::exception_ptr failure_;
 
     // The scan, carried across feeds. Quotes toggle as COPY's CSV mode reads them (one
@@ -98,12 +111,22 @@ std::vector<value_kind> checked_kinds(const std::vector<column_spec>& columns, b
 // returns whether any changed.
 bool apply_widening(const csv_value_check& check, std::vector<column_spec>& columns);
 
-// Sends the chunks of `bytes` on `out`, each once `check` has checked it on the thread pool
-// (the COPY sends the chunk before while the pool checks the next), then closes `out`. From
-// the chunk with a value that widens a column on, nothing more is sent and `stopped` is set;
-// the rest is still checked, so one pass finds every widening the load needs, and then
-// `out` is closed with `stopped` set, so the COPY fails instead of committing.
+// Sends the bytes of `bytes` on `out`, each chunk once `check` has checked it on the thread
+// pool (the COPY sends the chunk before while the pool checks the next), cut at the last
+// record end of each chunk (the rest goes with the next), then closes `out` (with `stopped`
+// set on a failure, so the COPY fails instead of committing). Before a chunk in which a
+// value widens a column, a cut: an empty chunk, the columns' new types (`columns` with the
+// check's kinds) pushed on `steps`, and `dummy_header` (unless empty) as the new COPY's
+// first line; postgres_widen_in_place.hpp says what the COPY side does with it.
+//
+// With `rest` (the plain file `bytes` reads from its start, unfiltered), the first cut looks
+// ahead first: a copy of the check reads the rest of the file on the pool, and the cut
+// takes every widening the file still holds, so the table is altered once, not once per
+// cut (each ALTER rewrites every row loaded so far; the rest is checked twice, which costs
+// far less: scripts/bench-etl-widening).
 task<void> send_checked(async_generator<std::span<const std::byte>> bytes, csv_value_check& check,
-                        channel<std::string>& out, bool& stopped);
+                        channel<std::string>& out, bool& stopped,
+                        const std::vector<column_spec>& columns, std::string dummy_header,
+                        widening_steps& steps, input_file* rest);
 
 }  // namespace uio::etl

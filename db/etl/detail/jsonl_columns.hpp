@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,11 @@ class json_column_kinds {
     bool mixed_json() const noexcept { return pg() == pg_kind::mixed; }
     // Whether observing `f` would leave pg_type() as it is.
     bool fits_pg(formats::json_field f) const noexcept;
+    // Observes a value standing for every value that fits pg_type() now (2^53+1 for bigint,
+    // 1e+15 for double precision, 0.50 for numeric, any string for text), so that kinds
+    // widened from here take every value loaded under the narrow ones, seen or not: the
+    // load widens in place (postgres_widen_in_place.hpp) and reads none of them again.
+    void cover_fitting() noexcept;
 
   private:
     enum class pg_kind {
@@ -97,7 +103,8 @@ column_spec jsonl_column(std::string name, const json_column_kinds& kinds, bool 
 // `guesses[i]`, when given (not null), is column i's sampled kinds, whose type the table was
 // created with: a value that does not fit it comes back in `widened`, that column's kinds
 // having observed it (and every other such value of the batch), so the load can start again
-// with the wider type. The batch's text is then not to be sent. A guessed column of mixed
+// with the wider type (the kinds also cover every value the narrow type took:
+// cover_fitting). The batch's text is then not to be sent. A guessed column of mixed
 // JSON types (jsonb) gets its strings as JSON string literals.
 struct jsonl_csv_batch {
     std::string text;
@@ -106,6 +113,8 @@ struct jsonl_csv_batch {
     std::vector<reject> rejects;
     std::uint64_t bytes = 0;  // input bytes this batch came from (set by jsonl_csv_batches)
     std::vector<std::pair<std::size_t, json_column_kinds>> widened;  // (column, kinds)
+    // With `widened`: the parsed rows, to be converted again with the wider kinds.
+    std::shared_ptr<const formats::jsonl_batch> source;
 };
 jsonl_csv_batch jsonl_to_csv(const formats::jsonl_batch& batch, std::size_t keys,
                              const std::vector<std::uint64_t>& skip,

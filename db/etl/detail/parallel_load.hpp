@@ -13,8 +13,10 @@
 // own, or a dummy one HEADER skips), so the line a COPY error names counts that stream's
 // lines from a known start; a log of which block went to which stream, at which of its
 // lines, turns it back into the file's line where the bad record starts. A value that does
-// not fit a column whose type was inferred widens it and the load starts again, as with one
-// connection (postgres_widening.hpp). --max-errors and --mode upsert are refused with
+// not fit a column whose type was inferred widens it where the load is: every stream ends
+// its COPY at a cut, the control connection alters the staging table, and the streams start
+// new COPYs (postgres_widen_in_place.hpp; the block log counts lines per COPY). --max-errors and
+// --mode upsert are refused with
 // --connections > 1 (a retry per bad row would cost N streams; upsert's "last row wins"
 // needs the input's order, which N streams lose).
 #pragma once

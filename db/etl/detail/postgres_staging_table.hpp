@@ -43,6 +43,11 @@ class postgres_staging_table {
     // COPY staging [(columns)] FROM STDIN <copy_options>, quoted for `conn`.
     std::string copy_sql(const pg::connection& conn, const std::string& copy_options) const;
 
+    // Between the streams' COPYs, none in progress: the columns' types become `wider`'s, the
+    // rows already loaded cast to them (postgres_widen_in_place.hpp), in a transaction of
+    // the control connection. Returns whether a type changed.
+    task<bool> widen(std::vector<column_spec> wider, text_form form);
+
     // Moves the rows into the target in one transaction (see above); the staging table is
     // gone afterwards.
     task<void> publish();

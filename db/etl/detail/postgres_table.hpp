@@ -79,6 +79,10 @@ class postgres_table_load {
     // as it is (with copy_line) for the caller to locate.
     task<std::int64_t> copy(std::string copy_options,
                             async_generator<std::span<const std::byte>> bytes);
+    // Between two copy()s of a table it created: the columns' types become `wider`'s, the
+    // rows already loaded cast to them (postgres_widen_in_place.hpp); upsert's staging table
+    // too. Returns whether a type changed.
+    task<bool> widen(std::vector<column_spec> wider, text_form form);
     task<void> commit();
     // Upsert with count_upserts, after commit(): the rows that added a key (the others
     // updated one).

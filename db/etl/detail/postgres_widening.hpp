@@ -2,20 +2,14 @@
 // sample, must not fail, nor change a value, because a later value does not fit the guess.
 // Every value is checked on our side first (CSV: csv_value_check.hpp, JSON Lines:
 // json_column_kinds::fits_pg), by the sample's strict rules, since the server's input
-// functions take values they print back otherwise (007 into bigint); a misfit restarts the
-// load with wider types (column_types.hpp: widened_kind). What is here is the backstop: when
-// the server still refuses a value of an inferred column (invalid input 22P02, out of range
-// 22003, bad date/time 22007 and 22008), the load starts again in a new transaction with
-// that column one step wider: bigint → numeric (when the value is a plain decimal) → text;
-// double precision, numeric, boolean, date, timestamp and timestamptz → text. The failed
-// attempt rolled back, so the load stays atomic.
-//
-// Why a restart and not a staging table (COPY into text columns, then INSERT ... SELECT with
-// casts into the real table): staging writes every row twice on every load, clean or not,
-// and the server's work is what a load costs; a restart costs nothing while the guess holds
-// and one more pass when it does not (the check reads the whole file before the restart, so
-// it finds every widening at once). Not yet: ALTER TABLE on the rows already loaded instead
-// of a restart (it needs the COPY cut at a record boundary and the error lines remapped).
+// functions take values they print back otherwise (007 into bigint); a misfit widens the
+// column where the load is (postgres_widen_in_place.hpp: ALTER TABLE between two COPYs, no
+// restart). What is here is the backstop: when the server still refuses a value of an
+// inferred column (invalid input 22P02, out of range 22003, bad date/time 22007 and 22008),
+// the load starts again in a new transaction with that column one step wider: bigint →
+// numeric (when the value is a plain decimal) → text; double precision, numeric, boolean,
+// date, timestamp and timestamptz → text. The failed attempt rolled back, so the load stays
+// atomic; --stats=json counts it as a restart.
 #pragma once
 
 #include <vector>

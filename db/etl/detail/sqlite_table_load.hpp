@@ -5,9 +5,11 @@
 //
 // Widening: in a table this load creates, a column whose kind was inferred loses its
 // declared type when a batch holds a value that kind does not (row_batch::widens). SQLite
-// cannot change a column's type, so the table is rebuilt inside the transaction — a new
-// table, the rows copied, the old one dropped, the new one renamed — once per widening
-// column at most. The copy converts nothing: the other columns keep their affinity, the
+// has no ALTER COLUMN, but a declared type only sets the affinity new values get: the
+// table's CREATE TABLE text is rewritten inside the transaction (writable_schema; no row is
+// touched: the .cpp says why that is safe), once per widening column at most. A key column
+// (upsert) has its table rebuilt instead — a new table, the rows copied, the old one
+// dropped, the new one renamed. Either way the other columns keep their affinity and the
 // widened one has none. Why no type rather than REAL or TEXT: affinity rewrites values on
 // the way in — REAL turns 100000 into 1e+05 on the way out and 2^53+1 into 2^53, TEXT turns
 // 0.30000000000000004 into '0.3' and a JSON number into a string, INTEGER turns '1.50'
@@ -63,6 +65,9 @@ class sqlite_table_load {
     // updated one), from the table's row count before and after.
     std::optional<std::int64_t> inserted() const noexcept { return inserted_keys_; }
 
+    // How many times columns widened (a batch that widened any).
+    std::uint64_t widenings() const noexcept { return widenings_; }
+
     // Inserts a batch (widening first what it needs); a failing row (a constraint) throws
     // naming `source`:line.
     task<void> insert(std::shared_ptr<row_batch> batch, std::string source);
@@ -85,6 +90,7 @@ class sqlite_table_load {
     std::vector<std::string> key_;
     std::vector<std::size_t> key_columns_;
     bool count_upserts_ = false;
+    std::uint64_t widenings_ = 0;
     std::int64_t rows_before_ = 0;  // the table's rows before the load
     std::optional<std::int64_t> inserted_keys_;
 };
