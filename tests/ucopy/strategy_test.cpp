@@ -1,5 +1,8 @@
-// --strategy=auto: which files are written with O_DIRECT rather than through the page cache.
+// --strategy=auto: which files are written with O_DIRECT rather than through the page cache,
+// and which go by copy_file_range.
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -53,4 +56,81 @@ TEST_CASE("a source is mostly cached after writing it and not after dropping its
     CHECK_FALSE(ucopy::data_mover::mostly_cached(fd, 8 << 20));
     CHECK(ucopy::data_mover::mostly_cached(fd, 100));  // under a page: nothing to ask
     ::close(fd);
+}
+
+namespace {
+
+// The count of one data path in --stats=json's "strategy" object.
+unsigned long strategy_count(const std::string& stats, const std::string& key) {
+    const std::string field = "\"" + key + "\":";
+    const std::size_t at = stats.find(field);
+    if (at == std::string::npos) return ~0ul;
+    return std::stoul(stats.substr(at + field.size()));
+}
+
+}  // namespace
+
+TEST_CASE("strategy auto copies files above 64 KiB with copy_file_range, holes and metadata kept") {
+    using namespace ucopy_test;
+    uio::testing::temp_dir work;
+    const std::string src = work / "src";
+    REQUIRE(sh("mkdir -p " + q(src + "/new") + " " + q(src + "/old") + " " + q(work / "dst/old"))
+                .status == 0);
+    std::string bytes(3 << 20, '\0');
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 131 + i / 7);
+    // Into a directory this run creates (staged), and into an existing one (temporary, rename).
+    write_file(src + "/new/mid", bytes.substr(0, (1 << 20) + 123), 0640);
+    write_file(src + "/old/mid", bytes.substr(5, (256 << 10) + 1), 0600);
+    REQUIRE(::setxattr((src + "/old/mid").c_str(), "user.path", "kernel", 6, 0) == 0);
+    set_mtime(src + "/old/mid", 1'600'000'000, 123'456'789);
+    // Sparse: data, a 4 MiB hole, data, a hole at the end.
+    {
+        const int fd = ::open((src + "/new/sparse").c_str(), O_WRONLY | O_CREAT, 0644);
+        REQUIRE(fd >= 0);
+        REQUIRE(::pwrite(fd, bytes.data(), 300 << 10, 0) == (300 << 10));
+        REQUIRE(::pwrite(fd, bytes.data() + 7, 200 << 10, 5 << 20) == (200 << 10));
+        REQUIRE(::ftruncate(fd, 8 << 20) == 0);
+        ::close(fd);
+    }
+    write_file(src + "/new/small", bytes.substr(0, 64 << 10));  // at the limit: not by kernel
+
+    command_result r = sh(ucopy_test::ucopy() + " -a --no-chains --stats=json " + q(src + "/.") +
+                          " " + q(work / "dst"));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(strategy_count(r.output, "copy_file_range") == 3);
+    CHECK(strategy_count(r.output, "read_write") == 1);
+    check_same_tree(src, work / "dst");  // contents, modes, times, xattrs, holes
+    struct stat copied {};
+    REQUIRE(::stat((work / "dst/new/sparse").c_str(), &copied) == 0);
+    CHECK(copied.st_size == (8 << 20));
+    CHECK(copied.st_blocks * 512 < (1 << 20));
+    CHECK(read_file(work / "dst/old/mid") == bytes.substr(5, (256 << 10) + 1));
+}
+
+TEST_CASE("copy_file_range refused across file systems falls back to read/write") {
+    using namespace ucopy_test;
+    uio::testing::temp_dir work;
+    struct stat shm {
+    }, tmp{};
+    if (::stat("/dev/shm", &shm) != 0 || ::stat(work.path().c_str(), &tmp) != 0 ||
+        shm.st_dev == tmp.st_dev) {
+        WARN("no /dev/shm on another file system than the temporary directory: skipped");
+        return;
+    }
+    char pattern[] = "/dev/shm/ucopy-xdev-XXXXXX";
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    const std::string src = pattern;
+    std::string bytes(512 << 10, 'x');
+    for (int i = 0; i < 3; ++i) write_file(src + "/f" + std::to_string(i), bytes + char('a' + i));
+    command_result r =
+        sh(ucopy_test::ucopy() + " -a --stats=json " + q(src) + " " + q(work / "dst"));
+    const std::vector<std::string> differences = compare_trees(src, work / "dst");
+    sh("rm -rf " + q(src));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    // EXDEV before any byte moved: each file copied through the ring instead.
+    CHECK(strategy_count(r.output, "read_write") == 3);
+    CHECK(strategy_count(r.output, "copy_file_range") == 0);
+    CHECK(differences.empty());
 }

@@ -2,7 +2,8 @@
 //   read/write on the ring through chunk_buffers (several chunks of a file in flight; the
 //     only path that sees the bytes, so --verify and --sparse=always use it), its writes
 //     optionally O_DIRECT (large files: no page-cache pages to fill, see read_write),
-//   copy_file_range on the thread pool (kernel-side; may share extents on CoW filesystems),
+//   copy_file_range on a pool of its own (kernel-side: each byte copied once, page cache to
+//     page cache, where read/write copies it twice; may share extents on CoW filesystems),
 //   FICLONE (reflink: the whole file's extents shared, nothing copied).
 // Sparse files are copied extent by extent (SEEK_DATA/SEEK_HOLE), holes left as holes.
 #pragma once
@@ -68,10 +69,18 @@ class data_mover {
     // Turns O_DIRECT on or off for `fd`; false when the file system refuses it.
     bool set_direct(int fd, bool on) const;
 
-    // Kernel-side copy. False when the kernel cannot do it for these files before any byte
-    // moved (the caller falls back to read_write).
+    // Files above this size that no chain takes go by copy_file_range under
+    // --strategy=auto: half the system time per byte of read/write through a buffer on ext4
+    // and tmpfs (docs/ucopy-internals.md, "How file data moves"); at or below it one read and
+    // one write on the ring cost less than the trip to a pool thread.
+    static constexpr std::uint64_t kernel_copy_min = 64 * 1024;
+
+    // Kernel-side copy on the data_mover's own pool (one thread per core unless -j; the
+    // walk's pool stays free), so several files copy at once. False when the kernel cannot
+    // do it for these files before any byte moved (the caller falls back to read_write);
+    // a refusal (EXDEV: another file system) is remembered per pair of devices.
     uio::task<bool> copy_file_range(int in, int out, const std::vector<extent>& extents,
-                                    file_names names);
+                                    file_names names, std::pair<dev_t, dev_t> devices);
 
     // FICLONE. False when the file systems cannot share extents (remembered per pair).
     uio::task<bool> reflink(int in, int out, dev_t in_dev, dev_t out_dev);
@@ -100,12 +109,19 @@ class data_mover {
     // The pool a chunk of `length` bytes came from (verify re-reads in the same chunks).
     chunk_buffers& buffers_for(std::uint64_t length);
 
+    // copy_file_range of `extents` on the kernel-copy pool: 0 or the errno, and whether any
+    // byte moved.
+    uio::task<std::pair<int, bool>> kernel_copy(int in, int out, std::vector<extent> extents);
+    uio::thread_pool& kernel_pool();
+
     const options& opts_;
     chunk_buffers& buffers_;
     std::optional<chunk_buffers> direct_buffers_;
     uio::thread_pool& pool_;
+    std::optional<uio::thread_pool> kernel_pool_;  // made on first use
     report& out_;
     std::set<std::pair<dev_t, dev_t>> no_reflink_;
+    std::set<std::pair<dev_t, dev_t>> no_kernel_copy_;
     unsigned test_delay_ms_ = 0;  // UCOPY_TEST_CHUNK_DELAY_MS: slows a copy for tests
     test_gate gate_;
 };

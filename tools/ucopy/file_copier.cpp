@@ -348,9 +348,14 @@ uio::task<void> engine::copy_regular(entry& e) {
                            data_mover::mostly_cached(in.fd, size);
         const bool direct = !moved && (opts_.data_strategy == strategy::direct || large) &&
                             mover_->set_direct(out.fd, true);
-        const bool kernel_copy = opts_.data_strategy == strategy::copy_file_range || large;
+        // Below that, files the chains left go kernel-side: copy_file_range copies each byte
+        // once where read/write copies it twice (measured: docs/ucopy-internals.md).
+        const bool mid =
+            opts_.data_strategy == strategy::automatic && size > data_mover::kernel_copy_min;
+        const bool kernel_copy = opts_.data_strategy == strategy::copy_file_range || large || mid;
         if (!moved && !direct && !needs_bytes && kernel_copy) {
-            moved = co_await mover_->copy_file_range(in.fd, out.fd, extents, names);
+            const std::pair<dev_t, dev_t> devices{e.st.st_dev, e.dir->dst_dev};
+            moved = co_await mover_->copy_file_range(in.fd, out.fd, extents, names, devices);
             if (moved) ++out_.strategies.copy_file_range;
         }
         // ext4 completes a direct write that extends the file before taking the next (the
