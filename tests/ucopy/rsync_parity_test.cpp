@@ -1,4 +1,5 @@
-// ucopy --sync side by side with rsync -aHX: the scenarios of rsync's own test suite that
+// ucopy -a -X --sync side by side with rsync -aHX (-X: both compare every file's xattrs):
+// the scenarios of rsync's own test suite that
 // apply to a local mirror (testsuite/{itemize,delete,exclude,hardlinks,xattrs,chmod,backup}
 // _test.py), each run by both tools from the same source onto the same destination. The
 // resulting trees must match (compare_trees: types, modes, owners, ns mtimes, links, xattrs,
@@ -196,7 +197,7 @@ TEST_CASE("ucopy --sync -i matches rsync -aHXi, scenario by scenario") {
 
             // The first copy into nothing.
             command_result r = sh(cd + "rsync -aHXi src/ r/ 2>&1");
-            command_result u = sh(cd + ucopy() + " -a --sync -i src/ u/ 2>&1");
+            command_result u = sh(cd + ucopy() + " -a -X --sync -i src/ u/ 2>&1");
             INFO("rsync:\n" << r.output << "ucopy:\n" << u.output);
             REQUIRE(r.status == 0);
             CHECK(u.status == 0);
@@ -215,7 +216,7 @@ TEST_CASE("ucopy --sync -i matches rsync -aHXi, scenario by scenario") {
             REQUIRE(sh(cd + settle_times("src r u", "1650000000", "1700000000")).status == 0);
             const std::string options = s.options;
             r = sh(cd + "D=r; rsync -aHXi " + options + " src/ r/ 2>&1");
-            u = sh(cd + "D=u; " + ucopy() + " -a --sync -i " + options + " src/ u/ 2>&1");
+            u = sh(cd + "D=u; " + ucopy() + " -a -X --sync -i " + options + " src/ u/ 2>&1");
             INFO("second run, rsync:\n" << r.output << "ucopy:\n" << u.output);
             CHECK(u.status == r.status);
             CHECK(without_link_leaders(itemized(u.output), work / "u") ==

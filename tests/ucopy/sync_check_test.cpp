@@ -43,6 +43,18 @@ TEST_CASE("the quick check compares type, size and the preserved attributes") {
     CHECK(quick_check(a, link, all).type);
 }
 
+TEST_CASE("xattrs are compared when the source's ctime is not older than the mirror's") {
+    struct stat source = file_stat(10, 100), mirror = file_stat(10, 100);
+    source.st_ctim = {500, 10};
+    mirror.st_ctim = {500, 11};  // written after the source last changed
+    CHECK_FALSE(xattrs_worth_comparing(source, mirror, false));
+    CHECK(xattrs_worth_comparing(source, mirror, true));  // -X, --checksum: always
+    source.st_ctim = {500, 11};                           // same instant: cannot tell
+    CHECK(xattrs_worth_comparing(source, mirror, false));
+    source.st_ctim = {501, 0};  // an xattr (or anything else) changed since
+    CHECK(xattrs_worth_comparing(source, mirror, false));
+}
+
 TEST_CASE("itemized lines follow rsync's %i columns") {
     const struct stat a = file_stat(10, 100);
     entry_changes c;

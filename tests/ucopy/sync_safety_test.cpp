@@ -1,6 +1,7 @@
 // ucopy --sync never loses or misses data: several sources are one mirror, every run of a
 // command gives the same tree, an empty source does not empty its mirror, no xattr change is
-// missed, read-only directories are updated by a user who is not root, and a file that
+// missed (with -X; -a alone misses none made on the source since the mirror's last change),
+// read-only directories are updated by a user who is not root, and a file that
 // vanishes mid-run is a warning (exit 24) that blocks no deletion. rsync -aHX --delete is the
 // reference where one exists.
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 
@@ -79,6 +81,20 @@ std::string xattr_of(const std::string& path, const char* name) {
     char value[256];
     const ssize_t n = ::lgetxattr(path.c_str(), name, value, sizeof value);
     return n < 0 ? std::string("<none>") : std::string(value, static_cast<std::size_t>(n));
+}
+
+// Returns once the realtime clock is a few ticks past `path`'s ctime: a change made after
+// then gets a later ctime (the kernel stamps ctimes from a clock that advances per tick).
+void wait_past_ctime(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::lstat(path.c_str(), &st) == 0);
+    const auto ns = [](const timespec& t) {
+        return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+    };
+    timespec now{};
+    do {
+        ::clock_gettime(CLOCK_REALTIME, &now);
+    } while (ns(now) < ns(st.st_ctim) + 20'000'000);
 }
 
 // Two sources sharing a directory and a file name, with files of their own.
@@ -247,14 +263,14 @@ TEST_CASE("an empty source does not empty its mirror unless --delete-all-ok says
     CHECK(sh(ucopy() + " --delete-all-ok a b").status == 2);  // goes with --sync
 }
 
-TEST_CASE("sync finds an xattr change whatever the mirror's ctime, and drops xattrs") {
+TEST_CASE("sync -X finds an xattr change whatever the mirror's ctime, and drops xattrs") {
     uio::testing::temp_dir work;
     fs::create_directories(work / "src/dir");
     write_file(work / "src/file", "f");
     if (::setxattr((work / "src/file").c_str(), "user.t", "1", 1, 0) != 0) {
         uio::testing::skip("no user xattrs here");
     }
-    const std::string run = "cd " + q(work.path()) + " && " + ucopy() + " -a --sync src/ dst";
+    const std::string run = "cd " + q(work.path()) + " && " + ucopy() + " -a -X --sync src/ dst";
     REQUIRE(sh(run).status == 0);
     REQUIRE(xattr_of(work / "dst/file", "user.t") == "1");
     // The source changes, then the mirror's ctime moves past it (chmod there and back, a
@@ -276,6 +292,48 @@ TEST_CASE("sync finds an xattr change whatever the mirror's ctime, and drops xat
     CHECK(xattr_of(work / "dst/dir", "user.extra") == "<none>");
     check_same_tree(work / "src", work / "dst");
     CHECK(sh(run + " -i").output.find(".f") == std::string::npos);  // and then nothing
+}
+
+TEST_CASE("sync -a compares xattrs where the source changed since the mirror; -X everywhere") {
+    uio::testing::temp_dir work;
+    fs::create_directories(work / "src");
+    for (const char* name : {"changed", "kept", "mirror-touched"}) {
+        write_file(work / (std::string("src/") + name), name);
+        if (::setxattr((work / (std::string("src/") + name)).c_str(), "user.t", "1", 1, 0) != 0) {
+            uio::testing::skip("no user xattrs here");
+        }
+    }
+    const std::string at = "cd " + q(work.path()) + " && " + ucopy();
+    // A ctime is as coarse as the kernel's clock tick: each step starts a tick after the
+    // last, so that the mirror's ctimes are newer than the source's and a change's newer
+    // than the mirror's.
+    wait_past_ctime(work / "src/mirror-touched");
+    REQUIRE(sh(at + " -a --sync src/ dst").status == 0);
+    wait_past_ctime(work / "dst/changed");
+    // On the source, after the copy: its ctime is newer than the mirror's, so -a compares.
+    REQUIRE(::setxattr((work / "src/changed").c_str(), "user.t", "2", 1, 0) == 0);
+    // On the mirror only: the source's ctime is older, so -a trusts the mirror as rsync -a
+    // trusts size and mtime; -X compares every file and finds it.
+    REQUIRE(::setxattr((work / "dst/mirror-touched").c_str(), "user.extra", "x", 1, 0) == 0);
+
+    command_result quick = sh(at + " -a --sync -i src/ dst");
+    INFO(quick.output);
+    CHECK(quick.status == 0);
+    CHECK(quick.output.find(".f........x changed\n") != std::string::npos);
+    CHECK(quick.output.find("mirror-touched") == std::string::npos);
+    CHECK(quick.output.find("kept") == std::string::npos);
+    CHECK(xattr_of(work / "dst/changed", "user.t") == "2");
+    CHECK(xattr_of(work / "dst/mirror-touched", "user.extra") == "x");
+
+    command_result every = sh(at + " -a -X --sync -i src/ dst");
+    INFO(every.output);
+    CHECK(every.status == 0);
+    CHECK(every.output.find(".f........x mirror-touched\n") != std::string::npos);
+    CHECK(every.output.find(" changed\n") == std::string::npos);
+    CHECK(every.output.find(" kept\n") == std::string::npos);
+    CHECK(xattr_of(work / "dst/mirror-touched", "user.extra") == "<none>");
+    CHECK(xattr_of(work / "dst/kept", "user.t") == "1");
+    check_same_tree(work / "src", work / "dst");
 }
 
 namespace {

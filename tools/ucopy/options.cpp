@@ -162,7 +162,9 @@ struct command_line {
         app.add_flag("-H,--hard-links", hard_links,
                      "keep hard links (rsync's -H; part of -a, as --preserve=links)");
         app.add_flag("-X,--xattrs", xattrs,
-                     "keep extended attributes (rsync's -X; part of -a, as --preserve=xattr)");
+                     "keep extended attributes (rsync's -X; part of -a, as --preserve=xattr); with"
+                     " --sync, compare the xattrs of every file on both sides (-a alone compares"
+                     " them only where the source's ctime is not older than its mirror's)");
         app.add_flag("-S", sparse_upper, "same as --sparse=always (rsync's -S)");
         app.add_flag("-x,--one-file-system", o.one_file_system,
                      "do not cross file systems: a directory on another one is copied empty, and"
@@ -199,11 +201,13 @@ struct command_line {
                 ->allow_extra_args(false);
         app.add_flag("--sync", o.sync,
                      "make DEST a mirror: skip files of the same size and mtime, fix metadata in"
-                     " place, copy the rest. Paths as rsync reads them, the same on every run:"
+                     " place, copy the rest (xattrs: see -X). Paths as rsync reads them, the same "
+                     "on every run:"
                      " SRC/ copies SRC's contents into DEST, SRC copies it as DEST/SRC (DEST is"
                      " made if missing)");
         app.add_flag("-c,--checksum", o.checksum,
-                     "with --sync or --check: compare contents, not size and mtime");
+                     "with --sync or --check: compare contents, not size and mtime (and, with"
+                     " --sync, every file's xattrs, as -X)");
         app.add_flag("--check", o.check,
                      "copy nothing: print every difference between SRC and DEST (type, size, mtime,"
                      " mode, owner, xattrs, links; contents with --checksum); exit 1 if any");
@@ -364,7 +368,8 @@ parse_outcome command_line::parse(int argc, char** argv) {
     o.recursive = o.recursive || recursive_upper || archive;
     if (archive) o.preserve = {true, true, true, true, true};
     if (hard_links) o.preserve.links = true;
-    if (xattrs) o.preserve.xattr = true;
+    if (xattrs) o.preserve.xattr = o.every_xattr = true;
+    if (o.checksum) o.every_xattr = true;
     if (preserve_basic) {
         o.preserve.mode = o.preserve.ownership = o.preserve.timestamps = true;
     }

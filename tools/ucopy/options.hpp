@@ -61,6 +61,11 @@ struct options {
     // same contents); metadata that differs is set in place.
     bool sync = false;
     bool checksum = false;
+    // Which existing files' xattrs --sync compares (with preserve.xattr): every one with -X
+    // or --checksum (as rsync -X does); else only where the source's ctime is not older than
+    // the mirror's (xattrs_worth_comparing in sync_check.hpp): -a alone pays nothing per
+    // unchanged file, as rsync -a, which does not look at xattrs at all.
+    bool every_xattr = false;
     bool delete_extraneous = false;  // --delete: after a copy without errors (deletion_plan.hpp)
     bool delete_excluded = false;    // excluded destination entries are deleted too
     // A source directory root that is empty while --delete would empty its mirror is refused

@@ -1,12 +1,10 @@
-// stat_entries: one statx_batch per batch of names, both sides together.
+// stat_entries: statx(2) per name, both sides, on the pool thread that lists the batch.
 #include "ring_stat.hpp"
 
 #include <fcntl.h>
 #include <sys/sysmacros.h>
 
-#include <vector>
-
-#include <uio/uring/statx_batch.hpp>
+#include <cerrno>
 
 namespace ucopy {
 
@@ -29,36 +27,19 @@ struct stat stat_from_statx(const struct statx& x) noexcept {
 }
 
 void stat_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool follow) {
-    const bool lookup = dst_fd >= 0;
-    const std::size_t per_entry = lookup ? 2 : 1;
-    // Kept per thread: a walk makes one call per 256 names, and fresh vectors each time
-    // cost page faults (glibc gives a thread arena's free memory back at once).
-    thread_local std::vector<struct statx> results;
-    thread_local std::vector<uio::statx_request> requests;
-    results.resize(entries.size() * per_entry);
-    requests.resize(entries.size() * per_entry);
     const int src_flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        const char* name = entries[i].name.c_str();
-        requests[per_entry * i] = {src_fd, name, src_flags, &results[per_entry * i], 0};
-        if (lookup) {
-            requests[2 * i + 1] = {dst_fd, name, AT_SYMLINK_NOFOLLOW, &results[2 * i + 1], 0};
-        }
-    }
-    uio::statx_batch(requests);
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        raw_entry& e = entries[i];
-        const uio::statx_request& src = requests[per_entry * i];
-        if (src.error != 0) {
-            e.error = src.error;
+    struct statx x {};
+    for (raw_entry& e : entries) {
+        const char* name = e.name.c_str();
+        if (::statx(src_fd, name, src_flags, STATX_BASIC_STATS, &x) != 0) {
+            e.error = errno;
             e.failed = "stat";
             continue;
         }
-        e.st = stat_from_statx(results[per_entry * i]);
-        if (lookup) {
-            e.dst_exists = requests[2 * i + 1].error == 0;
-            if (e.dst_exists) e.dst_st = stat_from_statx(results[2 * i + 1]);
-        }
+        e.st = stat_from_statx(x);
+        if (dst_fd < 0) continue;
+        e.dst_exists = ::statx(dst_fd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &x) == 0;
+        if (e.dst_exists) e.dst_st = stat_from_statx(x);
     }
 }
 

@@ -36,6 +36,18 @@ struct entry_changes {
 entry_changes quick_check(const struct stat& source, const struct stat& destination,
                           const preserve_set& preserve);
 
+// Whether the xattrs of an existing destination need comparing with its source's. Setting,
+// changing or removing an xattr moves a file's ctime, and a copy sets the destination's
+// xattrs (and so its ctime) after reading the source's: a source whose ctime is older than
+// its destination's has the xattrs it had when that destination was last written. That
+// proves nothing about the destination's own xattrs, nor about a source change followed by
+// a chmod or link on the mirror, which moves the mirror's ctime past it: `every` (-X,
+// --checksum) compares every file, as rsync -X does. Like rsync -a's quick check, the
+// default trusts metadata: the comparison costs two listxattr calls a file, as much kernel
+// work as the two stats of the whole quick check.
+bool xattrs_worth_comparing(const struct stat& source, const struct stat& destination,
+                            bool every) noexcept;
+
 // Whether two names carry the same extended attributes, names and values (blocking: the
 // walk calls it on the thread pool). Never follows a final symlink of the destination.
 bool same_xattrs(int src_dirfd, const char* src_name, bool follow, int dst_dirfd,

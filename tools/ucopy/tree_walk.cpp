@@ -76,8 +76,13 @@ bool entry_followups::needed(const raw_entry& e) const noexcept {
     if (e.error != 0) return false;
     if (S_ISLNK(e.st.st_mode)) return true;
     if (xattrs && S_ISREG(e.st.st_mode)) return true;
+    return compares_xattrs(e);
+}
+
+bool entry_followups::compares_xattrs(const raw_entry& e) const noexcept {
     return compare_xattrs && e.dst_exists && !S_ISDIR(e.st.st_mode) &&
-           (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT);
+           (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT) &&
+           xattrs_worth_comparing(e.st, e.dst_st, every_xattr);
 }
 
 void finish_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool follow,
@@ -98,8 +103,7 @@ void finish_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool f
         if (followups.xattrs && S_ISREG(e.st.st_mode)) {
             e.has_xattrs = has_xattrs(src_fd, name, follow);
         }
-        if (followups.compare_xattrs && dst_fd >= 0 && e.dst_exists && !S_ISDIR(e.st.st_mode) &&
-            (e.st.st_mode & S_IFMT) == (e.dst_st.st_mode & S_IFMT)) {
+        if (dst_fd >= 0 && followups.compares_xattrs(e)) {
             e.xattrs_differ = !same_xattrs(src_fd, name, follow, dst_fd, name);
         }
     }

@@ -132,13 +132,16 @@ class dir_reader {
 
 // What a stat'ed batch still needs of blocking calls: a symlink's target; with `xattrs`,
 // whether a regular file has extended attributes (has_xattrs); with `compare_xattrs`,
-// whether an existing destination's differ from the source's (xattrs_differ). Always
-// compared: no stat field proves two files' xattrs equal (a source's ctime older than its
-// mirror's does not, since a chmod or a link made and removed on the mirror moves the
-// mirror's ctime), and a file without xattrs costs one listxattr on each side.
+// whether an existing destination's differ from the source's (xattrs_differ): for every
+// file with `every_xattr` (-X, --checksum), else where the ctimes say the source's may have
+// changed (xattrs_worth_comparing, sync_check.hpp). A comparison costs a listxattr on each
+// side, as much kernel work as the two stats.
 struct entry_followups {
     bool xattrs = false;
     bool compare_xattrs = false;
+    bool every_xattr = false;
+
+    bool compares_xattrs(const raw_entry& e) const noexcept;
 
     bool needed(const raw_entry& e) const noexcept;
 };

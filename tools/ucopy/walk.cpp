@@ -233,6 +233,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         entry_followups followups;
         followups.xattrs = chain_pool_ && node->staged && opts_.preserve.xattr;
         followups.compare_xattrs = opts_.sync && opts_.preserve.xattr;
+        followups.every_xattr = opts_.every_xattr;
         // One trip to the pool per batch: its names, their stats, then what some need more.
         std::vector<raw_entry> batch = co_await uio::offload(pool_, [&] {
             std::vector<raw_entry> names = reader.next_names(walk_batch);
