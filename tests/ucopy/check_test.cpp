@@ -18,8 +18,8 @@ TEST_CASE("ucopy --check passes a faithful copy and names every difference") {
     uio::testing::temp_dir work;
     const std::string src = work / "src", dst = work / "dst";
     build_full_tree(src);
-    REQUIRE(sh(ucopy() + " -a " + q(src) + " " + q(dst)).status == 0);
-    command_result clean = sh(ucopy() + " --check --checksum " + q(src) + " " + q(dst));
+    REQUIRE(sh(ucopy_binary() + " -a " + q(src) + " " + q(dst)).status == 0);
+    command_result clean = sh(ucopy_binary() + " --check --checksum " + q(src) + " " + q(dst));
     CHECK(clean.status == 0);
     CHECK(clean.output.empty());
 
@@ -30,8 +30,8 @@ TEST_CASE("ucopy --check passes a faithful copy and names every difference") {
     set_mtime(dst + "/same-size", 1'600'000'000, 5);
     set_mtime(src, 1'600'000'000, 0);
     set_mtime(dst, 1'600'000'000, 0);
-    CHECK(sh(ucopy() + " --check " + q(src) + " " + q(dst)).status == 0);
-    command_result contents = sh(ucopy() + " --check -c " + q(src) + " " + q(dst));
+    CHECK(sh(ucopy_binary() + " --check " + q(src) + " " + q(dst)).status == 0);
+    command_result contents = sh(ucopy_binary() + " --check -c " + q(src) + " " + q(dst));
     CHECK(contents.status == 1);
     CHECK(contents.output.find("contents same-size\n") != std::string::npos);
 
@@ -41,17 +41,17 @@ TEST_CASE("ucopy --check passes a faithful copy and names every difference") {
     write_file(src + "/missing", "y");
     set_mtime(src, 1'600'000'000, 0);
     set_mtime(dst, 1'600'000'000, 0);
-    command_result diff = sh(ucopy() + " --check " + q(src) + " " + q(dst));
+    command_result diff = sh(ucopy_binary() + " --check " + q(src) + " " + q(dst));
     CHECK(diff.status == 1);
     // stdout, in sorted order; the count goes to stderr.
-    CHECK(sh("(" + ucopy() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)").output ==
+    CHECK(sh("(" + ucopy_binary() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)").output ==
           "only-in-destination extra\n"
           "only-in-source missing\n"
           "mode same-size (source 0644, destination 0600)\n"
           "xattrs same-size\n");
 
-    command_result json =
-        sh("(" + ucopy() + " --check --stats=json " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    command_result json = sh("(" + ucopy_binary() + " --check --stats=json " + q(src) + " " +
+                             q(dst) + " 2>/dev/null)");
     CHECK(json.status == 1);
     CHECK(json.output.find("{\"difference\":\"only-in-destination\",\"path\":\"extra\"}\n") !=
           std::string::npos);
@@ -69,11 +69,11 @@ TEST_CASE("ucopy --check says times in ISO 8601, in UTC with nanoseconds") {
     set_mtime(dst + "/f", 1'600'000'001, 123'456'789);
     set_mtime(src, 1'600'000'000, 0);
     set_mtime(dst, 1'600'000'000, 0);
-    CHECK(sh("(" + ucopy() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)").output ==
+    CHECK(sh("(" + ucopy_binary() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)").output ==
           "mtime f (source 2020-09-13T12:26:40.000000005Z, destination "
           "2020-09-13T12:26:41.123456789Z)\n");
-    command_result json =
-        sh("(" + ucopy() + " --check --stats=json " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    command_result json = sh("(" + ucopy_binary() + " --check --stats=json " + q(src) + " " +
+                             q(dst) + " 2>/dev/null)");
     CHECK(json.output.find("\"source\":\"2020-09-13T12:26:40.000000005Z\"") != std::string::npos);
     CHECK(json.output.find("\"differences\":1,") != std::string::npos);
     CHECK(json.output.find(",\"ok\":false}\n") != std::string::npos);
@@ -86,22 +86,23 @@ TEST_CASE("ucopy --check finds broken hard links and a wrong type") {
     write_file(src + "/a", "data");
     REQUIRE(::link((src + "/a").c_str(), (src + "/b").c_str()) == 0);
     REQUIRE(::symlink("a", (src + "/s").c_str()) == 0);
-    REQUIRE(sh(ucopy() + " -a " + q(src) + "/. " + q(dst)).status == 0);
-    CHECK(sh(ucopy() + " --check " + q(src) + " " + q(dst)).status == 0);
+    REQUIRE(sh(ucopy_binary() + " -a " + q(src) + "/. " + q(dst)).status == 0);
+    CHECK(sh(ucopy_binary() + " --check " + q(src) + " " + q(dst)).status == 0);
     // b copied apart from a (as a copy without -a's links would): same bytes, not one inode.
     REQUIRE(sh("cp -p " + q(dst) + "/a " + q(dst) + "/b.new && mv " + q(dst) + "/b.new " + q(dst) +
                "/b && rm " + q(dst) + "/s && cp -p " + q(src) + "/a " + q(dst) + "/s && touch -r " +
                q(src) + " " + q(dst))
                 .status == 0);
-    command_result diff = sh("(" + ucopy() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    command_result diff =
+        sh("(" + ucopy_binary() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)");
     CHECK(diff.status == 1);
     CHECK(diff.output.find("links b") != std::string::npos);
     CHECK(diff.output.find("type s (source symlink, destination file)") != std::string::npos);
 }
 
 TEST_CASE("ucopy --check is a usage error with a second source or with --sync") {
-    CHECK(sh(ucopy() + " --check a b c 2>&1").status == 2);
-    CHECK(sh(ucopy() + " --check --sync a b 2>&1").status == 2);
+    CHECK(sh(ucopy_binary() + " --check a b c 2>&1").status == 2);
+    CHECK(sh(ucopy_binary() + " --check --sync a b 2>&1").status == 2);
 }
 
 TEST_CASE("ucopy --check escapes names as -i does, and its JSON stays valid UTF-8") {
@@ -115,14 +116,15 @@ TEST_CASE("ucopy --check escapes names as -i does, and its JSON stays valid UTF-
     REQUIRE(::symlink("ok", (src + "/link").c_str()) == 0);
     set_mtime(src, 1'600'000'000, 0);
     set_mtime(dst, 1'600'000'000, 0);
-    command_result text = sh("(" + ucopy() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    command_result text =
+        sh("(" + ucopy_binary() + " --check " + q(src) + " " + q(dst) + " 2>/dev/null)");
     CHECK(text.status == 1);
     CHECK(text.output.find("only-in-source bad\\#377name\n") != std::string::npos);
     CHECK(text.output.find("only-in-source two\\#012lines\n") != std::string::npos);
     CHECK(text.output.find("target link (source ok, destination to\\#377)\n") != std::string::npos);
 
-    command_result json =
-        sh("(" + ucopy() + " --check --stats=json " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    command_result json = sh("(" + ucopy_binary() + " --check --stats=json " + q(src) + " " +
+                             q(dst) + " 2>/dev/null)");
     CHECK(json.status == 1);
     CHECK(json.output.find("{\"difference\":\"only-in-source\",\"path\":\"bad\\\\#377name\"}\n") !=
           std::string::npos);
