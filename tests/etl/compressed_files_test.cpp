@@ -16,6 +16,7 @@ using uio::testing::pg_exec;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
+using uio::testing::sqlite_uri;
 using uio::testing::table_copy;
 using uio::testing::write_file;
 
@@ -55,10 +56,6 @@ uio::etl::table_copy_options replacing() {
     uio::etl::table_copy_options o;
     o.mode = uio::etl::load_mode::replace;
     return o;
-}
-
-std::string sqlite_uri(const uio::testing::temp_dir& dir, const std::string& table) {
-    return "sqlite:" + (dir / "db.sqlite") + "?table=" + table;
 }
 
 std::string jsonl_rows() {

@@ -59,6 +59,15 @@ inline copy_result table_copy(const std::string& source, const std::string& dest
     return {code, err.str(), out.str()};
 }
 
+// A table of `dir`'s SQLite database as an endpoint.
+inline std::string sqlite_uri(const temp_dir& dir, const std::string& table) {
+    return "sqlite:" + (dir / "db.sqlite") + "?table=" + table;
+}
+
+// Rows of the tests whose odd values sit far past the sample the column types come from (the
+// first 1 MiB): the value check must see every row, not only the sample.
+inline constexpr int big_rows = 1'000'000;
+
 inline std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;

@@ -8,6 +8,7 @@
 #include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
 
+using uio::testing::big_rows;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_types;
@@ -18,8 +19,6 @@ using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
-
-constexpr int big_rows = 1'000'000;
 
 // One column per pair (guessed type, odd value): 999,999 rows in the guessed type's printed
 // form, then row 1,000,000 with the odd value in every column.
