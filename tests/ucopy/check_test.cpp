@@ -1,5 +1,6 @@
 // ucopy --check end to end: a faithful copy passes (exit 0, no output), and each kind of
 // difference a copy can get wrong is found, printed on its own line, and makes the exit 1.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -77,6 +78,50 @@ TEST_CASE("ucopy --check says times in ISO 8601, in UTC with nanoseconds") {
     CHECK(json.output.find("\"source\":\"2020-09-13T12:26:40.000000005Z\"") != std::string::npos);
     CHECK(json.output.find("\"differences\":1,") != std::string::npos);
     CHECK(json.output.find(",\"ok\":false}\n") != std::string::npos);
+}
+
+namespace {
+
+// `bytes` written at `at` into `path` (created if missing), then the file's size set to
+// `size`: whatever was not written stays a hole.
+void write_sparse(const std::string& path, off_t at, const std::string& bytes, off_t size) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT, 0644);
+    REQUIRE(fd >= 0);
+    CHECK(::pwrite(fd, bytes.data(), bytes.size(), at) == static_cast<ssize_t>(bytes.size()));
+    CHECK(::ftruncate(fd, size) == 0);
+    ::close(fd);
+}
+
+}  // namespace
+
+TEST_CASE("ucopy --check --checksum compares sparse files' bytes, a hole as zeros") {
+    uio::testing::temp_dir work;
+    const std::string src = work / "src", dst = work / "dst";
+    fs::create_directories(src);
+    fs::create_directories(dst);
+    constexpr off_t size = 1LL << 30, middle = 512LL << 20, quarter = 256LL << 20;
+    for (const char* name : {"same", "in-hole", "in-island"}) {
+        write_sparse(src + "/" + name, 0, "head", size);
+        write_sparse(src + "/" + name, middle, "middle", size);
+        write_sparse(dst + "/" + name, 0, "head", size);
+        write_sparse(dst + "/" + name, middle, "middle", size);
+    }
+    // Zeros written out where the source has a hole: the same bytes.
+    write_sparse(dst + "/same", quarter, std::string(1 << 20, '\0'), size);
+    // One byte where the source has a hole, and one in an island: each a difference.
+    write_sparse(dst + "/in-hole", quarter + 4096 * 3 + 5, "x", size);
+    write_sparse(dst + "/in-island", middle + 2, "D", size);
+    for (const std::string& root : {src, dst}) {
+        for (const char* name : {"same", "in-hole", "in-island"}) {
+            set_mtime(root + "/" + name, 1'600'000'000, 0);
+        }
+        set_mtime(root, 1'600'000'000, 0);
+    }
+    CHECK(sh(ucopy_binary() + " --check " + q(src) + " " + q(dst)).status == 0);
+    command_result contents =
+        sh("(" + ucopy_binary() + " --check --checksum " + q(src) + " " + q(dst) + " 2>/dev/null)");
+    CHECK(contents.status == 1);
+    CHECK(contents.output == "contents in-hole\ncontents in-island\n");
 }
 
 TEST_CASE("ucopy --check finds broken hard links and a wrong type") {
