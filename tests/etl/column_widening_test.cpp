@@ -98,7 +98,9 @@ TEST_CASE("JSON Lines → SQLite: a last record without a line end is sampled, m
     CHECK(read_file(dir / "out.jsonl") == "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}\n");
 }
 
-TEST_CASE("CSV → SQLite: values at row 1,000,000 widen their columns, every value comes back") {
+TEST_CASE(
+    "CSV → SQLite: values at row 1,000,000 (200,000 under ASan) widen their columns, every value "
+    "comes back") {
     uio::testing::temp_dir dir;
     std::string db = dir / "db.sqlite";
     std::string csv = late_values_csv(big_rows, "x", "2.5");
@@ -188,7 +190,9 @@ TEST_CASE("SQLite: declared types still refuse, a load that fails after widening
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "INTEGER|");
 }
 
-TEST_CASE("JSON Lines → SQLite: values at row 1,000,000 widen their columns, exact round trip") {
+TEST_CASE(
+    "JSON Lines → SQLite: values at row 1,000,000 (200,000 under ASan) widen their columns, exact "
+    "round trip") {
     uio::testing::temp_dir dir;
     std::string db = dir / "db.sqlite";
     std::string in = late_values_jsonl(big_rows, "\"x\"", "2.5", "5");
@@ -222,7 +226,9 @@ TEST_CASE("JSON Lines → PostgreSQL: a last record without a line end is sample
     CHECK(read_file(dir / "out.jsonl") == "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}\n");
 }
 
-TEST_CASE("CSV → PostgreSQL: values at row 1,000,000 widen their columns, every value comes back") {
+TEST_CASE(
+    "CSV → PostgreSQL: values at row 1,000,000 (200,000 under ASan) widen their columns, every "
+    "value comes back") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
     pg_exec("drop table if exists etl_wide");
@@ -290,7 +296,8 @@ TEST_CASE("PostgreSQL: a load that fails after widening changes nothing, declare
 }
 
 TEST_CASE(
-    "JSON Lines → PostgreSQL: values at row 1,000,000 widen their columns, exact round trip") {
+    "JSON Lines → PostgreSQL: values at row 1,000,000 (200,000 under ASan) widen their columns, "
+    "exact round trip") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
     pg_exec("drop table if exists etl_wide_j");
