@@ -6,14 +6,9 @@
 
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
+using uio::testing::sqlite_uri;
 using uio::testing::table_copy;
 using uio::testing::write_file;
-
-namespace {
-std::string sqlite_uri(const uio::testing::temp_dir& dir, const std::string& table) {
-    return "sqlite:" + (dir / "db.sqlite") + "?table=" + table;
-}
-}  // namespace
 
 TEST_CASE("CSV → SQLite → CSV is byte-identical, NULL and empty string kept apart") {
     uio::testing::temp_dir dir;

@@ -59,6 +59,21 @@ inline copy_result table_copy(const std::string& source, const std::string& dest
     return {code, err.str(), out.str()};
 }
 
+// A table of `dir`'s SQLite database as an endpoint.
+inline std::string sqlite_uri(const temp_dir& dir, const std::string& table) {
+    return "sqlite:" + (dir / "db.sqlite") + "?table=" + table;
+}
+
+// Rows of the tests whose odd values sit far past the sample the column types come from (the
+// first 1 MiB): the value check must see every row, not only the sample. A million; under a
+// sanitizer, which makes each row several times slower, 200,000 (still about 5 to 17 MiB,
+// many blocks past the sample), so that CI's ASan run stays short (docs/testing.md).
+#ifdef UIO_SANITIZED
+inline constexpr int big_rows = 200'000;
+#else
+inline constexpr int big_rows = 1'000'000;
+#endif
+
 inline std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;

@@ -21,7 +21,8 @@ TEST_CASE("ucopy -a reproduces what cp -a makes, for every kind of entry") {
     uio::testing::temp_dir work;
     build_full_tree(work / "src");
     REQUIRE(sh("cp -a " + q(work / "src") + " " + q(work / "ref")).status == 0);
-    command_result r = sh(ucopy() + " -a --stats=json " + q(work / "src") + " " + q(work / "dst"));
+    command_result r =
+        sh(ucopy_binary() + " -a --stats=json " + q(work / "src") + " " + q(work / "dst"));
     INFO(r.output);
     REQUIRE(r.status == 0);
     CHECK(r.output.find("\"errors\":0") != std::string::npos);
@@ -36,7 +37,7 @@ TEST_CASE("each data strategy gives the same copy") {
     // direct: every file's tail is padded to 4 KiB for O_DIRECT and truncated back.
     for (const char* strategy : {"read-write", "direct", "copy-file-range"}) {
         std::string dst = work / (std::string("dst-") + strategy);
-        command_result r = sh(ucopy() + " -a --block-size 64K --strategy=" + strategy +
+        command_result r = sh(ucopy_binary() + " -a --block-size 64K --strategy=" + strategy +
                               " --stats=json " + q(work / "src") + " " + q(dst));
         INFO(strategy << ": " << r.output);
         REQUIRE(r.status == 0);
@@ -54,8 +55,9 @@ TEST_CASE("verify hashes every file and passes on a faithful copy") {
     REQUIRE(sh("cp -a " + q(work / "src") + " " + q(work / "ref")).status == 0);
     for (const char* strategy : {"read-write", "direct"}) {
         std::string dst = work / (std::string("dst-") + strategy);
-        command_result r = sh(ucopy() + " -a --verify --block-size 64K --strategy=" + strategy +
-                              " --stats=json " + q(work / "src") + " " + q(dst));
+        command_result r =
+            sh(ucopy_binary() + " -a --verify --block-size 64K --strategy=" + strategy +
+               " --stats=json " + q(work / "src") + " " + q(dst));
         INFO(strategy << ": " << r.output);
         REQUIRE(r.status == 0);
         CHECK(r.output.find("\"verified\":0") == std::string::npos);
@@ -70,9 +72,12 @@ TEST_CASE("sparse=always punches holes in zeros and sparse=never fills them") {
     write_file(work / "zeros", zeros);
     write_file(work / "data", "data");
     REQUIRE(sh("truncate -s 64M " + q(work / "holes")).status == 0);
-    REQUIRE(sh(ucopy() + " --sparse=always " + q(work / "zeros") + " " + q(work / "a")).status ==
-            0);
-    REQUIRE(sh(ucopy() + " --sparse=never " + q(work / "holes") + " " + q(work / "b")).status == 0);
+    REQUIRE(
+        sh(ucopy_binary() + " --sparse=always " + q(work / "zeros") + " " + q(work / "a")).status ==
+        0);
+    REQUIRE(
+        sh(ucopy_binary() + " --sparse=never " + q(work / "holes") + " " + q(work / "b")).status ==
+        0);
     struct stat a {
     }, b{};
     ::stat((work / "a").c_str(), &a);

@@ -51,8 +51,8 @@ long long stat_value(const std::string& json, const std::string& name) {
 TEST_CASE("small files copied as linked chains match the source like cp -a") {
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r =
-        sh(ucopy() + " -a --stats=json " + q(work / "src") + " " + q(work / "dst") + " 2>&1");
+    command_result r = sh(ucopy_binary() + " -a --stats=json " + q(work / "src") + " " +
+                          q(work / "dst") + " 2>&1");
     INFO(r.output);
     REQUIRE(r.status == 0);
     check_same_tree(work / "src", work / "dst");
@@ -68,7 +68,7 @@ TEST_CASE("small files copied as linked chains match the source like cp -a") {
 TEST_CASE("with --no-chains every file goes the ordinary way") {
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r = sh(ucopy() + " -a --no-chains --stats=json " + q(work / "src") + " " +
+    command_result r = sh(ucopy_binary() + " -a --no-chains --stats=json " + q(work / "src") + " " +
                           q(work / "dst") + " 2>&1");
     INFO(r.output);
     REQUIRE(r.status == 0);
@@ -80,7 +80,7 @@ TEST_CASE("a failed chain leaves no file behind and the ordinary path redoes it"
     const char* step = GENERATE("open", "write");
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r = sh(std::string("UCOPY_TEST_CHAIN_FAIL=") + step + ":f7 " + ucopy() +
+    command_result r = sh(std::string("UCOPY_TEST_CHAIN_FAIL=") + step + ":f7 " + ucopy_binary() +
                           " -a --stats=json " + q(work / "src") + " " + q(work / "dst") + " 2>&1");
     INFO(step << ": " << r.output);
     REQUIRE(r.status == 0);  // f7 of each directory: redone, so no error
@@ -92,7 +92,7 @@ TEST_CASE("a failed chain leaves no file behind and the ordinary path redoes it"
 TEST_CASE("a source written between the walk and its chain is reported, not copied stale") {
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r = sh("UCOPY_TEST_CHAIN_FAIL=grow:f7 " + ucopy() + " -a --stats=json " +
+    command_result r = sh("UCOPY_TEST_CHAIN_FAIL=grow:f7 " + ucopy_binary() + " -a --stats=json " +
                           q(work / "src") + " " + q(work / "dst") + " 2>&1");
     INFO(r.output);
     CHECK(r.status == 1);

@@ -13,17 +13,17 @@ TEST_CASE("file to file, file into a directory, several files into a directory")
     write_file(work / "a", "A");
     write_file(work / "b", "B");
     fs::create_directory(work / "dir");
-    CHECK(sh(ucopy() + " " + q(work / "a") + " " + q(work / "copy")).status == 0);
+    CHECK(sh(ucopy_binary() + " " + q(work / "a") + " " + q(work / "copy")).status == 0);
     CHECK(read_file(work / "copy") == "A");
-    CHECK(sh(ucopy() + " " + q(work / "b") + " " + q(work / "copy")).status == 0);
+    CHECK(sh(ucopy_binary() + " " + q(work / "b") + " " + q(work / "copy")).status == 0);
     CHECK(read_file(work / "copy") == "B");  // replaced
-    CHECK(sh(ucopy() + " " + q(work / "a") + " " + q(work / "dir")).status == 0);
+    CHECK(sh(ucopy_binary() + " " + q(work / "a") + " " + q(work / "dir")).status == 0);
     CHECK(read_file(work / "dir/a") == "A");
-    CHECK(sh(ucopy() + " " + q(work / "a") + " " + q(work / "b") + " " + q(work / "dir/")).status ==
-          0);
+    CHECK(sh(ucopy_binary() + " " + q(work / "a") + " " + q(work / "b") + " " + q(work / "dir/"))
+              .status == 0);
     CHECK(read_file(work / "dir/b") == "B");
     command_result r =
-        sh(ucopy() + " " + q(work / "a") + " " + q(work / "b") + " " + q(work / "copy"));
+        sh(ucopy_binary() + " " + q(work / "a") + " " + q(work / "b") + " " + q(work / "copy"));
     CHECK(r.status == 1);
     CHECK(r.output.find("is not a directory") != std::string::npos);
 }
@@ -32,36 +32,36 @@ TEST_CASE("a directory to a new name, and into an existing directory") {
     uio::testing::temp_dir work;
     fs::create_directories(work / "src/sub");
     write_file(work / "src/sub/f", "F");
-    CHECK(sh(ucopy() + " -r " + q(work / "src") + " " + q(work / "new")).status == 0);
+    CHECK(sh(ucopy_binary() + " -r " + q(work / "src") + " " + q(work / "new")).status == 0);
     CHECK(read_file(work / "new/sub/f") == "F");
     fs::create_directory(work / "existing");
-    CHECK(sh(ucopy() + " -R " + q(work / "src/") + " " + q(work / "existing")).status == 0);
+    CHECK(sh(ucopy_binary() + " -R " + q(work / "src/") + " " + q(work / "existing")).status == 0);
     CHECK(read_file(work / "existing/src/sub/f") == "F");
 
-    command_result r = sh(ucopy() + " " + q(work / "src") + " " + q(work / "x"));
+    command_result r = sh(ucopy_binary() + " " + q(work / "src") + " " + q(work / "x"));
     CHECK(r.status == 1);
     CHECK(r.output.find("-r not specified; omitting directory") != std::string::npos);
     CHECK_FALSE(fs::exists(work / "x"));
-    r = sh(ucopy() + " -r " + q(work / "src") + " " + q(work / "src/sub"));
+    r = sh(ucopy_binary() + " -r " + q(work / "src") + " " + q(work / "src/sub"));
     CHECK(r.status == 1);
     CHECK(r.output.find("into itself") != std::string::npos);
-    r = sh(ucopy() + " " + q(work / "src/sub/f") + " " + q(work / "src/sub/f"));
+    r = sh(ucopy_binary() + " " + q(work / "src/sub/f") + " " + q(work / "src/sub/f"));
     CHECK(r.status == 1);
     CHECK(r.output.find("are the same file") != std::string::npos);
 }
 
 TEST_CASE("usage errors exit 2 and --help and --version exit 0") {
-    CHECK(sh(ucopy()).status == 2);
-    CHECK(sh(ucopy() + " onlyone").status == 2);
-    CHECK(sh(ucopy() + " --sparse=sometimes a b").status == 2);
-    CHECK(sh(ucopy() + " --no-such-option a b").status == 2);
-    CHECK(sh(ucopy() + " -L -P a b").status == 2);
-    CHECK(sh(ucopy() + " --preserve=colour a b").status == 2);
-    command_result help = sh(ucopy() + " --help");
+    CHECK(sh(ucopy_binary()).status == 2);
+    CHECK(sh(ucopy_binary() + " onlyone").status == 2);
+    CHECK(sh(ucopy_binary() + " --sparse=sometimes a b").status == 2);
+    CHECK(sh(ucopy_binary() + " --no-such-option a b").status == 2);
+    CHECK(sh(ucopy_binary() + " -L -P a b").status == 2);
+    CHECK(sh(ucopy_binary() + " --preserve=colour a b").status == 2);
+    command_result help = sh(ucopy_binary() + " --help");
     CHECK(help.status == 0);
     CHECK(help.output.find("Exit status") != std::string::npos);
-    CHECK(sh(ucopy() + " --version").status == 0);
-    command_result missing = sh(ucopy() + " /nonexistent/source /tmp/x");
+    CHECK(sh(ucopy_binary() + " --version").status == 0);
+    command_result missing = sh(ucopy_binary() + " /nonexistent/source /tmp/x");
     CHECK(missing.status == 1);
     CHECK(missing.output.find(
               "ucopy: cannot stat '/nonexistent/source': No such file or directory") !=
@@ -81,10 +81,10 @@ TEST_CASE("no-clobber keeps existing files and update replaces only older ones")
     set_mtime(work / "src/new", 1'600'000'000, 0);
     set_mtime(work / "dst/src/new", 1'500'000'000, 0);
 
-    CHECK(sh(ucopy() + " -rn " + q(work / "src") + " " + q(work / "dst")).status == 0);
+    CHECK(sh(ucopy_binary() + " -rn " + q(work / "src") + " " + q(work / "dst")).status == 0);
     CHECK(read_file(work / "dst/src/old") == "kept");
     CHECK(read_file(work / "dst/src/new") == "stale");
-    CHECK(sh(ucopy() + " -ru " + q(work / "src") + " " + q(work / "dst")).status == 0);
+    CHECK(sh(ucopy_binary() + " -ru " + q(work / "src") + " " + q(work / "dst")).status == 0);
     CHECK(read_file(work / "dst/src/old") == "kept");
     CHECK(read_file(work / "dst/src/new") == "new content");
 }
@@ -97,11 +97,12 @@ TEST_CASE("exclude skips by name or by path below the source and dry-run changes
     write_file(work / "src/a.txt", "txt");
     write_file(work / "src/keep/b.log", "log");
     write_file(work / "src/skipdir/c", "c");
-    command_result dry = sh(ucopy() + " -av --dry-run " + q(work / "src") + " " + q(work / "dst"));
+    command_result dry =
+        sh(ucopy_binary() + " -av --dry-run " + q(work / "src") + " " + q(work / "dst"));
     CHECK(dry.status == 0);
     CHECK(dry.output.find("a.txt") != std::string::npos);
     CHECK_FALSE(fs::exists(work / "dst"));
-    CHECK(sh(ucopy() + " -a --exclude '*.log' --exclude skipdir " + q(work / "src") + " " +
+    CHECK(sh(ucopy_binary() + " -a --exclude '*.log' --exclude skipdir " + q(work / "src") + " " +
              q(work / "dst"))
               .status == 0);
     CHECK(fs::exists(work / "dst/a.txt"));

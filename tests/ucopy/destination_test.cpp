@@ -39,7 +39,7 @@ TEST_CASE("a file onto a symlink writes through it: the target replaced, the lin
     fs::create_directory(work / "data");
     write_file(work / "data/target", "old\n");
     fs::create_symlink("data/target", work / "link");
-    command_result r = sh(ucopy() + " -a " + q(work / "src") + " " + q(work / "link"));
+    command_result r = sh(ucopy_binary() + " -a " + q(work / "src") + " " + q(work / "link"));
     CHECK(r.status == 0);
     CHECK(r.output.empty());
     CHECK(is_type(work / "link", S_IFLNK));
@@ -47,7 +47,7 @@ TEST_CASE("a file onto a symlink writes through it: the target replaced, the lin
     CHECK(temp_leftovers(work.path().string()).empty());
 
     fs::create_symlink("missing/x", work / "dangling");
-    command_result d = sh(ucopy() + " " + q(work / "src") + " " + q(work / "dangling"));
+    command_result d = sh(ucopy_binary() + " " + q(work / "src") + " " + q(work / "dangling"));
     CHECK(d.status == 1);
     CHECK_THAT(d.output, Catch::Contains("not writing through dangling symlink '" +
                                          (work / "dangling") + "'"));
@@ -60,8 +60,9 @@ TEST_CASE("a file into a FIFO is written in place, read by the test") {
     write_file(work / "src", text);
     const std::string fifo = work / "fifo";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    auto copying = std::async(
-        std::launch::async, [&] { return sh(ucopy() + " -v " + q(work / "src") + " " + q(fifo)); });
+    auto copying = std::async(std::launch::async, [&] {
+        return sh(ucopy_binary() + " -v " + q(work / "src") + " " + q(fifo));
+    });
     int fd = ::open(fifo.c_str(), O_RDONLY | O_CLOEXEC);  // waits for the writer
     REQUIRE(fd >= 0);
     std::string got;
@@ -84,14 +85,16 @@ TEST_CASE("a file to a descriptor: a link to /proc/self/fd/1, /dev/stdout") {
     const std::string text = big_text();
     write_file(work / "src", text);
     fs::create_symlink("/proc/self/fd/1", work / "out");
-    command_result r = sh(ucopy() + " " + q(work / "src") + " " + q(work / "out") + " | cat");
+    command_result r =
+        sh(ucopy_binary() + " " + q(work / "src") + " " + q(work / "out") + " | cat");
     CHECK(r.status == 0);
     CHECK(r.output == text);
     CHECK(is_type(work / "out", S_IFLNK));
 
     // Appending to a file the shell opened: the descriptor is written at its end.
     write_file(work / "log", "first\n");
-    command_result a = sh(ucopy() + " " + q(work / "src") + " /dev/stdout >> " + q(work / "log"));
+    command_result a =
+        sh(ucopy_binary() + " " + q(work / "src") + " /dev/stdout >> " + q(work / "log"));
     CHECK(a.status == 0);
     CHECK(read_file(work / "log") == "first\n" + text);
 }
@@ -103,13 +106,13 @@ TEST_CASE("a file onto a character device is written in place: the test's own, /
         // A null device of the test's own first: a regression replaces that, not /dev/null.
         const std::string null = work / "null";
         REQUIRE(::mknod(null.c_str(), S_IFCHR | 0666, ::makedev(1, 3)) == 0);
-        command_result own = sh(ucopy() + " -a " + q(work / "src") + " " + q(null));
+        command_result own = sh(ucopy_binary() + " -a " + q(work / "src") + " " + q(null));
         CHECK(own.status == 0);
         REQUIRE(is_type(null, S_IFCHR));
     }
     struct stat before {};
     REQUIRE(::stat("/dev/null", &before) == 0);
-    command_result r = sh(ucopy() + " " + q(work / "src") + " /dev/null");
+    command_result r = sh(ucopy_binary() + " " + q(work / "src") + " /dev/null");
     CHECK(r.status == 0);
     CHECK(r.output.empty());
     struct stat after {};

@@ -133,22 +133,6 @@ const scenario scenarios[] = {
      "echo a2 > src/a && rm src/d/c && rm -r src/e", "true", "--delete --backup-dir=../bak-$D"},
 };
 
-// The --itemize-changes lines of an output; sorted unless asked, since entries in flight
-// finish in any order.
-std::vector<std::string> itemized(const std::string& output, bool sorted = true) {
-    std::vector<std::string> lines;
-    std::istringstream in(output);
-    for (std::string line; std::getline(in, line);) {
-        const bool deleting = line.rfind("*deleting   ", 0) == 0;
-        if (deleting || (line.size() > 12 && line[11] == ' ' &&
-                         std::string(".>ch").find(line[0]) != std::string::npos)) {
-            lines.push_back(line);
-        }
-    }
-    if (sorted) std::sort(lines.begin(), lines.end());
-    return lines;
-}
-
 // A hard-linked file's lines without the choice of which name carries the data: rsync
 // writes the last name of a group in its sorted file list (">f") and links the others to it
 // ("hf ... => it"); ucopy writes the first name its walk meets. The trees are compared too,
@@ -179,10 +163,6 @@ std::string settle_times(const std::string& trees, const std::string& since,
            " -newer marker -exec touch -h -d @" + to + " {} + && rm marker";
 }
 
-bool have_rsync() {
-    return sh("command -v rsync >/dev/null").status == 0;
-}
-
 }  // namespace
 
 TEST_CASE("ucopy --sync -i matches rsync -aHXi, scenario by scenario") {
@@ -197,7 +177,7 @@ TEST_CASE("ucopy --sync -i matches rsync -aHXi, scenario by scenario") {
 
             // The first copy into nothing.
             command_result r = sh(cd + "rsync -aHXi src/ r/ 2>&1");
-            command_result u = sh(cd + ucopy() + " -a -X --sync -i src/ u/ 2>&1");
+            command_result u = sh(cd + ucopy_binary() + " -a -X --sync -i src/ u/ 2>&1");
             INFO("rsync:\n" << r.output << "ucopy:\n" << u.output);
             REQUIRE(r.status == 0);
             CHECK(u.status == 0);
@@ -216,7 +196,7 @@ TEST_CASE("ucopy --sync -i matches rsync -aHXi, scenario by scenario") {
             REQUIRE(sh(cd + settle_times("src r u", "1650000000", "1700000000")).status == 0);
             const std::string options = s.options;
             r = sh(cd + "D=r; rsync -aHXi " + options + " src/ r/ 2>&1");
-            u = sh(cd + "D=u; " + ucopy() + " -a -X --sync -i " + options + " src/ u/ 2>&1");
+            u = sh(cd + "D=u; " + ucopy_binary() + " -a -X --sync -i " + options + " src/ u/ 2>&1");
             INFO("second run, rsync:\n" << r.output << "ucopy:\n" << u.output);
             CHECK(u.status == r.status);
             CHECK(without_link_leaders(itemized(u.output), work / "u") ==
@@ -247,13 +227,13 @@ TEST_CASE(
         " && mount -t tmpfs -o mode=0750 none src/mnt && echo hidden > src/mnt/below"
         " && mkdir src/mnt/deeper && touch -d @1600000000 src/other"
         " && rsync -aHXxi src/ r/ > r1.out && " +
-        ucopy() +
+        ucopy_binary() +
         " -a --sync -x -i src/ u/ > u1.out"
         // Destination side: a file system mounted in DST keeps what the source lacks.
         " && for d in r u; do mount -t tmpfs none $d/other && echo keep > $d/other/extra"
         " && touch -d @1700000000 $d/other; done"
         " && rsync -aHXxi --delete src/ r/ > r2.out && " +
-        ucopy() +
+        ucopy_binary() +
         " -a --sync -x -i --delete src/ u/ > u2.out"
         " && for d in r u; do ls -A $d/mnt; ls -A $d/other; stat -c '%a' $d/mnt; done";
     command_result run = sh("unshare -m sh -c " + q(script));
@@ -278,7 +258,8 @@ TEST_CASE("rsync's -H, -X, -S and -q are accepted with rsync's meaning") {
     REQUIRE(::link((work / "src/a").c_str(), (work / "src/b").c_str()) == 0);
     REQUIRE(::setxattr((work / "src/a").c_str(), "user.k", "v", 1, 0) == 0);
     // -H and -X without -a ask for links and xattrs (with -a they are no-ops).
-    command_result r = sh(ucopy() + " -r -H -X -S " + q(work / "src") + " " + q(work / "d1"));
+    command_result r =
+        sh(ucopy_binary() + " -r -H -X -S " + q(work / "src") + " " + q(work / "d1"));
     INFO(r.output);
     REQUIRE(r.status == 0);
     struct stat a {
@@ -292,7 +273,7 @@ TEST_CASE("rsync's -H, -X, -S and -q are accepted with rsync's meaning") {
     CHECK(zeros.st_blocks == 0);  // -S: runs of zeros become holes
     // -q: no -i or -v lines; the copy is done all the same.
     command_result quiet =
-        sh(ucopy() + " -a --sync -q -i -v " + q(work / "src") + "/ " + q(work / "d2"));
+        sh(ucopy_binary() + " -a --sync -q -i -v " + q(work / "src") + "/ " + q(work / "d2"));
     CHECK(quiet.status == 0);
     CHECK(quiet.output.empty());
     check_same_tree(work / "src", work / "d2");

@@ -45,7 +45,7 @@ TEST_CASE("verify catches a destination corrupted after writing") {
     uio::testing::temp_dir work;
     build_bulk_tree(work / "src", 5, 100'000, 1 << 20);
     // The test hook flips the first byte of matching destinations just before verification.
-    command_result r = sh("UCOPY_TEST_CORRUPT=large " + ucopy() + " -a --verify " +
+    command_result r = sh("UCOPY_TEST_CORRUPT=large " + ucopy_binary() + " -a --verify " +
                           q(work / "src") + " " + q(work / "dst"));
     INFO(r.output);
     CHECK(r.status == 1);
@@ -66,12 +66,12 @@ TEST_CASE("kill -9 mid-copy leaves no wrong final file and a rerun with --journa
     copy_gate gate(work / "gate", 0, "/large");
     const std::string journaled =
         "$(sqlite3 " + q(journal) + " 'select count(*) from files' 2>/dev/null || echo 0)";
-    command_result killed =
-        sh("cd " + q(work.path().string()) + " && (UCOPY_TEST_CHUNK_DELAY_MS=40 " +
-           gate.shell_env() + ucopy() + " -a --strategy=read-write --queue-depth 4 --journal " +
-           q(journal) + " src/. dst & pid=$!; " + gate.shell_wait_for_arrivals(1) +
-           "end=$(($(date +%s) + 120)); while [ " + journaled +
-           " -lt 5 ] && [ $(date +%s) -lt $end ]; do sleep 0.01; done; kill -9 $pid; wait $pid)");
+    command_result killed = sh(
+        "cd " + q(work.path().string()) + " && (UCOPY_TEST_CHUNK_DELAY_MS=40 " + gate.shell_env() +
+        ucopy_binary() + " -a --strategy=read-write --queue-depth 4 --journal " + q(journal) +
+        " src/. dst & pid=$!; " + gate.shell_wait_for_arrivals(1) +
+        "end=$(($(date +%s) + 120)); while [ " + journaled +
+        " -lt 5 ] && [ $(date +%s) -lt $end ]; do sleep 0.01; done; kill -9 $pid; wait $pid)");
     REQUIRE(gate.arrivals().size() == 1);
     INFO(killed.output);
     CHECK(killed.status == 128 + 9);
@@ -80,7 +80,7 @@ TEST_CASE("kill -9 mid-copy leaves no wrong final file and a rerun with --journa
     CHECK(wrong.empty());
     CHECK_FALSE(fs::exists(work / "dst/large"));  // was still in flight
 
-    command_result rerun = sh("cd " + q(work.path().string()) + " && " + ucopy() +
+    command_result rerun = sh("cd " + q(work.path().string()) + " && " + ucopy_binary() +
                               " -a --stats=json --journal " + q(journal) + " src/. dst");
     INFO(rerun.output);
     CHECK(rerun.status == 0);
@@ -126,8 +126,8 @@ TEST_CASE("a full destination fails clearly and publishes no partial file") {
     const std::string mnt = work / "mnt";
     command_result r =
         sh("unshare -m sh -c " + q("mount -t tmpfs -o size=1m none " + q(mnt) + " || exit 99; " +
-                                   ucopy() + " -a " + q(work / "src") + " " + q(mnt + "/dst") +
-                                   "; echo status=$?; ls -A " + q(mnt + "/dst")));
+                                   ucopy_binary() + " -a " + q(work / "src") + " " +
+                                   q(mnt + "/dst") + "; echo status=$?; ls -A " + q(mnt + "/dst")));
     if (r.status == 99) uio::testing::skip("cannot mount tmpfs here: " + r.output);
     INFO(r.output);
     CHECK(r.output.find("status=1") != std::string::npos);
@@ -148,11 +148,11 @@ TEST_CASE(
     build_bulk_tree(work / "src", 3, 1000, 4 << 20);
     fs::create_directories(work / "mnt");
     const std::string mnt = work / "mnt", src = work / "src", journal = work / "journal.db";
-    const std::string copy = ucopy() + " -a --journal " + q(journal) + " " + q(src + "/.") + " " +
-                             q(mnt + "/dst") + "; ";
+    const std::string copy = ucopy_binary() + " -a --journal " + q(journal) + " " + q(src + "/.") +
+                             " " + q(mnt + "/dst") + "; ";
     // One file at a time in the full run: the large file fails (and is removed) on its own,
     // so the small ones are copied whatever the order and the journal has something in it.
-    const std::string copy_serial = ucopy() + " -a --queue-depth 1 --no-chains --journal " +
+    const std::string copy_serial = ucopy_binary() + " -a --queue-depth 1 --no-chains --journal " +
                                     q(journal) + " " + q(src + "/.") + " " + q(mnt + "/dst") + "; ";
     // Each journaled path must hold its source's bytes ("ok"), never a partial file ("bad").
     const std::string check_journal = "sqlite3 " + q(journal) +
@@ -185,7 +185,7 @@ TEST_CASE("a rerun removes temporary files a killed run left behind") {
     fs::create_directories(work / "dst/src");
     write_file(work / "dst/src/.ucopy-7ffffff0-3.tmp", "half written");
     write_file(work / "dst/src/.ucopy-notes.tmp", "a user's file");
-    CHECK(sh(ucopy() + " -a " + q(work / "src") + " " + q(work / "dst")).status == 0);
+    CHECK(sh(ucopy_binary() + " -a " + q(work / "src") + " " + q(work / "dst")).status == 0);
     CHECK_FALSE(fs::exists(work / "dst/src/.ucopy-7ffffff0-3.tmp"));
     CHECK(fs::exists(work / "dst/src/.ucopy-notes.tmp"));
     CHECK(read_file(work / "dst/src/a") == "a");

@@ -47,21 +47,15 @@ void build_shard_tree(const std::string& root) {
     }
 }
 
-long long stat_of(const std::string& output, const std::string& name) {
-    const std::string key = "\"" + name + "\":";
-    const auto at = output.find(key);
-    return at == std::string::npos ? -1 : std::stoll(output.substr(at + key.size()));
-}
-
 std::string check_command(const std::string& src, const std::string& dst) {
-    return ucopy() + " --check --checksum " + q(src) + " " + q(dst);
+    return ucopy_binary() + " --check --checksum " + q(src) + " " + q(dst);
 }
 
 // ucopy with no launcher's variables in its environment but `env`.
 std::string without_launcher(const std::string& env) {
     return "env -u OMPI_COMM_WORLD_RANK -u OMPI_COMM_WORLD_SIZE -u PMI_RANK -u PMI_SIZE "
            "-u SLURM_PROCID -u SLURM_NTASKS " +
-           env + " " + ucopy();
+           env + " " + ucopy_binary();
 }
 
 // What made every cut collapse to one shard: a large file with a second name, first in walk
@@ -99,8 +93,8 @@ TEST_CASE("4 shards started apart copy the whole tree, balanced by bytes") {
     std::string script = "cd " + q(work.path()) + " && { ";
     for (int k = 0; k < 4; ++k) {
         const std::string n = std::to_string(k);
-        script += "(" + ucopy() + " -a --stats=json --shard " + n + "/4 " + q(src + "/.") + " " +
-                  q(dst) + " > " + q(work / ("out" + n)) + " 2>&1; echo $? > " +
+        script += "(" + ucopy_binary() + " -a --stats=json --shard " + n + "/4 " + q(src + "/.") +
+                  " " + q(dst) + " > " + q(work / ("out" + n)) + " 2>&1; echo $? > " +
                   q(work / ("rc" + n)) + ") & ";
     }
     REQUIRE(sh(script + "wait; }").status == 0);
@@ -129,7 +123,7 @@ TEST_CASE("a shard killed mid-copy, rerun with its journal, completes the tree")
     const std::string src = work / "src", dst = work / "dst";
     build_shard_tree(src);
     auto shard = [&](int k) {
-        return ucopy() + " -a --shard " + std::to_string(k) + "/3 --journal " +
+        return ucopy_binary() + " -a --shard " + std::to_string(k) + "/3 --journal " +
                q(work / ("journal" + std::to_string(k))) + " src/. dst";
     };
     // Shard 1 is held after the first chunk of its first file, then killed there.
@@ -164,7 +158,7 @@ TEST_CASE("mpirun -np 4 ucopy copies the tree in 4 shards from the launcher's ra
     command_result run = sh("cd " + q(work.path()) +
                             " && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun "
                             "--oversubscribe -np 4 " +
-                            ucopy() + " -a --stats=json src/. dst");
+                            ucopy_binary() + " -a --stats=json src/. dst");
     INFO(run.output);
     REQUIRE(run.status == 0);
     // Four summaries: four shards, not four whole copies.
@@ -191,7 +185,7 @@ TEST_CASE("a large hard-linked file is split: the plan balances it and every sha
     // Before: weights [0,0,0,all], max/mean 4.0 (every cut fell inside big and moved to its
     // start, as big was never split).
     command_result plan =
-        sh(ucopy() + " -a --shard 0/4 --shard-plan " + q(src + "/.") + " " + q(dst));
+        sh(ucopy_binary() + " -a --shard 0/4 --shard-plan " + q(src + "/.") + " " + q(dst));
     INFO(plan.output);
     REQUIRE(plan.status == 0);
     CHECK(max_over_mean(plan.output) > 0);
@@ -199,7 +193,7 @@ TEST_CASE("a large hard-linked file is split: the plan balances it and every sha
     CHECK(plan.output.find("\"split_files\":1") != std::string::npos);
     std::string script = "cd " + q(work.path()) + " && { ";
     for (int k = 0; k < 4; ++k) {
-        script += "(" + ucopy() + " -a --stats=json --shard " + std::to_string(k) +
+        script += "(" + ucopy_binary() + " -a --stats=json --shard " + std::to_string(k) +
                   "/4 src/. dst > out" + std::to_string(k) + " 2>&1; echo $? > rc" +
                   std::to_string(k) + ") & ";
     }
@@ -225,7 +219,7 @@ TEST_CASE("a large hard-linked file is split: the plan balances it and every sha
     // finish (a rerun of any shard) links it.
     fs::remove(dst + "/z/big-again");
     command_result rerun =
-        sh("cd " + q(work.path()) + " && " + ucopy() + " -a --shard 2/4 src/. dst");
+        sh("cd " + q(work.path()) + " && " + ucopy_binary() + " -a --shard 2/4 src/. dst");
     INFO(rerun.output);
     CHECK(rerun.status == 0);
     REQUIRE(::stat((dst + "/z/big-again").c_str(), &b) == 0);

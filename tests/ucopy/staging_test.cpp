@@ -41,7 +41,7 @@ TEST_CASE("merging into an existing tree stages only the new directories") {
     build_slow_tree(work / "src");
     fs::create_directories(work / "dst/done");
     write_file(work / "dst/done/one", "old");  // replaced through a temporary and a rename
-    command_result r = sh(ucopy() + " -a " + q(work / "src") + "/. " + q(work / "dst"));
+    command_result r = sh(ucopy_binary() + " -a " + q(work / "src") + "/. " + q(work / "dst"));
     INFO(r.output);
     REQUIRE(r.status == 0);
     check_same_tree(work / "src", work / "dst");
@@ -57,7 +57,7 @@ TEST_CASE("kill -9 of a staged copy leaves no partial directory and a rerun comp
     // gate, the next ones are held there.
     copy_gate gate(work / "gate", 5, "/many/");
     command_result killed = sh("cd " + q(work.path().string()) + " && (" + gate.shell_env() +
-                               ucopy() + " -a --queue-depth 2 src out & pid=$!; " +
+                               ucopy_binary() + " -a --queue-depth 2 src out & pid=$!; " +
                                gate.shell_wait_for_arrivals(6) + "kill -9 $pid; wait $pid)");
     REQUIRE(gate.arrivals().size() >= 6);  // 5 through, one or two (one a worker) held
     INFO(killed.output);
@@ -65,7 +65,7 @@ TEST_CASE("kill -9 of a staged copy leaves no partial directory and a rerun comp
     CHECK_FALSE(fs::exists(work / "out/src"));  // nothing under the final name
     CHECK(staging_dirs(work / "out").size() == 1);
 
-    command_result rerun = sh(ucopy() + " -a " + q(work / "src") + " " + q(work / "out"));
+    command_result rerun = sh(ucopy_binary() + " -a " + q(work / "src") + " " + q(work / "out"));
     INFO(rerun.output);
     CHECK(rerun.status == 0);
     check_same_tree(work / "src", work / "out/src");
@@ -90,7 +90,7 @@ TEST_CASE("a default ACL on the destination does not leave new files with the wr
     if (::setxattr((work / "out").c_str(), "system.posix_acl_default", &acl, sizeof acl, 0) != 0) {
         uio::testing::skip("no POSIX ACLs here");
     }
-    command_result r = sh(ucopy() + " -a " + q(work / "src") + " " + q(work / "out"));
+    command_result r = sh(ucopy_binary() + " -a " + q(work / "src") + " " + q(work / "out"));
     INFO(r.output);
     REQUIRE(r.status == 0);
     struct stat st {};

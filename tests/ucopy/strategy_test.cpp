@@ -94,8 +94,8 @@ TEST_CASE("strategy auto copies files above 64 KiB with copy_file_range, holes a
     }
     write_file(src + "/new/small", bytes.substr(0, 64 << 10));  // at the limit: not by kernel
 
-    command_result r = sh(ucopy_test::ucopy() + " -a --no-chains --stats=json " + q(src + "/.") +
-                          " " + q(work / "dst"));
+    command_result r = sh(ucopy_test::ucopy_binary() + " -a --no-chains --stats=json " +
+                          q(src + "/.") + " " + q(work / "dst"));
     INFO(r.output);
     REQUIRE(r.status == 0);
     CHECK(strategy_count(r.output, "copy_file_range") == 3);
@@ -124,7 +124,7 @@ TEST_CASE("copy_file_range refused across file systems falls back to read/write"
     std::string bytes(512 << 10, 'x');
     for (int i = 0; i < 3; ++i) write_file(src + "/f" + std::to_string(i), bytes + char('a' + i));
     command_result r =
-        sh(ucopy_test::ucopy() + " -a --stats=json " + q(src) + " " + q(work / "dst"));
+        sh(ucopy_test::ucopy_binary() + " -a --stats=json " + q(src) + " " + q(work / "dst"));
     const std::vector<std::string> differences = compare_trees(src, work / "dst");
     sh("rm -rf " + q(src));
     INFO(r.output);

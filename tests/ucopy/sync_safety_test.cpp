@@ -24,18 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool have_rsync() {
-    return sh("command -v rsync >/dev/null").status == 0;
-}
-
-// One counter of --stats=json output.
-long long stat_of(const std::string& output, const std::string& name) {
-    const std::string key = "\"" + name + "\":";
-    const auto at = output.find(key);
-    if (at == std::string::npos) return -1;
-    return std::stoll(output.substr(at + key.size()));
-}
-
 std::size_t occurrences(const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -132,8 +120,8 @@ TEST_CASE("several sources are one mirror: deletion keeps what any source has, a
     const std::string flags = GENERATE(std::string("--walkers 1 --queue-depth 1"),
                                        std::string("--walkers 8 --queue-depth 64"));
     INFO(flags);
-    const std::string run =
-        "cd " + q(work.path()) + " && " + ucopy() + " -a --sync --delete --stats=json " + flags;
+    const std::string run = "cd " + q(work.path()) + " && " + ucopy_binary() +
+                            " -a --sync --delete --stats=json " + flags;
     command_result first = sh(run + " A/ B/ dst");
     INFO(first.output);
     REQUIRE(first.status == 0);
@@ -193,7 +181,7 @@ TEST_CASE("a sync command gives the same tree on every run, by rsync's trailing-
         const std::string ref = work / ("r" + theirs.substr(theirs.rfind(' ') + 2));
         for (int run = 1; run <= 2; ++run) {
             INFO("run " << run);
-            command_result r = sh(at + ucopy() + " -a --sync --delete " + mine);
+            command_result r = sh(at + ucopy_binary() + " -a --sync --delete " + mine);
             INFO(r.output);
             CHECK(r.status == 0);
             REQUIRE(fs::is_directory(dst) == fs::is_directory(ref));
@@ -210,16 +198,16 @@ TEST_CASE("a sync command gives the same tree on every run, by rsync's trailing-
     check_same_tree(work / "full", work / "un");
 
     // A dry run into a DST that is not there yet changes nothing, and says what it would do.
-    command_result dry = sh(at + ucopy() + " -a --sync --dry-run -i full new");
+    command_result dry = sh(at + ucopy_binary() + " -a --sync --dry-run -i full new");
     INFO(dry.output);
     CHECK(dry.status == 0);
     CHECK_FALSE(fs::exists(work / "new"));
     CHECK(dry.output.find("sub/x") != std::string::npos);
 
     // Without --sync, cp's rule stands: a new DST is the copy, an existing one receives it.
-    REQUIRE(sh(at + ucopy() + " -a full c").status == 0);
+    REQUIRE(sh(at + ucopy_binary() + " -a full c").status == 0);
     CHECK(fs::exists(work / "c/sub/x"));
-    REQUIRE(sh(at + ucopy() + " -a full c").status == 0);
+    REQUIRE(sh(at + ucopy_binary() + " -a full c").status == 0);
     CHECK(fs::exists(work / "c/full/sub/x"));
 }
 
@@ -227,7 +215,8 @@ TEST_CASE("an empty source does not empty its mirror unless --delete-all-ok says
     uio::testing::temp_dir work;
     fs::create_directories(work / "src");
     write_file(work / "src/a", "a");
-    const std::string at = "cd " + q(work.path()) + " && " + ucopy() + " -a --sync --delete ";
+    const std::string at =
+        "cd " + q(work.path()) + " && " + ucopy_binary() + " -a --sync --delete ";
     REQUIRE(sh(at + "src/ dst").status == 0);
     fs::create_directories(work / "empty");
 
@@ -260,7 +249,7 @@ TEST_CASE("an empty source does not empty its mirror unless --delete-all-ok says
     INFO(allowed.output);
     CHECK(allowed.status == 0);
     CHECK(paths_below(work / "dst").empty());
-    CHECK(sh(ucopy() + " --delete-all-ok a b").status == 2);  // goes with --sync
+    CHECK(sh(ucopy_binary() + " --delete-all-ok a b").status == 2);  // goes with --sync
 }
 
 TEST_CASE("sync -X finds an xattr change whatever the mirror's ctime, and drops xattrs") {
@@ -270,7 +259,8 @@ TEST_CASE("sync -X finds an xattr change whatever the mirror's ctime, and drops 
     if (::setxattr((work / "src/file").c_str(), "user.t", "1", 1, 0) != 0) {
         uio::testing::skip("no user xattrs here");
     }
-    const std::string run = "cd " + q(work.path()) + " && " + ucopy() + " -a -X --sync src/ dst";
+    const std::string run =
+        "cd " + q(work.path()) + " && " + ucopy_binary() + " -a -X --sync src/ dst";
     REQUIRE(sh(run).status == 0);
     REQUIRE(xattr_of(work / "dst/file", "user.t") == "1");
     // The source changes, then the mirror's ctime moves past it (chmod there and back, a
@@ -303,7 +293,7 @@ TEST_CASE("sync -a compares xattrs where the source changed since the mirror; -X
             uio::testing::skip("no user xattrs here");
         }
     }
-    const std::string at = "cd " + q(work.path()) + " && " + ucopy();
+    const std::string at = "cd " + q(work.path()) + " && " + ucopy_binary();
     // A ctime is as coarse as the kernel's clock tick: each step starts a tick after the
     // last, so that the mirror's ctimes are newer than the source's and a change's newer
     // than the mirror's.
@@ -448,7 +438,7 @@ TEST_CASE("a source file that vanishes mid-sync is a warning, exit 24, and delet
     const std::string flags =
         " -a --sync --delete --queue-depth 1 --no-chains --strategy read-write src/ dst";
     const std::string at = "cd " + q(work.path()) + " && ";
-    REQUIRE(sh(at + ucopy() + flags).status == 0);
+    REQUIRE(sh(at + ucopy_binary() + flags).status == 0);
     write_file(work / "dst/extraneous", "e");
     write_file(work / "src/one", big + "changed");
     write_file(work / "src/two", big + "changed");
@@ -458,7 +448,7 @@ TEST_CASE("a source file that vanishes mid-sync is a warning, exit 24, and delet
     copy_gate gate(work / "gate");
     const std::string gate_dir = work / "gate";
     command_result r =
-        sh(at + gate.shell_env() + ucopy() + flags + " 2>&1 & pid=$!; " +
+        sh(at + gate.shell_env() + ucopy_binary() + flags + " 2>&1 & pid=$!; " +
            gate.shell_wait_for_arrivals(1) + "if grep -q one " + q(gate_dir + "/arrived") +
            "; then rm " + q(work / "src/two") + "; else rm " + q(work / "src/one") +
            "; fi; touch " + q(gate_dir + "/open") + "; wait $pid");

@@ -20,29 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The --itemize-changes lines of an output (they start with an update letter and a type),
-// sorted: files in flight finish in any order.
-std::vector<std::string> itemized(const std::string& output) {
-    std::vector<std::string> lines;
-    std::istringstream in(output);
-    for (std::string line; std::getline(in, line);) {
-        if (line.size() > 12 && (line[11] == ' ' || line.rfind("*deleting", 0) == 0) &&
-            std::string(".>ch*").find(line[0]) != std::string::npos) {
-            lines.push_back(line);
-        }
-    }
-    std::sort(lines.begin(), lines.end());
-    return lines;
-}
-
-// One counter of --stats=json output.
-long long stat_of(const std::string& output, const std::string& name) {
-    const std::string key = "\"" + name + "\":";
-    const auto at = output.find(key);
-    if (at == std::string::npos) return -1;
-    return std::stoll(output.substr(at + key.size()));
-}
-
 ino_t inode_of(const std::string& path) {
     struct stat st {};
     REQUIRE(::lstat(path.c_str(), &st) == 0);
@@ -50,7 +27,8 @@ ino_t inode_of(const std::string& path) {
 }
 
 std::string sync_command(const std::string& work, const std::string& flags) {
-    return "cd " + q(work) + " && " + ucopy() + " -a --sync --stats=json " + flags + " src/ dst";
+    return "cd " + q(work) + " && " + ucopy_binary() + " -a --sync --stats=json " + flags +
+           " src/ dst";
 }
 
 }  // namespace
@@ -175,7 +153,7 @@ TEST_CASE("sync --delete removes what the source lacks, only after a copy withou
     SECTION("an error anywhere deletes nothing") {
         // The test hook corrupts the copy of "changed" before --verify reads it back.
         command_result failed = sh("cd " + q(work.path()) + " && UCOPY_TEST_CORRUPT=changed " +
-                                   ucopy() + " -a --sync --delete --verify src/ dst");
+                                   ucopy_binary() + " -a --sync --delete --verify src/ dst");
         INFO(failed.output);
         CHECK(failed.status == 23);  // rsync's "partial transfer"
         CHECK(failed.output.find("nothing deleted") != std::string::npos);
@@ -278,14 +256,15 @@ TEST_CASE("sync filters: first match wins, excluded entries in DST survive --del
     CHECK(from_file.status == 0);
     CHECK_FALSE(fs::exists(work / "dst/c.txt"));
 
-    command_result bad =
-        sh(ucopy() + " -a --sync --filter '? x' " + q(work / "src/") + " " + q(work / "dst"));
+    command_result bad = sh(ucopy_binary() + " -a --sync --filter '? x' " + q(work / "src/") + " " +
+                            q(work / "dst"));
     CHECK(bad.status == 2);
-    command_result missing = sh(ucopy() + " -a --sync --exclude-from " + q(work / "absent") + " " +
-                                q(work / "src/") + " " + q(work / "dst"));
+    command_result missing = sh(ucopy_binary() + " -a --sync --exclude-from " + q(work / "absent") +
+                                " " + q(work / "src/") + " " + q(work / "dst"));
     CHECK(missing.status == 2);
     CHECK(missing.output.find(work / "absent") != std::string::npos);
-    CHECK(sh(ucopy() + " -a --delete " + q(work / "src/") + " " + q(work / "dst")).status == 2);
+    CHECK(sh(ucopy_binary() + " -a --delete " + q(work / "src/") + " " + q(work / "dst")).status ==
+          2);
 }
 
 TEST_CASE("sync killed with -9  leaves every file old or new, and a rerun finishes") {
@@ -302,8 +281,8 @@ TEST_CASE("sync killed with -9  leaves every file old or new, and a rerun finish
     }
     // Two files go through the gate, the next is held there: the kill lands mid-sync.
     copy_gate gate(work / "gate", 2);
-    command_result killed = sh("cd " + q(work.path()) + " && (" + gate.shell_env() + ucopy() +
-                               " -a --sync --queue-depth 2 src/ dst & pid=$!; " +
+    command_result killed = sh("cd " + q(work.path()) + " && (" + gate.shell_env() +
+                               ucopy_binary() + " -a --sync --queue-depth 2 src/ dst & pid=$!; " +
                                gate.shell_wait_for_arrivals(3) + "kill -9 $pid; wait $pid)");
     REQUIRE(gate.arrivals().size() >= 3);
     CHECK(killed.status == 128 + 9);

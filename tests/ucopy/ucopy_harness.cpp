@@ -40,8 +40,33 @@ std::string q(const std::string& path) {
     return out + "'";
 }
 
-std::string ucopy() {
+std::string ucopy_binary() {
     return q(UCOPY_BINARY);
+}
+
+bool have_rsync() {
+    return sh("command -v rsync >/dev/null").status == 0;
+}
+
+long long stat_of(const std::string& output, const std::string& name) {
+    const std::string key = "\"" + name + "\":";
+    const auto at = output.find(key);
+    if (at == std::string::npos) return -1;
+    return std::stoll(output.substr(at + key.size()));
+}
+
+std::vector<std::string> itemized(const std::string& output, bool sorted) {
+    std::vector<std::string> lines;
+    std::istringstream in(output);
+    for (std::string line; std::getline(in, line);) {
+        const bool deleting = line.rfind("*deleting   ", 0) == 0;
+        if (deleting || (line.size() > 12 && line[11] == ' ' &&
+                         std::string(".>ch").find(line[0]) != std::string::npos)) {
+            lines.push_back(line);
+        }
+    }
+    if (sorted) std::sort(lines.begin(), lines.end());
+    return lines;
 }
 
 void write_file(const std::string& path, const std::string& content, mode_t mode) {

@@ -17,8 +17,19 @@ struct command_result {
 // Runs `command` with /bin/sh, capturing its output.
 command_result sh(const std::string& command);
 
-// The ucopy under test, quoted for a shell.
-std::string ucopy();
+// The ucopy under test, quoted for a shell. (Not ucopy(): a unity build meets it beside the
+// engine's namespace ucopy.)
+std::string ucopy_binary();
+
+// Whether rsync, the reference of the --sync tests, is installed.
+bool have_rsync();
+
+// One counter of --stats=json output, or -1 when it is missing.
+long long stat_of(const std::string& output, const std::string& name);
+
+// The --itemize-changes lines of an output (they start with an update letter and a type, or
+// "*deleting"); sorted unless asked, since entries in flight finish in any order.
+std::vector<std::string> itemized(const std::string& output, bool sorted = true);
 
 // Shell-quotes a path.
 std::string q(const std::string& path);
