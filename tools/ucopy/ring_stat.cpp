@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/sysmacros.h>
 
+#include <cerrno>
 #include <vector>
 
 #include <uio/uring/statx_batch.hpp>
@@ -45,7 +46,16 @@ void stat_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool fol
             requests[2 * i + 1] = {dst_fd, name, AT_SYMLINK_NOFOLLOW, &results[2 * i + 1], 0};
         }
     }
-    uio::statx_batch(requests);
+    if (lookup) {
+        uio::statx_batch(requests);
+    } else {
+        // A new destination: one stat per name. statx on a ring always goes to an io-wq
+        // worker, whose hand-off cost the copy of a small file more than the stat itself.
+        for (uio::statx_request& r : requests) {
+            r.error =
+                ::statx(r.dir_fd, r.name, r.flags, STATX_BASIC_STATS, r.result) == 0 ? 0 : errno;
+        }
+    }
     for (std::size_t i = 0; i < entries.size(); ++i) {
         raw_entry& e = entries[i];
         const uio::statx_request& src = requests[per_entry * i];
