@@ -4,6 +4,8 @@
 // stats on the event loop's ring cost the loop thread a submission and a completion per
 // name, as much as the lookup itself, and left the second core half idle
 // (ucopy -a --sync of 100,000 unchanged files: 0.51 s on the loop's ring, 0.35 s this way).
+// Without a destination to look up (a new directory), plain statx calls instead: each ring
+// statx is an io-wq hand-off, which cost a small-file copy more than the stat (ring_stat.cpp).
 #pragma once
 
 #include <sys/stat.h>
