@@ -1,7 +1,9 @@
-// Small files as linked io_uring chains (small_files.hpp): the copy must match the source as
+// Small files on the chain threads (small_files.hpp): the copy must match the source as
 // `cp -a` would (modes, owners, times, xattrs via the ordinary path), --stats=json must say
 // how many went which way, and a chain that fails must leave nothing behind and be redone
-// by the ordinary path.
+// by the ordinary path. Each case runs twice: as run here (cached data: plain system calls)
+// and with UCOPY_TEST_CHAIN_COLD, which sends every file to the linked ring chain that
+// uncached data takes.
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -46,14 +48,20 @@ long long stat_value(const std::string& json, const std::string& name) {
     return std::stoll(json.substr(at + name.size() + 3));
 }
 
+// "" (cached data: plain calls) or the variable that sends every file to the ring chain.
+std::string chain_mode() {
+    return GENERATE(std::string(), std::string("UCOPY_TEST_CHAIN_COLD=1 "));
+}
+
 }  // namespace
 
 TEST_CASE("small files copied as linked chains match the source like cp -a") {
+    const std::string mode = chain_mode();
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r = sh(ucopy_binary() + " -a --stats=json " + q(work / "src") + " " +
+    command_result r = sh(mode + ucopy_binary() + " -a --stats=json " + q(work / "src") + " " +
                           q(work / "dst") + " 2>&1");
-    INFO(r.output);
+    INFO(mode << r.output);
     REQUIRE(r.status == 0);
     check_same_tree(work / "src", work / "dst");
     CHECK(temp_leftovers(work / "dst").empty());
@@ -78,11 +86,12 @@ TEST_CASE("with --no-chains every file goes the ordinary way") {
 
 TEST_CASE("a failed chain leaves no file behind and the ordinary path redoes it") {
     const char* step = GENERATE("open", "write");
+    const std::string mode = chain_mode();
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r = sh(std::string("UCOPY_TEST_CHAIN_FAIL=") + step + ":f7 " + ucopy_binary() +
+    command_result r = sh(mode + "UCOPY_TEST_CHAIN_FAIL=" + step + ":f7 " + ucopy_binary() +
                           " -a --stats=json " + q(work / "src") + " " + q(work / "dst") + " 2>&1");
-    INFO(step << ": " << r.output);
+    INFO(mode << step << ": " << r.output);
     REQUIRE(r.status == 0);  // f7 of each directory: redone, so no error
     check_same_tree(work / "src", work / "dst");
     CHECK(stat_value(r.output, "chain_fallback") == 3);
@@ -90,14 +99,16 @@ TEST_CASE("a failed chain leaves no file behind and the ordinary path redoes it"
 }
 
 TEST_CASE("a source written between the walk and its chain is reported, not copied stale") {
+    const std::string mode = chain_mode();
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r = sh("UCOPY_TEST_CHAIN_FAIL=grow:f7 " + ucopy_binary() + " -a --stats=json " +
-                          q(work / "src") + " " + q(work / "dst") + " 2>&1");
-    INFO(r.output);
+    command_result r = sh(mode + "UCOPY_TEST_CHAIN_FAIL=grow:f7 " + ucopy_binary() +
+                          " -a --stats=json " + q(work / "src") + " " + q(work / "dst") + " 2>&1");
+    INFO(mode << r.output);
     CHECK(r.status == 1);
-    // The chain's statx saw the new size: the copy was removed and redone the ordinary way,
-    // which checks the source against the walk again and refuses to publish it.
+    // The stat after the read (of the descriptor, or the chain's statx) saw the new size: the copy
+    // was removed and redone the ordinary way, which checks the source against the walk again and
+    // refuses to publish it.
     CHECK(stat_value(r.output, "chain_fallback") == 3);
     for (const char* dir : {"d0", "d1", "d2"}) {
         const std::string name = std::string(dir) + "/f7";

@@ -67,6 +67,7 @@ engine::engine(const options& opts, report& out, journal* log, const shard_plan*
         const unsigned batches = opts.chain_batches != 0 ? opts.chain_batches : 2 * threads;
         for (unsigned i = 1; i < batches; ++i) chain_batches_.release();
         chain_ = {opts.chain_depth, std::min(opts.chain_max, opts.block_size)};
+        chain_.ring_only = std::getenv("UCOPY_TEST_CHAIN_COLD") != nullptr;
     }
 }
 

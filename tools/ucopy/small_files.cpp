@@ -1,15 +1,16 @@
-// The chain loop of small_files.hpp: one thread_local ring per chain thread, `depth` files
-// in flight, two fixed-file slots and one registered buffer per file in flight.
+// The chain thread's loop of small_files.hpp. Each file is first tried with plain system
+// calls (small_file_calls.cpp), which is the cheap way when its data is in the page cache;
+// the files whose data is not are copied by the linked ring chain below: one thread_local
+// ring per chain thread, `depth` files in flight, two fixed-file slots and one registered
+// buffer per file in flight, made on the first cold file.
 //
-// Why raw liburing here and not io_context with a linked-chain operation in uring/:
+// Why raw liburing for the ring chain and not io_context with a linked-chain operation in
+// uring/:
 // - The chains need a ring per core. They run on the chain pool's threads, each with its
 //   own ring, so submitting and reaping go on beside the loop and one another. On one ring
-//   (the loop's, or `--chain-threads 1`) the copy loses most of what chains gain: 20,000 x
-//   4 KiB, hot, median of 5 on 2 cores: two chain rings 0.45 s (1.92x cp -r), one chain
-//   ring 0.62 s (1.39x), no chains (every step a request through io_context) 0.66 s
-//   (1.29x), cp -r 0.86 s. Command: scripts/bench-ucopy --ucopy build/tools/ucopy/ucopy
-//   --only small --cache hot --tools "ucopy -a,ucopy -a 1-ring,ucopy -a no-chains"
-//   --repeat 5 --keep-copies (2026-12-05, load 2.5 falling to 0.3).
+//   (the loop's, or `--chain-threads 1`) the copy lost most of what chains gained (hot,
+//   before the plain calls took the cached files: 20,000 x 4 KiB, median of 5 on 2 cores:
+//   two chain rings 0.45 s, one 0.62 s, no chains 0.66 s, cp -r 0.86 s; 2026-12-05).
 //   An io_context per chain thread would need a coroutine loop on threads that block.
 // - A chain is seven SQEs, all but the last with IOSQE_CQE_SKIP_SUCCESS: one CQE per file
 //   when it works, but after a failure how many CQEs the cancelled steps post depends on
@@ -35,9 +36,11 @@ namespace {
 enum step : unsigned { open_src, read_src, close_src, stat_src, open_dst, write_dst, close_dst };
 constexpr unsigned steps = 7;
 
+}  // namespace
+
 // Size, mtime, ctime (while the link count holds: deleting or linking the source changes
 // ctime but not the data) and inode, as engine's source_changed checks them.
-bool differs(const struct statx& now, const struct stat& walked) {
+bool changed_since_walk(const struct statx& now, const struct stat& walked) {
     auto same_time = [](const statx_timestamp& a, const timespec& b) {
         return a.tv_sec == b.tv_sec && a.tv_nsec == static_cast<std::uint32_t>(b.tv_nsec);
     };
@@ -46,6 +49,8 @@ bool differs(const struct statx& now, const struct stat& walked) {
            !same_time(now.stx_mtime, walked.st_mtim) ||
            (now.stx_nlink == walked.st_nlink && !same_time(now.stx_ctime, walked.st_ctim));
 }
+
+namespace {
 
 struct chain_ring {
     io_uring ring{};
@@ -170,9 +175,8 @@ void apply_metadata(small_file& f) {
     }
 }
 
-}  // namespace
-
-void copy_small_files(std::span<small_file> files, const chain_settings& settings) {
+// The files marked `by_ring`, as linked chains.
+void copy_by_ring(std::span<small_file> files, const chain_settings& settings) {
     if (!thread_ring || thread_ring->depth != settings.depth ||
         thread_ring->max_size != settings.max_size) {
         thread_ring = std::make_unique<chain_ring>(settings);
@@ -187,7 +191,7 @@ void copy_small_files(std::span<small_file> files, const chain_settings& setting
     std::size_t next = 0, finished = 0;
     while (finished < files.size()) {
         while (!free_slots.empty() && next < files.size()) {
-            if (files[next].size == 0 || files[next].size > r.max_size) {  // not ours
+            if (!files[next].by_ring || files[next].size > r.max_size) {  // not ours
                 done[next] = true;
                 ++next;
                 ++finished;
@@ -205,7 +209,9 @@ void copy_small_files(std::span<small_file> files, const chain_settings& setting
             // ring is abandoned (leaked with its memory) and everything goes the slow way.
             r.ready = false;
             (void)thread_ring.release();
-            for (small_file& f : files) f.copied = false;
+            for (small_file& f : files) {
+                if (f.by_ring) f.copied = false;
+            }
             return;
         }
         io_uring_cqe* cqe = nullptr;
@@ -222,7 +228,7 @@ void copy_small_files(std::span<small_file> files, const chain_settings& setting
             done[index] = true;
             small_file& f = files[index];
             if (s == close_dst && cqe->res >= 0 && f.walked != nullptr &&
-                differs(r.stats[slot_of[index]], *f.walked)) {
+                changed_since_walk(r.stats[slot_of[index]], *f.walked)) {
                 f.changed = true;
                 ::unlinkat(f.dst_dirfd, f.dst_name, 0);
             } else if (s == close_dst && cqe->res >= 0) {
@@ -239,6 +245,25 @@ void copy_small_files(std::span<small_file> files, const chain_settings& setting
         }
         io_uring_cq_advance(&r.ring, seen);
     }
+}
+
+}  // namespace
+
+void copy_small_files(std::span<small_file> files, const chain_settings& settings) {
+    // One byte more than the largest file: copy_by_calls reads size + 1 to see growth.
+    thread_local std::unique_ptr<std::byte[]> buffer;
+    thread_local std::size_t buffer_size = 0;
+    if (buffer_size < settings.max_size + 1) {
+        buffer = std::make_unique<std::byte[]>(settings.max_size + 1);
+        buffer_size = settings.max_size + 1;
+    }
+    bool cold = false;
+    for (small_file& f : files) {
+        if (f.size == 0 || f.size > settings.max_size) continue;  // not ours
+        f.by_ring = settings.ring_only || !copy_by_calls(f, buffer.get());
+        cold = cold || f.by_ring;
+    }
+    if (cold) copy_by_ring(files, settings);
 }
 
 }  // namespace ucopy
