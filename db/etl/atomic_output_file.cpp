@@ -38,7 +38,7 @@ task<atomic_output_file> atomic_output_file::create(std::string final_path, bool
     auto open_stream = [&target] { return open_output_stream(target); };
     int fd = co_await uio::offload(open_stream);
     if (fd < 0) cannot_write(-fd, shown);
-    co_return atomic_output_file(file(fd, shown), "", shown, durable);
+    co_return atomic_output_file(file(fd, shown), "", shown, durable, registered_temporary{});
 }
 
 task<atomic_output_file> atomic_output_file::create_temporary(std::string shown, std::string target,
@@ -53,11 +53,16 @@ task<atomic_output_file> atomic_output_file::create_temporary(std::string shown,
     // under a recycled pid: the next name is free).
     for (int attempt = 0;; ++attempt) {
         std::string temp = dir + "/" + temp_name();
+        // Registered before it exists: a signal between the open and a later registration
+        // would leave the file behind. (A leftover under this name that the open then finds,
+        // a signal in between removes: the sweep would have.)
+        registered_temporary registration(temp);
         int fd = co_await uio::openat(AT_FDCWD, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd >= 0) {
             co_return atomic_output_file(file(fd, std::move(shown)), std::move(temp),
-                                         std::move(target), durable);
+                                         std::move(target), durable, std::move(registration));
         }
+        registration.release();
         if (fd != -EEXIST || attempt > 8) cannot_write(-fd, shown);
     }
 }

@@ -48,12 +48,13 @@ class atomic_output_file {
     const std::string& temp_path() const noexcept { return temp_path_; }
 
   private:
-    atomic_output_file(file f, std::string temp_path, std::string final_path, bool durable) noexcept
+    atomic_output_file(file f, std::string temp_path, std::string final_path, bool durable,
+                       registered_temporary registration) noexcept
         : file_(std::move(f)),
           temp_path_(std::move(temp_path)),
           final_path_(std::move(final_path)),
           durable_(durable),
-          registration_(temp_path_) {}
+          registration_(std::move(registration)) {}
     static task<atomic_output_file> create_temporary(std::string shown_path, std::string target,
                                                      bool durable);
     task<void> write_stream(std::span<const std::byte> bytes);
