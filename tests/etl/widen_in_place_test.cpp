@@ -134,23 +134,24 @@ std::string ordered(const std::string& table) {
     return pg_uri("query=select%20*%20from%20" + table + "%20order%20by%20id");
 }
 
-}  // namespace
-
-TEST_CASE("CSV → PostgreSQL: columns widen twice in place, no restart, byte for byte") {
+// Loads `contents` (a file named `name`) into `table` over one and three connections, with
+// session settings a careless cast would print into the data; the columns must widen in place
+// (no restart) to `types`, and an export must give the file back byte for byte.
+void check_pg_widening(const std::string& name, const std::string& contents,
+                       const std::string& table, const std::string& types) {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
-    const std::string csv = widening_csv();
-    write_file(dir / "in.csv", csv);
+    write_file(dir / name, contents);
     for (unsigned connections : {1u, 3u}) {
         INFO("connections " << connections);
-        pg_exec("drop table if exists etl_widen_csv");
+        pg_exec("drop table if exists " + table);
         uio::etl::table_copy_options o;
         o.connections = connections;
         o.stats_json = true;
         uio::testing::copy_result load;
         {
             awkward_session session;
-            load = table_copy(dir / "in.csv", pg_uri("table=etl_widen_csv"), o);
+            load = table_copy(dir / name, pg_uri("table=" + table), o);
         }
         INFO(load.err);
         REQUIRE(load.code == 0);
@@ -159,42 +160,25 @@ TEST_CASE("CSV → PostgreSQL: columns widen twice in place, no restart, byte fo
         const std::string widenings = connections == 1 ? "1" : "2";
         CHECK(load.out.find("\"widenings\": " + widenings + ", \"restarts\": 0") !=
               std::string::npos);
-        CHECK(pg_types("etl_widen_csv") == "bigint|text|text|text|text|text|text|text");
-        auto dump = table_copy(ordered("etl_widen_csv"), dir / "out.csv");
+        CHECK(pg_types(table) == types);
+        const std::string out = "out-" + name;
+        auto dump = table_copy(ordered(table), dir / out);
         INFO(dump.err);
         REQUIRE(dump.code == 0);
-        CHECK(read_file(dir / "out.csv") == csv);
+        CHECK(read_file(dir / out) == contents);
     }
 }
 
+}  // namespace
+
+TEST_CASE("CSV → PostgreSQL: columns widen twice in place, no restart, byte for byte") {
+    check_pg_widening("in.csv", widening_csv(), "etl_widen_csv",
+                      "bigint|text|text|text|text|text|text|text");
+}
+
 TEST_CASE("JSON Lines → PostgreSQL: columns widen twice in place, no restart, byte for byte") {
-    uio::testing::require_cluster();
-    uio::testing::temp_dir dir;
-    const std::string jsonl = widening_jsonl_pg();
-    write_file(dir / "in.jsonl", jsonl);
-    for (unsigned connections : {1u, 3u}) {
-        INFO("connections " << connections);
-        pg_exec("drop table if exists etl_widen_jsonl");
-        uio::etl::table_copy_options o;
-        o.connections = connections;
-        o.stats_json = true;
-        uio::testing::copy_result load;
-        {
-            awkward_session session;
-            load = table_copy(dir / "in.jsonl", pg_uri("table=etl_widen_jsonl"), o);
-        }
-        INFO(load.err);
-        REQUIRE(load.code == 0);
-        CHECK(load.out.find("\"rows\": 120000") != std::string::npos);
-        const std::string widenings = connections == 1 ? "1" : "2";
-        CHECK(load.out.find("\"widenings\": " + widenings + ", \"restarts\": 0") !=
-              std::string::npos);
-        CHECK(pg_types("etl_widen_jsonl") == "bigint|jsonb|jsonb|json|jsonb|text|text|text");
-        auto dump = table_copy(ordered("etl_widen_jsonl"), dir / "out.jsonl");
-        INFO(dump.err);
-        REQUIRE(dump.code == 0);
-        CHECK(read_file(dir / "out.jsonl") == jsonl);
-    }
+    check_pg_widening("in.jsonl", widening_jsonl_pg(), "etl_widen_jsonl",
+                      "bigint|jsonb|jsonb|json|jsonb|text|text|text");
 }
 
 TEST_CASE("CSV and JSON Lines → SQLite: declared types change in place, byte for byte") {
