@@ -18,8 +18,13 @@ struct temporary_slot {
     std::atomic<bool> armed{false};  // `path` is complete: the handler may unlink it
     char path[PATH_MAX];
 };
-constexpr int slot_count = 32;
+// A tree copy has one temporary per file in flight, up to ucopy's --queue-depth (at most
+// 4096); an export has one per output. Untouched slots cost address space only (bss).
+constexpr int slot_count = 4096;
 temporary_slot temporary_slots[slot_count];
+// Where the next search for a free slot starts: just past the last one taken, so that
+// registering stays a few loads when many temporaries are alive.
+std::atomic<int> next_slot{0};
 
 extern "C" void remove_and_die(int signal_number) {
     for (temporary_slot& s : temporary_slots) {
@@ -46,10 +51,14 @@ void remove_temporaries_on_signals() {
 
 registered_temporary::registered_temporary(const std::string& path) noexcept {
     if (path.empty() || path.size() >= PATH_MAX) return;
-    for (int i = 0; i < slot_count; ++i) {
+    const int start = next_slot.load(std::memory_order_relaxed);
+    for (int k = 0; k < slot_count; ++k) {
+        const int i = (start + k) % slot_count;
         bool expected = false;
-        if (temporary_slots[i].taken.compare_exchange_strong(expected, true,
+        if (!temporary_slots[i].taken.load(std::memory_order_relaxed) &&
+            temporary_slots[i].taken.compare_exchange_strong(expected, true,
                                                              std::memory_order_acquire)) {
+            next_slot.store((i + 1) % slot_count, std::memory_order_relaxed);
             std::memcpy(temporary_slots[i].path, path.c_str(), path.size() + 1);
             temporary_slots[i].armed.store(true, std::memory_order_release);
             slot_ = i;

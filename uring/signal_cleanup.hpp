@@ -4,8 +4,9 @@
 // sees WIFSIGNALED, a shell reports 128 + the signal. SIGKILL cannot be caught: what it
 // leaves, the next run's sweep removes (temp_name.hpp).
 //
-// A program opts in with remove_temporaries_on_signals() (ucopy-tables does; a library never
-// installs signal handlers by itself); without it, registering costs a few atomic stores.
+// A program opts in with remove_temporaries_on_signals() (ucopy-tables and ucopy's tree
+// copies do; a library never installs signal handlers by itself); without it, registering
+// costs a few atomic operations.
 #pragma once
 
 #include <string>
@@ -17,8 +18,8 @@ namespace uio {
 void remove_temporaries_on_signals();
 
 // A temporary file the signal handler removes while this is alive (any thread may create or
-// release one). At most 32 at once and paths shorter than PATH_MAX; others go unregistered
-// (the sweep still removes them later). Move-only.
+// release one). At most 4096 at once (ucopy's largest --queue-depth) and paths shorter than
+// PATH_MAX; others go unregistered (the sweep still removes them later). Move-only.
 class registered_temporary {
   public:
     registered_temporary() noexcept = default;

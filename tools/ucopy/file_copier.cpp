@@ -14,6 +14,7 @@
 #include <uio/core/offload.hpp>
 #include <uio/core/when_all.hpp>
 #include <uio/uring/operations.hpp>
+#include <uio/uring/signal_cleanup.hpp>
 
 #include "engine.hpp"
 #include "name_escape.hpp"
@@ -35,14 +36,35 @@ struct fd_guard {
     int release() { return std::exchange(fd, -1); }
 };
 
-// Removes the temporary name on scope exit unless the file was renamed into place.
+// The name an entry is made under: its final name inside a staging tree, else a temporary.
+std::string work_name(const entry& e) {
+    return e.dir->staged ? e.dst_name : temp_name();
+}
+
+// Removes the temporary name on scope exit unless the file was renamed into place. A
+// temporary (not a final name in a staging tree, left to the next run's sweep) is registered
+// for signal cleanup by its path before it is created, and released once it is gone.
 struct temp_guard {
-    int dirfd;
-    std::string name;
-    bool armed = false;
+    explicit temp_guard(const entry& e)
+        : dirfd(e.dir->dst_fd),
+          name(work_name(e)),
+          registration(e.dir->staged ? uio::registered_temporary{}
+                                     : uio::registered_temporary{e.dir->dst_prefix + name}) {}
+    temp_guard(const temp_guard&) = delete;
+    temp_guard& operator=(const temp_guard&) = delete;
     ~temp_guard() {
         if (armed) ::unlinkat(dirfd, name.c_str(), 0);
     }
+    // Renamed into place: nothing to remove.
+    void published() {
+        armed = false;
+        registration.release();
+    }
+
+    int dirfd;
+    std::string name;
+    bool armed = false;
+    uio::registered_temporary registration;
 };
 
 uio::task<void> close_fd(int fd) {
@@ -59,11 +81,6 @@ bool source_changed(int fd, const struct stat& walked) {
     return now.st_size != walked.st_size || mtime_ns(now) != mtime_ns(walked) ||
            (now.st_nlink == walked.st_nlink && (now.st_ctim.tv_sec != walked.st_ctim.tv_sec ||
                                                 now.st_ctim.tv_nsec != walked.st_ctim.tv_nsec));
-}
-
-// The name an entry is made under: its final name inside a staging tree, else a temporary.
-std::string work_name(const entry& e) {
-    return e.dir->staged ? e.dst_name : temp_name();
 }
 
 }  // namespace
@@ -233,7 +250,7 @@ uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
             co_return;
         }
     }
-    temp_guard temp{e.dir->dst_fd, work_name(e)};
+    temp_guard temp(e);
     int rc = co_await uio::linkat(target.dir->dst_fd, target.name.c_str(), e.dir->dst_fd,
                                   temp.name.c_str());
     if (rc < 0) {
@@ -243,7 +260,7 @@ uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
     }
     temp.armed = true;
     co_await rename_into_place(e, temp.name);
-    temp.armed = false;
+    temp.published();
     if (journal_ && S_ISREG(e.st.st_mode)) {
         // Journaled like the name it links to, so a rerun may lead the group with either.
         journal_->add({journal_key(e.dst_path()), static_cast<std::uint64_t>(e.st.st_size),
@@ -258,19 +275,19 @@ uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
 }
 
 uio::task<void> engine::copy_symlink(entry& e) {
-    temp_guard temp{e.dir->dst_fd, work_name(e)};
+    temp_guard temp(e);
     int rc = co_await uio::symlinkat(e.link_target.c_str(), e.dir->dst_fd, temp.name.c_str());
     if (rc < 0) fail("cannot create symbolic link " + quote(e.dst_path()), rc);
     temp.armed = true;
     apply_metadata_at(meta_, e.dir->dst_fd, temp.name.c_str(), e.st, e.dst_path());
     co_await rename_into_place(e, temp.name);
-    temp.armed = false;
+    temp.published();
     ++out_.symlinks;
     ++out_.files_done;
 }
 
 uio::task<void> engine::copy_special(entry& e) {
-    temp_guard temp{e.dir->dst_fd, work_name(e)};
+    temp_guard temp(e);
     mode_t type = e.st.st_mode & S_IFMT;
     if (::mknodat(e.dir->dst_fd, temp.name.c_str(), type | 0600, e.st.st_rdev) != 0) {
         fail(std::string(S_ISFIFO(e.st.st_mode) ? "cannot create fifo "
@@ -281,7 +298,7 @@ uio::task<void> engine::copy_special(entry& e) {
     temp.armed = true;
     apply_metadata_at(meta_, e.dir->dst_fd, temp.name.c_str(), e.st, e.dst_path());
     co_await rename_into_place(e, temp.name);
-    temp.armed = false;
+    temp.published();
     ++out_.specials;
     ++out_.files_done;
 }
@@ -305,7 +322,7 @@ uio::task<void> engine::copy_regular(entry& e) {
     if (in.fd == -ENOENT) throw source_vanished(src);
     if (in.fd < 0) fail("cannot open " + quote(src) + " for reading", std::exchange(in.fd, -1));
 
-    temp_guard temp{e.dir->dst_fd, work_name(e)};
+    temp_guard temp(e);
     fd_guard out;
     // A temporary in a visible directory is private (0600) until renamed; in a staging
     // directory (0700, unseen) the final permission bits can be given at once.
@@ -395,7 +412,7 @@ uio::task<void> engine::copy_regular(entry& e) {
         if (rc < 0) fail("cannot sync " + quote(dst), rc);
     }
     co_await rename_into_place(e, temp.name);
-    temp.armed = false;
+    temp.published();
     if (journal_) {
         journal_->add(
             {journal_key(dst), size,
