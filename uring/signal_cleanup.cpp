@@ -12,23 +12,19 @@ namespace uio {
 
 namespace {
 
-// Fixed storage: the handler may touch nothing that allocates or locks.
-struct temporary_slot {
-    std::atomic<bool> taken{false};  // owned by a registered_temporary
-    std::atomic<bool> armed{false};  // `path` is complete: the handler may unlink it
-    char path[PATH_MAX];
-};
-// A tree copy has one temporary per file in flight, up to ucopy's --queue-depth (at most
-// 4096); an export has one per output. Untouched slots cost address space only (bss).
+// Fixed storage: the handler may touch nothing that allocates or locks. A tree copy has one
+// temporary per file in flight, up to ucopy's --queue-depth (at most 4096); an export has one
+// per output. The flags sit apart from the paths, and a registration takes the lowest free
+// slot, so the handler's scan and each search read a few cache lines and only as many path
+// pages are ever touched as temporaries were alive at once (the rest stay untouched bss).
 constexpr int slot_count = 4096;
-temporary_slot temporary_slots[slot_count];
-// Where the next search for a free slot starts: just past the last one taken, so that
-// registering stays a few loads when many temporaries are alive.
-std::atomic<int> next_slot{0};
+std::atomic<bool> slot_taken[slot_count];  // owned by a registered_temporary
+std::atomic<bool> slot_armed[slot_count];  // its path is complete: the handler may unlink it
+char slot_path[slot_count][PATH_MAX];
 
 extern "C" void remove_and_die(int signal_number) {
-    for (temporary_slot& s : temporary_slots) {
-        if (s.armed.load(std::memory_order_acquire)) ::unlink(s.path);  // async-signal-safe
+    for (int i = 0; i < slot_count; ++i) {
+        if (slot_armed[i].load(std::memory_order_acquire)) ::unlink(slot_path[i]);  // signal-safe
     }
     // SA_RESETHAND restored the default action; the signal is blocked until this returns,
     // then ends the process as if it had never been caught.
@@ -51,16 +47,12 @@ void remove_temporaries_on_signals() {
 
 registered_temporary::registered_temporary(const std::string& path) noexcept {
     if (path.empty() || path.size() >= PATH_MAX) return;
-    const int start = next_slot.load(std::memory_order_relaxed);
-    for (int k = 0; k < slot_count; ++k) {
-        const int i = (start + k) % slot_count;
+    for (int i = 0; i < slot_count; ++i) {
         bool expected = false;
-        if (!temporary_slots[i].taken.load(std::memory_order_relaxed) &&
-            temporary_slots[i].taken.compare_exchange_strong(expected, true,
-                                                             std::memory_order_acquire)) {
-            next_slot.store((i + 1) % slot_count, std::memory_order_relaxed);
-            std::memcpy(temporary_slots[i].path, path.c_str(), path.size() + 1);
-            temporary_slots[i].armed.store(true, std::memory_order_release);
+        if (!slot_taken[i].load(std::memory_order_relaxed) &&
+            slot_taken[i].compare_exchange_strong(expected, true, std::memory_order_acquire)) {
+            std::memcpy(slot_path[i], path.c_str(), path.size() + 1);
+            slot_armed[i].store(true, std::memory_order_release);
             slot_ = i;
             return;
         }
@@ -80,8 +72,8 @@ registered_temporary& registered_temporary::operator=(registered_temporary&& oth
 
 void registered_temporary::release() noexcept {
     if (slot_ < 0) return;
-    temporary_slots[slot_].armed.store(false, std::memory_order_release);
-    temporary_slots[slot_].taken.store(false, std::memory_order_release);
+    slot_armed[slot_].store(false, std::memory_order_release);
+    slot_taken[slot_].store(false, std::memory_order_release);
     slot_ = -1;
 }
 
