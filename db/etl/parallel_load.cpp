@@ -424,15 +424,8 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
         options_fn options_for = [&](const pg::connection& conn) {
             return copy_options(conn, csv, true);
         };
-        std::exception_ptr failure;
-        attempt_result r;
-        try {
-            r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout,
-                                     text_form::copy);
-        } catch (...) {
-            failure = std::current_exception();
-        }
-        if (failure) std::rethrow_exception(failure);
+        attempt_result r =
+            co_await run_attempt(ctx, dst, request, options_for, produce, fanout, text_form::copy);
         if (!r.failed) {
             ctx.stats.restarts = restarts;
             co_return;
@@ -560,15 +553,8 @@ task<void> parallel_jsonl(copy_context& ctx, data_file_endpoint src, postgres_en
         options_fn options_for = [](const pg::connection&) {
             return std::string("(FORMAT csv, HEADER true)");
         };
-        std::exception_ptr failure;
-        attempt_result r;
-        try {
-            r = co_await run_attempt(ctx, dst, request, options_for, produce, fanout,
-                                     text_form::json);
-        } catch (...) {
-            failure = std::current_exception();
-        }
-        if (failure) std::rethrow_exception(failure);
+        attempt_result r =
+            co_await run_attempt(ctx, dst, request, options_for, produce, fanout, text_form::json);
         if (!r.failed) {
             ctx.stats.restarts = restarts;
             co_return;
