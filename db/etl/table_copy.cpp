@@ -6,10 +6,8 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <sstream>
-#include <stdexcept>
 
 #include "uio/core/error_kind.hpp"
 #include "uio/db/etl/copy_table.hpp"
@@ -187,10 +185,6 @@ int run_table_copy(const table_copy_options& options, const endpoint& source,
     copy_context ctx(options, err, show_progress && &err == &std::cerr);
     int code = 0;
     try {
-        // Tests only: a bug's path (a std::logic_error) through the real binary.
-        if (std::getenv("UCOPY_TEST_INTERNAL_ERROR")) {
-            throw std::logic_error("UCOPY_TEST_INTERNAL_ERROR is set");
-        }
         check_request(ctx, source, destination);
         endpoint target = export_destination(destination, options);
         if (options.dry_run) {

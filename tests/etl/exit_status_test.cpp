@@ -16,9 +16,13 @@ namespace {
 using run_result = uio::testing::command_result;
 using uio::testing::shell_quote;
 
-// Runs ucopy with `args` (each shell-quoted) after the environment settings `env`.
+// Runs ucopy with `args` (each shell-quoted) after the shell settings `env`: the shipped
+// ucopy, or when `env` sets a UCOPY_TEST_* hook, its test-only twin, which obeys them (and
+// runs the twin ucopy-tables beside it).
 run_result ucopy(const std::vector<std::string>& args, const std::string& env = "") {
-    std::string command = env + " " + shell_quote(UCOPY_BINARY) + " --no-progress";
+    const bool hooked = env.find("UCOPY_TEST_") != std::string::npos;
+    const char* program = hooked ? UCOPY_TESTABLE_BINARY : UCOPY_BINARY;
+    std::string command = env + " " + shell_quote(program) + " --no-progress";
     for (const std::string& a : args) command += " " + shell_quote(a);
     return uio::testing::run_shell(command + " 2>&1");
 }

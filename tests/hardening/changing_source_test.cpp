@@ -42,7 +42,8 @@ TEST_CASE("files appended, truncated or rewritten mid-copy are reported, never s
     const std::string vanish_original = harden::random_bytes(size, 'v');
 
     ucopy_test::copy_gate gate(work / "gate");
-    harden::process copy({UCOPY_BINARY, "-a", "--verify", src, dst}, work / "copy.log", gate.env());
+    harden::process copy({UCOPY_TESTABLE_BINARY, "-a", "--verify", src, dst}, work / "copy.log",
+                         gate.env());
     // Every file is open, its first chunk read and written, the rest held or under way.
     REQUIRE(gate.wait_for_arrivals(5).size() == 5);
     append(src + "/grow", harden::random_bytes(1 << 20, 99));
@@ -95,7 +96,7 @@ TEST_CASE("files deleted during the walk are reported one by one, the rest copie
         ucopy_test::write_file(src + "/s" + std::to_string(i), harden::random_bytes(5000, i));
     }
     ucopy_test::copy_gate gate(work / "gate");
-    harden::process copy({UCOPY_BINARY, "-a", "--verify", "--queue-depth", "8", src, dst},
+    harden::process copy({UCOPY_TESTABLE_BINARY, "-a", "--verify", "--queue-depth", "8", src, dst},
                          work / "copy.log", gate.env());
     REQUIRE(gate.wait_for_arrivals(1).size() >= 1);  // the copy has begun; the walk listed all
     for (int i = 0; i < files; i += 2) fs::remove(src + "/s" + std::to_string(i));

@@ -135,9 +135,11 @@ TEST_CASE("kill -9 at 20 random moments of a tree copy with --journal, each reru
     uio::testing::temp_dir work;
     const std::string src = work / "src", dst = work / "dst", journal = work / "journal.db";
     harden::build_mixed_tree(src, tree_files, tree_big_mib);
+    // Slowed by the delay hook (in the test-only twin) so that kills land mid-copy; the
+    // reruns are the shipped ucopy's.
     const std::vector<std::string> env = {"UCOPY_TEST_CHUNK_DELAY_MS=1"};
-    auto copy_argv = [&] {
-        return std::vector<std::string>{UCOPY_BINARY, "-a", "--journal", journal, src + "/.", dst};
+    auto copy_argv = [&](const char* ucopy = UCOPY_TESTABLE_BINARY) {
+        return std::vector<std::string>{ucopy, "-a", "--journal", journal, src + "/.", dst};
     };
 
     // How long an uninterrupted copy takes here (sanitizers and load change it): the fastest
@@ -165,7 +167,7 @@ TEST_CASE("kill -9 at 20 random moments of a tree copy with --journal, each reru
         CHECK(wrong.empty());
 
         std::string rerun_out;
-        int status = harden::run(copy_argv(), &rerun_out);
+        int status = harden::run(copy_argv(UCOPY_BINARY), &rerun_out);
         INFO(rerun_out);
         CHECK(status == 0);
         ucopy_test::check_same_tree(src, dst);

@@ -183,7 +183,7 @@ TEST_CASE("symlinks planted at ucopy's temporary names while it runs are not fol
     for (int i = 0; i < 40; ++i) {
         ucopy_test::write_file(src + "/f" + std::to_string(i), harden::random_bytes(300'000, i));
     }
-    harden::process p({UCOPY_BINARY, "-r", src, dst}, work / "log",
+    harden::process p({UCOPY_TESTABLE_BINARY, "-r", src, dst}, work / "log",
                       {"UCOPY_TEST_CHUNK_DELAY_MS=20"});
     // Temporary names are .ucopy-<pid>-<n>.tmp: plant them all as links to files outside.
     int planted = 0;
@@ -216,7 +216,7 @@ TEST_CASE("files being written are owner-only until their mode is set") {
     // Merging into an existing directory: each file is written under a temporary name. The
     // gate holds all four mid-copy (their first chunk written) while the modes are looked at.
     ucopy_test::copy_gate gate(work / "gate");
-    harden::process p({UCOPY_BINARY, "-a", src + "/.", dst}, work / "log", gate.env());
+    harden::process p({UCOPY_TESTABLE_BINARY, "-a", src + "/.", dst}, work / "log", gate.env());
     REQUIRE(gate.wait_for_arrivals(4).size() == 4);
     std::vector<std::string> temps;
     for (auto& e : fs::directory_iterator(dst)) {
@@ -248,7 +248,7 @@ TEST_CASE("a new directory being filled is not readable by others until publishe
                                0644);
     }
     ucopy_test::copy_gate gate(work / "gate");
-    harden::process p({UCOPY_BINARY, "-a", src, out}, work / "log", gate.env());
+    harden::process p({UCOPY_TESTABLE_BINARY, "-a", src, out}, work / "log", gate.env());
     REQUIRE(gate.wait_for_arrivals(4).size() == 4);
     // Every file in the tree under construction must be unreachable or unreadable by others.
     int inspected = 0;

@@ -3,7 +3,7 @@
 // how many went which way, and a chain that fails must leave nothing behind and be redone
 // by the ordinary path. Each case runs twice: as run here (cached data: plain system calls)
 // and with UCOPY_TEST_CHAIN_COLD, which sends every file to the linked ring chain that
-// uncached data takes.
+// uncached data takes. The hooks are the test-only twin's (ucopy_testable_binary()).
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -53,14 +53,19 @@ std::string chain_mode() {
     return GENERATE(std::string(), std::string("UCOPY_TEST_CHAIN_COLD=1 "));
 }
 
+// The shipped ucopy for cached data, the test-only twin (which obeys the variable) for cold.
+std::string chain_mode_ucopy(const std::string& mode) {
+    return mode.empty() ? ucopy_binary() : ucopy_testable_binary();
+}
+
 }  // namespace
 
 TEST_CASE("small files copied as linked chains match the source like cp -a") {
     const std::string mode = chain_mode();
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r = sh(mode + ucopy_binary() + " -a --stats=json " + q(work / "src") + " " +
-                          q(work / "dst") + " 2>&1");
+    command_result r = sh(mode + chain_mode_ucopy(mode) + " -a --stats=json " + q(work / "src") +
+                          " " + q(work / "dst") + " 2>&1");
     INFO(mode << r.output);
     REQUIRE(r.status == 0);
     check_same_tree(work / "src", work / "dst");
@@ -89,8 +94,9 @@ TEST_CASE("a failed chain leaves no file behind and the ordinary path redoes it"
     const std::string mode = chain_mode();
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r = sh(mode + "UCOPY_TEST_CHAIN_FAIL=" + step + ":f7 " + ucopy_binary() +
-                          " -a --stats=json " + q(work / "src") + " " + q(work / "dst") + " 2>&1");
+    command_result r =
+        sh(mode + "UCOPY_TEST_CHAIN_FAIL=" + step + ":f7 " + ucopy_testable_binary() +
+           " -a --stats=json " + q(work / "src") + " " + q(work / "dst") + " 2>&1");
     INFO(mode << step << ": " << r.output);
     REQUIRE(r.status == 0);  // f7 of each directory: redone, so no error
     check_same_tree(work / "src", work / "dst");
@@ -102,7 +108,7 @@ TEST_CASE("a source written between the walk and its chain is reported, not copi
     const std::string mode = chain_mode();
     uio::testing::temp_dir work;
     build_small_tree(work / "src");
-    command_result r = sh(mode + "UCOPY_TEST_CHAIN_FAIL=grow:f7 " + ucopy_binary() +
+    command_result r = sh(mode + "UCOPY_TEST_CHAIN_FAIL=grow:f7 " + ucopy_testable_binary() +
                           " -a --stats=json " + q(work / "src") + " " + q(work / "dst") + " 2>&1");
     INFO(mode << r.output);
     CHECK(r.status == 1);

@@ -15,7 +15,8 @@ class copy_gate {
     // gate applies to source paths containing it (empty: every file).
     explicit copy_gate(std::string dir, unsigned pass = 0, std::string only = {});
 
-    // Environment assignments that arm the gate in a ucopy started with them.
+    // Environment assignments that arm the gate in a ucopy-testable started with them
+    // (ucopy_testable_binary(), UCOPY_TESTABLE_BINARY: the shipped ucopy has no gate).
     std::vector<std::string> env() const;
     // The same, as a prefix for a shell command line.
     std::string shell_env() const;

@@ -39,14 +39,20 @@ std::vector<std::string> wrong_final_files(const std::string& src, const std::st
     return wrong;
 }
 
+// `ucopy -a --verify src dst` of a bulk tree in `work`, with UCOPY_TEST_CORRUPT=large: the
+// test hook (in the test-only twin) flips the first byte of dst/large just before --verify.
+command_result verify_with_corrupt_hook(const uio::testing::temp_dir& work,
+                                        const std::string& ucopy) {
+    build_bulk_tree(work / "src", 5, 100'000, 1 << 20);
+    return sh("UCOPY_TEST_CORRUPT=large " + ucopy + " -a --verify " + q(work / "src") + " " +
+              q(work / "dst"));
+}
+
 }  // namespace
 
 TEST_CASE("verify catches a destination corrupted after writing") {
     uio::testing::temp_dir work;
-    build_bulk_tree(work / "src", 5, 100'000, 1 << 20);
-    // The test hook flips the first byte of matching destinations just before verification.
-    command_result r = sh("UCOPY_TEST_CORRUPT=large " + ucopy_binary() + " -a --verify " +
-                          q(work / "src") + " " + q(work / "dst"));
+    command_result r = verify_with_corrupt_hook(work, ucopy_testable_binary());
     INFO(r.output);
     CHECK(r.status == 1);
     CHECK(r.output.find("verification failed: '" + (work / "dst/large") + "'") !=
@@ -54,6 +60,14 @@ TEST_CASE("verify catches a destination corrupted after writing") {
     CHECK_FALSE(fs::exists(work / "dst/large"));  // never published under its final name
     CHECK(fs::exists(work / "dst/many/f4"));      // the rest was copied
     CHECK(temp_leftovers(work / "dst").empty());
+}
+
+TEST_CASE("the shipped ucopy has no test hooks: UCOPY_TEST_CORRUPT changes nothing there") {
+    uio::testing::temp_dir work;
+    command_result r = verify_with_corrupt_hook(work, ucopy_binary());
+    INFO(r.output);
+    CHECK(r.status == 0);
+    check_same_tree(work / "src", work / "dst");
 }
 
 TEST_CASE("kill -9 mid-copy leaves no wrong final file and a rerun with --journal finishes") {
@@ -68,8 +82,8 @@ TEST_CASE("kill -9 mid-copy leaves no wrong final file and a rerun with --journa
         "$(sqlite3 " + q(journal) + " 'select count(*) from files' 2>/dev/null || echo 0)";
     command_result killed = sh(
         "cd " + q(work.path().string()) + " && (UCOPY_TEST_CHUNK_DELAY_MS=40 " + gate.shell_env() +
-        ucopy_binary() + " -a --strategy=read-write --queue-depth 4 --journal " + q(journal) +
-        " src/. dst & pid=$!; " + gate.shell_wait_for_arrivals(1) +
+        ucopy_testable_binary() + " -a --strategy=read-write --queue-depth 4 --journal " +
+        q(journal) + " src/. dst & pid=$!; " + gate.shell_wait_for_arrivals(1) +
         "end=$(($(date +%s) + 120)); while [ " + journaled +
         " -lt 5 ] && [ $(date +%s) -lt $end ]; do sleep 0.01; done; kill -9 $pid; wait $pid)");
     REQUIRE(gate.arrivals().size() == 1);

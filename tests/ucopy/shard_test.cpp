@@ -122,15 +122,15 @@ TEST_CASE("a shard killed mid-copy, rerun with its journal, completes the tree")
     uio::testing::temp_dir work;
     const std::string src = work / "src", dst = work / "dst";
     build_shard_tree(src);
-    auto shard = [&](int k) {
-        return ucopy_binary() + " -a --shard " + std::to_string(k) + "/3 --journal " +
+    auto shard = [&](int k, const std::string& ucopy = ucopy_binary()) {
+        return ucopy + " -a --shard " + std::to_string(k) + "/3 --journal " +
                q(work / ("journal" + std::to_string(k))) + " src/. dst";
     };
     // Shard 1 is held after the first chunk of its first file, then killed there.
     copy_gate gate(work / "gate");
-    command_result killed = sh("cd " + q(work.path()) + " && (" + gate.shell_env() + shard(1) +
-                               " > killed.log 2>&1 & pid=$!; " + gate.shell_wait_for_arrivals(1) +
-                               "kill -9 $pid; wait $pid)");
+    command_result killed = sh("cd " + q(work.path()) + " && (" + gate.shell_env() +
+                               shard(1, ucopy_testable_binary()) + " > killed.log 2>&1 & pid=$!; " +
+                               gate.shell_wait_for_arrivals(1) + "kill -9 $pid; wait $pid)");
     REQUIRE(gate.arrivals().size() >= 1);
     CHECK(killed.status == 128 + 9);
     for (int k : {0, 2}) CHECK(sh("cd " + q(work.path()) + " && " + shard(k)).status == 0);

@@ -24,11 +24,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// ucopy started with `env` added, SIGINT and SIGTERM at their default action even where this
-// test runs with them ignored (a background job of a non-interactive shell ignores SIGINT).
+// ucopy-testable (the gate is a test hook) started with `env` added, SIGINT and SIGTERM at their
+// default action even where this test runs with them ignored (a background job of a non-interactive
+// shell ignores SIGINT).
 pid_t spawn_ucopy(const std::vector<std::string>& args, const std::vector<std::string>& env,
                   const std::string& log) {
-    std::vector<std::string> words{UCOPY_BINARY, "--no-progress"};
+    std::vector<std::string> words{UCOPY_TESTABLE_BINARY, "--no-progress"};
     words.insert(words.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& w : words) argv.push_back(w.data());

@@ -57,7 +57,7 @@ TEST_CASE("kill -9 of a staged copy leaves no partial directory and a rerun comp
     // gate, the next ones are held there.
     copy_gate gate(work / "gate", 5, "/many/");
     command_result killed = sh("cd " + q(work.path().string()) + " && (" + gate.shell_env() +
-                               ucopy_binary() + " -a --queue-depth 2 src out & pid=$!; " +
+                               ucopy_testable_binary() + " -a --queue-depth 2 src out & pid=$!; " +
                                gate.shell_wait_for_arrivals(6) + "kill -9 $pid; wait $pid)");
     REQUIRE(gate.arrivals().size() >= 6);  // 5 through, one or two (one a worker) held
     INFO(killed.output);

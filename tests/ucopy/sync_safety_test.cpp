@@ -448,7 +448,7 @@ TEST_CASE("a source file that vanishes mid-sync is a warning, exit 24, and delet
     copy_gate gate(work / "gate");
     const std::string gate_dir = work / "gate";
     command_result r =
-        sh(at + gate.shell_env() + ucopy_binary() + flags + " 2>&1 & pid=$!; " +
+        sh(at + gate.shell_env() + ucopy_testable_binary() + flags + " 2>&1 & pid=$!; " +
            gate.shell_wait_for_arrivals(1) + "if grep -q one " + q(gate_dir + "/arrived") +
            "; then rm " + q(work / "src/two") + "; else rm " + q(work / "src/one") +
            "; fi; touch " + q(gate_dir + "/open") + "; wait $pid");

@@ -152,8 +152,9 @@ TEST_CASE("sync --delete removes what the source lacks, only after a copy withou
     }
     SECTION("an error anywhere deletes nothing") {
         // The test hook corrupts the copy of "changed" before --verify reads it back.
-        command_result failed = sh("cd " + q(work.path()) + " && UCOPY_TEST_CORRUPT=changed " +
-                                   ucopy_binary() + " -a --sync --delete --verify src/ dst");
+        command_result failed =
+            sh("cd " + q(work.path()) + " && UCOPY_TEST_CORRUPT=changed " +
+               ucopy_testable_binary() + " -a --sync --delete --verify src/ dst");
         INFO(failed.output);
         CHECK(failed.status == 23);  // rsync's "partial transfer"
         CHECK(failed.output.find("nothing deleted") != std::string::npos);
@@ -281,9 +282,10 @@ TEST_CASE("sync killed with -9  leaves every file old or new, and a rerun finish
     }
     // Two files go through the gate, the next is held there: the kill lands mid-sync.
     copy_gate gate(work / "gate", 2);
-    command_result killed = sh("cd " + q(work.path()) + " && (" + gate.shell_env() +
-                               ucopy_binary() + " -a --sync --queue-depth 2 src/ dst & pid=$!; " +
-                               gate.shell_wait_for_arrivals(3) + "kill -9 $pid; wait $pid)");
+    command_result killed =
+        sh("cd " + q(work.path()) + " && (" + gate.shell_env() + ucopy_testable_binary() +
+           " -a --sync --queue-depth 2 src/ dst & pid=$!; " + gate.shell_wait_for_arrivals(3) +
+           "kill -9 $pid; wait $pid)");
     REQUIRE(gate.arrivals().size() >= 3);
     CHECK(killed.status == 128 + 9);
     int old_files = 0, new_files = 0;

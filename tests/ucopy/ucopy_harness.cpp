@@ -44,6 +44,10 @@ std::string ucopy_binary() {
     return q(UCOPY_BINARY);
 }
 
+std::string ucopy_testable_binary() {
+    return q(UCOPY_TESTABLE_BINARY);
+}
+
 bool have_rsync() {
     return sh("command -v rsync >/dev/null").status == 0;
 }

@@ -20,6 +20,9 @@ command_result sh(const std::string& command);
 // The ucopy under test, quoted for a shell. (Not ucopy(): a unity build meets it beside the
 // engine's namespace ucopy.)
 std::string ucopy_binary();
+// Its test-only twin, which obeys the UCOPY_TEST_* variables (copy_gate.hpp, the chain and
+// corruption hooks: tests/ucopy/env_test_hooks.cpp); the shipped ucopy ignores them.
+std::string ucopy_testable_binary();
 
 // Whether rsync, the reference of the --sync tests, is installed.
 bool have_rsync();

@@ -1,7 +1,6 @@
 // Small files as linked io_uring chains (small_files.hpp): which entries qualify, and one
 // walk batch of them run on the chain pool, with the ordinary path as the fallback.
 #include <fcntl.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <string_view>
@@ -50,16 +49,7 @@ uio::task<void> engine::copy_chain_batch(uio::semaphore::permit permit, std::vec
         f.set_times = opts_.preserve.timestamps;
         f.times[0] = e.st.st_atim;
         f.times[1] = e.st.st_mtim;
-        if (chain_fail_step_ == 3 && e.src_name == chain_fail_name_) {
-            // A writer between the walk and the chain's read: the source gains a byte.
-            int fd = ::openat(e.dir->src_fd, e.src_name.c_str(), O_WRONLY | O_APPEND);
-            if (fd >= 0) {
-                (void)!::write(fd, "+", 1);
-                ::close(fd);
-            }
-        } else if (chain_fail_step_ != 0 && e.src_name == chain_fail_name_) {
-            f.test_failure = chain_fail_step_;
-        }
+        if (opts_.hooks) f.test_failure = opts_.hooks->chain_failure(e.dir->src_fd, e.src_name);
     }
     co_await uio::offload(*chain_pool_, [&] { copy_small_files(items, chain_); });
     permit.reset();

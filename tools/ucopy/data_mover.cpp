@@ -10,8 +10,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
-#include <cstdlib>
 #include <cstring>
 
 #include <uio/core/offload.hpp>
@@ -19,7 +17,6 @@
 #include <uio/core/task_group.hpp>
 #include <uio/core/when_all.hpp>
 #include <uio/uring/operations.hpp>
-#include <uio/uring/timeout.hpp>
 
 namespace ucopy {
 
@@ -75,11 +72,7 @@ uio::task<void> hold_permit(uio::semaphore::permit, uio::task<void> work) {
 
 data_mover::data_mover(const options& opts, chunk_buffers& buffers, uio::thread_pool& pool,
                        report& out)
-    : opts_(opts), buffers_(buffers), pool_(pool), out_(out) {
-    if (const char* delay = std::getenv("UCOPY_TEST_CHUNK_DELAY_MS")) {
-        test_delay_ms_ = static_cast<unsigned>(std::atoi(delay));
-    }
-}
+    : opts_(opts), buffers_(buffers), pool_(pool), out_(out), hooks_(opts.hooks) {}
 
 std::vector<extent> data_mover::data_extents(int fd, std::uint64_t size) {
     std::vector<extent> extents;
@@ -162,8 +155,7 @@ uio::task<void> data_mover::copy_chunk(int in, int out, extent range, file_names
         put += static_cast<std::size_t>(n);
     }
     out_.bytes_copied += got;
-    if (test_delay_ms_ > 0) co_await uio::sleep_for(std::chrono::milliseconds(test_delay_ms_));
-    if (first && gate_.armed()) co_await gate_.arrive(names.source);
+    if (hooks_) co_await hooks_->chunk_copied(names.source, first);
 }
 
 uio::task<void> data_mover::read_write(int in, int out, const std::vector<extent>& extents,
@@ -238,10 +230,10 @@ uio::task<bool> data_mover::copy_file_range(int in, int out, const std::vector<e
                                             file_names names, std::pair<dev_t, dev_t> devices) {
     if (no_kernel_copy_.count(devices) > 0) co_return false;
     std::vector<extent> first, rest = extents;
-    const bool split = gate_.armed() && !rest.empty();
+    const bool split = hooks_ && hooks_->splits_kernel_copies() && !rest.empty();
     if (split) {
-        // The test gate waits after the file's first piece, as read_write's after its first
-        // chunk: a piece of one chunk goes alone, the gate is passed, then the rest.
+        // Tests hold a file after its first piece, as read_write's after its first chunk: a
+        // piece of one chunk goes alone, the hook runs, then the rest.
         const std::uint64_t piece = std::min<std::uint64_t>(rest[0].length, buffers_.size());
         first.push_back({rest[0].offset, piece});
         rest[0] = {rest[0].offset + piece, rest[0].length - piece};
@@ -252,7 +244,7 @@ uio::task<bool> data_mover::copy_file_range(int in, int out, const std::vector<e
         std::pair<int, bool> done = co_await kernel_copy(in, out, std::move(first));
         error = done.first;
         moved_any = done.second;
-        if (error == 0) co_await gate_.arrive(names.source);
+        if (error == 0) co_await hooks_->first_piece_copied(names.source);
     }
     if (error == 0) {
         std::pair<int, bool> done = co_await kernel_copy(in, out, std::move(rest));

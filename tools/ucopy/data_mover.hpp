@@ -24,7 +24,7 @@
 #include "chunk_buffers.hpp"
 #include "options.hpp"
 #include "report.hpp"
-#include "test_gate.hpp"
+#include "test_hooks.hpp"
 
 namespace ucopy {
 
@@ -97,7 +97,7 @@ class data_mover {
     static std::string file_hash(const std::vector<chunk_digest>& digests);
 
   private:
-    // `first`: the file's first chunk, after which the test gate is passed.
+    // `first`: the file's first chunk (for test_hooks::chunk_copied).
     uio::task<void> copy_chunk(int in, int out, extent range, file_names names,
                                chunk_digest* digest, bool direct, bool first);
     uio::task<void> verify_chunk(int out, const chunk_digest& expected, file_names names);
@@ -122,8 +122,7 @@ class data_mover {
     report& out_;
     std::set<std::pair<dev_t, dev_t>> no_reflink_;
     std::set<std::pair<dev_t, dev_t>> no_kernel_copy_;
-    unsigned test_delay_ms_ = 0;  // UCOPY_TEST_CHUNK_DELAY_MS: slows a copy for tests
-    test_gate gate_;
+    test_hooks* hooks_;  // null in the shipped ucopy (test_hooks.hpp)
 };
 
 }  // namespace ucopy

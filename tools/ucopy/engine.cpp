@@ -4,8 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <string_view>
 #include <thread>
 
 #include <uio/core/task_group.hpp>
@@ -47,14 +45,6 @@ engine::engine(const options& opts, report& out, journal* log, const shard_plan*
             }
         }
     }
-    corrupt_match_ = std::getenv("UCOPY_TEST_CORRUPT");
-    if (const char* fail = std::getenv("UCOPY_TEST_CHAIN_FAIL")) {
-        std::string_view spec = fail;
-        if (spec.rfind("open:", 0) == 0) chain_fail_step_ = 1;
-        if (spec.rfind("write:", 0) == 0) chain_fail_step_ = 2;
-        if (spec.rfind("grow:", 0) == 0) chain_fail_step_ = 3;
-        if (chain_fail_step_ != 0) chain_fail_name_ = spec.substr(spec.find(':') + 1);
-    }
     // Chains only publish by name inside staging trees (no temporary, no rename per file),
     // and never for work that needs the bytes or a descriptor on the loop.
     if (opts.chains && staging_ && !opts.verify && !opts.fsync && opts.sparse != when::always &&
@@ -67,7 +57,7 @@ engine::engine(const options& opts, report& out, journal* log, const shard_plan*
         const unsigned batches = opts.chain_batches != 0 ? opts.chain_batches : 2 * threads;
         for (unsigned i = 1; i < batches; ++i) chain_batches_.release();
         chain_ = {opts.chain_depth, std::min(opts.chain_max, opts.block_size)};
-        chain_.ring_only = std::getenv("UCOPY_TEST_CHAIN_COLD") != nullptr;
+        chain_.ring_only = opts.hooks && opts.hooks->chains_cold();
     }
 }
 

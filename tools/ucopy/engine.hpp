@@ -113,7 +113,6 @@ class engine {
     uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name);
     uio::task<void> delete_extraneous();
     uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
-    void corrupt_for_test(int fd, const entry& e) const;
 
     const options& opts_;
     report& out_;
@@ -158,11 +157,6 @@ class engine {
     // inode of several names (through one name): the other names of that pair are up to date
     // then, and get no line of their own, as in rsync.
     std::map<std::pair<dev_t, ino_t>, std::pair<dev_t, ino_t>> metadata_set_;
-    const char* corrupt_match_ = nullptr;  // UCOPY_TEST_CORRUPT: flips a byte before --verify
-    // UCOPY_TEST_CHAIN_FAIL=open:NAME or write:NAME: that file's chain fails at that step;
-    // grow:NAME appends a byte to the source just before its chain runs.
-    std::string chain_fail_name_;
-    int chain_fail_step_ = 0;
 };
 
 }  // namespace ucopy

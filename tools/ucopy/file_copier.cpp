@@ -303,16 +303,6 @@ uio::task<void> engine::copy_special(entry& e) {
     ++out_.files_done;
 }
 
-void engine::corrupt_for_test(int fd, const entry& e) const {
-    if (!corrupt_match_ || e.st.st_size == 0) return;
-    if (e.dst_path().find(corrupt_match_) == std::string::npos) return;
-    unsigned char byte = 0;
-    if (::pread(fd, &byte, 1, 0) == 1) {
-        byte ^= 0xff;
-        if (::pwrite(fd, &byte, 1, 0) != 1) return;
-    }
-}
-
 uio::task<void> engine::copy_regular(entry& e) {
     const std::string src = e.src_path();
     const std::string dst = e.dst_path();
@@ -394,7 +384,7 @@ uio::task<void> engine::copy_regular(entry& e) {
                 fail("cannot extend " + quote(dst), errno);
             }
         }
-        corrupt_for_test(out.fd, e);
+        if (opts_.hooks) opts_.hooks->data_written(out.fd, dst);
         if (opts_.verify) {
             co_await mover_->verify(out.fd, digests, names);
             ++out_.verified;

@@ -11,6 +11,7 @@
 #include "engine.hpp"
 #include "options.hpp"
 #include "table_command.hpp"
+#include "test_hooks.hpp"
 
 namespace {
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     if (uio::etl::is_table_command(argc, argv)) return ucopy::run_table_copier(argv);
     ucopy::parse_outcome outcome = ucopy::parse_command_line(argc, argv);
     if (!outcome.parsed) return outcome.exit_code;
+    outcome.parsed->hooks = ucopy::program_test_hooks();  // null in the shipped ucopy
     // The walk allocates a batch of names on a pool thread and frees it on the loop, 256
     // names at a time; glibc gives a thread arena's free top back to the kernel at once
     // (madvise: a TLB shootdown on the other core, page faults on the next batch). Keeping up

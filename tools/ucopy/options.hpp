@@ -12,6 +12,8 @@
 
 namespace ucopy {
 
+class test_hooks;
+
 enum class when { automatic, always, never };
 
 // How file contents move. `automatic` picks per file from measurements (see README).
@@ -107,6 +109,8 @@ struct options {
     // anyway, and filling the page cache on the way was the slow part). reflink=auto still
     // tries FICLONE first.
     std::uint64_t direct_min = UINT64_MAX;
+    // Not an option: the program's test hooks (test_hooks.hpp), null in the shipped ucopy.
+    test_hooks* hooks = nullptr;
 };
 
 // Exit codes, documented in --help: uio's one mapping of error kinds (uio/core/error_kind.hpp).

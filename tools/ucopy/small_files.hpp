@@ -47,7 +47,7 @@ struct small_file {
     gid_t gid = 0;
     bool set_times = false;      // utimensat afterwards
     struct timespec times[2]{};  // atime, mtime
-    // Tests only (UCOPY_TEST_CHAIN_FAIL): 1 fails the source open, 2 the write after the
+    // Tests only (test_hooks::chain_failure): 1 fails the source open, 2 the write after the
     // create, so the fallback and the cleanup of a created file are exercised.
     int test_failure = 0;
     // Internal: its data was not in the page cache, so the ring chain copies it.
@@ -62,7 +62,7 @@ struct small_file {
 struct chain_settings {
     unsigned depth = 16;               // files in flight on one ring
     std::size_t max_size = 64 * 1024;  // buffer per file in flight
-    bool ring_only = false;            // tests (UCOPY_TEST_CHAIN_COLD): as if nothing were cached
+    bool ring_only = false;            // tests (test_hooks::chains_cold): as if nothing were cached
 };
 
 // Copies the batch; fills the Out fields. Never throws for a file's failure; a ring that

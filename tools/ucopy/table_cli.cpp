@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "test_hooks.hpp"
 #include "uio/core/error_kind.hpp"
 #include "uio/db/etl/run_table_copy.hpp"
 
@@ -141,7 +142,7 @@ std::shared_ptr<const CLI::App> table_command_app(const char* program) {
     return {line, &line->app};  // shares ownership of the values the options are bound to
 }
 
-int table_command_main(int argc, char** argv, const char* program) {
+int table_command_main(int argc, char** argv, const char* program, ucopy::test_hooks* hooks) {
     table_command_line line(program);
     auto& [o, r, source_text, destination_text, progress, app] = line;
     try {
@@ -161,6 +162,7 @@ int table_command_main(int argc, char** argv, const char* program) {
     endpoint_options eo;
     if (!finish_options(r, o, eo)) return exit_code(error_kind::usage);
     try {
+        if (hooks) hooks->table_copy_starting();
         auto source = parse_endpoint(source_text, eo);
         auto destination = parse_endpoint(destination_text, eo);
         return run_table_copy(o, source, destination, std::cerr, std::cout);

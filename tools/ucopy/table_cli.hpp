@@ -10,11 +10,17 @@ namespace CLI {
 class App;
 }
 
+namespace ucopy {
+class test_hooks;
+}
+
 namespace uio::etl {
 
 // Parses the table-copy options and runs the copy; returns the exit code (0 done, else
-// uio::exit_code of the failure's kind). `program` names the command in messages and --help.
-int table_command_main(int argc, char** argv, const char* program = "ucopy");
+// uio::exit_code of the failure's kind). `program` names the command in messages and --help;
+// `hooks` are the program's test hooks (test_hooks.hpp), null in ucopy-tables.
+int table_command_main(int argc, char** argv, const char* program = "ucopy",
+                       ucopy::test_hooks* hooks = nullptr);
 
 // The CLI::App table_command_main parses with (every option and its help; the values it
 // would set owned with it), for the man pages and completions tools/cli_doc generates.

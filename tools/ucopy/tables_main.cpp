@@ -6,6 +6,7 @@
 #include <string>
 
 #include "table_cli.hpp"
+#include "test_hooks.hpp"
 #include "uio/uring/signal_cleanup.hpp"
 
 int main(int argc, char** argv) {
@@ -20,5 +21,5 @@ int main(int argc, char** argv) {
     uio::remove_temporaries_on_signals();
     std::string program = argc > 0 ? argv[0] : "ucopy-tables";
     program = program.substr(program.rfind('/') + 1);
-    return uio::etl::table_command_main(argc, argv, program.c_str());
+    return uio::etl::table_command_main(argc, argv, program.c_str(), ucopy::program_test_hooks());
 }

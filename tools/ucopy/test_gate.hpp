@@ -6,7 +6,10 @@
 // (data_mover::read_write) appends its source path and a newline to DIR/arrived; every
 // arrival after the first UCOPY_TEST_GATE_PASS (default 0) then waits until DIR/open exists,
 // the file's other chunks free to go on. UCOPY_TEST_GATE_ONLY=TEXT limits the gate to the
-// files whose source path contains TEXT. Unarmed, it costs one branch per file.
+// files whose source path contains TEXT.
+//
+// Test-only: compiled into the test hooks of ucopy-testable (tests/ucopy/env_test_hooks.cpp,
+// through test_hooks::chunk_copied and first_piece_copied), never into the shipped ucopy.
 #pragma once
 
 #include <string>
