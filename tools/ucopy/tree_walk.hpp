@@ -120,7 +120,7 @@ class dir_reader {
 
     int open_error() const noexcept { return error_; }
     // Up to `max` names (fewer at the end; empty when done), not yet stat'ed: the walk
-    // stats them (ring_stat.hpp), then calls finish_entries.
+    // stats them (stat_entries.hpp), then calls finish_entries.
     std::vector<raw_entry> next_names(std::size_t max);
     int read_error() const noexcept { return read_error_; }
 
