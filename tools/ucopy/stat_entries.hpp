@@ -1,13 +1,13 @@
-// The walk's stats: a batch of names stat'ed on the source and, for an existing destination
-// directory, on the destination, by the pool thread that listed the batch (the walk lists,
-// stats and finishes a batch in one trip to the pool; the pool's threads and the walkers'
-// several directories keep both cores busy). Plain statx(2): the file keeps its name from
-// when the stats went through io_uring (uio::statx_batch, each batch on the pool thread's
-// own ring, the lookups in io-wq workers), which on Linux 6.18 cost a third more CPU for the
-// same lookups: a no-change sync of 100,000 files (scripts/bench-sync) took 0.38 s of CPU
-// that way and 0.25 s this way. Each request's submission, copy of its name, hand-over to a
-// worker and completion cost about as much as the lookup itself (perf: io_uring_enter 19 %,
-// io-wq 6 % of all CPU, besides do_statx's 33 %); a system call costs far less here.
+// stat_entries: the walk's stats. A batch of names stat'ed on the source and, for an
+// existing destination directory, on the destination, by the pool thread that listed the
+// batch (the walk lists, stats and finishes a batch in one trip to the pool; the pool's
+// threads and the walkers' several directories keep both cores busy). Plain statx(2), no
+// longer through io_uring (uio::statx_batch, each batch on the pool thread's own ring, the
+// lookups in io-wq workers), which on Linux 6.18 cost a third more CPU for the same lookups:
+// a no-change sync of 100,000 files (scripts/bench-sync) took 0.38 s of CPU that way and
+// 0.25 s this way. Each request's submission, copy of its name, hand-over to a worker and
+// completion cost about as much as the lookup itself (perf: io_uring_enter 19 %, io-wq 6 %
+// of all CPU, besides do_statx's 33 %); a system call costs far less here.
 #pragma once
 
 #include <sys/stat.h>
