@@ -29,6 +29,7 @@
 #include <vector>
 
 #include <uio/uring/private_ring.hpp>
+#include <uio/uring/stat_time.hpp>
 
 namespace ucopy {
 
@@ -43,13 +44,11 @@ constexpr unsigned steps = 7;
 // Size, mtime, ctime (while the link count holds: deleting or linking the source changes
 // ctime but not the data) and inode, as engine's source_changed checks them.
 bool changed_since_walk(const struct statx& now, const struct stat& walked) {
-    auto same_time = [](const statx_timestamp& a, const timespec& b) {
-        return a.tv_sec == b.tv_sec && a.tv_nsec == static_cast<std::uint32_t>(b.tv_nsec);
-    };
     return now.stx_ino != walked.st_ino ||
            now.stx_size != static_cast<std::uint64_t>(walked.st_size) ||
-           !same_time(now.stx_mtime, walked.st_mtim) ||
-           (now.stx_nlink == walked.st_nlink && !same_time(now.stx_ctime, walked.st_ctim));
+           uio::nanoseconds(now.stx_mtime) != uio::mtime_ns(walked) ||
+           (now.stx_nlink == walked.st_nlink &&
+            uio::nanoseconds(now.stx_ctime) != uio::ctime_ns(walked));
 }
 
 namespace {
