@@ -1,7 +1,8 @@
 // Fuzz target: ucopy's command line (ucopy::parse_command_line). An input is the argument
 // list, one argument per line, argv[0] excluded. Oracles, beyond "no crash, no exception
 // escapes": an accepted command line names at least one source, and its numbers are inside
-// the ranges --help documents; a refused one exits 0 (help, version) or 2 (usage).
+// the ranges --help documents; a refused one exits 0 (help, version), 2 (usage) or 1 (an
+// --exclude-from file that cannot be read).
 #include <string>
 #include <vector>
 
@@ -24,11 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     ucopy::parse_outcome o = ucopy::parse_command_line(static_cast<int>(args.size()), argv.data());
     if (!o.parsed) {
-        UIO_FUZZ_CHECK(o.exit_code == ucopy::exit_ok || o.exit_code == ucopy::exit_usage, input);
+        UIO_FUZZ_CHECK(o.exit_code == 0 || o.exit_code == uio::exit_code(uio::error_kind::usage) ||
+                           o.exit_code == uio::exit_code(uio::error_kind::io),
+                       input);
         return 0;
     }
     const ucopy::options& opt = *o.parsed;
-    UIO_FUZZ_CHECK(o.exit_code == ucopy::exit_ok, input);
+    UIO_FUZZ_CHECK(o.exit_code == 0, input);
     UIO_FUZZ_CHECK(!opt.sources.empty(), input);
     UIO_FUZZ_CHECK(opt.threads <= 256, input);
     UIO_FUZZ_CHECK(opt.queue_depth >= 1 && opt.queue_depth <= 4096, input);

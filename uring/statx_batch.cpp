@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "uio/uring/private_ring.hpp"
+
 namespace uio {
 
 namespace {
@@ -49,30 +51,19 @@ class batch_policy {
 class thread_ring {
   public:
     thread_ring() {
-        io_uring_params params{};
-        params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
-        if (io_uring_queue_init_params(ring_entries, &ring_, &params) != 0) {
-            params = {};  // before 6.1: no deferred task work
-            if (io_uring_queue_init_params(ring_entries, &ring_, &params) != 0) return;
-        }
-        usable_ = true;
+        if (!owned_.ready()) return;
         unsigned workers[2] = {bounded_workers, 0};  // 0: unbounded workers as they are
-        io_uring_register_iowq_max_workers(&ring_, workers);
+        io_uring_register_iowq_max_workers(ring_, workers);
     }
-    ~thread_ring() {
-        if (usable_) io_uring_queue_exit(&ring_);
-    }
-    thread_ring(const thread_ring&) = delete;
-    thread_ring& operator=(const thread_ring&) = delete;
 
-    bool usable() const noexcept { return usable_ && !abandoned_; }
+    bool usable() const noexcept { return owned_.ready() && !abandoned_; }
 
     // All of `window` (at most ring_entries) in flight, then every completion reaped.
     void run(std::span<statx_request> window, unsigned mask) {
         const batch_policy policy;  // for workers made now and for the wait (see above)
         for (std::size_t i = 0; i < window.size(); ++i) {
             statx_request& r = window[i];
-            io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+            io_uring_sqe* sqe = io_uring_get_sqe(ring_);
             io_uring_prep_statx(sqe, r.dir_fd, r.name, r.flags, mask, r.result);
             io_uring_sqe_set_data64(sqe, i);
         }
@@ -80,7 +71,7 @@ class thread_ring {
         bool submitted = false;
         while (done < window.size()) {
             const int rc =
-                io_uring_submit_and_wait(&ring_, static_cast<unsigned>(window.size() - done));
+                io_uring_submit_and_wait(ring_, static_cast<unsigned>(window.size() - done));
             if (rc > 0) submitted = true;
             if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY && !submitted) {
                 // Nothing reached the kernel, so nothing is in flight: the stats are made here,
@@ -96,18 +87,18 @@ class thread_ring {
             unsigned head;
             unsigned seen = 0;
             io_uring_cqe* cqe;
-            io_uring_for_each_cqe(&ring_, head, cqe) {
+            io_uring_for_each_cqe(ring_, head, cqe) {
                 window[cqe->user_data].error = cqe->res < 0 ? -cqe->res : 0;
                 ++seen;
             }
-            io_uring_cq_advance(&ring_, seen);
+            io_uring_cq_advance(ring_, seen);
             done += seen;
         }
     }
 
   private:
-    io_uring ring_{};
-    bool usable_ = false;     // set up
+    private_ring owned_{ring_entries};
+    io_uring* ring_ = owned_.get();
     bool abandoned_ = false;  // its queue holds requests never submitted: statx(2) instead
 };
 

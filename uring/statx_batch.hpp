@@ -9,7 +9,7 @@
 //
 // Later, on Linux 6.18, ucopy's walk measured the opposite: statx(2) in a loop on its pool
 // threads took a third less CPU than this for a no-change sync of 100,000 files (0.30 s
-// against 0.40 s), and the walk no longer uses it (tools/ucopy/ring_stat.hpp). Measure
+// against 0.40 s), and the walk no longer uses it (tools/ucopy/stat_entries.hpp). Measure
 // before choosing it.
 //
 // Not for the event loop's thread (it blocks): coroutines use uio::statx (operations.hpp).

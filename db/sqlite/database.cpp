@@ -4,6 +4,10 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+
 #include "uio/db/sqlite/detail/worker.hpp"
 
 namespace uio::sqlite {
@@ -35,6 +39,35 @@ task<database> database::open(std::string path, open_options options) {
     co_await opening;
     database db(std::move(w), std::move(path));
     co_return db;
+}
+
+database database::open_blocking(std::string path, open_options options,
+                                 std::function<void(blocking_connection&)> setup) {
+    auto w = std::make_unique<detail::worker>();
+    std::mutex mutex;
+    std::condition_variable opened;
+    bool done = false;
+    std::exception_ptr failure;
+    w->submit({[&](detail::worker& wk) {
+                   try {
+                       wk.open(path, options);
+                       if (setup) setup(wk.conn());
+                   } catch (...) {
+                       failure = std::current_exception();
+                   }
+                   // Notified under the lock: the waiter cannot return (and destroy these
+                   // locals) before this job has let go of them.
+                   std::lock_guard lock(mutex);
+                   done = true;
+                   opened.notify_one();
+               },
+               0});
+    {
+        std::unique_lock lock(mutex);
+        opened.wait(lock, [&] { return done; });
+    }
+    if (failure) std::rethrow_exception(failure);  // `w` closes and joins on the way out
+    return database(std::move(w), std::move(path));
 }
 
 task<void> database::close() {

@@ -19,6 +19,7 @@
 // finishes the queued requests, closes the connection and joins the worker thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,12 @@ class database : public executor {
   public:
     // Opens (by default creating) the file at `path`; ":memory:" and file: URIs work too.
     [[nodiscard]] static task<database> open(std::string path, open_options options = {});
+
+    // The same, for code that is not a coroutine (a constructor, main): blocks the calling
+    // thread until the worker has opened the connection and run `setup` on it (per-connection
+    // PRAGMAs, a schema), and throws what either threw. Nothing else is queued meanwhile.
+    static database open_blocking(std::string path, open_options options = {},
+                                  std::function<void(blocking_connection&)> setup = {});
 
     database(database&& other) noexcept;
     database& operator=(database&& other) noexcept;

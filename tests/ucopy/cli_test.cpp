@@ -111,3 +111,37 @@ TEST_CASE("exclude skips by name or by path below the source and dry-run changes
     CHECK_FALSE(fs::exists(work / "dst/keep/b.log"));
     CHECK_FALSE(fs::exists(work / "dst/skipdir"));
 }
+
+TEST_CASE("each exit status comes from what failed: usage 2, a file that cannot be read 1") {
+    uio::testing::temp_dir work;
+    fs::create_directories(work / "src");
+    write_file(work / "src/f", "F");
+    write_file(work / "rules", "*.o\n[oops\n");
+    const std::string copy = " " + q(work / "src") + " " + q(work / "dst");
+
+    // An --exclude-from file that cannot be read: I/O, exit 1, the file and errno's text.
+    command_result missing = sh(ucopy_binary() + " -a --exclude-from " + q(work / "absent") + copy);
+    CHECK(missing.status == 1);
+    CHECK(missing.output.find("'" + work / "absent" + "'") != std::string::npos);
+    CHECK(missing.output.find("No such file or directory") != std::string::npos);
+    CHECK(missing.output.find("--help") == std::string::npos);  // not a usage mistake
+    command_result directory = sh(ucopy_binary() + " -a --exclude-from " + q(work / "src") + copy);
+    CHECK(directory.status == 1);
+    CHECK(directory.output.find("Is a directory") != std::string::npos);
+    // A bad pattern, on the command line or in the file, is the command line's: exit 2.
+    command_result bad_line = sh(ucopy_binary() + " -a --exclude-from " + q(work / "rules") + copy);
+    CHECK(bad_line.status == 2);
+    CHECK(bad_line.output.find("line 2") != std::string::npos);
+    CHECK(sh(ucopy_binary() + " -a --exclude '[x'" + copy).status == 2);
+    // --shard of something that is not a directory tree: the command line asks the impossible.
+    command_result shard_file =
+        sh(ucopy_binary() + " -a --shard 0/2 " + q(work / "src/f") + " " + q(work / "one"));
+    CHECK(shard_file.status == 2);
+    CHECK(shard_file.output.find("--shard copies one directory tree") != std::string::npos);
+    // A journal that cannot be opened: exit 1, naming it.
+    command_result journal =
+        sh(ucopy_binary() + " -a --journal " + q(work / "no/such/dir/j.db") + copy);
+    CHECK(journal.status == 1);
+    CHECK(journal.output.find(work / "no/such/dir/j.db") != std::string::npos);
+    CHECK_FALSE(fs::exists(work / "dst"));
+}

@@ -163,15 +163,17 @@ TEST_CASE("bad rules and unreadable rule files are refused with their name", "[f
     CHECK_THROWS_WITH(rules.add_rule("-! x"), Catch::Contains("'-! x'"));  // no modifiers
     CHECK_THROWS_WITH(rules.add_rule("+"), Catch::Contains("'+'"));
     CHECK_THROWS_WITH(rules.add_rule("+ "), Catch::Contains("'+ '") && Catch::Contains("empty"));
-    CHECK_THROWS_AS(rules.add_exclude("/"), std::invalid_argument);
+    CHECK_THROWS_AS(rules.add_exclude("/"), uio::usage_error);
     // What rsync would silently never match is refused, naming the rule and the problem.
     CHECK_THROWS_WITH(rules.add_rule("- [x"), Catch::Contains("'- [x'") && Catch::Contains("'['"));
     CHECK_THROWS_WITH(rules.add_exclude("[[:nope:]]"), Catch::Contains("[:nope:]"));
-    CHECK_THROWS_AS(rules.add_exclude("*\\"), std::invalid_argument);
-    CHECK_THROWS_AS(glob_match("a[", "a["), std::invalid_argument);
+    CHECK_THROWS_AS(rules.add_exclude("*\\"), uio::usage_error);
+    CHECK_THROWS_AS(glob_match("a[", "a["), uio::usage_error);
     CHECK(rules.empty());  // a refused rule adds nothing
     CHECK_THROWS_WITH(rules.add_exclude_from("/nonexistent/rules"),
                       Catch::Contains("/nonexistent/rules") && Catch::Contains("No such file"));
+    // Unreadable is an I/O error (exit 1), not a usage mistake.
+    CHECK_THROWS_AS(rules.add_exclude_from("/nonexistent/rules"), std::system_error);
     uio::testing::temp_dir work;  // a directory opens, but reading it fails: not "no rules"
     CHECK_THROWS_WITH(rules.add_exclude_from(work.path().string()),
                       Catch::Contains("Is a directory"));

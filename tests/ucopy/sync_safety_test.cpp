@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include <uio/uring/stat_time.hpp>
+
 #include "copy_gate.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
@@ -56,7 +58,7 @@ void check_same_entries(const std::string& expected, const std::string& actual) 
 std::int64_t mtime_of(const std::string& path) {
     struct stat st {};
     REQUIRE(::lstat(path.c_str(), &st) == 0);
-    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    return uio::mtime_ns(st);
 }
 
 mode_t mode_of(const std::string& path) {
@@ -76,13 +78,10 @@ std::string xattr_of(const std::string& path, const char* name) {
 void wait_past_ctime(const std::string& path) {
     struct stat st {};
     REQUIRE(::lstat(path.c_str(), &st) == 0);
-    const auto ns = [](const timespec& t) {
-        return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
-    };
     timespec now{};
     do {
         ::clock_gettime(CLOCK_REALTIME, &now);
-    } while (ns(now) < ns(st.st_ctim) + 20'000'000);
+    } while (uio::nanoseconds(now) < uio::ctime_ns(st) + 20'000'000);
 }
 
 // Two sources sharing a directory and a file name, with files of their own.

@@ -15,6 +15,7 @@
 #include <uio/core/when_all.hpp>
 #include <uio/uring/operations.hpp>
 #include <uio/uring/signal_cleanup.hpp>
+#include <uio/uring/stat_time.hpp>
 
 #include "engine.hpp"
 #include "name_escape.hpp"
@@ -79,8 +80,7 @@ bool source_changed(int fd, const struct stat& walked) {
     struct stat now {};
     if (::fstat(fd, &now) != 0) return false;
     return now.st_size != walked.st_size || mtime_ns(now) != mtime_ns(walked) ||
-           (now.st_nlink == walked.st_nlink && (now.st_ctim.tv_sec != walked.st_ctim.tv_sec ||
-                                                now.st_ctim.tv_nsec != walked.st_ctim.tv_nsec));
+           (now.st_nlink == walked.st_nlink && uio::ctime_ns(now) != uio::ctime_ns(walked));
 }
 
 }  // namespace
@@ -404,10 +404,8 @@ uio::task<void> engine::copy_regular(entry& e) {
     co_await rename_into_place(e, temp.name);
     temp.published();
     if (journal_) {
-        journal_->add(
-            {journal_key(dst), size,
-             static_cast<std::int64_t>(e.st.st_mtim.tv_sec) * 1'000'000'000 + e.st.st_mtim.tv_nsec,
-             opts_.verify ? data_mover::file_hash(digests) : std::string()});
+        journal_->add({journal_key(dst), size, mtime_ns(e.st),
+                       opts_.verify ? data_mover::file_hash(digests) : std::string()});
     }
     ++out_.files_done;
     co_await uio::when_all(close_fd(in.release()), close_fd(out.release()));

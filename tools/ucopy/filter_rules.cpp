@@ -82,24 +82,24 @@ std::size_t parse_class(std::string_view p, std::size_t i, token& t) {
     const auto single = [&t](unsigned char c) { t.members.push_back({c, c, nullptr}); };
     int previous = -1;  // the last single character, which a following '-' makes a range's start
     for (bool first = true;; ++i, first = false) {
-        if (i >= p.size()) throw std::invalid_argument("an unclosed '['");
+        if (i >= p.size()) throw uio::usage_error("an unclosed '['");
         const unsigned char c = p[i];
         if (c == ']' && !first) return i;  // a ']' first is a member: "[]x]"
         if (c == '\\') {
-            if (++i >= p.size()) throw std::invalid_argument("an unclosed '['");
+            if (++i >= p.size()) throw uio::usage_error("an unclosed '['");
             single(p[i]);
             previous = static_cast<unsigned char>(p[i]);
         } else if (c == '-' && previous >= 0 && i + 1 < p.size() && p[i + 1] != ']') {
             unsigned char high = p[++i];
             if (high == '\\') {
-                if (++i >= p.size()) throw std::invalid_argument("an unclosed '['");
+                if (++i >= p.size()) throw uio::usage_error("an unclosed '['");
                 high = p[i];
             }
             t.members.push_back({static_cast<unsigned char>(previous), high, nullptr});
             previous = -1;  // "a-c-e" is a range, then a literal '-' and 'e'
         } else if (c == '[' && i + 1 < p.size() && p[i + 1] == ':') {
             const std::size_t close = p.find(']', i + 2);
-            if (close == std::string_view::npos) throw std::invalid_argument("an unclosed '['");
+            if (close == std::string_view::npos) throw uio::usage_error("an unclosed '['");
             if (close < i + 3 || p[close - 1] != ':') {  // no ":]": a literal '[' (rsync's way)
                 single('[');
                 previous = '[';
@@ -110,8 +110,8 @@ std::size_t parse_class(std::string_view p, std::size_t i, token& t) {
                 std::find_if(std::begin(named_classes), std::end(named_classes),
                              [name](const named_class& n) { return n.name == name; });
             if (found == std::end(named_classes)) {
-                throw std::invalid_argument("an unknown character class '[:" + std::string(name) +
-                                            ":]'");
+                throw uio::usage_error("an unknown character class '[:" + std::string(name) +
+                                       ":]'");
             }
             t.members.push_back({0, 0, found->test});
             previous = -1;
@@ -131,7 +131,7 @@ bool in_set(const token& t, unsigned char c) {
     return found != t.negated;
 }
 
-// Throws std::invalid_argument with the problem when `p` is malformed.
+// Throws uio::usage_error with the problem when `p` is malformed.
 std::vector<token> tokenize(std::string_view p) {
     std::vector<token> out;
     // rsync: without '*', '?' or '[' a pattern is a plain string, backslashes included.
@@ -142,7 +142,7 @@ std::vector<token> tokenize(std::string_view p) {
         if (!wild) {
             t.ch = c;
         } else if (c == '\\') {
-            if (i + 1 == p.size()) throw std::invalid_argument("a lone '\\' at the end");
+            if (i + 1 == p.size()) throw uio::usage_error("a lone '\\' at the end");
             t.ch = p[++i];
         } else if (c == '?') {
             t.what = token::kind::any_one;
@@ -209,7 +209,7 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 
 void filter_rules::add(bool include, std::string_view pattern, std::string_view named_as) {
     const auto refuse = [named_as](const std::string& problem) {
-        return std::invalid_argument(std::string(named_as) + ": " + problem);
+        return uio::usage_error(std::string(named_as) + ": " + problem);
     };
     rule r;
     r.include = include;
@@ -237,7 +237,7 @@ void filter_rules::add(bool include, std::string_view pattern, std::string_view 
     auto glob = std::make_shared<detail::compiled_glob>();
     try {
         glob->tokens = tokenize(pattern);
-    } catch (const std::invalid_argument& e) {
+    } catch (const uio::usage_error& e) {
         throw refuse(e.what());
     }
     r.glob = std::move(glob);
@@ -275,9 +275,9 @@ void filter_rules::add_rule(std::string_view text) {
         }
     }
     if (text == "+" || text == "-" || text == "include" || text == "exclude") {
-        throw std::invalid_argument(named + ": no pattern");
+        throw uio::usage_error(named + ": no pattern");
     }
-    throw std::invalid_argument("unknown " + named + " (expected '+ PATTERN' or '- PATTERN')");
+    throw uio::usage_error("unknown " + named + " (expected '+ PATTERN' or '- PATTERN')");
 }
 
 void filter_rules::add_exclude_from(const std::string& path) {
@@ -310,9 +310,9 @@ void filter_rules::add_exclude_from(const std::string& path) {
         if (!line.empty() && line[0] != '#' && line[0] != ';') {
             try {
                 add_exclude(line);
-            } catch (const std::invalid_argument& e) {
-                throw std::invalid_argument("exclude file '" + path + "' line " +
-                                            std::to_string(line_number) + ": " + e.what());
+            } catch (const uio::usage_error& e) {
+                throw uio::usage_error("exclude file '" + path + "' line " +
+                                       std::to_string(line_number) + ": " + e.what());
             }
         }
         if (end < text.size() && text[end] == '\n') ++line_number;

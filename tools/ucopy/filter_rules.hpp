@@ -27,6 +27,8 @@
 #include <string_view>
 #include <vector>
 
+#include <uio/core/error_kind.hpp>
+
 #include "options.hpp"
 
 namespace ucopy {
@@ -38,17 +40,17 @@ struct compiled_glob;  // filter_rules.cpp: a pattern parsed once, matched per e
 class filter_rules {
   public:
     // --exclude PATTERN and --include PATTERN; a leading "- " or "+ " overrides which.
-    // Throw std::invalid_argument naming the pattern when it is empty or malformed.
+    // Throw uio::usage_error naming the pattern when it is empty or malformed.
     void add_exclude(std::string_view pattern);
     void add_include(std::string_view pattern);
     // --filter RULE: "+ PATTERN", "- PATTERN", "include PATTERN", "exclude PATTERN" (or '_'
-    // for the one space, as rsync allows). Throws std::invalid_argument naming the rule
+    // for the one space, as rsync allows). Throws uio::usage_error naming the rule
     // otherwise (rsync's modifiers, merge files and '!' are not supported).
     void add_rule(std::string_view rule);
     // --exclude-from FILE: one exclude pattern per line (a rule when it starts with "+ " or
     // "- "); blank lines and lines starting with '#' or ';' are skipped. Throws
-    // std::system_error naming the file when it cannot be read, std::invalid_argument naming
-    // the file and line for a bad pattern.
+    // std::system_error naming the file and the errno text when it cannot be read (an I/O
+    // error, exit 1), uio::usage_error naming the file and line for a bad pattern.
     void add_exclude_from(const std::string& path);
 
     bool empty() const noexcept { return rules_.empty(); }
@@ -84,7 +86,7 @@ class filter_rules {
 filter_rules make_filter_rules(const std::vector<filter_arg>& args);
 
 // Whether `text` matches the rsync glob `pattern` as a whole ('*' stays within a component,
-// '**' crosses). Throws std::invalid_argument when the pattern is malformed (see above).
+// '**' crosses). Throws uio::usage_error when the pattern is malformed (see above).
 bool glob_match(std::string_view pattern, std::string_view text);
 
 }  // namespace ucopy

@@ -1,13 +1,12 @@
-// The sqlite3 C API directly; WAL with synchronous=NORMAL survives kill -9 of the copier
+// The journal through uio::sqlite: WAL with synchronous=NORMAL survives kill -9 of the copier
 // (the failure the journal exists for) at one fsync per checkpoint rather than per commit.
+// Lookups and commits each run as one request on the database's worker, with its cached
+// prepared statement: one hop per batch, as the journal's own thread took before.
 #include "journal.hpp"
 
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <memory>
-
-#include <uio/core/offload.hpp>
 
 #include "report.hpp"
 
@@ -15,18 +14,29 @@ namespace ucopy {
 
 namespace {
 
-void check(sqlite3* db, int rc, const char* what) {
-    if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        throw copy_error(std::string("journal: ") + what + ": " + sqlite3_errmsg(db));
-    }
+namespace sqlite = uio::sqlite;
+
+// SQLite's failure as the journal's: the file named, the kind kept (a file that cannot be
+// opened is io, a file that is not a database is database; both exit 1).
+[[noreturn]] void fail_journal(const std::string& file, const sqlite::error& e) {
+    throw uio::failure(e.kind(), "journal " + quote(file) + ": " + e.what());
 }
 
-void exec(sqlite3* db, const char* sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-        std::string text = message ? message : "unknown error";
-        sqlite3_free(message);
-        throw copy_error(std::string("journal: ") + text);
+sqlite::database open_journal(const std::string& file) {
+    try {
+        return sqlite::database::open_blocking(
+            file, {.foreign_keys = false, .wal = true}, [](sqlite::blocking_connection& c) {
+                c.execute(
+                    "PRAGMA synchronous=NORMAL;"
+                    "CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT"
+                    " NULL, mtime_ns INTEGER NOT NULL, hash TEXT, copied_at INTEGER NOT NULL)");
+            });
+    } catch (const sqlite::error& e) {
+        // SQLite names the file itself only when it cannot open it ("cannot open 'FILE': ...").
+        if (e.primary_code() == SQLITE_CANTOPEN) {
+            throw uio::failure(e.kind(), std::string("journal: ") + e.what());
+        }
+        fail_journal(file, e);  // not a database, read-only...
     }
 }
 
@@ -36,50 +46,28 @@ std::string journal_key(const std::string& path) {
     return std::filesystem::path(path).lexically_normal().string();
 }
 
-journal::journal(const std::string& file) {
-    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
-        std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-        sqlite3_close(db_);
-        throw copy_error("cannot open journal " + quote(file) + ": " + message);
-    }
-    try {
-        sqlite3_busy_timeout(db_, 5000);
-        exec(db_,
-             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-             "CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
-             " mtime_ns INTEGER NOT NULL, hash TEXT, copied_at INTEGER NOT NULL)");
-    } catch (...) {
-        sqlite3_close(db_);
-        throw;
-    }
-}
-
-// Every flush() has been awaited by now, so no commit is running on the journal thread.
-journal::~journal() {
-    sqlite3_close(db_);
-}
-
-uio::task<void> journal::lookup(std::vector<query>& queries) {
-    if (queries.empty()) co_return;
-    co_await uio::offload(thread_, [this, &queries] { answer(queries); });
-}
+journal::journal(const std::string& file) : file_(file), db_(open_journal(file)) {}
 
 // The path is the primary key, so each probe is an index search: cost and memory per
 // batch, not per journal.
-void journal::answer(std::vector<query>& queries) {
-    sqlite3_stmt* raw = nullptr;
-    check(db_,
-          sqlite3_prepare_v2(db_, "SELECT size, mtime_ns FROM files WHERE path = ?", -1, &raw,
-                             nullptr),
-          "prepare");
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> select(raw, sqlite3_finalize);
-    for (query& q : queries) {
-        sqlite3_bind_text(raw, 1, q.path.data(), static_cast<int>(q.path.size()), SQLITE_STATIC);
-        q.done = sqlite3_step(raw) == SQLITE_ROW &&
-                 static_cast<std::uint64_t>(sqlite3_column_int64(raw, 0)) == q.size &&
-                 sqlite3_column_int64(raw, 1) == q.mtime_ns;
-        sqlite3_reset(raw);
+uio::task<void> journal::lookup(std::vector<query>& queries) {
+    if (queries.empty()) co_return;
+    auto answer = db_.run([&queries](sqlite::blocking_connection& c) {
+        sqlite::statement_lease select =
+            c.prepare("SELECT size, mtime_ns FROM files WHERE path = ?");
+        for (query& q : queries) {
+            const sqlite::value path(q.path);
+            select->bind(1, path);
+            q.done = select->step() &&
+                     select->column(0).as<std::int64_t>() == static_cast<std::int64_t>(q.size) &&
+                     select->column(1).as<std::int64_t>() == q.mtime_ns;
+            select->reset();
+        }
+    });
+    try {
+        co_await answer;
+    } catch (const sqlite::error& e) {
+        fail_journal(file_, e);
     }
 }
 
@@ -93,43 +81,31 @@ bool journal::flush_due() const {
             std::chrono::steady_clock::now() - last_flush_ > std::chrono::milliseconds(200));
 }
 
+// Every queued record in one transaction: all of the batch or, if one insert fails, none.
 uio::task<void> journal::flush() {
     if (pending_.empty()) co_return;
     std::vector<record> batch = std::move(pending_);
     pending_.clear();
     last_flush_ = std::chrono::steady_clock::now();
-    co_await uio::offload(thread_, [this, &batch] { commit(batch); });
-}
-
-void journal::commit(const std::vector<record>& batch) {
-    exec(db_, "BEGIN");
-    sqlite3_stmt* insert = nullptr;
-    check(db_,
-          sqlite3_prepare_v2(db_,
-                             "INSERT OR REPLACE INTO files(path, size, mtime_ns, hash, copied_at)"
-                             " VALUES(?, ?, ?, ?, strftime('%s','now'))",
-                             -1, &insert, nullptr),
-          "prepare");
-    for (const record& r : batch) {
-        sqlite3_bind_text(insert, 1, r.path.data(), static_cast<int>(r.path.size()), SQLITE_STATIC);
-        sqlite3_bind_int64(insert, 2, static_cast<sqlite3_int64>(r.size));
-        sqlite3_bind_int64(insert, 3, r.mtime_ns);
-        if (r.hash.empty()) {
-            sqlite3_bind_null(insert, 4);
-        } else {
-            sqlite3_bind_text(insert, 4, r.hash.data(), static_cast<int>(r.hash.size()),
-                              SQLITE_STATIC);
+    auto commit = db_.transaction([&batch](sqlite::blocking_connection& c) {
+        sqlite::statement_lease insert = c.prepare(
+            "INSERT OR REPLACE INTO files(path, size, mtime_ns, hash, copied_at)"
+            " VALUES(?, ?, ?, ?, strftime('%s','now'))");
+        for (const record& r : batch) {
+            const sqlite::value values[] = {
+                r.path, static_cast<std::int64_t>(r.size), r.mtime_ns,
+                r.hash.empty() ? sqlite::value(sqlite::null) : sqlite::value(r.hash)};
+            insert->bind_all(values);
+            while (insert->step()) {
+            }
+            insert->reset();
         }
-        int rc = sqlite3_step(insert);
-        sqlite3_reset(insert);
-        if (rc != SQLITE_DONE) {
-            sqlite3_finalize(insert);
-            exec(db_, "ROLLBACK");
-            check(db_, rc, "insert");
-        }
+    });
+    try {
+        co_await commit;
+    } catch (const sqlite::error& e) {
+        fail_journal(file_, e);
     }
-    sqlite3_finalize(insert);
-    exec(db_, "COMMIT");
 }
 
 }  // namespace ucopy

@@ -1,11 +1,9 @@
 // journal: the SQLite record (WAL) of files finished by this and earlier runs, so a rerun
 // after a crash skips what is done and unchanged. Records are committed in batches, and
-// looked up in batches (one walk batch of a directory at a time, by primary key), on the
-// journal's own single worker thread (SQLite blocks), never on the loop. Nothing of the
-// table is held in memory, so memory does not grow with the number of journaled files.
-//
-// Swappable: only open/lookup/add/flush are used by the engine (an async uio::sqlite could
-// replace the body). Loop thread only, except inside the offloaded commit and lookup.
+// looked up in batches (one walk batch of a directory at a time, by primary key), through
+// uio::sqlite (its database's worker thread runs them: SQLite blocks), never on the loop.
+// Nothing of the table is held in memory, so memory does not grow with the number of
+// journaled files. Loop thread only.
 #pragma once
 
 #include <chrono>
@@ -15,9 +13,7 @@
 #include <vector>
 
 #include <uio/core/task.hpp>
-#include <uio/core/thread_pool.hpp>
-
-struct sqlite3;
+#include <uio/db/sqlite/database.hpp>
 
 namespace ucopy {
 
@@ -34,9 +30,9 @@ class journal {
         std::string hash;           // XXH3-128 hex when verified, else empty
     };
 
-    // Opens or creates the journal; throws copy_error with SQLite's message.
+    // Opens or creates the journal (blocking); throws a uio::failure naming the file, with
+    // SQLite's message.
     explicit journal(const std::string& file);
-    ~journal();
     journal(const journal&) = delete;
     journal& operator=(const journal&) = delete;
 
@@ -58,13 +54,10 @@ class journal {
     uio::task<void> flush();
 
   private:
-    void commit(const std::vector<record>& batch);
-    void answer(std::vector<query>& queries);
-
-    sqlite3* db_ = nullptr;
+    std::string file_;
+    uio::sqlite::database db_;
     std::vector<record> pending_;
     std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
-    uio::thread_pool thread_{1};  // one thread: the connection is used by one at a time
 };
 
 }  // namespace ucopy

@@ -1,5 +1,6 @@
 // cp's command line, rebuilt on CLI11: short options cluster (-av), --preserve takes cp's
-// list, and every usage mistake exits 2 with one line on stderr.
+// list, and every usage mistake exits 2 with one line on stderr (an --exclude-from file
+// that cannot be read is an I/O error: exit 1).
 #include "options.hpp"
 
 #include <unistd.h>
@@ -33,15 +34,19 @@ directory and renamed into place when complete; a rerun removes leftovers of a c
 With --sync, paths are read as rsync reads them (SRC/ is SRC's contents, SRC goes into
 DEST/SRC), so every run of one command gives the same tree.)";
 
+using uio::error_kind;
+
 constexpr uio::cli_doc::exit_status exit_table[] = {
-    {exit_ok, "all copied"},
-    {exit_copy_errors, "some entries could not be copied (each reported, the rest copied)"},
-    {exit_usage, "usage error"},
-    {exit_partial,
+    {0, "all copied"},
+    {uio::exit_code(error_kind::io),
+     "some entries could not be copied (each reported, the rest copied), or a file the command"
+     " line names (--exclude-from, --journal) could not be read"},
+    {uio::exit_code(error_kind::usage), "usage error"},
+    {exit_code(rsync_status::partial_transfer),
      "with --sync, instead of 1: partial transfer (some entries failed, each reported)"},
-    {exit_vanished, "only that some source files vanished during the run"},
-    {exit_max_delete, "with --sync: --max-delete stopped deletions"},
-    {uio::exit_code(uio::error_kind::internal), "internal error (a bug in ucopy)"},
+    {exit_code(rsync_status::vanished), "only that some source files vanished during the run"},
+    {exit_code(rsync_status::max_delete), "with --sync: --max-delete stopped deletions"},
+    {uio::exit_code(error_kind::internal), "internal error (a bug in ucopy)"},
 };
 
 bool parse_preserve_list(const std::string& list, preserve_set& p, std::string& bad) {
@@ -284,19 +289,19 @@ parse_outcome command_line::parse(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
         std::fputs(app.help().c_str(), stdout);
-        return {std::nullopt, exit_ok};
+        return {std::nullopt, 0};
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "ucopy: %s\nTry 'ucopy --help' for more information.\n", e.what());
-        return {std::nullopt, exit_usage};
+        return {std::nullopt, uio::exit_code(error_kind::usage)};
     }
     if (version) {
         std::puts(version_text);
-        return {std::nullopt, exit_ok};
+        return {std::nullopt, 0};
     }
     auto usage = [](const std::string& message) {
         std::fprintf(stderr, "ucopy: %s\nTry 'ucopy --help' for more information.\n",
                      message.c_str());
-        return parse_outcome{std::nullopt, exit_usage};
+        return parse_outcome{std::nullopt, uio::exit_code(error_kind::usage)};
     };
     if (operands.empty()) return usage("missing file operand");
     if (operands.size() == 1) {
@@ -322,8 +327,13 @@ parse_outcome command_line::parse(int argc, char** argv) {
     }
     try {
         (void)make_filter_rules(o.filters);
-    } catch (const std::exception& e) {
+    } catch (const uio::usage_error& e) {
         return usage(e.what());
+    } catch (const std::exception& e) {
+        // Not the command line's fault: an --exclude-from file that cannot be read (an I/O
+        // error, naming the file and errno's text).
+        std::fprintf(stderr, "%s\n", uio::failure_message("ucopy", e).c_str());
+        return {std::nullopt, uio::exit_code(uio::kind_of(e))};
     }
     const bool needs_sync = o.checksum || o.delete_extraneous || o.delete_excluded ||
                             o.delete_all_ok || o.max_delete || !o.backup_dir.empty();
@@ -335,7 +345,7 @@ parse_outcome command_line::parse(int argc, char** argv) {
         o.stats_json = stats == "json";
         o.sources = {operands[0]};
         o.destination = operands[1];
-        return {std::move(o), exit_ok};
+        return {std::move(o), 0};
     }
     bool launched = false;  // K/N from a launcher's environment
     if (!shard.empty()) {
@@ -405,7 +415,7 @@ parse_outcome command_line::parse(int argc, char** argv) {
     o.destination = operands.back();
     operands.pop_back();
     o.sources = std::move(operands);
-    return {std::move(o), exit_ok};
+    return {std::move(o), 0};
 }
 
 }  // namespace

@@ -113,20 +113,20 @@ struct options {
     test_hooks* hooks = nullptr;
 };
 
-// Exit codes, documented in --help: uio's one mapping of error kinds (uio/core/error_kind.hpp).
-// A failed entry of a tree copy is an I/O failure.
-inline constexpr int exit_ok = 0;
-inline constexpr int exit_copy_errors = uio::exit_code(uio::error_kind::io);
-inline constexpr int exit_usage = uio::exit_code(uio::error_kind::usage);
-// --sync speaks rsync's codes (rsync(1), EXIT VALUES), most serious first: some entries
-// failed, some source files vanished during the run, --max-delete kept some deletions.
-inline constexpr int exit_partial = 23;
-inline constexpr int exit_vanished = 24;
-inline constexpr int exit_max_delete = 25;
+// A run's exit status is 0 when all went well, else its failure's error kind's
+// (uio::exit_code, uio/core/error_kind.hpp: a failed entry is an I/O failure, 1), except
+// for the outcomes rsync has codes for (rsync(1), EXIT VALUES), most serious first: with
+// --sync, some entries failed; some source files vanished during the run; --max-delete kept
+// some deletions. --help lists them all in one table (options.cpp, exit_codes()).
+enum class rsync_status : int { partial_transfer = 23, vanished = 24, max_delete = 25 };
+
+constexpr int exit_code(rsync_status status) noexcept {
+    return static_cast<int>(status);
+}
 
 struct parse_outcome {
-    std::optional<options> parsed;  // empty: exit with `exit_code` (help, version, usage error)
-    int exit_code = exit_ok;
+    std::optional<options> parsed;  // empty: exit with `exit_code` (0 for help and version)
+    int exit_code = 0;
 };
 
 parse_outcome parse_command_line(int argc, char** argv);

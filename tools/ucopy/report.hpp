@@ -8,12 +8,15 @@
 #include <string>
 #include <system_error>
 
+#include <uio/core/error_kind.hpp>
+
 namespace ucopy {
 
 // An error that ends the copy of one entry; the message is complete ("cannot ...: reason").
-class copy_error : public std::runtime_error {
+// An I/O failure (uio/core/error_kind.hpp): where one ends the whole run, it exits 1.
+class copy_error : public uio::failure {
   public:
-    using std::runtime_error::runtime_error;
+    explicit copy_error(const std::string& what) : uio::failure(uio::error_kind::io, what) {}
 };
 
 // The source of an entry was gone when its copy began (deleted since the walk listed it):

@@ -39,14 +39,14 @@ int run(const options& requested) {
     if ((opts.shard_count > 1 || opts.shard_plan_only) && !roots.empty()) {
         if (roots.size() != 1 || !S_ISDIR(roots[0].st.st_mode)) {
             out.error("--shard copies one directory tree");
-            return exit_copy_errors;
+            return uio::exit_code(uio::error_kind::usage);
         }
         try {
             shards.emplace(shard_plan::make(roots[0].source, opts.shard_index, opts.shard_count,
                                             make_filter_rules(opts.filters), opts.preserve.links));
         } catch (const copy_error& e) {
             out.error(e.what());
-            return exit_copy_errors;
+            return uio::exit_code(e.kind());
         }
     }
     if (shards && opts.shard_plan_only) {
@@ -63,16 +63,16 @@ int run(const options& requested) {
             "{\"shards\":%zu,\"split_files\":%zu,\"max_over_mean\":%.4f,\"weights\":[%s]}\n",
             weights.size(), shards->split_paths().size(),
             mean > 0 ? static_cast<double>(most) / mean : 1.0, list.c_str());
-        return exit_ok;
+        return 0;
     }
     if (shards) forget_shard(roots[0], *shards);
     std::optional<journal> log;
     if (!opts.journal_path.empty() && !opts.dry_run) {
         try {
             log.emplace(opts.journal_path);
-        } catch (const copy_error& e) {
-            out.error(e.what());
-            return exit_copy_errors;
+        } catch (const std::exception& e) {
+            out.error(e.what());  // names the journal
+            return uio::exit_code(uio::kind_of(e));
         }
     }
     fit_descriptor_limit(opts, fd_limit);
@@ -82,7 +82,7 @@ int run(const options& requested) {
         context.emplace(uio::io_context_options{.entries = 256});
     } catch (const std::exception& e) {
         out.error(e.what());  // says io_uring and what to do
-        return exit_copy_errors;
+        return uio::exit_code(uio::kind_of(e));
     }
     std::optional<uio::error_kind> fatal;
     try {
@@ -121,11 +121,12 @@ int run(const options& requested) {
         std::fprintf(stderr, "ucopy: %llu error%s; the rest was copied\n",
                      static_cast<unsigned long long>(out.errors()), out.errors() == 1 ? "" : "s");
         if (fatal == uio::error_kind::internal) return uio::exit_code(*fatal);
-        return opts.sync ? exit_partial : exit_copy_errors;
+        return opts.sync ? exit_code(rsync_status::partial_transfer)
+                         : uio::exit_code(uio::error_kind::io);
     }
-    if (out.vanished() > 0) return exit_vanished;
-    if (out.max_delete_reached) return exit_max_delete;
-    return exit_ok;
+    if (out.vanished() > 0) return exit_code(rsync_status::vanished);
+    if (out.max_delete_reached) return exit_code(rsync_status::max_delete);
+    return 0;
 }
 
 }  // namespace ucopy

@@ -28,6 +28,9 @@
 #include <memory>
 #include <vector>
 
+#include <uio/uring/private_ring.hpp>
+#include <uio/uring/stat_time.hpp>
+
 namespace ucopy {
 
 namespace {
@@ -41,19 +44,25 @@ constexpr unsigned steps = 7;
 // Size, mtime, ctime (while the link count holds: deleting or linking the source changes
 // ctime but not the data) and inode, as engine's source_changed checks them.
 bool changed_since_walk(const struct statx& now, const struct stat& walked) {
-    auto same_time = [](const statx_timestamp& a, const timespec& b) {
-        return a.tv_sec == b.tv_sec && a.tv_nsec == static_cast<std::uint32_t>(b.tv_nsec);
-    };
     return now.stx_ino != walked.st_ino ||
            now.stx_size != static_cast<std::uint64_t>(walked.st_size) ||
-           !same_time(now.stx_mtime, walked.st_mtim) ||
-           (now.stx_nlink == walked.st_nlink && !same_time(now.stx_ctime, walked.st_ctim));
+           uio::nanoseconds(now.stx_mtime) != uio::mtime_ns(walked) ||
+           (now.stx_nlink == walked.st_nlink &&
+            uio::nanoseconds(now.stx_ctime) != uio::ctime_ns(walked));
 }
 
 namespace {
 
+// Room for every file in flight's seven SQEs (a power of two, as io_uring rounds to).
+unsigned ring_entries(unsigned depth) {
+    unsigned entries = 8;
+    while (entries < steps * depth) entries *= 2;
+    return entries;
+}
+
 struct chain_ring {
-    io_uring ring{};
+    uio::private_ring owned;
+    io_uring* ring = owned.get();
     bool ready = false;
     bool registered_buffers = false;
     unsigned depth;
@@ -62,35 +71,19 @@ struct chain_ring {
     std::vector<struct statx> stats;  // one per file in flight
 
     explicit chain_ring(const chain_settings& s)
-        : depth(s.depth), max_size(s.max_size), stats(s.depth) {
-        unsigned entries = 8;
-        while (entries < steps * depth) entries *= 2;
-        io_uring_params params{};
-        params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
-        if (io_uring_queue_init_params(entries, &ring, &params) < 0) {
-            params = {};
-            if (io_uring_queue_init_params(entries, &ring, &params) < 0) return;
-        }
+        : owned(ring_entries(s.depth)), depth(s.depth), max_size(s.max_size), stats(s.depth) {
+        if (!owned.ready()) return;
         // Two slots per file in flight: the source and the destination descriptor.
-        if (io_uring_register_files_sparse(&ring, 2 * depth) < 0) {
-            io_uring_queue_exit(&ring);
-            return;
-        }
+        if (io_uring_register_files_sparse(ring, 2 * depth) < 0) return;
         memory = static_cast<std::byte*>(std::aligned_alloc(4096, depth * max_size));
-        if (memory == nullptr) {
-            io_uring_queue_exit(&ring);
-            return;
-        }
+        if (memory == nullptr) return;
         std::vector<iovec> iov(depth);
         for (unsigned i = 0; i < depth; ++i) iov[i] = {memory + i * max_size, max_size};
         // Refused under a small RLIMIT_MEMLOCK: plain read/write on the same buffers then.
-        registered_buffers = io_uring_register_buffers(&ring, iov.data(), depth) == 0;
+        registered_buffers = io_uring_register_buffers(ring, iov.data(), depth) == 0;
         ready = true;
     }
-    ~chain_ring() {
-        if (ready) io_uring_queue_exit(&ring);
-        std::free(memory);
-    }
+    ~chain_ring() { std::free(memory); }
     chain_ring(const chain_ring&) = delete;
     chain_ring& operator=(const chain_ring&) = delete;
 
@@ -108,13 +101,13 @@ struct chain_ring {
         const unsigned in = 2 * slot, out = 2 * slot + 1;
         std::byte* data = buffer(slot);
         // Direct descriptors refuse O_CLOEXEC (they are not in the fd table at all).
-        io_uring_sqe* q = io_uring_get_sqe(&ring);
+        io_uring_sqe* q = io_uring_get_sqe(ring);
         const int test_flags = f.test_failure == 1 ? O_DIRECTORY : 0;  // ENOTDIR
         io_uring_prep_openat_direct(q, f.src_dirfd, f.src_name, O_RDONLY | f.src_flags | test_flags,
                                     0, in);
         mark(q, index, open_src);
         // Exactly `size` bytes: a short read (the file shrank) fails the link.
-        q = io_uring_get_sqe(&ring);
+        q = io_uring_get_sqe(ring);
         if (registered_buffers) {
             io_uring_prep_read_fixed(q, static_cast<int>(in), data, f.size, 0,
                                      static_cast<int>(slot));
@@ -122,19 +115,19 @@ struct chain_ring {
             io_uring_prep_read(q, static_cast<int>(in), data, f.size, 0);
         }
         mark(q, index, read_src, IOSQE_FIXED_FILE);
-        q = io_uring_get_sqe(&ring);
+        q = io_uring_get_sqe(ring);
         io_uring_prep_close_direct(q, in);
         mark(q, index, close_src);
-        q = io_uring_get_sqe(&ring);
+        q = io_uring_get_sqe(ring);
         io_uring_prep_statx(q, f.src_dirfd, f.src_name,
                             f.src_flags & O_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0, STATX_BASIC_STATS,
                             &stats[slot]);
         mark(q, index, stat_src);
-        q = io_uring_get_sqe(&ring);
+        q = io_uring_get_sqe(ring);
         io_uring_prep_openat_direct(q, f.dst_dirfd, f.dst_name,
                                     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, f.create_mode, out);
         mark(q, index, open_dst);
-        q = io_uring_get_sqe(&ring);
+        q = io_uring_get_sqe(ring);
         const std::uint64_t at = f.test_failure == 2 ? ~std::uint64_t{1} : 0;  // EINVAL/EFBIG
         if (registered_buffers) {
             io_uring_prep_write_fixed(q, static_cast<int>(out), data, f.size, at,
@@ -143,7 +136,7 @@ struct chain_ring {
             io_uring_prep_write(q, static_cast<int>(out), data, f.size, at);
         }
         mark(q, index, write_dst, IOSQE_FIXED_FILE);
-        q = io_uring_get_sqe(&ring);
+        q = io_uring_get_sqe(ring);
         io_uring_prep_close_direct(q, out);
         mark(q, index, close_dst);
     }
@@ -151,7 +144,7 @@ struct chain_ring {
     // After a failed chain: drop whatever descriptors the cancelled closes left in the slots.
     void clear_slots(unsigned slot) noexcept {
         int none[2] = {-1, -1};
-        io_uring_register_files_update(&ring, 2 * slot, none, 2);
+        io_uring_register_files_update(ring, 2 * slot, none, 2);
     }
 };
 
@@ -203,7 +196,7 @@ void copy_by_ring(std::span<small_file> files, const chain_settings& settings) {
             ++next;
         }
         if (finished == files.size()) break;
-        int rc = io_uring_submit_and_wait(&r.ring, 1);
+        int rc = io_uring_submit_and_wait(r.ring, 1);
         if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
             // The ring itself broke: requests in flight may still use the buffers, so this
             // ring is abandoned (leaked with its memory) and everything goes the slow way.
@@ -216,7 +209,7 @@ void copy_by_ring(std::span<small_file> files, const chain_settings& settings) {
         }
         io_uring_cqe* cqe = nullptr;
         unsigned head = 0, seen = 0;
-        io_uring_for_each_cqe(&r.ring, head, cqe) {
+        io_uring_for_each_cqe(r.ring, head, cqe) {
             ++seen;
             // One CQE per file: the last step's on success; on failure the failed step's
             // (a short read or write counts as failed), and the cancelled steps after it
@@ -243,7 +236,7 @@ void copy_by_ring(std::span<small_file> files, const chain_settings& settings) {
             free_slots.push_back(slot_of[index]);
             ++finished;
         }
-        io_uring_cq_advance(&r.ring, seen);
+        io_uring_cq_advance(r.ring, seen);
     }
 }
 

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <uio/uring/stat_time.hpp>
+
 #include "name_escape.hpp"
 #include "tree_walk.hpp"
 #include "xattr_at.hpp"
@@ -73,10 +75,7 @@ char type_letter(const struct stat& st) {
 bool xattrs_worth_comparing(const struct stat& source, const struct stat& destination,
                             bool every) noexcept {
     if (every) return true;
-    const auto ctime_ns = [](const struct stat& st) {
-        return static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-    };
-    return ctime_ns(source) >= ctime_ns(destination);  // same instant: cannot tell
+    return uio::ctime_ns(source) >= uio::ctime_ns(destination);  // same instant: cannot tell
 }
 
 bool same_xattrs(int src_dirfd, const char* src_name, bool follow, int dst_dirfd,

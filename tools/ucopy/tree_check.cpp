@@ -305,9 +305,9 @@ int check_trees(const options& opts) {
                      static_cast<unsigned long long>(check.differences()),
                      check.differences() == 1 ? "" : "s", quote(opts.sources.front()).c_str(),
                      quote(opts.destination).c_str());
-        return exit_copy_errors;
+        return uio::exit_code(uio::error_kind::data);  // DST is not a faithful copy
     }
-    return exit_ok;
+    return 0;
 }
 
 }  // namespace ucopy

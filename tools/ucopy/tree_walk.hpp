@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <uio/core/semaphore.hpp>
+#include <uio/uring/stat_time.hpp>
 
 #include "uio/uring/temp_name.hpp"
 
@@ -70,9 +71,7 @@ struct dir_node {
 };
 
 // A stat's modification time in nanoseconds (the quick check and the journal compare these).
-inline std::int64_t mtime_ns(const struct stat& st) {
-    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
+using uio::mtime_ns;
 
 struct entry {
     std::shared_ptr<dir_node> dir;
@@ -120,7 +119,7 @@ class dir_reader {
 
     int open_error() const noexcept { return error_; }
     // Up to `max` names (fewer at the end; empty when done), not yet stat'ed: the walk
-    // stats them (ring_stat.hpp), then calls finish_entries.
+    // stats them (stat_entries.hpp), then calls finish_entries.
     std::vector<raw_entry> next_names(std::size_t max);
     int read_error() const noexcept { return read_error_; }
 

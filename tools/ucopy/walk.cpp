@@ -18,7 +18,7 @@
 #include "engine.hpp"
 #include "fd_limits.hpp"
 #include "name_escape.hpp"
-#include "ring_stat.hpp"
+#include "stat_entries.hpp"
 #include "sync_check.hpp"
 
 namespace ucopy {

@@ -155,6 +155,31 @@ TEST_CASE("opening a file that cannot be opened fails with SQLITE_CANTOPEN") {
     }());
 }
 
+TEST_CASE("open_blocking opens and sets up outside a coroutine, or throws and leaves no thread") {
+    uio::testing::temp_dir dir;
+    const int threads_before = thread_count();
+    sqlite::database db = sqlite::database::open_blocking(
+        dir / "setup.db", {.wal = true}, [](sqlite::blocking_connection& c) {
+            c.execute("PRAGMA synchronous = NORMAL; CREATE TABLE t (x INTEGER)");
+        });
+    uio::run([&]() -> task<void> {
+        co_await db.execute("INSERT INTO t VALUES (?)", 7);
+        auto x = co_await db.fetch_value<std::int64_t>("SELECT x FROM t");
+        CHECK(x == 7);
+        auto mode = co_await db.fetch_value<std::string>("PRAGMA journal_mode");
+        CHECK(mode == "wal");
+        auto synchronous = co_await db.fetch_value<std::int64_t>("PRAGMA synchronous");
+        CHECK(synchronous == 1);  // NORMAL: set up on the connection the requests use
+    }());
+
+    CHECK_THROWS_AS(sqlite::database::open_blocking(dir / "missing/dir/x.db"), sqlite::error);
+    CHECK_THROWS_WITH(
+        sqlite::database::open_blocking(
+            dir / "bad.db", {}, [](sqlite::blocking_connection& c) { c.execute("NOT SQL"); }),
+        Catch::Contains("NOT SQL"));
+    CHECK(thread_count() == threads_before + 1);  // only `db`'s worker is left
+}
+
 TEST_CASE("a hundred tasks share one database and each resumes on its loop thread") {
     uio::testing::temp_dir dir;
     uio::run([&]() -> task<void> {

@@ -1,5 +1,5 @@
 // stat_entries: statx(2) per name, both sides, on the pool thread that lists the batch.
-#include "ring_stat.hpp"
+#include "stat_entries.hpp"
 
 #include <fcntl.h>
 #include <sys/sysmacros.h>
