@@ -5,9 +5,9 @@
 #include <string>
 #include <system_error>
 
-#include "filter_rules.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
+#include "uio/fs/planner/filter_rules.hpp"
 
 using ucopy::filter_rules;
 using ucopy::glob_match;

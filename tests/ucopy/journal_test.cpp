@@ -4,8 +4,8 @@
 
 #include <uio/uring/io_context.hpp>
 
-#include "journal.hpp"
 #include "test_support.hpp"
+#include "uio/fs/publisher/journal.hpp"
 
 TEST_CASE("the journal finds finished files by path, size and mtime") {
     uio::testing::temp_dir work;

@@ -1,6 +1,6 @@
 // name_escape: rsync's escaping of names, byte by byte (the expected strings are what rsync
 // 3.x prints for these names), and JSON that stays valid UTF-8 whatever the name holds.
-#include "name_escape.hpp"
+#include "uio/fs/name_escape.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // name_set: membership exactly as the names given, whatever their number or likeness.
-#include "name_set.hpp"
+#include "uio/fs/walker/name_set.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "data_mover.hpp"
-#include "options.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
-#include "writeback_threshold.hpp"
+#include "uio/fs/mover/data_mover.hpp"
+#include "uio/fs/mover/writeback_threshold.hpp"
+#include "uio/fs/options.hpp"
 
 TEST_CASE("strategy auto switches to O_DIRECT writes at the kernel writeback threshold") {
     // The threshold is what the kernel computes from vm.dirty_background_* and the available

@@ -1,7 +1,7 @@
 // sync_check: the quick check's verdict from two stats, and rsync's %i lines.
 #include <catch2/catch.hpp>
 
-#include "sync_check.hpp"
+#include "uio/fs/planner/sync_check.hpp"
 
 using namespace ucopy;
 

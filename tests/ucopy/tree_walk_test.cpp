@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "copy_plan.hpp"
 #include "test_support.hpp"
-#include "tree_walk.hpp"
+#include "uio/fs/planner/copy_plan.hpp"
+#include "uio/fs/walker/tree_walk.hpp"
 
 namespace {
 

@@ -8,9 +8,9 @@
 
 #include <uio/uring/signal_cleanup.hpp>
 
-#include "engine.hpp"
-#include "options.hpp"
 #include "table_command.hpp"
+#include "uio/fs/engine.hpp"
+#include "uio/fs/options.hpp"
 
 namespace {
 

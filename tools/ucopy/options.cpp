@@ -1,6 +1,6 @@
 // cp's command line, rebuilt on CLI11: short options cluster (-av), --preserve takes cp's
 // list, and every usage mistake exits 2 with one line on stderr.
-#include "options.hpp"
+#include "uio/fs/options.hpp"
 
 #include <unistd.h>
 
@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "command_line_app.hpp"
-#include "filter_rules.hpp"
-#include "writeback_threshold.hpp"
+#include "uio/fs/mover/writeback_threshold.hpp"
+#include "uio/fs/planner/filter_rules.hpp"
 
 namespace ucopy {
 

@@ -1,0 +1,91 @@
+// Small files as linked io_uring chains (small_files.hpp): which entries qualify, and one
+// walk batch of them run on the chain pool, with the ordinary path as the fallback.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string_view>
+
+#include <uio/core/offload.hpp>
+
+#include "uio/fs/engine.hpp"
+
+namespace ucopy {
+
+bool engine::chain_eligible(const dir_node& node, const raw_entry& raw) const {
+    if (!chain_pool_ || !node.staged || node.default_acl || raw.dst_exists) return false;
+    const struct stat& st = raw.st;
+    if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        static_cast<std::uint64_t>(st.st_size) > chain_.max_size) {
+        return false;
+    }
+    if (opts_.preserve.links && st.st_nlink > 1) return false;
+    if (opts_.preserve.xattr && raw.has_xattrs) return false;
+    // Holes: the extent-by-extent path keeps them.
+    if (opts_.sparse != when::never && st.st_blocks * 512 < st.st_size) return false;
+    if ((final_mode(meta_, st) & 07000) != 0) return false;  // set-id bits: the careful path
+    const bool owned = st.st_uid == euid_ && st.st_gid == node.new_file_gid;
+    return !opts_.preserve.ownership || owned || meta_.may_chown;
+}
+
+uio::task<void> engine::copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files) {
+    std::vector<small_file> items(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const entry& e = files[i];
+        small_file& f = items[i];
+        f.src_dirfd = e.dir->src_fd;
+        f.src_name = e.src_name.c_str();
+        f.src_flags = e.follow ? 0 : O_NOFOLLOW;
+        f.dst_dirfd = e.dir->dst_fd;
+        f.dst_name = e.dst_name.c_str();
+        f.size = static_cast<std::uint32_t>(e.st.st_size);
+        f.walked = &e.st;
+        const mode_t mode = final_mode(meta_, e.st);
+        f.create_mode = mode;
+        f.set_mode = (mode & ~meta_.umask_bits) != mode;
+        f.set_owner = opts_.preserve.ownership &&
+                      (e.st.st_uid != euid_ || e.st.st_gid != e.dir->new_file_gid);
+        f.uid = e.st.st_uid;
+        f.gid = e.st.st_gid;
+        f.set_times = opts_.preserve.timestamps;
+        f.times[0] = e.st.st_atim;
+        f.times[1] = e.st.st_mtim;
+        if (chain_fail_step_ == 3 && e.src_name == chain_fail_name_) {
+            // A writer between the walk and the chain's read: the source gains a byte.
+            int fd = ::openat(e.dir->src_fd, e.src_name.c_str(), O_WRONLY | O_APPEND);
+            if (fd >= 0) {
+                (void)!::write(fd, "+", 1);
+                ::close(fd);
+            }
+        } else if (chain_fail_step_ != 0 && e.src_name == chain_fail_name_) {
+            f.test_failure = chain_fail_step_;
+        }
+    }
+    co_await uio::offload(*chain_pool_, [&] { copy_small_files(items, chain_); });
+    permit.reset();
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        entry& e = files[i];
+        const small_file& f = items[i];
+        if (!f.copied) {  // the ordinary path redoes it and reports any error
+            ++out_.strategies.chain_fallback;
+            co_await queue_->send(std::move(e));
+            continue;
+        }
+        if (f.metadata_error != 0) {
+            const std::string what = f.metadata_step == std::string_view("ownership")
+                                         ? "failed to preserve ownership for "
+                                     : f.metadata_step == std::string_view("permissions")
+                                         ? "failed to set the permissions of "
+                                         : "failed to preserve times for ";
+            out_.error(what + quote(e.dst_path()) + ": " + std::strerror(f.metadata_error));
+        }
+        ++out_.strategies.linked_chain;
+        ++out_.copied;
+        if (opts_.itemize) out_.itemize(itemize('>', e.st, {}, true, e.dir->relative + e.dst_name));
+        out_.bytes_copied += f.size;
+        ++out_.files_done;
+        release(std::move(e.dir));
+    }
+}
+
+}  // namespace ucopy

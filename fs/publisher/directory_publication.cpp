@@ -1,0 +1,62 @@
+// Directories are finished when their last child is: metadata applied, synced if asked, and
+// the top of a staging tree renamed to its final name.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "uio/fs/engine.hpp"
+
+namespace ucopy {
+
+void engine::release(std::shared_ptr<dir_node> node) {
+    while (node && --node->pending == 0) {
+        if (node->finalize) {
+            finalize_dir(*node);
+        } else if (opts_.fsync && !opts_.dry_run && node->dst_fd >= 0 &&
+                   ::fsync(node->dst_fd) != 0) {
+            out_.error("cannot sync directory " + quote(node->dst_prefix) + ": " +
+                       std::strerror(errno));
+        }
+        std::shared_ptr<dir_node> parent = std::move(node->parent);
+        node = std::move(parent);
+    }
+}
+
+void engine::finalize_dir(dir_node& node) {
+    // Other shards may still be writing into it: the last shard sets it (shard_finish.hpp).
+    if (opts_.dry_run || node.dst_fd < 0 || shards_) return;
+    std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
+    // A directory several sources hold takes the first one's metadata (merged_sources.hpp).
+    if (!node.shadowed) {
+        // An existing mirror directory may carry xattrs its source no longer has.
+        if (opts_.sync && opts_.preserve.xattr && !node.fresh && node.src_fd >= 0) {
+            drop_other_xattrs(node.src_fd, node.dst_fd);
+        }
+        apply_metadata_fd(meta_, node.dst_fd, node.src_fd, node.st, display);
+        node.write_lifted = false;  // its mode is the source's now
+    } else if (opts_.preserve.timestamps && !node.fresh) {
+        ::futimens(node.dst_fd, node.dst_times);  // the earlier source's, moved by our writes
+    }
+    if (opts_.fsync && ::fsync(node.dst_fd) != 0) {
+        out_.error("cannot sync directory " + quote(display) + ": " + std::strerror(errno));
+    }
+    if (!node.stage_name.empty()) publish_dir(node);
+}
+
+// The top of a staging tree is complete: one rename shows all of it under its final name.
+// RENAME_NOREPLACE: a name that appeared meanwhile is not ours to replace.
+void engine::publish_dir(dir_node& node) {
+    const int parent_fd = node.parent->dst_fd;
+    if (::renameat2(parent_fd, node.stage_name.c_str(), parent_fd, node.name.c_str(),
+                    RENAME_NOREPLACE) == 0) {
+        return;
+    }
+    const int error = errno;
+    std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
+    out_.error("cannot create directory " + quote(display) + ": " + std::strerror(error));
+    remove_tree(parent_fd, node.stage_name.c_str());
+}
+
+}  // namespace ucopy
