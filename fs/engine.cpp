@@ -1,6 +1,7 @@
 // The engine's set-up and its two task kinds: walkers feed the queue, workers drain it.
 #include "uio/fs/engine.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,7 +11,7 @@
 
 #include <uio/core/task_group.hpp>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -78,15 +79,21 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
     buffers_.emplace(count, opts_.block_size);
     mover_.emplace(opts_, *buffers_, pool_, out_);
     merged_.emplace(roots, opts_.sync);
-    if (merged_->active()) {
-        // Several sources, one mirror: each pass ends before the next begins, so a later
-        // source finds the earlier ones' directories made and leaves their entries alone.
-        for (source_index_ = 0; source_index_ < roots.size(); ++source_index_) {
-            const bool last = source_index_ + 1 == roots.size();
-            co_await copy_pass(std::span(roots).subspan(source_index_, 1), last);
+    try {
+        if (merged_->active()) {
+            // Several sources, one mirror: each pass ends before the next begins, so a later
+            // source finds the earlier ones' directories made and leaves their entries alone.
+            for (source_index_ = 0; source_index_ < roots.size(); ++source_index_) {
+                const bool last = source_index_ + 1 == roots.size();
+                co_await copy_pass(std::span(roots).subspan(source_index_, 1), last);
+            }
+        } else {
+            co_await copy_pass(roots, true);
         }
-    } else {
-        co_await copy_pass(roots, true);
+    } catch (...) {
+        // Ended early: the staging trees never published go, rather than wait for a sweep.
+        for (const std::string& path : unpublished_) remove_tree(AT_FDCWD, path.c_str());
+        throw;
     }
     if (journal_) co_await journal_->flush();
     if (opts_.delete_extraneous) co_await delete_extraneous();
@@ -118,4 +125,4 @@ uio::task<void> engine::worker() {
     while (std::optional<entry> e = co_await queue_->receive()) co_await handle(std::move(*e));
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

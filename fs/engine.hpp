@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <utility>
@@ -45,10 +46,7 @@
 #include "uio/fs/walker/merged_sources.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
-
-// Runs the whole copy described by `opts`; returns the exit status.
-int run(const options& opts);
+namespace uio::fs {
 
 class engine {
   public:
@@ -142,6 +140,10 @@ class engine {
         std::string dst, src;
     };
     std::vector<empty_root> empty_roots_;
+    // Tops of the staging trees this run made and has not published, by path: a run that
+    // ends early (cancelled, or a failure of its own) removes them, since no later run's
+    // sweep would while this process lives (a library caller's process goes on).
+    std::set<std::string> unpublished_;
     std::optional<backup_store> backup_;
     std::string backup_relative_;  // the backup directory below DST, kept from --delete
 
@@ -165,4 +167,4 @@ class engine {
     int chain_fail_step_ = 0;
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -5,7 +5,7 @@
 #include <uio/db/formats/json_string.hpp>
 #include <uio/db/formats/utf8.hpp>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -59,4 +59,4 @@ std::string json_name(std::string_view name) {
     return uio::formats::json_string(escape_name(name));
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-namespace ucopy {
+namespace uio::fs {
 
 void append_escaped_name(std::string_view name, std::string& out);
 std::string escape_name(std::string_view name);
@@ -25,4 +25,4 @@ std::string escape_name(std::string_view name);
 // `name` escaped, as a JSON string literal: always valid UTF-8.
 std::string json_name(std::string_view name);
 
-}  // namespace ucopy
+}  // namespace uio::fs

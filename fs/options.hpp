@@ -1,5 +1,5 @@
-// What the user asked for, parsed once from cp-style arguments. The engine reads only this
-// struct, so tests can drive it without a command line.
+// options: what a tree copy, sync or check is asked to do, one field per option of ucopy's
+// command line (tools/ucopy parses it into this struct); copy_tree.hpp's calls take it.
 #pragma once
 
 #include <cstddef>
@@ -8,9 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <uio/core/error_kind.hpp>
-
-namespace ucopy {
+namespace uio::fs {
 
 enum class when { automatic, always, never };
 
@@ -109,22 +107,4 @@ struct options {
     std::uint64_t direct_min = UINT64_MAX;
 };
 
-// Exit codes, documented in --help: uio's one mapping of error kinds (uio/core/error_kind.hpp).
-// A failed entry of a tree copy is an I/O failure.
-inline constexpr int exit_ok = 0;
-inline constexpr int exit_copy_errors = uio::exit_code(uio::error_kind::io);
-inline constexpr int exit_usage = uio::exit_code(uio::error_kind::usage);
-// --sync speaks rsync's codes (rsync(1), EXIT VALUES), most serious first: some entries
-// failed, some source files vanished during the run, --max-delete kept some deletions.
-inline constexpr int exit_partial = 23;
-inline constexpr int exit_vanished = 24;
-inline constexpr int exit_max_delete = 25;
-
-struct parse_outcome {
-    std::optional<options> parsed;  // empty: exit with `exit_code` (help, version, usage error)
-    int exit_code = exit_ok;
-};
-
-parse_outcome parse_command_line(int argc, char** argv);
-
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <set>
 
-namespace ucopy {
+namespace uio::fs {
 
 void fail(const std::string& what, int errno_value) {
     if (errno_value < 0) errno_value = -errno_value;
@@ -51,35 +51,30 @@ void report::itemize(const std::string& line) const {
     std::printf("%s\n", line.c_str());
 }
 
-std::string report::json(double seconds) const {
-    char text[1024];
-    std::snprintf(
-        text, sizeof text,
-        "{\"files\":%llu,\"bytes\":%llu,\"directories\":%llu,\"symlinks\":%llu,"
-        "\"hard_links\":%llu,\"special\":%llu,\"skipped\":%llu,\"journal_skipped\":%llu,"
-        "\"verified\":%llu,\"copied\":%llu,\"unchanged\":%llu,\"metadata_updated\":%llu,"
-        "\"deleted\":%llu,\"errors\":%llu,\"warnings\":%llu,\"seconds\":%.6f,"
-        "\"strategy\":{\"linked_chain\":%llu,\"chain_fallback\":%llu,\"read_write\":%llu,"
-        "\"direct\":%llu,\"copy_file_range\":%llu,\"reflink\":%llu,"
-        "\"sparse\":%llu,\"empty\":%llu},\"ok\":%s}",
-        static_cast<unsigned long long>(files_done),
-        static_cast<unsigned long long>(bytes_copied.load()),
-        static_cast<unsigned long long>(directories), static_cast<unsigned long long>(symlinks),
-        static_cast<unsigned long long>(hard_links), static_cast<unsigned long long>(specials),
-        static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(journal_skipped),
-        static_cast<unsigned long long>(verified), static_cast<unsigned long long>(copied),
-        static_cast<unsigned long long>(unchanged),
-        static_cast<unsigned long long>(metadata_updated), static_cast<unsigned long long>(deleted),
-        static_cast<unsigned long long>(errors_), static_cast<unsigned long long>(warnings_),
-        seconds, static_cast<unsigned long long>(strategies.linked_chain),
-        static_cast<unsigned long long>(strategies.chain_fallback),
-        static_cast<unsigned long long>(strategies.read_write),
-        static_cast<unsigned long long>(strategies.direct),
-        static_cast<unsigned long long>(strategies.copy_file_range),
-        static_cast<unsigned long long>(strategies.reflink),
-        static_cast<unsigned long long>(strategies.sparse),
-        static_cast<unsigned long long>(strategies.empty), errors_ == 0 ? "true" : "false");
-    return text;
+tree_stats report::stats() const {
+    tree_stats s;
+    s.files_seen = files_seen;
+    s.bytes_seen = bytes_seen;
+    s.walk_finished = walk_finished;
+    s.files_done = files_done;
+    s.bytes_copied = bytes_copied.load();
+    s.directories = directories;
+    s.symlinks = symlinks;
+    s.hard_links = hard_links;
+    s.specials = specials;
+    s.skipped = skipped;
+    s.journal_skipped = journal_skipped;
+    s.verified = verified;
+    s.copied = copied;
+    s.unchanged = unchanged;
+    s.metadata_updated = metadata_updated;
+    s.deleted = deleted;
+    s.max_delete_reached = max_delete_reached;
+    s.errors = errors_;
+    s.vanished = vanished_;
+    s.warnings = warnings_;
+    s.strategies = strategies;
+    return s;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

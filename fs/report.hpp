@@ -8,7 +8,9 @@
 #include <string>
 #include <system_error>
 
-namespace ucopy {
+#include "uio/fs/tree_stats.hpp"
+
+namespace uio::fs {
 
 // An error that ends the copy of one entry; the message is complete ("cannot ...: reason").
 class copy_error : public std::runtime_error {
@@ -28,17 +30,6 @@ class source_vanished : public copy_error {
 
 // 'path' quoted as cp quotes it in messages.
 std::string quote(const std::string& path);
-
-struct strategy_counts {
-    std::uint64_t read_write = 0;      // io_uring read/write through registered buffers
-    std::uint64_t linked_chain = 0;    // small files: one linked open/read/close/create/write/close
-    std::uint64_t chain_fallback = 0;  // chains that failed and were redone the ordinary way
-    std::uint64_t direct = 0;          // read/write with O_DIRECT writes (large files)
-    std::uint64_t copy_file_range = 0;  // kernel-side copy on the thread pool
-    std::uint64_t reflink = 0;          // FICLONE: extents shared, nothing copied
-    std::uint64_t sparse = 0;           // files copied extent by extent (SEEK_DATA/SEEK_HOLE)
-    std::uint64_t empty = 0;            // nothing to move
-};
 
 class report {
   public:
@@ -72,7 +63,8 @@ class report {
     bool max_delete_reached = false;     // --max-delete kept some: exit 25, not an error
     strategy_counts strategies;
 
-    std::string json(double seconds) const;
+    // The counters now, as copy_tree returns them.
+    tree_stats stats() const;
 
     bool clear_line = false;  // --progress is drawing: erase its line before a message
 
@@ -83,4 +75,4 @@ class report {
     std::string last_warning_;
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -15,7 +15,7 @@
 #include "uio/fs/name_escape.hpp"
 #include "uio/fs/planner/deletion_order.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 uio::task<bool> engine::same_contents(const entry& e) {
     const int flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);
@@ -187,4 +187,4 @@ uio::task<void> engine::delete_extraneous() {
     }
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

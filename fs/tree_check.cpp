@@ -26,7 +26,7 @@
 #include "uio/fs/planner/sync_check.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -285,29 +285,10 @@ class checker {
 
 }  // namespace
 
-int check_trees(const options& opts) {
-    const auto start = std::chrono::steady_clock::now();
+check_stats check_trees(const options& opts) {
     checker check(opts);
     check.run(opts.sources.front(), opts.destination);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (opts.stats_json) {
-        std::printf(
-            "{\"checked\":%llu,\"differences\":%llu,\"errors\":%llu,\"seconds\":%.6f,"
-            "\"ok\":%s}\n",
-            static_cast<unsigned long long>(check.checked()),
-            static_cast<unsigned long long>(check.differences()),
-            static_cast<unsigned long long>(check.errors()), seconds,
-            check.differences() == 0 && check.errors() == 0 ? "true" : "false");
-    }
-    if (check.differences() > 0) {
-        std::fprintf(stderr, "ucopy: %llu difference%s between %s and %s\n",
-                     static_cast<unsigned long long>(check.differences()),
-                     check.differences() == 1 ? "" : "s", quote(opts.sources.front()).c_str(),
-                     quote(opts.destination).c_str());
-        return exit_copy_errors;
-    }
-    return exit_ok;
+    return check_stats{check.checked(), check.differences(), check.errors()};
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

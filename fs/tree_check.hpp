@@ -5,16 +5,17 @@
 // heuristic), hard-link structure and, with --checksum, contents. Each
 // difference is one line on stdout (or one JSON object per line with --stats=json, then a
 // summary object), names and symlink targets escaped as -i escapes them (name_escape.hpp),
-// so the JSON is valid UTF-8 whatever a name holds. Exit 1 when anything differs or cannot
-// be read.
+// so the JSON is valid UTF-8 whatever a name holds.
 #pragma once
 
 #include "uio/fs/options.hpp"
+#include "uio/fs/tree_stats.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 // Compares opts.sources[0] (the only source) with opts.destination as named: no cp-style
 // "into DST/basename" (after `ucopy -r DIR EXISTING` check DIR against EXISTING/DIR).
-int check_trees(const options& opts);
+// Blocking: check_tree (copy_tree.hpp) runs it on a thread of its own.
+check_stats check_trees(const options& opts);
 
-}  // namespace ucopy
+}  // namespace uio::fs

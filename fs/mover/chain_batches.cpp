@@ -10,7 +10,7 @@
 
 #include "uio/fs/engine.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 bool engine::chain_eligible(const dir_node& node, const raw_entry& raw) const {
     if (!chain_pool_ || !node.staged || node.default_acl || raw.dst_exists) return false;
@@ -88,4 +88,4 @@ uio::task<void> engine::copy_chain_batch(uio::semaphore::permit permit, std::vec
     }
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

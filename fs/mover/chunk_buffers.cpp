@@ -5,7 +5,7 @@
 
 #include <uio/uring/io_context.hpp>
 
-namespace ucopy {
+namespace uio::fs {
 
 buffer_lease::~buffer_lease() {
     if (owner_) owner_->free_.push_back(slot_);  // before permit_ wakes the next waiter
@@ -57,4 +57,4 @@ uio::task<buffer_lease> chunk_buffers::acquire() {
     co_return lease;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

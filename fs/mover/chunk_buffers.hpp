@@ -17,7 +17,7 @@
 #include <uio/core/task.hpp>
 #include <uio/uring/buffer_pool.hpp>
 
-namespace ucopy {
+namespace uio::fs {
 
 class chunk_buffers;
 
@@ -73,4 +73,4 @@ class chunk_buffers {
     uio::semaphore permits_{0};
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -21,7 +21,7 @@
 #include <uio/uring/operations.hpp>
 #include <uio/uring/timeout.hpp>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -333,4 +333,4 @@ std::string data_mover::file_hash(const std::vector<chunk_digest>& digests) {
     return text;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -26,7 +26,7 @@
 #include "uio/fs/options.hpp"
 #include "uio/fs/report.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 struct extent {
     std::uint64_t offset = 0;
@@ -126,4 +126,4 @@ class data_mover {
     test_gate gate_;
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

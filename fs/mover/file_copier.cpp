@@ -19,7 +19,7 @@
 #include "uio/fs/engine.hpp"
 #include "uio/fs/name_escape.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -423,4 +423,4 @@ uio::task<void> engine::copy_regular(entry& e) {
     co_await uio::when_all(close_fd(in.release()), close_fd(out.release()));
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

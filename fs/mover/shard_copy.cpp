@@ -11,7 +11,7 @@
 
 #include "uio/fs/engine.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 bool engine::shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const {
     const std::string path = dir.relative + raw.name;
@@ -100,4 +100,4 @@ uio::task<void> engine::copy_part(entry& e) {
     ++out_.files_done;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

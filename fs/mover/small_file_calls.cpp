@@ -18,7 +18,7 @@
 
 #include "uio/fs/mover/small_files.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 bool copy_by_calls(small_file& f, std::byte* buffer) {
     const int test_flags = f.test_failure == 1 ? O_DIRECTORY : 0;  // ENOTDIR
@@ -82,4 +82,4 @@ bool copy_by_calls(small_file& f, std::byte* buffer) {
     return true;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

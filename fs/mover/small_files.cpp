@@ -28,7 +28,7 @@
 #include <memory>
 #include <vector>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -266,4 +266,4 @@ void copy_small_files(std::span<small_file> files, const chain_settings& setting
     if (cold) copy_by_ring(files, settings);
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -29,7 +29,7 @@
 #include <cstdint>
 #include <span>
 
-namespace ucopy {
+namespace uio::fs {
 
 struct small_file {
     // In.
@@ -76,4 +76,4 @@ bool copy_by_calls(small_file& f, std::byte* buffer);
 // Whether a stat made after the copy's read shows the source changed since the walk's.
 bool changed_since_walk(const struct statx& now, const struct stat& walked);
 
-}  // namespace ucopy
+}  // namespace uio::fs

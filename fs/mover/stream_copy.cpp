@@ -12,7 +12,7 @@
 #include <uio/uring/file.hpp>
 #include <uio/uring/operations.hpp>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -59,4 +59,4 @@ uio::task<void> copy_into_stream(const copy_root& root, uio::output_target targe
     }
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

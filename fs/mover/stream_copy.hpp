@@ -11,11 +11,11 @@
 #include "uio/fs/planner/copy_plan.hpp"
 #include "uio/fs/report.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 // Copies root.source into `target` (not kind::replace); an error is reported on `out`,
 // naming the paths as the user gave them.
 uio::task<void> copy_into_stream(const copy_root& root, uio::output_target target, report& out,
                                  bool verbose);
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -9,7 +9,7 @@
 
 #include <uio/uring/timeout.hpp>
 
-namespace ucopy {
+namespace uio::fs {
 
 test_gate::test_gate() {
     if (const char* dir = std::getenv("UCOPY_TEST_GATE")) dir_ = dir;
@@ -36,4 +36,4 @@ uio::task<void> test_gate::arrive(const std::string& source) {
     }
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -13,7 +13,7 @@
 
 #include <uio/core/task.hpp>
 
-namespace ucopy {
+namespace uio::fs {
 
 class test_gate {
   public:
@@ -29,4 +29,4 @@ class test_gate {
     unsigned arrivals_ = 0;
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

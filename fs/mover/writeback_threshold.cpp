@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -37,4 +37,4 @@ std::uint64_t writeback_threshold() {
     return available / 100 * ratio;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

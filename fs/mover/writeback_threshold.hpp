@@ -8,9 +8,9 @@
 
 #include <cstdint>
 
-namespace ucopy {
+namespace uio::fs {
 
 // The threshold in bytes; UINT64_MAX when /proc cannot tell.
 std::uint64_t writeback_threshold();
 
-}  // namespace ucopy
+}  // namespace uio::fs

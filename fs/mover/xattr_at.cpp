@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -70,4 +70,4 @@ ssize_t get_xattr_at(int dir_fd, const char* name, bool follow, const char* key,
                   : ::lgetxattr(path.text, key, value, size);
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -8,7 +8,7 @@
 
 #include <cstddef>
 
-namespace ucopy {
+namespace uio::fs {
 
 // As llistxattr (listxattr when `follow`): the names, '\0'-separated; -1 and errno.
 ssize_t list_xattrs_at(int dir_fd, const char* name, bool follow, char* list, std::size_t size);
@@ -16,4 +16,4 @@ ssize_t list_xattrs_at(int dir_fd, const char* name, bool follow, char* list, st
 ssize_t get_xattr_at(int dir_fd, const char* name, bool follow, const char* key, void* value,
                      std::size_t size);
 
-}  // namespace ucopy
+}  // namespace uio::fs

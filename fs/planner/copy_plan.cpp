@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -141,4 +141,4 @@ std::vector<copy_root> plan_copies(const options& opts, report& out) {
     return roots;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

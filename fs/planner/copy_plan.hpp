@@ -21,7 +21,7 @@
 #include "uio/fs/options.hpp"
 #include "uio/fs/report.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 struct copy_root {
     std::string source;
@@ -40,4 +40,4 @@ std::string base_name(const std::string& path);
 // "a/b" -> "a/"; "b" -> "" (the prefix a child's display path starts with).
 std::string dir_prefix(const std::string& path);
 
-}  // namespace ucopy
+}  // namespace uio::fs

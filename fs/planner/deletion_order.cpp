@@ -10,7 +10,7 @@
 
 #include <cerrno>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -55,4 +55,4 @@ std::vector<std::string> tree_in_deletion_order(int dir_fd, const std::string& n
     return out;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -11,7 +11,7 @@
 
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 // Sorts one directory's entries into rsync's deletion order.
 template <typename Entry, typename IsDir, typename Name>
@@ -29,4 +29,4 @@ void sort_for_deletion(std::vector<Entry>& entries, IsDir is_dir, Name name) {
 std::vector<std::string> tree_in_deletion_order(int dir_fd, const std::string& name,
                                                 const std::string& relative, int& error);
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -21,7 +21,7 @@
 #include "uio/fs/planner/sync_check.hpp"
 #include "uio/fs/walker/name_set.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 std::vector<deletion_plan::extraneous> deletion_plan::find(
     std::vector<listed_name>& listed_names, const std::string& relative,
@@ -203,4 +203,4 @@ uio::task<deletion_plan::outcome> deletion_plan::execute(uio::thread_pool& pool,
     co_return result;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -22,7 +22,7 @@
 #include "uio/fs/report.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 class deletion_plan {
   public:
@@ -79,4 +79,4 @@ class deletion_plan {
     std::vector<planned> entries_;
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

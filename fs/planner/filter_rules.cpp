@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <system_error>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -381,4 +381,4 @@ filter_rules make_filter_rules(const std::vector<filter_arg>& args) {
     return rules;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

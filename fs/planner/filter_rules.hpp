@@ -29,7 +29,7 @@
 
 #include "uio/fs/options.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace detail {
 struct compiled_glob;  // filter_rules.cpp: a pattern parsed once, matched per entry
@@ -87,4 +87,4 @@ filter_rules make_filter_rules(const std::vector<filter_arg>& args);
 // '**' crosses). Throws std::invalid_argument when the pattern is malformed (see above).
 bool glob_match(std::string_view pattern, std::string_view text);
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -15,7 +15,7 @@
 #include "uio/fs/walker/fd_holder.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 int compare_tree_paths(const std::string& a, const std::string& b) noexcept {
     // '/' ends a component, so it sorts before every byte a name can hold.
@@ -308,4 +308,4 @@ std::string range_marker(const std::string& part, ino_t ino, unsigned shard) {
     return part + "-" + std::to_string(ino) + "-" + std::to_string(shard) + ".done";
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

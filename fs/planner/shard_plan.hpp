@@ -34,7 +34,7 @@
 
 #include "uio/fs/planner/filter_rules.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 // Paths below the source root, '/'-joined ("" is the root), ordered as the walk visits
 // them: component by component, each compared bytewise (an ancestor first).
@@ -110,4 +110,4 @@ std::string part_name(const std::string& final_name);
 // Beside it, one empty file per range written into the temporary with inode `ino`.
 std::string range_marker(const std::string& part, ino_t ino, unsigned shard);
 
-}  // namespace ucopy
+}  // namespace uio::fs

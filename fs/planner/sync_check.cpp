@@ -13,7 +13,7 @@
 #include "uio/fs/name_escape.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 entry_changes quick_check(const struct stat& source, const struct stat& destination,
                           const preserve_set& preserve) {
@@ -115,4 +115,4 @@ std::string itemize_deletion(std::string_view path) {
     return line;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

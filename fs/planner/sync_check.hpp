@@ -11,7 +11,7 @@
 
 #include "uio/fs/options.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 struct entry_changes {
     bool type = false;      // a file where a symlink was, ...: replaced
@@ -62,4 +62,4 @@ std::string itemize(char update, const struct stat& source, const entry_changes&
 // "*deleting   path" (a directory's path ends in '/').
 std::string itemize_deletion(std::string_view path);
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -11,7 +11,7 @@
 
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -84,4 +84,4 @@ int backup_store::store(int dir_fd, const std::string& name, const std::string& 
     return error;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

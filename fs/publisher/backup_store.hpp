@@ -8,7 +8,7 @@
 
 #include <string>
 
-namespace ucopy {
+namespace uio::fs {
 
 class backup_store {
   public:
@@ -32,4 +32,4 @@ class backup_store {
     int fd_ = -1;
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

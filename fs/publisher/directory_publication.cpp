@@ -8,7 +8,7 @@
 
 #include "uio/fs/engine.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 void engine::release(std::shared_ptr<dir_node> node) {
     while (node && --node->pending == 0) {
@@ -49,6 +49,7 @@ void engine::finalize_dir(dir_node& node) {
 // RENAME_NOREPLACE: a name that appeared meanwhile is not ours to replace.
 void engine::publish_dir(dir_node& node) {
     const int parent_fd = node.parent->dst_fd;
+    unpublished_.erase(node.parent->dst_prefix + node.stage_name);
     if (::renameat2(parent_fd, node.stage_name.c_str(), parent_fd, node.name.c_str(),
                     RENAME_NOREPLACE) == 0) {
         return;
@@ -59,4 +60,4 @@ void engine::publish_dir(dir_node& node) {
     remove_tree(parent_fd, node.stage_name.c_str());
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -11,7 +11,7 @@
 
 #include "uio/fs/report.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -132,4 +132,4 @@ void journal::commit(const std::vector<record>& batch) {
     exec(db_, "COMMIT");
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

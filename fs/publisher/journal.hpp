@@ -19,7 +19,7 @@
 
 struct sqlite3;
 
-namespace ucopy {
+namespace uio::fs {
 
 // The journal's key for a destination path: "dst/./a" and "dst/a" are one file, since a
 // rerun may name the destination either way.
@@ -67,4 +67,4 @@ class journal {
     uio::thread_pool thread_{1};  // one thread: the connection is used by one at a time
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -1,7 +1,7 @@
 // The walk asks the journal (journal.hpp) about one listing batch at a time.
 #include "uio/fs/engine.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 // One batch of a directory's listing against the journal: bounded memory whatever the
 // journal's size. Only regular files that already exist in the destination can be skipped.
@@ -22,4 +22,4 @@ uio::task<void> engine::ask_journal(const dir_node& node, std::vector<raw_entry>
     for (std::size_t i = 0; i < asked.size(); ++i) batch[asked[i]].journaled = queries[i].done;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <vector>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -125,4 +125,4 @@ void apply_metadata_at(const metadata_context& ctx, int dirfd, const char* name,
     }
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

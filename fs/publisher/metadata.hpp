@@ -10,7 +10,7 @@
 #include "uio/fs/options.hpp"
 #include "uio/fs/report.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 struct metadata_context {
     const preserve_set& preserve;
@@ -47,4 +47,4 @@ void drop_other_xattrs(int source_fd, int destination_fd);
 void copy_xattrs(const metadata_context& ctx, int source_fd, int destination_fd,
                  const std::string& display);
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -13,7 +13,7 @@
 #include "uio/fs/walker/fd_holder.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -198,4 +198,4 @@ void forget_shard(const copy_root& root, const shard_plan& plan) {
     ::unlink((parent + mine).c_str());
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

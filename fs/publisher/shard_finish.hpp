@@ -20,11 +20,11 @@
 #include "uio/fs/planner/shard_plan.hpp"
 #include "uio/fs/report.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 // Leaves this shard's marker; finishes the tree when every shard has. Errors go to `out`.
 void finish_shard(const options& opts, const copy_root& root, const shard_plan& plan, report& out);
 // Removes this shard's marker as it starts: until it is done again, no finish counts on it.
 void forget_shard(const copy_root& root, const shard_plan& plan);
 
-}  // namespace ucopy
+}  // namespace uio::fs

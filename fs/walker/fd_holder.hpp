@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-namespace ucopy {
+namespace uio::fs {
 
 struct fd_holder {
     int fd = -1;
@@ -13,4 +13,4 @@ struct fd_holder {
     }
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -17,7 +17,7 @@
 #include <uio/uring/operations.hpp>
 #include <uio/uring/timeout.hpp>
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -81,4 +81,4 @@ uio::task<int> open_patiently(int dirfd, const char* path, int flags, mode_t mod
     }
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

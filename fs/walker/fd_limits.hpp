@@ -11,7 +11,7 @@
 
 #include "uio/fs/options.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 // Raises the soft RLIMIT_NOFILE to the hard limit; returns the soft limit now in force.
 unsigned long raise_open_file_limit();
@@ -28,4 +28,4 @@ inline bool out_of_descriptors(int error) {
     return error == 24 /* EMFILE */ || error == 23 /* ENFILE */;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -11,7 +11,7 @@
 
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 merged_sources::merged_sources(const std::vector<copy_root>& roots, bool sync) {
     if (!sync || roots.size() < 2) return;
@@ -101,4 +101,4 @@ bool merged_sources::held_elsewhere(std::size_t k, const std::string& path, bool
     return false;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

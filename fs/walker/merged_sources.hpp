@@ -20,7 +20,7 @@
 #include "uio/fs/planner/copy_plan.hpp"
 #include "uio/fs/planner/filter_rules.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 class merged_sources {
   public:
@@ -55,4 +55,4 @@ class merged_sources {
     std::vector<std::string> prefixes_;
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

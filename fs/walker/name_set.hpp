@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ucopy {
+namespace uio::fs {
 
 class name_set {
   public:
@@ -44,4 +44,4 @@ class name_set {
     std::vector<std::uint32_t> slots_;
 };
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-namespace ucopy {
+namespace uio::fs {
 
 struct stat stat_from_statx(const struct statx& x) noexcept {
     struct stat st {};
@@ -43,4 +43,4 @@ void stat_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool fol
     }
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

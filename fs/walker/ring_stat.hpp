@@ -16,7 +16,7 @@
 
 #include "uio/fs/walker/tree_walk.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 // Fills each entry's `st` from `src_fd` (following a final symlink when `follow`; a failure
 // sets `error` and `failed`), and with `dst_fd` >= 0 its `dst_exists`/`dst_st`, never
@@ -26,4 +26,4 @@ void stat_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool fol
 // struct stat from a statx with STATX_BASIC_STATS.
 struct stat stat_from_statx(const struct statx& x) noexcept;
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -15,7 +15,7 @@
 #include "uio/fs/mover/xattr_at.hpp"
 #include "uio/fs/planner/sync_check.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 dir_node::~dir_node() {
     if (write_lifted && dst_fd >= 0) ::fchmod(dst_fd, dst_mode & 07777);
@@ -197,4 +197,4 @@ int remove_tree(int dirfd, const char* name) {
     return ::unlinkat(dirfd, name, AT_REMOVEDIR) == 0 ? 0 : errno;
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

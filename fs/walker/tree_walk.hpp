@@ -25,7 +25,7 @@
 
 #include "uio/uring/temp_name.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 struct dir_node {
     dir_node() = default;
@@ -172,4 +172,4 @@ void remove_stale_temps(int dst_fd, const std::vector<listed_name>& listed);
 // follows symlinks). Returns 0 or an errno value.
 int remove_tree(int dirfd, const char* name);
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -21,7 +21,7 @@
 #include "uio/fs/walker/fd_limits.hpp"
 #include "uio/fs/walker/ring_stat.hpp"
 
-namespace ucopy {
+namespace uio::fs {
 
 namespace {
 
@@ -158,6 +158,8 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
         } else if (rc < 0) {
             out_.error("cannot create directory " + quote(dst_display) + ": " + std::strerror(-rc));
             co_return nullptr;
+        } else if (!node->stage_name.empty()) {
+            unpublished_.insert(parent->dst_prefix + node->stage_name);
         }
     }
     const std::string& dst_open_name = node->stage_name.empty() ? raw.name : node->stage_name;
@@ -429,4 +431,4 @@ uio::task<void> engine::walk_subdir(std::shared_ptr<dir_node> node) {
     co_await walk_dir(std::move(node));
 }
 
-}  // namespace ucopy
+}  // namespace uio::fs

@@ -6,8 +6,8 @@
 
 #include <uio/db/formats/utf8.hpp>
 
-using ucopy::escape_name;
-using ucopy::json_name;
+using uio::fs::escape_name;
+using uio::fs::json_name;
 
 namespace {
 

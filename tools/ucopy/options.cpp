@@ -1,6 +1,6 @@
 // cp's command line, rebuilt on CLI11: short options cluster (-av), --preserve takes cp's
 // list, and every usage mistake exits 2 with one line on stderr.
-#include "uio/fs/options.hpp"
+#include "options.hpp"
 
 #include <unistd.h>
 
@@ -16,6 +16,8 @@
 #include "uio/fs/planner/filter_rules.hpp"
 
 namespace ucopy {
+
+using namespace uio::fs;  // the options struct and its parts
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include "ucopy_harness.hpp"
 #include "uio/fs/planner/filter_rules.hpp"
 
-using ucopy::filter_rules;
-using ucopy::glob_match;
+using uio::fs::filter_rules;
+using uio::fs::glob_match;
 
 TEST_CASE("glob: '*' stays in a component, '**' crosses, '?', classes and escapes",
           "[filter_rules]") {
@@ -147,8 +147,8 @@ TEST_CASE("the first matching rule wins", "[filter_rules]") {
     CHECK(underscores.excluded("b.h", false));
 
     // The command line's order across options is kept.
-    const filter_rules across = ucopy::make_filter_rules(
-        {{ucopy::filter_arg::kind::include, "*.c"}, {ucopy::filter_arg::kind::rule, "- *"}});
+    const filter_rules across = uio::fs::make_filter_rules(
+        {{uio::fs::filter_arg::kind::include, "*.c"}, {uio::fs::filter_arg::kind::rule, "- *"}});
     CHECK_FALSE(across.excluded("a.c", false));
     CHECK(across.excluded("b.h", false));
 

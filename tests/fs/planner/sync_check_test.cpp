@@ -3,7 +3,7 @@
 
 #include "uio/fs/planner/sync_check.hpp"
 
-using namespace ucopy;
+using namespace uio::fs;
 
 namespace {
 

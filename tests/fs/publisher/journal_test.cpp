@@ -11,17 +11,17 @@ TEST_CASE("the journal finds finished files by path, size and mtime") {
     uio::testing::temp_dir work;
     const std::string file = work / "journal.db";
     uio::run([&]() -> uio::task<void> {
-        ucopy::journal log(file);
+        uio::fs::journal log(file);
         log.add({"dst/a", 10, 111, ""});
         log.add({"dst/b", 20, 222, "00ff"});
         co_await log.flush();
     }());
-    std::vector<ucopy::journal::query> queries = {
+    std::vector<uio::fs::journal::query> queries = {
         {"dst/a", 10, 111}, {"dst/b", 20, 222}, {"dst/b", 21, 222},
         {"dst/b", 20, 223}, {"dst/c", 10, 111},
     };
     uio::run([&]() -> uio::task<void> {
-        ucopy::journal reopened(file);  // a later run: answers come from the file alone
+        uio::fs::journal reopened(file);  // a later run: answers come from the file alone
         co_await reopened.lookup(queries);
     }());
     CHECK(queries[0].done);
@@ -29,5 +29,5 @@ TEST_CASE("the journal finds finished files by path, size and mtime") {
     CHECK_FALSE(queries[2].done);  // the source changed size
     CHECK_FALSE(queries[3].done);  // or mtime
     CHECK_FALSE(queries[4].done);  // never copied
-    CHECK(ucopy::journal_key("dst/./b") == "dst/b");
+    CHECK(uio::fs::journal_key("dst/./b") == "dst/b");
 }

@@ -57,14 +57,14 @@ std::string temp_name_of(pid_t pid, int n) {
 }  // namespace
 
 TEST_CASE("temporary names are recognised, and only they") {
-    std::string a = ucopy::temp_name(), b = ucopy::temp_name();
+    std::string a = uio::fs::temp_name(), b = uio::fs::temp_name();
     CHECK(a != b);
-    CHECK(ucopy::is_temp_name(a));
-    CHECK_FALSE(ucopy::is_temp_name(".ucopy-.tmp"));
-    CHECK_FALSE(ucopy::is_temp_name(".ucopy-notes.tmp"));
-    CHECK_FALSE(ucopy::is_temp_name("ucopy-1-2.tmp"));
-    CHECK_FALSE(ucopy::is_temp_name(".ucopy-1-2.tmp.bak"));
-    CHECK_FALSE(ucopy::is_temp_name(".ucopy-1A-2.tmp"));
+    CHECK(uio::fs::is_temp_name(a));
+    CHECK_FALSE(uio::fs::is_temp_name(".ucopy-.tmp"));
+    CHECK_FALSE(uio::fs::is_temp_name(".ucopy-notes.tmp"));
+    CHECK_FALSE(uio::fs::is_temp_name("ucopy-1-2.tmp"));
+    CHECK_FALSE(uio::fs::is_temp_name(".ucopy-1-2.tmp.bak"));
+    CHECK_FALSE(uio::fs::is_temp_name(".ucopy-1A-2.tmp"));
     CHECK(uio::temp_name_owner(a) == ::getpid());
     CHECK(uio::temp_name_owner(".ucopy-2a-7.tmp") == 42);
     CHECK_FALSE(uio::temp_name_owner(".ucopy-0-7.tmp"));
@@ -90,7 +90,7 @@ TEST_CASE("stale-temporary cleanup removes a dead process's temporaries, never a
 
     int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     REQUIRE(fd >= 0);
-    ucopy::remove_stale_temps(fd);
+    uio::fs::remove_stale_temps(fd);
     CHECK(std::filesystem::exists(dir / live));
     CHECK(std::filesystem::exists(dir / mine));
     CHECK(std::filesystem::exists(dir / ".ucopy-notes.tmp"));
@@ -98,17 +98,17 @@ TEST_CASE("stale-temporary cleanup removes a dead process's temporaries, never a
     CHECK_FALSE(std::filesystem::exists(dir / dead_dir));
 
     running.end();  // now its temporary is stale too
-    ucopy::remove_stale_temps(fd);
+    uio::fs::remove_stale_temps(fd);
     CHECK_FALSE(std::filesystem::exists(dir / live));
     CHECK(std::filesystem::exists(dir / mine));
     ::close(fd);
 }
 
 TEST_CASE("base_name and dir_prefix follow cp's reading of paths") {
-    CHECK(ucopy::base_name("a/b/") == "b");
-    CHECK(ucopy::base_name("b") == "b");
-    CHECK(ucopy::base_name("/") == "/");
-    CHECK(ucopy::dir_prefix("a/b") == "a/");
-    CHECK(ucopy::dir_prefix("b") == "");
-    CHECK(ucopy::dir_prefix("/x") == "/");
+    CHECK(uio::fs::base_name("a/b/") == "b");
+    CHECK(uio::fs::base_name("b") == "b");
+    CHECK(uio::fs::base_name("/") == "/");
+    CHECK(uio::fs::dir_prefix("a/b") == "a/");
+    CHECK(uio::fs::dir_prefix("b") == "");
+    CHECK(uio::fs::dir_prefix("/x") == "/");
 }
