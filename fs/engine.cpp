@@ -1,7 +1,6 @@
 // The engine's set-up and its two task kinds: walkers feed the queue, workers drain it.
 #include "uio/fs/engine.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,6 +29,7 @@ engine::engine(const options& opts, report& out, journal* log, const shard_plan*
       shards_(shards),
       pool_(opts.threads),
       meta_{opts.preserve, out, current_umask(), ::geteuid() == 0},
+      publisher_(opts, out, meta_, shards != nullptr),
       // Staging trades per-file resumption for one rename per directory instead of per file:
       // a journal exists to resume file by file, so it keeps per-file publication.
       // Shards share directories: none can stage one (shard_plan.hpp).
@@ -92,7 +92,7 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
         }
     } catch (...) {
         // Ended early: the staging trees never published go, rather than wait for a sweep.
-        for (const std::string& path : unpublished_) remove_tree(AT_FDCWD, path.c_str());
+        publisher_.remove_unpublished();
         throw;
     }
     if (journal_) co_await journal_->flush();

@@ -18,7 +18,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <utility>
@@ -40,6 +39,7 @@
 #include "uio/fs/planner/shard_plan.hpp"
 #include "uio/fs/planner/sync_check.hpp"
 #include "uio/fs/publisher/backup_store.hpp"
+#include "uio/fs/publisher/directory_publication.hpp"
 #include "uio/fs/publisher/journal.hpp"
 #include "uio/fs/publisher/metadata.hpp"
 #include "uio/fs/report.hpp"
@@ -75,10 +75,8 @@ class engine {
                                 const std::string& src_open_name, const dir_node& node);
     uio::task<void> tidy_destination(const std::shared_ptr<dir_node>& node, bool find_extraneous,
                                      std::vector<std::string> source_names, bool empty_source_root);
-    // Finishing directories (directory_publication.cpp).
-    void release(std::shared_ptr<dir_node> node);
-    void finalize_dir(dir_node& node);
-    void publish_dir(dir_node& node);
+    // A directory's child is done (directory_publication.hpp).
+    void release(std::shared_ptr<dir_node> node) { publisher_.release(std::move(node)); }
     uio::task<void> worker();
     // Small files as linked chains (small_files.hpp), a walk batch at a time
     // (chain_batches.cpp).
@@ -125,6 +123,7 @@ class engine {
     std::optional<chunk_buffers> buffers_;
     std::optional<data_mover> mover_;
     metadata_context meta_;
+    directory_publisher publisher_;             // after meta_, which it reads
     std::optional<uio::channel<entry>> queue_;  // one per pass
     bool staging_;
     uio::semaphore walkers_;
@@ -140,10 +139,6 @@ class engine {
         std::string dst, src;
     };
     std::vector<empty_root> empty_roots_;
-    // Tops of the staging trees this run made and has not published, by path: a run that
-    // ends early (cancelled, or a failure of its own) removes them, since no later run's
-    // sweep would while this process lives (a library caller's process goes on).
-    std::set<std::string> unpublished_;
     std::optional<backup_store> backup_;
     std::string backup_relative_;  // the backup directory below DST, kept from --delete
 

@@ -1,19 +1,27 @@
-// Directories are finished when their last child is: metadata applied, synced if asked, and
-// the top of a staging tree renamed to its final name.
+// Directories are finished when their last child is (directory_publication.hpp).
+#include "uio/fs/publisher/directory_publication.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include "uio/fs/engine.hpp"
-
 namespace uio::fs {
 
-void engine::release(std::shared_ptr<dir_node> node) {
+void directory_publisher::staged(const dir_node& parent, const std::string& stage_name) {
+    unpublished_.insert(parent.dst_prefix + stage_name);
+}
+
+void directory_publisher::remove_unpublished() {
+    for (const std::string& path : unpublished_) remove_tree(AT_FDCWD, path.c_str());
+    unpublished_.clear();
+}
+
+void directory_publisher::release(std::shared_ptr<dir_node> node) {
     while (node && --node->pending == 0) {
         if (node->finalize) {
-            finalize_dir(*node);
+            finalize(*node);
         } else if (opts_.fsync && !opts_.dry_run && node->dst_fd >= 0 &&
                    ::fsync(node->dst_fd) != 0) {
             out_.error("cannot sync directory " + quote(node->dst_prefix) + ": " +
@@ -24,9 +32,9 @@ void engine::release(std::shared_ptr<dir_node> node) {
     }
 }
 
-void engine::finalize_dir(dir_node& node) {
+void directory_publisher::finalize(dir_node& node) {
     // Other shards may still be writing into it: the last shard sets it (shard_finish.hpp).
-    if (opts_.dry_run || node.dst_fd < 0 || shards_) return;
+    if (opts_.dry_run || node.dst_fd < 0 || sharded_) return;
     std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
     // A directory several sources hold takes the first one's metadata (merged_sources.hpp).
     if (!node.shadowed) {
@@ -42,12 +50,12 @@ void engine::finalize_dir(dir_node& node) {
     if (opts_.fsync && ::fsync(node.dst_fd) != 0) {
         out_.error("cannot sync directory " + quote(display) + ": " + std::strerror(errno));
     }
-    if (!node.stage_name.empty()) publish_dir(node);
+    if (!node.stage_name.empty()) publish(node);
 }
 
 // The top of a staging tree is complete: one rename shows all of it under its final name.
 // RENAME_NOREPLACE: a name that appeared meanwhile is not ours to replace.
-void engine::publish_dir(dir_node& node) {
+void directory_publisher::publish(dir_node& node) {
     const int parent_fd = node.parent->dst_fd;
     unpublished_.erase(node.parent->dst_prefix + node.stage_name);
     if (::renameat2(parent_fd, node.stage_name.c_str(), parent_fd, node.name.c_str(),

@@ -159,7 +159,7 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
             out_.error("cannot create directory " + quote(dst_display) + ": " + std::strerror(-rc));
             co_return nullptr;
         } else if (!node->stage_name.empty()) {
-            unpublished_.insert(parent->dst_prefix + node->stage_name);
+            publisher_.staged(*parent, node->stage_name);
         }
     }
     const std::string& dst_open_name = node->stage_name.empty() ? raw.name : node->stage_name;
