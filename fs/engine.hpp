@@ -62,8 +62,6 @@ class engine {
     uio::task<void> walk_root(const copy_root& root);
     uio::task<void> walk_dir(std::shared_ptr<dir_node> node);
     uio::task<void> walk_subdir(std::shared_ptr<dir_node> node);
-    // journal_lookup.cpp
-    uio::task<void> ask_journal(const dir_node& node, std::vector<raw_entry>& batch);
     uio::task<std::shared_ptr<dir_node>> make_dir(const std::shared_ptr<dir_node>& parent,
                                                   const raw_entry& raw, int src_dirfd,
                                                   const std::string& src_open_name,

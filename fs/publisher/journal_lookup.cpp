@@ -1,11 +1,11 @@
-// The walk asks the journal (journal.hpp) about one listing batch at a time.
-#include "uio/fs/engine.hpp"
+// One listing batch against the journal (journal_lookup.hpp).
+#include "uio/fs/publisher/journal_lookup.hpp"
+
+#include <sys/stat.h>
 
 namespace uio::fs {
 
-// One batch of a directory's listing against the journal: bounded memory whatever the
-// journal's size. Only regular files that already exist in the destination can be skipped.
-uio::task<void> engine::ask_journal(const dir_node& node, std::vector<raw_entry>& batch) {
+uio::task<void> mark_journaled(journal& log, const dir_node& node, std::vector<raw_entry>& batch) {
     std::vector<journal::query> queries;
     std::vector<std::size_t> asked;
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -18,7 +18,7 @@ uio::task<void> engine::ask_journal(const dir_node& node, std::vector<raw_entry>
                            static_cast<std::uint64_t>(raw.st.st_size), mtime_ns(raw.st)});
         asked.push_back(i);
     }
-    co_await journal_->lookup(queries);
+    co_await log.lookup(queries);
     for (std::size_t i = 0; i < asked.size(); ++i) batch[asked[i]].journaled = queries[i].done;
 }
 

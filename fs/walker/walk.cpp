@@ -18,6 +18,7 @@
 #include "uio/fs/engine.hpp"
 #include "uio/fs/name_escape.hpp"
 #include "uio/fs/planner/sync_check.hpp"
+#include "uio/fs/publisher/journal_lookup.hpp"
 #include "uio/fs/walker/fd_limits.hpp"
 #include "uio/fs/walker/ring_stat.hpp"
 
@@ -93,7 +94,7 @@ uio::task<void> engine::walk_root(const copy_root& root) {
         e.dst_st = raw.dst_st;
         if (journal_ && e.dst_exists && S_ISREG(e.st.st_mode)) {
             std::vector<raw_entry> one{raw};
-            co_await ask_journal(*top, one);
+            co_await mark_journaled(*journal_, *top, one);
             e.journaled = one[0].journaled;
         }
         if (S_ISLNK(root.st.st_mode)) {
@@ -246,7 +247,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         if (batch.empty()) break;
         listed += batch.size();
         std::vector<entry> chained;
-        if (journal_ && lookup_fd >= 0) co_await ask_journal(*node, batch);
+        if (journal_ && lookup_fd >= 0) co_await mark_journaled(*journal_, *node, batch);
         for (raw_entry& raw : batch) {
             if (raw.error != 0) {
                 const std::string src_display = node->src_prefix + raw.name;
