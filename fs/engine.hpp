@@ -78,7 +78,6 @@ class engine {
     uio::task<void> worker();
     // Small files as linked chains (small_files.hpp), a walk batch at a time
     // (chain_batches.cpp).
-    bool chain_eligible(const dir_node& node, const raw_entry& raw) const;
     uio::task<void> copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files);
 
     // One entry (file_copier.cpp).
@@ -98,8 +97,6 @@ class engine {
     uio::task<void> make_hard_link(entry& e, const link_target& target);
     uio::task<void> rename_into_place(entry& e, const std::string& temp);
     // --sync (sync.cpp): what an existing destination needs; true when nothing more.
-    // unchanged_by_stat answers from the walk's stats alone, for most entries of a mirror.
-    bool unchanged_by_stat(const raw_entry& raw) const;
     uio::task<bool> synced(entry& e, entry_changes& changes);
     uio::task<void> update_metadata(entry& e, const entry_changes& changes);
     uio::task<bool> same_contents(const entry& e);

@@ -41,18 +41,6 @@ uio::task<bool> engine::same_contents(const entry& e) {
     co_return same;
 }
 
-bool engine::unchanged_by_stat(const raw_entry& raw) const {
-    // Symlinks need their destination's target, --checksum the bytes, hard links their
-    // group: those go to the workers.
-    if (!opts_.sync || !raw.dst_exists || S_ISDIR(raw.st.st_mode) || S_ISLNK(raw.st.st_mode) ||
-        opts_.checksum || (opts_.preserve.links && raw.st.st_nlink > 1) ||
-        (opts_.preserve.xattr && raw.xattrs_differ)) {
-        return false;
-    }
-    const entry_changes changes = quick_check(raw.st, raw.dst_st, opts_.preserve);
-    return !changes.needs_copy(false) && !changes.metadata();
-}
-
 uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
     changes = quick_check(e.st, e.dst_st, opts_.preserve);
     if (changes.type) {

@@ -1,5 +1,6 @@
-// Small files as linked io_uring chains (small_files.hpp): which entries qualify, and one
-// walk batch of them run on the chain pool, with the ordinary path as the fallback.
+// Small files as linked io_uring chains (small_files.hpp): one walk batch of them (which
+// entries qualify: planner/entry_route.hpp) run on the chain pool, with the ordinary path as
+// the fallback.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,22 +12,6 @@
 #include "uio/fs/engine.hpp"
 
 namespace uio::fs {
-
-bool engine::chain_eligible(const dir_node& node, const raw_entry& raw) const {
-    if (!chain_pool_ || !node.staged || node.default_acl || raw.dst_exists) return false;
-    const struct stat& st = raw.st;
-    if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
-        static_cast<std::uint64_t>(st.st_size) > chain_.max_size) {
-        return false;
-    }
-    if (opts_.preserve.links && st.st_nlink > 1) return false;
-    if (opts_.preserve.xattr && raw.has_xattrs) return false;
-    // Holes: the extent-by-extent path keeps them.
-    if (opts_.sparse != when::never && st.st_blocks * 512 < st.st_size) return false;
-    if ((final_mode(meta_, st) & 07000) != 0) return false;  // set-id bits: the careful path
-    const bool owned = st.st_uid == euid_ && st.st_gid == node.new_file_gid;
-    return !opts_.preserve.ownership || owned || meta_.may_chown;
-}
 
 uio::task<void> engine::copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files) {
     std::vector<small_file> items(files.size());

@@ -17,6 +17,7 @@
 
 #include "uio/fs/engine.hpp"
 #include "uio/fs/name_escape.hpp"
+#include "uio/fs/planner/entry_route.hpp"
 #include "uio/fs/planner/sync_check.hpp"
 #include "uio/fs/publisher/journal_lookup.hpp"
 #include "uio/fs/walker/fd_limits.hpp"
@@ -273,7 +274,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                     merged_dir = true;
                 }
             }
-            if (unchanged_by_stat(raw)) {  // --sync: decided here, nothing to queue
+            if (unchanged_by_stat(opts_, raw)) {  // --sync: decided here, nothing to queue
                 ++out_.files_seen;
                 ++out_.unchanged;
                 ++out_.files_done;
@@ -323,7 +324,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 out_.bytes_seen +=
                     e.split ? e.part_end - e.part_begin : static_cast<std::uint64_t>(e.st.st_size);
             }
-            if (chain_eligible(*node, raw)) {
+            if (chain_pool_ && chain_eligible(opts_, meta_, chain_.max_size, euid_, *node, raw)) {
                 if (opts_.verbose) out_.verbose(e.src_path(), e.dst_path());
                 chained.push_back(std::move(e));
                 continue;
