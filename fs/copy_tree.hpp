@@ -19,7 +19,9 @@
 // from under their temporary names, and copy_tree throws a cancellation (error_kind::io).
 //
 // Threads: call it on the loop thread; it runs thread pools of its own for the blocking
-// calls (directory reads, stats, copy_file_range) and the small-file rings.
+// calls (directory reads, stats, copy_file_range) and the small-file rings. Process-wide
+// effects, as in ucopy: the soft limit of open files is raised to the hard one, and each
+// distinct warning is printed once per process.
 #pragma once
 
 #include <cstdint>
