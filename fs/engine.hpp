@@ -66,9 +66,6 @@ class engine {
                                                   const raw_entry& raw, int src_dirfd,
                                                   const std::string& src_open_name,
                                                   const std::string& src_display);
-    // A read-only existing destination directory gets its owner's write bit until finished
-    // (dir_node::write_lifted).
-    void make_writable(dir_node& node);
     uio::task<void> itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
                                 const std::string& src_open_name, const dir_node& node);
     uio::task<void> tidy_destination(const std::shared_ptr<dir_node>& node, bool find_extraneous,

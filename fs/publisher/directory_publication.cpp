@@ -2,6 +2,7 @@
 #include "uio/fs/publisher/directory_publication.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +17,15 @@ void directory_publisher::staged(const dir_node& parent, const std::string& stag
 void directory_publisher::remove_unpublished() {
     for (const std::string& path : unpublished_) remove_tree(AT_FDCWD, path.c_str());
     unpublished_.clear();
+}
+
+void directory_publisher::lift_write(dir_node& node) {
+    // Root writes anyway; a directory this run made is 0700 until finished.
+    if (euid_ == 0 || node.write_lifted || node.fresh || node.dst_fd < 0 || opts_.dry_run ||
+        (node.dst_mode & S_IWUSR) != 0) {
+        return;
+    }
+    if (::fchmod(node.dst_fd, (node.dst_mode & 07777) | S_IWUSR) == 0) node.write_lifted = true;
 }
 
 void directory_publisher::release(std::shared_ptr<dir_node> node) {

@@ -5,6 +5,8 @@
 // Loop thread only.
 #pragma once
 
+#include <unistd.h>
+
 #include <memory>
 #include <set>
 #include <string>
@@ -21,10 +23,13 @@ class directory_publisher {
     // `sharded`: other shards may still be writing; the last one finishes (shard_finish.hpp).
     directory_publisher(const options& opts, report& out, const metadata_context& meta,
                         bool sharded)
-        : opts_(opts), out_(out), meta_(meta), sharded_(sharded) {}
+        : opts_(opts), out_(out), meta_(meta), sharded_(sharded), euid_(::geteuid()) {}
 
     // `parent`'s child made under the temporary name `stage_name`: the top of a staging tree.
     void staged(const dir_node& parent, const std::string& stage_name);
+    // A read-only existing destination directory gets its owner's write bit until it is
+    // finished (dir_node::write_lifted); root writes anyway.
+    void lift_write(dir_node& node);
     // One child of `node` is done: finishes it, and its parents in turn, when it was the last.
     void release(std::shared_ptr<dir_node> node);
     // The run ended early: the staging trees never published go (a library caller's process
@@ -39,6 +44,7 @@ class directory_publisher {
     report& out_;
     const metadata_context& meta_;
     bool sharded_;
+    uid_t euid_;
     std::set<std::string> unpublished_;  // by path, as the walk names them
 };
 

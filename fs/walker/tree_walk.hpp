@@ -60,7 +60,7 @@ struct dir_node {
     // An existing destination directory without its owner's write bit (a read-only source
     // directory copied before) gets it while this run writes in it, as a user who is not
     // root needs; the mode is put back when the directory is finished, or by the destructor
-    // if it never is (engine::make_writable).
+    // if it never is (directory_publisher::lift_write).
     mode_t dst_mode = 0;
     bool write_lifted = false;
     // Creates in dst_fd in flight at once. A create holds the directory's inode lock, so a

@@ -288,7 +288,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
             // What is left may create, replace or rename in this directory, but for an
             // existing subdirectory.
             if (!S_ISDIR(raw.st.st_mode) || !raw.dst_exists || !S_ISDIR(raw.dst_st.st_mode)) {
-                make_writable(*node);
+                publisher_.lift_write(*node);
             }
             if (S_ISDIR(raw.st.st_mode)) {
                 const std::string src_display = node->src_prefix + raw.name;
@@ -387,15 +387,6 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
         times.st_mtim = node->dst_times[1];
     }
     deletions_.add(root, times, std::move(found));
-}
-
-void engine::make_writable(dir_node& node) {
-    // Root writes anyway; a directory this run made is 0700 until finished.
-    if (euid_ == 0 || node.write_lifted || node.fresh || node.dst_fd < 0 || opts_.dry_run ||
-        (node.dst_mode & S_IWUSR) != 0) {
-        return;
-    }
-    if (::fchmod(node.dst_fd, (node.dst_mode & 07777) | S_IWUSR) == 0) node.write_lifted = true;
 }
 
 // A directory's --itemize-changes line: "cd+++++++++" when made, else what differs
