@@ -3,7 +3,7 @@
 # licence. tests/install checks all of it from an installed tree.
 include(CMakePackageConfigHelpers)
 set(uio_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/uio)
-foreach(component core uring db etl)
+foreach(component core uring db etl fs)
   install(EXPORT uio_${component} NAMESPACE uio:: FILE uio-${component}-targets.cmake
     DESTINATION ${uio_cmake_dir})
 endforeach()
@@ -43,5 +43,7 @@ uio_pkg_config(uio-db "uio PostgreSQL (libpq) and SQLite clients, CSV and JSON L
   REQUIRES uio-uring REQUIRES_PRIVATE libpq sqlite3)
 uio_pkg_config(uio-etl "uio table copies between data files, PostgreSQL and SQLite"
   LIBS -luio_etl -luio_etl_text REQUIRES uio-db REQUIRES_PRIVATE zlib libzstd)
+uio_pkg_config(uio-fs "uio tree copies, syncs and checks (the engine of ucopy)"
+  LIBS -luio_fs -luio_fs_options REQUIRES uio-db REQUIRES_PRIVATE libxxhash)
 
 install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})

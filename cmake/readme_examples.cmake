@@ -10,7 +10,7 @@ execute_process(
 if(example_count GREATER 0)
   foreach(n RANGE 1 ${example_count})
     add_executable(readme_example_${n} ${example_dir}/readme_example_${n}.cpp)
-    target_link_libraries(readme_example_${n} PRIVATE uio::db uio::etl)
+    target_link_libraries(readme_example_${n} PRIVATE uio::db uio::etl uio::fs)
     uio_warnings(readme_example_${n})
     # A block that starts with "// compile-only" (it needs a server) is built, not run.
     file(READ ${example_dir}/readme_example_${n}.cpp code)
@@ -29,6 +29,21 @@ if(example_count GREATER 0)
       add_test(NAME readme_example_${n} COMMAND bash -c "${check}")
       set_tests_properties(readme_example_${n} PROPERTIES LABELS readme TIMEOUT 60
         FIXTURES_REQUIRED pg)
+    elseif(code MATCHES "\n// sync_and_load INCOMING")
+      # The uio::fs example: tests/readme mirrored twice in a temporary directory; the first
+      # run loads every CSV file, the second finds nothing new.
+      set(check "work=$(mktemp -d) && trap 'rm -rf \"$work\"' EXIT || exit 1
+        run() { '$<TARGET_FILE:readme_example_${n}>' '${PROJECT_SOURCE_DIR}/tests/readme' \"$work/mirror\" \"$work/loads.db\"; }
+        out=$(run) || exit 1; echo \"$out\"
+        for expect in 'sales_2025 3' 'sales_2026 2' 'returns 1'; do
+          set -- $expect
+          grep -qx \"$1: $2 rows\" <<<\"$out\" || { echo \"no '$1: $2 rows'\"; exit 1; }
+        done
+        out=$(run) || exit 1; echo \"$out\"
+        grep -q '^mirror: 0 copied,' <<<\"$out\" || { echo 'the mirror changed'; exit 1; }
+        ! grep -q rows <<<\"$out\" || { echo 'the second run loaded again'; exit 1; }")
+      add_test(NAME readme_example_${n} COMMAND bash -c "${check}")
+      set_tests_properties(readme_example_${n} PROPERTIES LABELS readme TIMEOUT 60)
     elseif(NOT code MATCHES "\n// compile-only")
       add_test(NAME readme_example_${n} COMMAND readme_example_${n})
       set_tests_properties(readme_example_${n} PROPERTIES LABELS readme TIMEOUT 60)

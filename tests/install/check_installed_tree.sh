@@ -7,6 +7,7 @@
 #   pkg-config files: valid, and a program builds with `pkg-config --cflags --libs uio-uring`;
 #   find_package(uio COMPONENTS uring) configures and builds with libpq's, SQLite's, zlib's and
 #     libzstd's package files out of reach (and COMPONENTS db does not: the control);
+#   find_package(uio COMPONENTS fs): a program copies and checks a small tree (tests/install/fs_only);
 #   the licence.
 # usage: check_installed_tree.sh PREFIX LIBDIR WORK SOURCE_DIR CXX
 set -euo pipefail
@@ -84,7 +85,7 @@ done
 
 # --- pkg-config -------------------------------------------------------------------------------
 export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig
-for module in uio-core uio-uring uio-db uio-etl; do
+for module in uio-core uio-uring uio-db uio-etl uio-fs; do
   pkg-config --validate "$module" || fail "$module.pc is not valid"
   pkg-config --libs "$module" > /dev/null || fail "pkg-config cannot resolve $module"
 done
@@ -122,6 +123,19 @@ if cmake -S "$source/tests/install/uring_only" -B "$work/db-hidden" "${hidden[@]
 fi
 grep -q "needs libpq" "$work/db-hidden.log" || fail "COMPONENTS db failed without naming libpq: $(cat "$work/db-hidden.log")"
 unset PKG_CONFIG_LIBDIR PKG_CONFIG_PATH
+
+# find_package(uio COMPONENTS fs): a program that copies a tree through uio::fs.
+cmake -S "$source/tests/install/fs_only" -B "$work/fs-only" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_CXX_COMPILER="$cxx" > "$work/fs-only.log" 2>&1 ||
+  fail "find_package(uio COMPONENTS fs) fails: $(cat "$work/fs-only.log")"
+cmake --build "$work/fs-only" > "$work/fs-only-build.log" 2>&1 ||
+  fail "the COMPONENTS fs consumer does not build: $(cat "$work/fs-only-build.log")"
+(cd "$work/fs-only" && ./fs_consumer | grep -q "fs consumer copied 2 files") ||
+  fail "the COMPONENTS fs consumer does not copy its tree"
+# Only the public headers: the engine's stages stay inside the library.
+for internal in engine.hpp walker planner mover publisher; do
+  [[ ! -e $prefix/include/uio/fs/$internal ]] || fail "an internal header was installed: uio/fs/$internal"
+done
 
 # --- licence ----------------------------------------------------------------------------------
 grep -q "Copyright (c) 2026 the uio authors" "$prefix/share/doc/uio/LICENSE" ||

@@ -1,4 +1,4 @@
-// The test side of ucopy's test gate (tools/ucopy/test_gate.hpp): tests wait for files to be
+// The test side of ucopy's test gate (tests/ucopy/test_gate.hpp): tests wait for files to be
 // in flight, act (change a source, inspect modes, kill), then let the copy go on. Nothing is
 // timed: every wait is for an event, bounded only to fail a broken run instead of hanging.
 #pragma once

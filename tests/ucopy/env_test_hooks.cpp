@@ -2,7 +2,7 @@
 // ucopy-tables-testable, armed by the environment; never linked into a shipped program.
 //   UCOPY_TEST_GATE=DIR, UCOPY_TEST_GATE_PASS=N, UCOPY_TEST_GATE_ONLY=TEXT
 //       the test gate: files held after their first chunk until DIR/open exists
-//       (tools/ucopy/test_gate.hpp; tests/ucopy/copy_gate.hpp drives it)
+//       (tests/ucopy/test_gate.hpp; tests/ucopy/copy_gate.hpp drives it)
 //   UCOPY_TEST_CHUNK_DELAY_MS=N   every chunk read and written through the ring then waits
 //       N ms, so that a copy lasts long enough to be killed or raced
 //   UCOPY_TEST_CORRUPT=TEXT       the first byte of each copy whose destination path holds
@@ -19,14 +19,16 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include <uio/uring/timeout.hpp>
 
+#include "env_test_hooks.hpp"
+
 #include "test_gate.hpp"
-#include "test_hooks.hpp"
 
 namespace ucopy {
 
@@ -105,6 +107,12 @@ class env_test_hooks final : public test_hooks {
 };
 
 }  // namespace
+
+std::unique_ptr<test_hooks> make_env_test_hooks() {
+    auto hooks = std::make_unique<env_test_hooks>();
+    if (!hooks->armed()) return nullptr;
+    return hooks;
+}
 
 test_hooks* program_test_hooks() {
     static env_test_hooks hooks;

@@ -11,16 +11,16 @@
 #include <string>
 #include <vector>
 
-#include "data_mover.hpp"
 #include "options.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
-#include "writeback_threshold.hpp"
+#include "uio/fs/mover/data_mover.hpp"
+#include "uio/fs/mover/writeback_threshold.hpp"
 
 TEST_CASE("strategy auto switches to O_DIRECT writes at the kernel writeback threshold") {
     // The threshold is what the kernel computes from vm.dirty_background_* and the available
     // memory: more than a megabyte, less than all of memory.
-    const std::uint64_t threshold = ucopy::writeback_threshold();
+    const std::uint64_t threshold = uio::fs::writeback_threshold();
     REQUIRE(threshold != UINT64_MAX);
     std::ifstream meminfo("/proc/meminfo");
     std::string key;
@@ -36,7 +36,7 @@ TEST_CASE("strategy auto switches to O_DIRECT writes at the kernel writeback thr
     ucopy::parse_outcome outcome =
         ucopy::parse_command_line(static_cast<int>(argv.size()), argv.data());
     REQUIRE(outcome.parsed);
-    CHECK(outcome.parsed->data_strategy == ucopy::strategy::automatic);
+    CHECK(outcome.parsed->data_strategy == uio::fs::strategy::automatic);
     // MemAvailable moves between the two reads (other tests run beside this one), so the
     // parsed threshold is compared with a margin, not for equality.
     const std::uint64_t parsed = outcome.parsed->direct_min;
@@ -51,10 +51,10 @@ TEST_CASE("a source is mostly cached after writing it and not after dropping its
     const int fd = ::open(path.c_str(), O_RDONLY);
     REQUIRE(fd >= 0);
     REQUIRE(::fsync(fd) == 0);  // clean pages: DONTNEED then drops them all
-    CHECK(ucopy::data_mover::mostly_cached(fd, 8 << 20));
+    CHECK(uio::fs::data_mover::mostly_cached(fd, 8 << 20));
     REQUIRE(::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0);
-    CHECK_FALSE(ucopy::data_mover::mostly_cached(fd, 8 << 20));
-    CHECK(ucopy::data_mover::mostly_cached(fd, 100));  // under a page: nothing to ask
+    CHECK_FALSE(uio::fs::data_mover::mostly_cached(fd, 8 << 20));
+    CHECK(uio::fs::data_mover::mostly_cached(fd, 100));  // under a page: nothing to ask
     ::close(fd);
 }
 

@@ -8,10 +8,10 @@
 
 #include <uio/uring/signal_cleanup.hpp>
 
-#include "engine.hpp"
 #include "options.hpp"
 #include "table_command.hpp"
 #include "test_hooks.hpp"
+#include "tree_cli.hpp"
 
 namespace {
 
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     ::mallopt(M_TRIM_THRESHOLD, 32 << 20);
     // A SIGTERM, SIGINT or SIGHUP removes the files' temporaries in flight (file_copier.cpp
     // registers them) before the process dies of it; staged directories wait for the next
-    // run's sweep. Installed before run() starts any thread.
+    // run's sweep. Installed before the copy starts any thread.
     uio::remove_temporaries_on_signals();
-    return ucopy::run(*outcome.parsed);
+    return ucopy::run_tree_command(*outcome.parsed);
 }

@@ -13,10 +13,12 @@
 #include <string_view>
 
 #include "command_line_app.hpp"
-#include "filter_rules.hpp"
-#include "writeback_threshold.hpp"
+#include "uio/fs/mover/writeback_threshold.hpp"
+#include "uio/fs/planner/filter_rules.hpp"
 
 namespace ucopy {
+
+using namespace uio::fs;  // the options struct and its parts
 
 namespace {
 

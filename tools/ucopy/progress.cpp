@@ -1,28 +1,19 @@
-// Counting only; the counters belong to report, the drawing to progress_line.
+// Counting only; the counters come from copy_tree, the drawing from progress_line.
 #include "progress.hpp"
 
 #include <cstdio>
 
-#include <uio/uring/timeout.hpp>
-
 namespace ucopy {
 
-uio::task<void> progress::run(const bool& done) {
-    while (!done) {
-        co_await uio::sleep_for(std::chrono::milliseconds(100));
-        draw(done);
-    }
-}
-
-void progress::draw(bool final) {
+void progress::draw(const uio::fs::tree_stats& so_far) {
     uio::progress_counts c;
-    c.bytes_done = counts_.bytes_copied.load();
-    c.bytes_total = counts_.bytes_seen;
-    c.items_done = counts_.files_done;
-    c.items_total = counts_.files_seen;
+    c.bytes_done = so_far.bytes_copied;
+    c.bytes_total = so_far.bytes_seen;
+    c.items_done = so_far.files_done;
+    c.items_total = so_far.files_seen;
     c.items = "files";
-    c.total_final = counts_.walk_finished;
-    std::string text = line_.update(c, final);
+    c.total_final = so_far.walk_finished;
+    std::string text = line_.update(c, so_far.finished);
     std::fputs(text.c_str(), stderr);
     std::fflush(stderr);
 }

@@ -1,29 +1,21 @@
-// progress: the status line of a tree copy on stderr, redrawn every 100 ms from the loop
-// thread: bytes and files done of those found so far (a "+" while the walk is still finding
-// more), the rate and an ETA. The line itself is tools/common's progress_line, which table
-// copies draw too.
+// progress: --progress's status line of a tree copy on stderr, drawn from copy_tree's progress
+// callback (every 100 ms, on the loop thread): bytes and files done of those found so far (a
+// "+" while the walk is still finding more), the rate and an ETA. The line itself is
+// uio::progress_line, which table copies draw too.
 #pragma once
 
-#include <uio/core/task.hpp>
-
-#include "report.hpp"
-#include "uio/core/progress_line.hpp"
+#include <uio/core/progress_line.hpp>
+#include <uio/fs/tree_stats.hpp>
 
 namespace ucopy {
 
 class progress {
   public:
-    explicit progress(report& counts) : counts_(counts) {}
-    // Redraws until `done` becomes true, then draws a final line and ends it.
-    uio::task<void> run(const bool& done);
+    // One redraw; the last (so_far.finished) ends the line.
+    void draw(const uio::fs::tree_stats& so_far);
 
   private:
-    void draw(bool final);
-
-    report& counts_;
-    uio::progress_line line_{std::chrono::milliseconds(0)};  // run() paces it
+    uio::progress_line line_{std::chrono::milliseconds(0)};  // copy_tree paces the calls
 };
-
-using uio::human_bytes;
 
 }  // namespace ucopy

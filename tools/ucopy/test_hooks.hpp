@@ -1,43 +1,19 @@
-// test_hooks: where tests reach inside a run of ucopy or ucopy-tables — holding a file
-// mid-copy, slowing chunks, corrupting a copy before --verify re-reads it, failing a small
-// file's chain, provoking an internal error — with none of it in the shipped programs.
+// test_hooks: the programs' test hooks — the tree copy's (uio/fs/test_hooks.hpp) and the
+// table copy's — with none of it in the shipped programs.
 //
-// The engine calls these through options::hooks, table_command_main through its `hooks`
-// argument; both are null in the shipped ucopy and ucopy-tables (no_test_hooks.cpp), so
-// each point costs one null check there. The test-only twins ucopy-testable and
-// ucopy-tables-testable (tests/ucopy/CMakeLists.txt) link tests/ucopy/env_test_hooks.cpp
-// instead, which arms the hooks the UCOPY_TEST_* variables ask for (docs/testing.md).
-//
-// Threads: every hook runs on the loop thread (chain_failure before its batch goes to the
-// chain pool).
+// table_command_main takes them through its `hooks` argument, the tree copy through
+// uio::fs::options::hooks; both are null in the shipped ucopy and ucopy-tables
+// (no_test_hooks.cpp). The test-only twins ucopy-testable and ucopy-tables-testable
+// (tests/ucopy/CMakeLists.txt) link tests/ucopy/env_test_hooks.cpp instead, which arms the
+// hooks the UCOPY_TEST_* variables ask for (docs/testing.md).
 #pragma once
 
-#include <string>
-
-#include <uio/core/task.hpp>
+#include <uio/fs/test_hooks.hpp>
 
 namespace ucopy {
 
-class test_hooks {
+class test_hooks : public uio::fs::test_hooks {
   public:
-    virtual ~test_hooks() = default;
-
-    // data_mover: a chunk of `source` was read and written through the ring; `first`: the
-    // file's first chunk.
-    [[nodiscard("must co_await")]] virtual uio::task<void> chunk_copied(const std::string& source,
-                                                                        bool first) = 0;
-    // data_mover: whether a copy_file_range copy moves a first piece of one chunk alone and
-    // calls first_piece_copied before the rest (so a file can be held mid-copy on that path).
-    virtual bool splits_kernel_copies() const = 0;
-    [[nodiscard("must co_await")]] virtual uio::task<void> first_piece_copied(
-        const std::string& source) = 0;
-    // file_copier: a regular file's data is all written to `fd`, before --verify re-reads it.
-    virtual void data_written(int fd, const std::string& destination) = 0;
-    // chain_batches: a small file is about to go to a chain; returns its
-    // small_file::test_failure (0: none).
-    virtual int chain_failure(int src_dirfd, const std::string& src_name) = 0;
-    // engine: chains copy every file by the ring, as if nothing were in the page cache.
-    virtual bool chains_cold() const = 0;
     // table_command_main: a table copy is about to start, inside its error handling.
     virtual void table_copy_starting() = 0;
 };

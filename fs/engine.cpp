@@ -1,0 +1,118 @@
+// The engine's set-up and its two task kinds: walkers feed the queue, workers drain it.
+#include "uio/fs/engine.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include <uio/core/task_group.hpp>
+
+namespace uio::fs {
+
+namespace {
+
+mode_t current_umask() {
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    return mask;
+}
+
+}  // namespace
+
+engine::engine(const options& opts, report& out, journal* log, const shard_plan* shards)
+    : opts_(opts),
+      out_(out),
+      journal_(log),
+      shards_(shards),
+      pool_(opts.threads),
+      meta_{opts.preserve, out, current_umask(), ::geteuid() == 0},
+      publisher_(opts, out, meta_, shards != nullptr),
+      // Staging trades per-file resumption for one rename per directory instead of per file:
+      // a journal exists to resume file by file, so it keeps per-file publication.
+      // Shards share directories: none can stage one (shard_plan.hpp).
+      staging_(!opts.no_staging && opts.journal_path.empty() && !opts.dry_run && !shards),
+      walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0),
+      filters_(make_filter_rules(opts.filters)) {
+    euid_ = ::geteuid();
+    if (!opts.backup_dir.empty()) {
+        // Relative to DST, like rsync's; inside DST it is protected from --delete.
+        const bool relative = opts.backup_dir.front() != '/';
+        backup_.emplace(relative ? opts.destination + "/" + opts.backup_dir : opts.backup_dir);
+        if (relative && opts.backup_dir.find("..") == std::string::npos) {
+            backup_relative_ = opts.backup_dir;
+            while (!backup_relative_.empty() && backup_relative_.back() == '/') {
+                backup_relative_.pop_back();
+            }
+        }
+    }
+    // Chains only publish by name inside staging trees (no temporary, no rename per file),
+    // and never for work that needs the bytes or a descriptor on the loop.
+    if (opts.chains && staging_ && !opts.verify && !opts.fsync && opts.sparse != when::always &&
+        opts.reflink != when::always) {
+        unsigned threads = opts.chain_threads;
+        if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+        chain_pool_.emplace(threads);
+        // One batch per thread running and one ready behind it; each holds <= walk_batch.
+        // Fewer when descriptors are scarce (fd_limits.hpp).
+        const unsigned batches = opts.chain_batches != 0 ? opts.chain_batches : 2 * threads;
+        for (unsigned i = 1; i < batches; ++i) chain_batches_.release();
+        chain_ = {opts.chain_depth, std::min(opts.chain_max, opts.block_size)};
+        chain_.ring_only = opts.hooks && opts.hooks->chains_cold();
+    }
+}
+
+uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
+    // Enough buffers for every file in flight to have one chunk moving, plus the windows of
+    // a few large files; count × block_size is the data memory of the whole run.
+    unsigned count = std::max(8u, std::min(opts_.queue_depth, 64u));
+    buffers_.emplace(count, opts_.block_size);
+    mover_.emplace(opts_, *buffers_, pool_, out_);
+    merged_.emplace(roots, opts_.sync);
+    try {
+        if (merged_->active()) {
+            // Several sources, one mirror: each pass ends before the next begins, so a later
+            // source finds the earlier ones' directories made and leaves their entries alone.
+            for (source_index_ = 0; source_index_ < roots.size(); ++source_index_) {
+                const bool last = source_index_ + 1 == roots.size();
+                co_await copy_pass(std::span(roots).subspan(source_index_, 1), last);
+            }
+        } else {
+            co_await copy_pass(roots, true);
+        }
+    } catch (...) {
+        // Ended early: the staging trees never published go, rather than wait for a sweep.
+        publisher_.remove_unpublished();
+        throw;
+    }
+    if (journal_) co_await journal_->flush();
+    if (opts_.delete_extraneous) co_await delete_extraneous();
+    mover_.reset();
+    buffers_.reset();
+}
+
+uio::task<void> engine::copy_pass(std::span<const copy_root> roots, bool last) {
+    queue_.emplace(opts_.queue_depth);
+    co_await uio::with_task_group([&](uio::task_group& group) -> uio::task<void> {
+        for (unsigned i = 0; i < opts_.queue_depth; ++i) group.spawn(worker());
+        try {
+            co_await uio::with_task_group([&](uio::task_group& walkers) -> uio::task<void> {
+                walk_group_ = &walkers;
+                for (const copy_root& root : roots) co_await walk_root(root);
+            });
+            walk_group_ = nullptr;
+            if (last) out_.walk_finished = true;
+        } catch (...) {
+            walk_group_ = nullptr;
+            queue_->close();
+            throw;
+        }
+        queue_->close();
+    });
+}
+
+uio::task<void> engine::worker() {
+    while (std::optional<entry> e = co_await queue_->receive()) co_await handle(std::move(*e));
+}
+
+}  // namespace uio::fs

@@ -1,0 +1,151 @@
+// engine: one ucopy run on one io_context. Walker tasks (up to `walkers`, one directory
+// each; a subdirectory found while all are busy is walked in line, depth first) stream
+// entries into a bounded channel, so memory does not grow with the number of files and the
+// creates of several directories overlap instead of queueing on one directory's lock.
+// `queue_depth` worker tasks take entries from it and copy them concurrently, each a chain
+// of io_uring requests (openat, read/write or an offloaded copy_file_range, renameat,
+// close). Directories are created (0700) before their contents and get their metadata after
+// the last child is done; directories this run creates are staged (tree_walk.hpp).
+// --sync with several sources runs one such pass per source, one after another, as one
+// mirror (merged_sources.hpp).
+//
+// Threads: everything here runs on the loop thread; blocking calls (directory reads, stats,
+// copy_file_range, SQLite) go to the thread pool through offload.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <uio/core/channel.hpp>
+#include <uio/core/semaphore.hpp>
+#include <uio/core/task.hpp>
+#include <uio/core/task_group.hpp>
+#include <uio/core/thread_pool.hpp>
+
+#include "uio/fs/mover/chunk_buffers.hpp"
+#include "uio/fs/mover/data_mover.hpp"
+#include "uio/fs/mover/small_files.hpp"
+#include "uio/fs/options.hpp"
+#include "uio/fs/planner/copy_plan.hpp"
+#include "uio/fs/planner/deletion_plan.hpp"
+#include "uio/fs/planner/filter_rules.hpp"
+#include "uio/fs/planner/shard_plan.hpp"
+#include "uio/fs/planner/sync_check.hpp"
+#include "uio/fs/publisher/backup_store.hpp"
+#include "uio/fs/publisher/directory_publication.hpp"
+#include "uio/fs/publisher/journal.hpp"
+#include "uio/fs/publisher/metadata.hpp"
+#include "uio/fs/report.hpp"
+#include "uio/fs/walker/merged_sources.hpp"
+#include "uio/fs/walker/tree_walk.hpp"
+
+namespace uio::fs {
+
+class engine {
+  public:
+    // `shards`: copy only this shard's part of the tree (null: all of it).
+    engine(const options& opts, report& out, journal* log, const shard_plan* shards = nullptr);
+
+    uio::task<void> copy(const std::vector<copy_root>& roots);
+
+  private:
+    // One pass over `roots`: workers, walkers, and their end.
+    uio::task<void> copy_pass(std::span<const copy_root> roots, bool last);
+    // The walk (walk.cpp).
+    uio::task<void> walk_root(const copy_root& root);
+    uio::task<void> walk_dir(std::shared_ptr<dir_node> node);
+    uio::task<void> walk_subdir(std::shared_ptr<dir_node> node);
+    uio::task<std::shared_ptr<dir_node>> make_dir(const std::shared_ptr<dir_node>& parent,
+                                                  const raw_entry& raw, int src_dirfd,
+                                                  const std::string& src_open_name,
+                                                  const std::string& src_display);
+    uio::task<void> itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
+                                const std::string& src_open_name, const dir_node& node);
+    uio::task<void> tidy_destination(const std::shared_ptr<dir_node>& node, bool find_extraneous,
+                                     std::vector<std::string> source_names, bool empty_source_root);
+    // A directory's child is done (directory_publication.hpp).
+    void release(std::shared_ptr<dir_node> node) { publisher_.release(std::move(node)); }
+    uio::task<void> worker();
+    // Small files as linked chains (small_files.hpp), a walk batch at a time
+    // (chain_batches.cpp).
+    uio::task<void> copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files);
+
+    // One entry (file_copier.cpp).
+    uio::task<void> handle(entry e);
+    uio::task<bool> copy_entry(entry& e);  // false: deferred until its hard-link leader lands
+    uio::task<void> copy_regular(entry& e);
+    // --shard: whether this shard copies `raw` (and which bytes, in `e`); copy_part writes
+    // those bytes into the shared temporary of a split file (shard_copy.cpp).
+    bool shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const;
+    uio::task<void> copy_part(entry& e);
+    uio::task<void> copy_symlink(entry& e);
+    uio::task<void> copy_special(entry& e);
+    struct link_target {
+        std::shared_ptr<dir_node> dir;  // keeps its descriptor: staged directories move
+        std::string name;
+    };
+    uio::task<void> make_hard_link(entry& e, const link_target& target);
+    uio::task<void> rename_into_place(entry& e, const std::string& temp);
+    // --sync (sync.cpp): what an existing destination needs; true when nothing more.
+    uio::task<bool> synced(entry& e, entry_changes& changes);
+    uio::task<void> update_metadata(entry& e, const entry_changes& changes);
+    uio::task<bool> same_contents(const entry& e);
+    // A destination entry of another type in the way of a copy: removed or backed up.
+    uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name);
+    uio::task<void> delete_extraneous();
+    uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
+
+    const options& opts_;
+    report& out_;
+    journal* journal_;
+    const shard_plan* shards_;
+    uio::thread_pool pool_;
+    std::optional<uio::thread_pool> chain_pool_;  // when chains are on
+    uio::semaphore chain_batches_{1};             // batches in flight: set in the constructor
+    chain_settings chain_;
+    uid_t euid_;
+    std::optional<chunk_buffers> buffers_;
+    std::optional<data_mover> mover_;
+    metadata_context meta_;
+    directory_publisher publisher_;             // after meta_, which it reads
+    std::optional<uio::channel<entry>> queue_;  // one per pass
+    bool staging_;
+    uio::semaphore walkers_;
+    uio::task_group* walk_group_ = nullptr;
+    filter_rules filters_;
+    deletion_plan deletions_;
+    std::optional<merged_sources> merged_;  // --sync with several sources: one mirror
+    std::size_t source_index_ = 0;          // the source whose pass runs
+    // Mirror roots whose source listed nothing, with the paths to name them by: their
+    // deletions need --delete-all-ok (tidy_destination).
+    struct empty_root {
+        const dir_node* node;
+        std::string dst, src;
+    };
+    std::vector<empty_root> empty_roots_;
+    std::optional<backup_store> backup_;
+    std::string backup_relative_;  // the backup directory below DST, kept from --delete
+
+    // Hard links: the first path of each multiply-linked inode; later names wait for it.
+    struct link_group {
+        link_target first;
+        bool done = false;
+        bool ok = false;
+        nlink_t seen = 0;
+        std::vector<entry> waiting;
+    };
+    std::map<std::pair<dev_t, ino_t>, link_group> links_;
+    // --sync: destination inodes of several names whose metadata this run set from a source
+    // inode of several names (through one name): the other names of that pair are up to date
+    // then, and get no line of their own, as in rsync.
+    std::map<std::pair<dev_t, ino_t>, std::pair<dev_t, ino_t>> metadata_set_;
+};
+
+}  // namespace uio::fs

@@ -1,0 +1,66 @@
+// Small files as linked io_uring chains (small_files.hpp): one walk batch of them (which
+// entries qualify: planner/entry_route.hpp) run on the chain pool, with the ordinary path as
+// the fallback.
+#include <fcntl.h>
+
+#include <cstring>
+#include <string_view>
+
+#include <uio/core/offload.hpp>
+
+#include "uio/fs/engine.hpp"
+
+namespace uio::fs {
+
+uio::task<void> engine::copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files) {
+    std::vector<small_file> items(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const entry& e = files[i];
+        small_file& f = items[i];
+        f.src_dirfd = e.dir->src_fd;
+        f.src_name = e.src_name.c_str();
+        f.src_flags = e.follow ? 0 : O_NOFOLLOW;
+        f.dst_dirfd = e.dir->dst_fd;
+        f.dst_name = e.dst_name.c_str();
+        f.size = static_cast<std::uint32_t>(e.st.st_size);
+        f.walked = &e.st;
+        const mode_t mode = final_mode(meta_, e.st);
+        f.create_mode = mode;
+        f.set_mode = (mode & ~meta_.umask_bits) != mode;
+        f.set_owner = opts_.preserve.ownership &&
+                      (e.st.st_uid != euid_ || e.st.st_gid != e.dir->new_file_gid);
+        f.uid = e.st.st_uid;
+        f.gid = e.st.st_gid;
+        f.set_times = opts_.preserve.timestamps;
+        f.times[0] = e.st.st_atim;
+        f.times[1] = e.st.st_mtim;
+        if (opts_.hooks) f.test_failure = opts_.hooks->chain_failure(e.dir->src_fd, e.src_name);
+    }
+    co_await uio::offload(*chain_pool_, [&] { copy_small_files(items, chain_); });
+    permit.reset();
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        entry& e = files[i];
+        const small_file& f = items[i];
+        if (!f.copied) {  // the ordinary path redoes it and reports any error
+            ++out_.strategies.chain_fallback;
+            co_await queue_->send(std::move(e));
+            continue;
+        }
+        if (f.metadata_error != 0) {
+            const std::string what = f.metadata_step == std::string_view("ownership")
+                                         ? "failed to preserve ownership for "
+                                     : f.metadata_step == std::string_view("permissions")
+                                         ? "failed to set the permissions of "
+                                         : "failed to preserve times for ";
+            out_.error(what + quote(e.dst_path()) + ": " + std::strerror(f.metadata_error));
+        }
+        ++out_.strategies.linked_chain;
+        ++out_.copied;
+        if (opts_.itemize) out_.itemize(itemize('>', e.st, {}, true, e.dir->relative + e.dst_name));
+        out_.bytes_copied += f.size;
+        ++out_.files_done;
+        release(std::move(e.dir));
+    }
+}
+
+}  // namespace uio::fs

@@ -1,0 +1,201 @@
+// The last shard's pass: blocking calls on one thread, over split files and directories only.
+#include "uio/fs/publisher/shard_finish.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "uio/fs/planner/filter_rules.hpp"
+#include "uio/fs/publisher/metadata.hpp"
+#include "uio/fs/walker/fd_holder.hpp"
+#include "uio/fs/walker/tree_walk.hpp"
+
+namespace uio::fs {
+
+namespace {
+
+// `root`: the destination's real path, so shards that named it differently agree (a shard
+// that found DST made by another copies SRC/. to DST/., one that did not to DST).
+std::string marker(const std::string& root, unsigned k, unsigned n) {
+    return ".ucopy-shards-" + base_name(root) + "-" + std::to_string(k) + "-of-" +
+           std::to_string(n) + ".done";
+}
+
+std::string below(const std::string& top, const std::string& path) {
+    return path.empty() ? top : top + "/" + path;
+}
+
+class finisher {
+  public:
+    finisher(const options& opts, const copy_root& root, const shard_plan& plan, report& out)
+        : plan_(plan),
+          root_(root),
+          out_(out),
+          meta_{opts.preserve, out, current_umask(), ::geteuid() == 0},
+          filters_(make_filter_rules(opts.filters)) {}
+
+    void publish(const std::string& path) {
+        const std::string dir = dir_prefix(path), name = base_name(path);
+        const std::string display = below(root_.destination, path);
+        fd_holder src_dir{open_dir(below(root_.source, dir))};
+        fd_holder dst_dir{open_dir(below(root_.destination, dir))};
+        if (dst_dir.fd < 0 && errno == ENOENT) return;  // not made yet (see directories)
+        if (src_dir.fd < 0 || dst_dir.fd < 0) {
+            out_.error("cannot publish " + quote(display) + ": " + std::strerror(errno));
+            return;
+        }
+        fd_holder source{::openat(src_dir.fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
+        struct stat st {};
+        if (source.fd < 0 || ::fstat(source.fd, &st) != 0) {
+            out_.error("cannot stat " + quote(below(root_.source, path)) + ": " +
+                       std::strerror(errno));
+            return;
+        }
+        const std::string temp = part_name(name);
+        fd_holder part{::openat(dst_dir.fd, temp.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC)};
+        if (part.fd < 0) {
+            // Published by another finisher (which may have stopped before linking), or
+            // never made (excluded).
+            if (errno == ENOENT) link_names(dst_dir.fd, path, st);
+            return;
+        }
+        // Every range written into this temporary? (A finish that runs early, on another
+        // run's markers, leaves it to the shard still writing, which finishes again.)
+        struct stat written {};
+        if (::fstat(part.fd, &written) != 0) return;
+        std::vector<std::string> ranges;
+        for (unsigned k = 0; k < plan_.count(); ++k) {
+            if (plan_.range(path, static_cast<std::uint64_t>(st.st_size), k).empty()) continue;
+            ranges.push_back(range_marker(temp, written.st_ino, k));
+            if (::faccessat(dst_dir.fd, ranges.back().c_str(), F_OK, 0) != 0) return;
+        }
+        apply_metadata_fd(meta_, part.fd, source.fd, st, display);
+        if (::renameat(dst_dir.fd, temp.c_str(), dst_dir.fd, name.c_str()) != 0 &&
+            errno != ENOENT) {
+            out_.error("cannot create " + quote(display) + ": " + std::strerror(errno));
+            return;
+        }
+        for (const std::string& done : ranges) ::unlinkat(dst_dir.fd, done.c_str(), 0);
+        link_names(dst_dir.fd, path, st);
+    }
+
+    // A split file's other names (-a, shard_plan.hpp), linked to it once it is published:
+    // each made under a temporary name and renamed over whatever the name held.
+    void link_names(int dir_fd, const std::string& path, const struct stat& source) {
+        if (source.st_nlink < 2) return;
+        const std::vector<std::string> names = plan_.other_names(source.st_dev, source.st_ino);
+        if (names.empty()) return;
+        const std::string name = base_name(path);
+        struct stat published {};
+        if (::fstatat(dir_fd, name.c_str(), &published, AT_SYMLINK_NOFOLLOW) != 0) return;
+        for (const std::string& other : names) {
+            const std::string display = below(root_.destination, other);
+            fd_holder to{open_dir(below(root_.destination, dir_prefix(other)))};
+            struct stat now {};
+            if (to.fd >= 0 &&
+                ::fstatat(to.fd, base_name(other).c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+                now.st_dev == published.st_dev && now.st_ino == published.st_ino) {
+                continue;  // linked by an earlier finish
+            }
+            const std::string temp = temp_name();
+            if (to.fd < 0 || ::linkat(dir_fd, name.c_str(), to.fd, temp.c_str(), 0) != 0) {
+                out_.error("cannot create hard link " + quote(display) + " to " +
+                           quote(below(root_.destination, path)) + ": " + std::strerror(errno));
+                continue;
+            }
+            if (::renameat(to.fd, temp.c_str(), to.fd, base_name(other).c_str()) != 0) {
+                out_.error("cannot create hard link " + quote(display) + ": " +
+                           std::strerror(errno));
+                ::unlinkat(to.fd, temp.c_str(), 0);
+                continue;
+            }
+            ++out_.hard_links;
+        }
+    }
+
+    // Directories' metadata, children first (a child's metadata moves no parent's mtime, but
+    // its last file's rename did, before this pass).
+    void directories(const std::string& path) {
+        fd_holder src{open_dir(below(root_.source, path))};
+        fd_holder dst{open_dir(below(root_.destination, path))};
+        // Not made yet: a finish come early on an earlier run's markers; the shard that
+        // makes it finishes again when it ends.
+        if (dst.fd < 0 && errno == ENOENT) return;
+        if (src.fd < 0 || dst.fd < 0) {
+            out_.error("cannot set the metadata of " + quote(below(root_.destination, path)) +
+                       ": " + std::strerror(errno));
+            return;
+        }
+        int error = 0;
+        for (const listed_name& child : list_directory(src.fd, error)) {
+            const std::string p = path.empty() ? child.name : path + "/" + child.name;
+            if (child.is_dir && !filters_.excluded(p, true)) directories(p);
+        }
+        struct stat st {};
+        if (::fstat(src.fd, &st) == 0) {
+            apply_metadata_fd(meta_, dst.fd, src.fd, st, below(root_.destination, path));
+        }
+    }
+
+  private:
+    static int open_dir(const std::string& path) {
+        return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    static mode_t current_umask() {
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        return mask;
+    }
+
+    const shard_plan& plan_;
+    const copy_root& root_;
+    report& out_;
+    metadata_context meta_;
+    filter_rules filters_;
+};
+
+}  // namespace
+
+void finish_shard(const options& opts, const copy_root& root, const shard_plan& plan, report& out) {
+    char* real = ::realpath(root.destination.c_str(), nullptr);
+    if (!real) {
+        out.error("cannot access " + quote(root.destination) + ": " + std::strerror(errno));
+        return;
+    }
+    const std::string destination = real;
+    std::free(real);
+    const std::string parent = dir_prefix(destination);
+    fd_holder dir{
+        ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    if (dir.fd < 0) {
+        out.error("cannot open directory " + quote(parent) + ": " + std::strerror(errno));
+        return;
+    }
+    const std::string mine = marker(destination, plan.index(), plan.count());
+    fd_holder made{::openat(dir.fd, mine.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600)};
+    if (made.fd < 0) {
+        out.error("cannot create " + quote(parent + mine) + ": " + std::strerror(errno));
+        return;
+    }
+    for (unsigned k = 0; k < plan.count(); ++k) {
+        if (::faccessat(dir.fd, marker(destination, k, plan.count()).c_str(), F_OK, 0) != 0) return;
+    }
+    finisher last(opts, root, plan, out);
+    for (const std::string& path : plan.split_paths()) last.publish(path);
+    last.directories("");
+}
+
+void forget_shard(const copy_root& root, const shard_plan& plan) {
+    char* real = ::realpath(root.destination.c_str(), nullptr);
+    if (!real) return;  // not made yet: no marker either
+    const std::string destination = real;
+    std::free(real);
+    const std::string parent = dir_prefix(destination);
+    const std::string mine = marker(destination, plan.index(), plan.count());
+    ::unlink((parent + mine).c_str());
+}
+
+}  // namespace uio::fs

@@ -1,0 +1,178 @@
+// --sync on the engine: deciding per entry whether its existing destination needs nothing,
+// its metadata set in place, or a copy; and --delete once the copy is over.
+#include <fcntl.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_set>
+
+#include <uio/core/offload.hpp>
+#include <uio/uring/operations.hpp>
+
+#include "uio/fs/engine.hpp"
+#include "uio/fs/name_escape.hpp"
+#include "uio/fs/planner/deletion_order.hpp"
+
+namespace uio::fs {
+
+uio::task<bool> engine::same_contents(const entry& e) {
+    const int flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);
+    const int in = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(), flags);
+    if (in == -ENOENT) throw source_vanished(e.src_path());
+    if (in < 0) fail("cannot open " + quote(e.src_path()) + " for reading", in);
+    const int out = co_await uio::openat(e.dir->dst_fd, e.dst_name.c_str(), O_RDONLY | O_NOFOLLOW);
+    if (out < 0) {
+        co_await uio::close(in);
+        fail("cannot open " + quote(e.dst_path()) + " for reading", out);
+    }
+    bool same = false;
+    std::exception_ptr error;
+    try {
+        same = co_await mover_->same_contents(in, out, static_cast<std::uint64_t>(e.st.st_size),
+                                              {e.src_path(), e.dst_path()});
+    } catch (...) {
+        error = std::current_exception();
+    }
+    co_await uio::close(in);
+    co_await uio::close(out);
+    if (error) std::rethrow_exception(error);
+    co_return same;
+}
+
+uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
+    changes = quick_check(e.st, e.dst_st, opts_.preserve);
+    if (changes.type) {
+        if (S_ISDIR(e.dst_st.st_mode)) {
+            // A whole directory goes only when the user asked for deletions.
+            if (!opts_.delete_extraneous) {
+                throw copy_error("cannot overwrite directory " + quote(e.dst_path()) +
+                                 " with non-directory (--delete replaces it)");
+            }
+            co_await remove_in_the_way(*e.dir, e.dst_name);
+            e.dst_exists = false;
+        }
+        co_return false;  // anything else is replaced by a rename over it
+    }
+    changes.xattrs = opts_.preserve.xattr && e.xattrs_differ;
+    if (S_ISLNK(e.st.st_mode)) {
+        std::string target = co_await uio::offload(pool_, [&] {
+            char text[PATH_MAX];
+            ssize_t n = ::readlinkat(e.dir->dst_fd, e.dst_name.c_str(), text, sizeof text);
+            return n < 0 ? std::string() : std::string(text, static_cast<std::size_t>(n));
+        });
+        changes.contents = target != e.link_target;
+    } else if (S_ISREG(e.st.st_mode) && opts_.checksum && !changes.size) {
+        changes.contents = !co_await same_contents(e);
+    }
+    if (changes.contents || changes.needs_copy(opts_.checksum)) co_return false;
+    bool set_through_other_name = false;
+    if (changes.metadata() && e.st.st_nlink > 1 && e.dst_st.st_nlink > 1) {
+        const std::pair<dev_t, ino_t> source{e.st.st_dev, e.st.st_ino};
+        auto [it, first] = metadata_set_.try_emplace({e.dst_st.st_dev, e.dst_st.st_ino}, source);
+        set_through_other_name = !first && it->second == source;
+    }
+    if (!changes.metadata() || set_through_other_name) {
+        ++out_.unchanged;
+        co_return true;
+    }
+    if (!opts_.dry_run) co_await update_metadata(e, changes);
+    if (opts_.itemize) {
+        std::string line = itemize('.', e.st, changes, false, e.dir->relative + e.dst_name);
+        if (S_ISLNK(e.st.st_mode)) line += " -> " + escape_name(e.link_target);  // as rsync
+        out_.itemize(line);
+    }
+    ++out_.metadata_updated;
+    co_return true;
+}
+
+uio::task<void> engine::remove_in_the_way(const dir_node& dir, const std::string& name) {
+    const std::string relative = dir.relative + name;
+    if (opts_.itemize && dir.dst_fd >= 0) {
+        // rsync shows what goes with a directory replaced by another type, not the directory
+        // itself (the line of what replaces it says so); nothing for a non-directory.
+        std::vector<std::string> tree = co_await uio::offload(pool_, [&] {
+            int error = 0;
+            return tree_in_deletion_order(dir.dst_fd, name, relative, error);
+        });
+        tree.pop_back();
+        for (const std::string& path : tree) out_.itemize(itemize_deletion(path));
+    }
+    if (opts_.dry_run) co_return;
+    const int error = co_await uio::offload(pool_, [&] {
+        return backup_ ? backup_->store(dir.dst_fd, name, relative, false)
+                       : remove_tree(dir.dst_fd, name.c_str());
+    });
+    if (error != 0 && error != ENOENT) fail("cannot remove " + quote(dir.dst_prefix + name), error);
+    ++out_.deleted;
+}
+
+uio::task<void> engine::update_metadata(entry& e, const entry_changes& changes) {
+    const std::string display = e.dst_path();
+    if (!S_ISREG(e.st.st_mode)) {
+        apply_metadata_at(meta_, e.dir->dst_fd, e.dst_name.c_str(), e.st, display);
+        co_return;
+    }
+    const int in = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(),
+                                        O_RDONLY | (e.follow ? 0 : O_NOFOLLOW));
+    if (in == -ENOENT) throw source_vanished(e.src_path());
+    if (in < 0) fail("cannot open " + quote(e.src_path()) + " for reading", in);
+    const int out = co_await uio::openat(e.dir->dst_fd, e.dst_name.c_str(), O_RDONLY | O_NOFOLLOW);
+    if (out >= 0) {
+        if (changes.xattrs) drop_other_xattrs(in, out);
+        apply_metadata_fd(meta_, out, changes.xattrs ? in : -1, e.st, display);
+        co_await uio::close(out);
+    }
+    co_await uio::close(in);
+    if (out < 0) fail("cannot update " + quote(display), out);
+}
+
+uio::task<void> engine::delete_extraneous() {
+    if (merged_ && merged_->active() && deletions_.size() > 0) {
+        // One mirror of several sources: what another source holds stays, and a path that
+        // several passes found extraneous is deleted once.
+        co_await uio::offload(pool_, [&] {
+            std::unordered_set<std::string> seen;
+            deletions_.forget_if([&](std::size_t k, const std::string& relative, bool is_dir) {
+                const std::string path = merged_->in_dst(k, relative);
+                return !seen.insert(path).second ||
+                       merged_->held_elsewhere(k, path, is_dir, filters_, opts_.delete_excluded);
+            });
+        });
+    }
+    for (const empty_root& root : empty_roots_) {
+        const std::size_t count = deletions_.count_below(root.node);
+        if (count == 0) continue;
+        const auto shown = [](std::string path) {  // "dst/./" -> "dst"
+            while (path.size() > 1 && path.back() == '/') path.pop_back();
+            if (path.size() > 2 && path.ends_with("/.")) path.resize(path.size() - 2);
+            return quote(path);
+        };
+        out_.error("refusing to delete all " + std::to_string(count) + " entries of " +
+                   shown(root.dst) + ": its source " + shown(root.src) +
+                   " is empty (--delete-all-ok allows it)");
+    }
+    if (deletions_.size() == 0) co_return;
+    if (out_.errors() > 0) {
+        out_.warning("errors occurred: nothing deleted (" + std::to_string(deletions_.size()) +
+                     " entries DEST has and SRC lacks are kept)");
+        co_return;
+    }
+    const std::uint64_t limit = opts_.max_delete.value_or(UINT64_MAX);
+    deletion_plan::outcome done = co_await deletions_.execute(
+        pool_, backup_ ? &*backup_ : nullptr, limit, opts_.dry_run, opts_.preserve.timestamps,
+        opts_.itemize || opts_.max_delete.has_value());
+    out_.deleted += done.deleted;
+    if (opts_.itemize) {
+        for (const std::string& line : done.lines) out_.itemize(line);
+    }
+    for (const std::string& error : done.errors) out_.error(error);
+    if (done.kept > 0) {  // rsync's own exit code, not an error (report.hpp)
+        out_.max_delete_reached = true;
+        out_.warning("--max-delete " + std::to_string(limit) +
+                     " reached: " + std::to_string(done.kept) + " more entries not deleted");
+    }
+}
+
+}  // namespace uio::fs

@@ -1,0 +1,294 @@
+// The checker walks both trees at once with blocking calls on one thread: it reads
+// metadata only (plus both files' bytes with --checksum), and a stable, sorted report
+// matters more here than the copy engine's parallelism.
+#include "uio/fs/tree_check.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <uio/db/formats/json_string.hpp>
+
+#include "uio/fs/name_escape.hpp"
+#include "uio/fs/planner/copy_plan.hpp"
+#include "uio/fs/planner/sync_check.hpp"
+#include "uio/fs/walker/tree_walk.hpp"
+
+namespace uio::fs {
+
+namespace {
+
+std::string octal(mode_t mode) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+    return text;
+}
+
+std::string type_name(mode_t mode) {
+    if (S_ISREG(mode)) return "file";
+    if (S_ISDIR(mode)) return "directory";
+    if (S_ISLNK(mode)) return "symlink";
+    if (S_ISFIFO(mode)) return "fifo";
+    if (S_ISSOCK(mode)) return "socket";
+    return S_ISCHR(mode) ? "char-device" : "block-device";
+}
+
+// ISO 8601 in UTC with the nanoseconds a file system keeps: 2020-09-13T12:26:40.000000005Z.
+std::string time_text(const struct stat& st) {
+    struct tm utc {};
+    const time_t seconds = st.st_mtim.tv_sec;
+    char text[64];
+    if (::gmtime_r(&seconds, &utc) == nullptr) {  // beyond what struct tm holds
+        std::snprintf(text, sizeof text, "%lld.%09ld s since the epoch",
+                      static_cast<long long>(seconds), st.st_mtim.tv_nsec);
+        return text;
+    }
+    const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(text + n, sizeof text - n, ".%09ldZ", st.st_mtim.tv_nsec);
+    return text;
+}
+
+// Closes on scope exit.
+struct fd_holder {
+    int fd = -1;
+    ~fd_holder() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+class checker {
+  public:
+    explicit checker(const options& opts) : opts_(opts) {}
+
+    void run(const std::string& source, const std::string& destination) {
+        // Each root as (its parent directory, its name), so roots and children take one path.
+        fd_holder src_parent, dst_parent;
+        src_parent.fd = open_parent(source);
+        dst_parent.fd = open_parent(destination);
+        if (src_parent.fd < 0 || dst_parent.fd < 0) {
+            error(".", "cannot open " + quote(src_parent.fd < 0 ? source : destination) + ": " +
+                           std::strerror(errno));
+            return;
+        }
+        compare(src_parent.fd, base_name(source), dst_parent.fd, base_name(destination), ".");
+    }
+
+    std::uint64_t differences() const { return differences_; }
+    std::uint64_t checked() const { return checked_; }
+    std::uint64_t errors() const { return errors_; }
+
+  private:
+    static int open_parent(const std::string& path) {
+        std::string parent = dir_prefix(path);
+        return ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+
+    void differ(const std::string& what, const std::string& path, const std::string& source = {},
+                const std::string& destination = {}) {
+        ++differences_;
+        // Names and symlink targets escaped as -i escapes them (name_escape.hpp).
+        if (opts_.stats_json) {
+            std::string line = "{\"difference\":" + uio::formats::json_string(what) +
+                               ",\"path\":" + json_name(path);
+            if (!source.empty() || !destination.empty()) {
+                line += ",\"source\":" + json_name(source) +
+                        ",\"destination\":" + json_name(destination);
+            }
+            std::printf("%s}\n", line.c_str());
+        } else if (source.empty() && destination.empty()) {
+            std::printf("%s %s\n", what.c_str(), escape_name(path).c_str());
+        } else {
+            std::printf("%s %s (source %s, destination %s)\n", what.c_str(),
+                        escape_name(path).c_str(), escape_name(source).c_str(),
+                        escape_name(destination).c_str());
+        }
+    }
+
+    void error(const std::string& path, const std::string& message) {
+        ++errors_;
+        std::fprintf(stderr, "ucopy: %s\n", message.c_str());
+        differ("unreadable", path);
+    }
+
+    static std::string child_path(const std::string& parent, const std::string& name) {
+        return parent == "." ? name : parent + "/" + name;
+    }
+
+    void compare(int src_dir, const std::string& src_name, int dst_dir, const std::string& dst_name,
+                 const std::string& path) {
+        ++checked_;
+        struct stat s {
+        }, d{};
+        if (::fstatat(src_dir, src_name.c_str(), &s, AT_SYMLINK_NOFOLLOW) != 0) {
+            error(path, "cannot stat source of " + quote(path) + ": " + std::strerror(errno));
+            return;
+        }
+        if (::fstatat(dst_dir, dst_name.c_str(), &d, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT) {
+                differ("only-in-source", path);
+            } else {
+                error(path,
+                      "cannot stat destination of " + quote(path) + ": " + std::strerror(errno));
+            }
+            return;
+        }
+        // Everything -a preserves, whatever this command's own --preserve says.
+        const entry_changes c = quick_check(s, d, {true, true, true, true, true});
+        if (c.type) {
+            differ("type", path, type_name(s.st_mode), type_name(d.st_mode));
+            return;
+        }
+        if (c.size) differ("size", path, std::to_string(s.st_size), std::to_string(d.st_size));
+        if (c.time) differ("mtime", path, time_text(s), time_text(d));
+        if (c.perms) differ("mode", path, octal(s.st_mode), octal(d.st_mode));
+        if (c.owner || c.group) {
+            differ("owner", path, std::to_string(s.st_uid) + ":" + std::to_string(s.st_gid),
+                   std::to_string(d.st_uid) + ":" + std::to_string(d.st_gid));
+        }
+        if (!same_xattrs(src_dir, src_name.c_str(), false, dst_dir, dst_name.c_str())) {
+            differ("xattrs", path);
+        }
+        if (S_ISLNK(s.st_mode)) {
+            const std::string a = read_link(src_dir, src_name), b = read_link(dst_dir, dst_name);
+            if (a != b) differ("target", path, a, b);
+        } else if (S_ISREG(s.st_mode)) {
+            check_links(s, d, path);
+            if (opts_.checksum && !c.size)
+                check_contents(src_dir, src_name, dst_dir, dst_name, path, s.st_size);
+        } else if (S_ISDIR(s.st_mode)) {
+            compare_directories(src_dir, src_name, dst_dir, dst_name, path);
+        }
+    }
+
+    static std::string read_link(int dir, const std::string& name) {
+        char text[PATH_MAX];
+        ssize_t n = ::readlinkat(dir, name.c_str(), text, sizeof text);
+        return n < 0 ? std::string() : std::string(text, static_cast<std::size_t>(n));
+    }
+
+    // Names of one inode in SRC must be names of one inode in DST, and the other way round.
+    void check_links(const struct stat& s, const struct stat& d, const std::string& path) {
+        if (s.st_nlink < 2 && d.st_nlink < 2) return;
+        const std::pair<dev_t, ino_t> sk{s.st_dev, s.st_ino}, dk{d.st_dev, d.st_ino};
+        auto [to_dst, new_src] = source_inodes_.try_emplace(sk, dk);
+        auto [to_src, new_dst] = destination_inodes_.try_emplace(dk, sk);
+        if (to_dst->second != dk || to_src->second != sk) {
+            differ("links", path);
+        } else if (s.st_nlink != d.st_nlink) {
+            differ("links", path, std::to_string(s.st_nlink), std::to_string(d.st_nlink));
+        }
+    }
+
+    // Where both files are holes from `at` on, both read as zeros: the offset of the nearer
+    // data (`size` if neither has more), so the zeros are not read and compared. `at` when
+    // the file system cannot tell (no SEEK_DATA): everything is read.
+    static off_t past_common_hole(int a, int b, off_t at, off_t size) {
+        off_t next = size;
+        for (int fd : {a, b}) {
+            const off_t data = ::lseek(fd, at, SEEK_DATA);
+            if (data >= 0) {
+                next = std::min(next, data);
+            } else if (errno != ENXIO) {  // ENXIO: no data at or after `at`
+                return at;
+            }
+        }
+        return std::max(next, at);
+    }
+
+    // Both files' bytes (their sizes are equal): a 3 GiB sparse file with three 4 KiB islands
+    // costs a few lseeks and reads, not 3 GiB of zeros read from each side.
+    void check_contents(int src_dir, const std::string& src_name, int dst_dir,
+                        const std::string& dst_name, const std::string& path, off_t size) {
+        fd_holder a, b;
+        a.fd = ::openat(src_dir, src_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        b.fd = ::openat(dst_dir, dst_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (a.fd < 0 || b.fd < 0) {
+            error(path, "cannot open " + quote(path) + " for reading: " + std::strerror(errno));
+            return;
+        }
+        ::posix_fadvise(a.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        ::posix_fadvise(b.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        constexpr std::size_t chunk = 1 << 20;
+        std::vector<char> x(chunk), y(chunk);
+        for (off_t at = 0;;) {
+            at = past_common_hole(a.fd, b.fd, at, size);
+            const ssize_t n = ::pread(a.fd, x.data(), chunk, at);
+            const ssize_t m = ::pread(b.fd, y.data(), chunk, at);
+            if (n < 0 || m < 0) {
+                error(path, "cannot read " + quote(path) + ": " + std::strerror(errno));
+                return;
+            }
+            if (n != m || std::memcmp(x.data(), y.data(), static_cast<std::size_t>(n)) != 0) {
+                differ("contents", path);
+                return;
+            }
+            if (n == 0) return;
+            at += n;
+        }
+    }
+
+    static std::vector<std::string> sorted_names(int dir_fd, int& error) {
+        std::vector<std::string> names;
+        for (listed_name& n : list_directory(dir_fd, error)) names.push_back(std::move(n.name));
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+
+    void compare_directories(int src_dir, const std::string& src_name, int dst_dir,
+                             const std::string& dst_name, const std::string& path) {
+        fd_holder s, d;
+        s.fd = ::openat(src_dir, src_name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        d.fd = ::openat(dst_dir, dst_name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (s.fd < 0 || d.fd < 0) {
+            error(path, "cannot open directory " + quote(path) + ": " + std::strerror(errno));
+            return;
+        }
+        int src_error = 0, dst_error = 0;
+        const std::vector<std::string> a = sorted_names(s.fd, src_error);
+        const std::vector<std::string> b = sorted_names(d.fd, dst_error);
+        if (src_error != 0 || dst_error != 0) {
+            error(path, "cannot read directory " + quote(path) + ": " +
+                            std::strerror(src_error != 0 ? src_error : dst_error));
+            return;
+        }
+        std::size_t i = 0, j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (j == b.size() || (i < a.size() && a[i] < b[j])) {
+                ++checked_;
+                differ("only-in-source", child_path(path, a[i++]));
+            } else if (i == a.size() || b[j] < a[i]) {
+                differ("only-in-destination", child_path(path, b[j++]));
+            } else {
+                compare(s.fd, a[i], d.fd, b[j], child_path(path, a[i]));
+                ++i;
+                ++j;
+            }
+        }
+    }
+
+    const options& opts_;
+    std::uint64_t differences_ = 0, checked_ = 0, errors_ = 0;
+    std::map<std::pair<dev_t, ino_t>, std::pair<dev_t, ino_t>> source_inodes_, destination_inodes_;
+};
+
+}  // namespace
+
+check_stats check_trees(const options& opts) {
+    checker check(opts);
+    check.run(opts.sources.front(), opts.destination);
+    return check_stats{check.checked(), check.differences(), check.errors()};
+}
+
+}  // namespace uio::fs

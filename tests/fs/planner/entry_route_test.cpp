@@ -1,0 +1,76 @@
+// entry_route: the walk's routing decisions from made-up stats, no file touched.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "uio/fs/planner/entry_route.hpp"
+#include "uio/fs/report.hpp"
+
+namespace {
+
+// A regular file of `size` bytes, mode 0644, owned by this process, fully allocated.
+struct stat entry_route_file(off_t size) {
+    struct stat st {};
+    st.st_mode = S_IFREG | 0644;
+    st.st_size = size;
+    st.st_blocks = (size + 511) / 512;
+    st.st_nlink = 1;
+    st.st_uid = ::geteuid();
+    st.st_gid = ::getegid();
+    st.st_mtim = {1000, 5};
+    return st;
+}
+
+}  // namespace
+
+TEST_CASE("unchanged_by_stat: a mirror's file with the same type, size and mtime",
+          "[entry_route]") {
+    uio::fs::options opts;
+    opts.sync = true;
+    opts.preserve.timestamps = true;
+    uio::fs::raw_entry raw;
+    raw.st = entry_route_file(10);
+    raw.dst_exists = true;
+    raw.dst_st = raw.st;
+    CHECK(uio::fs::unchanged_by_stat(opts, raw));
+    raw.dst_st.st_size = 11;
+    CHECK_FALSE(uio::fs::unchanged_by_stat(opts, raw));  // the data differs
+    raw.dst_st = raw.st;
+    raw.dst_st.st_mtim.tv_nsec = 6;
+    CHECK_FALSE(uio::fs::unchanged_by_stat(opts, raw));  // mtimes differ in nanoseconds
+    raw.dst_st = raw.st;
+    opts.checksum = true;
+    CHECK_FALSE(uio::fs::unchanged_by_stat(opts, raw));  // --checksum reads the bytes
+    opts.checksum = false;
+    opts.sync = false;
+    CHECK_FALSE(uio::fs::unchanged_by_stat(opts, raw));  // a copy decides nothing here
+}
+
+TEST_CASE("chain_eligible: small, plain, new files in a staged directory", "[entry_route]") {
+    uio::fs::options opts;
+    uio::fs::report out;
+    const uio::fs::metadata_context meta{opts.preserve, out, 022, false};
+    uio::fs::dir_node dir;
+    dir.staged = true;
+    dir.new_file_gid = ::getegid();
+    uio::fs::raw_entry raw;
+    raw.st = entry_route_file(100);
+    raw.has_xattrs = false;
+    const uid_t me = ::geteuid();
+    CHECK(uio::fs::chain_eligible(opts, meta, 64 * 1024, me, dir, raw));
+    CHECK_FALSE(uio::fs::chain_eligible(opts, meta, 64, me, dir, raw));  // larger than chain_max
+    raw.st.st_blocks = 0;
+    CHECK_FALSE(uio::fs::chain_eligible(opts, meta, 64 * 1024, me, dir, raw));  // a hole
+    raw.st = entry_route_file(100);
+    raw.st.st_mode = S_IFREG | 04755;
+    opts.preserve.mode = true;  // meta reads opts.preserve
+    CHECK_FALSE(uio::fs::chain_eligible(opts, meta, 64 * 1024, me, dir, raw));  // set-uid kept
+    opts.preserve.mode = false;
+    raw.st = entry_route_file(100);
+    raw.dst_exists = true;
+    CHECK_FALSE(uio::fs::chain_eligible(opts, meta, 64 * 1024, me, dir, raw));  // replaces one
+    raw.dst_exists = false;
+    dir.staged = false;
+    CHECK_FALSE(uio::fs::chain_eligible(opts, meta, 64 * 1024, me, dir, raw));  // visible dir
+}
