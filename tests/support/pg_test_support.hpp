@@ -1,11 +1,14 @@
 // Helpers for the PostgreSQL tests: where the test cluster is (the ctest fixture's, or the
-// caller's PGHOST), private clusters for tests that stop the server, and running a task.
+// caller's PGHOST), and private clusters for tests that stop the server or change its
+// authentication. Every cluster goes through scripts/pg-cluster (UIO_PG_CLUSTER_SCRIPT),
+// which alone knows where PostgreSQL's programs are.
 #pragma once
 
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "test_support.hpp"
@@ -62,36 +65,73 @@ inline void require_cluster() {
     apply_exports(exports);
 }
 
-// A cluster of one's own, for tests that stop the server. Stopped and removed at scope end.
+// `text` as one shell word.
+inline std::string shell_quoted(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// A cluster of one's own (scripts/pg-cluster, in /tmp/uio-pgp-NAME-PID), for tests that stop
+// the server or change its authentication: the shared test cluster stays untouched. stop() is
+// an immediate shutdown (as a crash would be); start() brings the same data back on the same
+// socket with the same options. Removed at scope end.
 class private_cluster {
   public:
-    explicit private_cluster(const std::string& name) {
-        dir_ = "/tmp/uio-pgp-" + name + "-" + std::to_string(::getpid());
-        command_output(std::string(UIO_PG_CLUSTER_SCRIPT) + " stop '" + dir_ + "' 2>&1");
+    explicit private_cluster(const std::string& name)
+        : dir_("/tmp/uio-pgp-" + name + "-" + std::to_string(::getpid())) {
+        script("stop");  // a leftover of an earlier process with the same pid
         bool ok = false;
-        exports_ =
-            command_output(std::string(UIO_PG_CLUSTER_SCRIPT) + " start '" + dir_ + "'", &ok);
-        if (!ok) skip("cannot start a private PostgreSQL cluster in " + dir_);
+        std::string exports = script("start", &ok);
+        if (!ok) skip("cannot start a private PostgreSQL cluster in " + dir_ + ": " + exports);
         // "export PGHOST=... PGPORT=... PGUSER=... PGDATABASE=..." → a conninfo string.
-        std::string text = exports_.substr(exports_.find("PGHOST"));
+        std::string text = exports.substr(exports.find("PGHOST"));
         auto value = [&](const std::string& key) {
             std::size_t at = text.find(key + "=");
             std::size_t end = text.find_first_of(" \n", at);
             return text.substr(at + key.size() + 1, end - at - key.size() - 1);
         };
-        conninfo_ = "host=" + value("PGHOST") + " port=" + value("PGPORT") +
-                    " user=" + value("PGUSER") + " dbname=" + value("PGDATABASE");
+        port_ = value("PGPORT");
+        conninfo_ = "host=" + value("PGHOST") + " port=" + port_ + " user=" + value("PGUSER") +
+                    " dbname=" + value("PGDATABASE");
     }
-    ~private_cluster() { stop(); }
-    void stop() {
-        command_output(std::string(UIO_PG_CLUSTER_SCRIPT) + " stop '" + dir_ + "' 2>&1");
-    }
+    ~private_cluster() { script("stop"); }
+    private_cluster(const private_cluster&) = delete;
+    private_cluster& operator=(const private_cluster&) = delete;
+
+    // Throw (rather than FAIL) on failure: they may run on an offload thread.
+    void stop() { checked("halt"); }
+    void start() { checked("restart"); }
+
     const std::string& conninfo() const { return conninfo_; }
+    const std::string& socket_dir() const { return dir_; }
+    const std::string& port() const { return port_; }
+
+    // The shell command that runs `sql` through psql (-q -At) on this cluster, as its owner
+    // unless `options` (psql's, e.g. "-U role") say otherwise; stderr included.
+    std::string psql_command(const std::string& sql, const std::string& options = "") const {
+        return std::string(UIO_PG_CLUSTER_SCRIPT) + " psql '" + dir_ + "' -q -At " + options +
+               " -c " + shell_quoted(sql) + " 2>&1";
+    }
+    // Runs `sql` through psql as the cluster's owner; its output without the final newline.
+    std::string psql(const std::string& sql) const {
+        std::string out = command_output(psql_command(sql));
+        while (!out.empty() && out.back() == '\n') out.pop_back();
+        return out;
+    }
 
   private:
-    std::string dir_;
-    std::string exports_;
-    std::string conninfo_;
+    std::string script(const std::string& command, bool* ok = nullptr) const {
+        return command_output(
+            std::string(UIO_PG_CLUSTER_SCRIPT) + " " + command + " '" + dir_ + "' 2>&1", ok);
+    }
+    void checked(const std::string& command) const {
+        bool ok = false;
+        std::string out = script(command, &ok);
+        if (!ok) throw std::runtime_error("pg-cluster " + command + " " + dir_ + ": " + out);
+    }
+
+    std::string dir_, port_, conninfo_;
 };
 
 }  // namespace uio::testing
