@@ -65,13 +65,6 @@ inline void require_cluster() {
     apply_exports(exports);
 }
 
-// `text` as one shell word.
-inline std::string shell_quoted(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 // A cluster of one's own (scripts/pg-cluster, in /tmp/uio-pgp-NAME-PID), for tests that stop
 // the server or change its authentication: the shared test cluster stays untouched. stop() is
 // an immediate shutdown (as a crash would be); start() brings the same data back on the same
@@ -111,7 +104,7 @@ class private_cluster {
     // unless `options` (psql's, e.g. "-U role") say otherwise; stderr included.
     std::string psql_command(const std::string& sql, const std::string& options = "") const {
         return std::string(UIO_PG_CLUSTER_SCRIPT) + " psql '" + dir_ + "' -q -At " + options +
-               " -c " + shell_quoted(sql) + " 2>&1";
+               " -c " + shell_quote(sql) + " 2>&1";
     }
     // Runs `sql` through psql as the cluster's owner; its output without the final newline.
     std::string psql(const std::string& sql) const {
