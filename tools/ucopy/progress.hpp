@@ -1,6 +1,6 @@
 // progress: the status line of a tree copy on stderr, redrawn every 100 ms from the loop
 // thread: bytes and files done of those found so far (a "+" while the walk is still finding
-// more), the rate and an ETA. The line itself is core's progress_line (uio/core/progress_line.hpp), which table
+// more), the rate and an ETA. The line itself is uio::progress_line (core/), which table
 // copies draw too.
 #pragma once
 
