@@ -17,8 +17,8 @@
 // table has no schema (ucopy opens one file and attaches nothing): `sqlite:x.db?table=s.t`
 // is refused; quote a name holding a dot ("s.t").
 //
-// Parsing is pure (no file system access except through `looks_like_directory`, which the
-// caller passes in), so the parser can be fuzzed.
+// Parsing is pure (no file system access: the text and the options alone decide), so the
+// parser can be fuzzed.
 #pragma once
 
 #include <functional>

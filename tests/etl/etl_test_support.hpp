@@ -24,13 +24,6 @@ struct command_result {
     std::string output;
 };
 
-// `word` quoted for /bin/sh.
-inline std::string shell_quote(const std::string& word) {
-    std::string out = "'";
-    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 // Runs `command` with /bin/sh; its stdout comes back through a pipe (add 2>&1 for stderr).
 inline command_result run_shell(const std::string& command) {
     command_result r;

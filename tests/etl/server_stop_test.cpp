@@ -10,18 +10,10 @@
 #include "etl_test_support.hpp"
 
 using namespace std::chrono_literals;
-using uio::testing::command_output;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 
 namespace {
-
-// Runs pg_ctl on the private cluster's data directory (as postgres when we are root).
-std::string pg_ctl(const std::string& dir, const std::string& args) {
-    std::string bin = "/usr/lib/postgresql/15/bin/pg_ctl -D '" + dir + "/data' ";
-    std::string prefix = ::geteuid() == 0 ? "runuser -u postgres -- " : "";
-    return command_output(prefix + bin + args + " 2>&1");
-}
 
 // "host=/tmp/x port=5 user=u dbname=d" → "postgresql:///d?host=/tmp/x&port=5&user=u&table=t".
 std::string uri_for(const std::string& conninfo, const std::string& table) {
@@ -37,7 +29,6 @@ std::string uri_for(const std::string& conninfo, const std::string& table) {
 
 TEST_CASE("the server stopped mid-load: exit 1, a clear error, the table unchanged") {
     uio::testing::private_cluster cluster("etl-stop");
-    std::string dir = "/tmp/uio-pgp-etl-stop-" + std::to_string(::getpid());
     const std::string& conninfo = cluster.conninfo();
     // A trigger that stalls the load at row 5,000, so the server can be stopped while the
     // COPY is certainly running (rows before it already inserted in the open transaction).
@@ -70,10 +61,15 @@ TEST_CASE("the server stopped mid-load: exit 1, a clear error, the table unchang
         stalled = pg_column("select count(*) from pg_stat_activity where wait_event = 'PgSleep'",
                             conninfo) == "1";
     }
-    std::string stop = pg_ctl(dir, "-m immediate -w stop");
+    std::string stop_error;  // not thrown past the joinable thread
+    try {
+        cluster.stop();
+    } catch (const std::exception& e) {
+        stop_error = e.what();
+    }
     load.join();
     REQUIRE(stalled);
-    INFO(stop);
+    REQUIRE(stop_error.empty());
     INFO(result.err);
     CHECK(result.code == 1);
     CHECK(result.err.starts_with("ucopy: "));
@@ -82,8 +78,7 @@ TEST_CASE("the server stopped mid-load: exit 1, a clear error, the table unchang
                                                               // "terminating connection"
 
     // Restarted (with the options it had), the server shows the table as it was.
-    std::string start = pg_ctl(dir, "-w -t 60 -l '" + dir + "/server.log' restart");
-    INFO(start);
+    cluster.start();
     CHECK(pg_column("select string_agg(id || t, ',' order by id) from etl_stop", conninfo) ==
           "1before,2before,3before");
 }

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "restartable_cluster.hpp"
+#include "pg_test_support.hpp"
 #include "uio/core/offload.hpp"
 #include "uio/core/task_group.hpp"
 #include "uio/core/when_all.hpp"
@@ -22,7 +22,7 @@ using clock_type = std::chrono::steady_clock;
 TEST_CASE(
     "server stopped during a pipeline: the pipeline fails within 5 s, reconnecting works after "
     "restart") {
-    harden::restartable_cluster cluster("pipe");
+    uio::testing::private_cluster cluster("pipe");
     uio::run([&]() -> uio::task<void> {
         auto conn = co_await pg::connection::connect(cluster.conninfo(), 10s);
         std::uint64_t received = 0;
@@ -77,7 +77,7 @@ TEST_CASE(
 TEST_CASE(
     "server stopped with busy pool connections and 200 waiters: all fail by their deadline, the "
     "pool recovers") {
-    harden::restartable_cluster cluster("pool");
+    uio::testing::private_cluster cluster("pool");
     uio::run([&]() -> uio::task<void> {
         pg::pool pool(cluster.conninfo(), {.size = 4, .connect_timeout = 3s});
         int ok = 0, failed = 0, late = 0;

@@ -12,7 +12,7 @@
 
 #include "copy_gate.hpp"
 #include "hardening_support.hpp"
-#include "restartable_cluster.hpp"
+#include "pg_test_support.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
 
@@ -30,7 +30,7 @@ bool is_symlink_to(const std::string& path, const std::string& target) {
 
 TEST_CASE(
     "passwords in URIs appear in no message: bad host, wrong password, unknown table, bad query") {
-    harden::restartable_cluster cluster("sec");
+    uio::testing::private_cluster cluster("sec");
     // A role that needs a password, so that a wrong one is refused (the cluster trusts the rest).
     cluster.psql("create role harden_pw login password 'ok-s3cretPW0'");
     cluster.psql("grant all on schema public to harden_pw");
@@ -40,9 +40,8 @@ TEST_CASE(
     cluster.psql("select pg_reload_conf()");
     cluster.psql("create table present (a int)");
     // The reload takes effect in the background: wait until a wrong password is refused.
-    const std::string probe = "PGPASSWORD=wrong /usr/lib/postgresql/15/bin/psql -X -At -h '" +
-                              cluster.socket_dir() + "' -p " + cluster.port() +
-                              " -U harden_pw -d uio_test -c 'select 1' 2>&1";
+    const std::string probe =
+        "PGPASSWORD=wrong " + cluster.psql_command("select 1", "-U harden_pw");
     bool refused = false;
     for (int i = 0; i < 6000 && !refused; ++i) {
         refused = uio::testing::command_output(probe).find("password authentication failed") !=

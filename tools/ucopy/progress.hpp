@@ -1,7 +1,7 @@
 // progress: --progress's status line of a tree copy on stderr, drawn from copy_tree's progress
 // callback (every 100 ms, on the loop thread): bytes and files done of those found so far (a
 // "+" while the walk is still finding more), the rate and an ETA. The line itself is
-// uio::progress_line, which table copies draw too.
+// uio::progress_line (core/), which table copies draw too.
 #pragma once
 
 #include <uio/core/progress_line.hpp>

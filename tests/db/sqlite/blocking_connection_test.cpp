@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "db/sqlite/memory_connection.hpp"
+#include "memory_connection.hpp"
 #include "uio/db/sqlite/error.hpp"
 
 namespace sqlite = uio::sqlite;

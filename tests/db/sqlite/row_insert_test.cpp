@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "db/sqlite/memory_connection.hpp"
+#include "memory_connection.hpp"
 #include "test_support.hpp"
 #include "uio/db/sqlite/error.hpp"
 

@@ -1,4 +1,5 @@
-// Helpers shared by the tests: skipping, counting open file descriptors, temp dirs.
+// Helpers shared by the tests: skipping, shell quoting, counting open file descriptors,
+// temp dirs.
 #pragma once
 
 #include <dirent.h>
@@ -18,6 +19,13 @@ namespace uio::testing {
     std::printf("SKIP: %s\n", reason.c_str());
     std::fflush(stdout);
     std::_Exit(77);
+}
+
+// `word` quoted for /bin/sh.
+inline std::string shell_quote(const std::string& word) {
+    std::string out = "'";
+    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
 }
 
 inline int open_fd_count() {
