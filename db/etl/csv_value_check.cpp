@@ -6,6 +6,7 @@
 
 #include "uio/core/offload.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
+#include "uio/db/etl/detail/csv_check_ahead.hpp"
 #include "uio/db/formats/text_format_field.hpp"
 
 namespace uio::etl {
@@ -199,31 +200,6 @@ void csv_value_check::adopt_kinds(const csv_value_check& ahead) {
     }
 }
 
-namespace {
-
-// `ahead` (a copy of the check at stream offset `consumed`) fed the rest of `in`, a plain
-// file, on the pool; a BOM the stream left out counts in the file's offsets.
-task<void> check_rest(input_file& in, std::uint64_t consumed, csv_value_check& ahead) {
-    std::string chunk;
-    std::uint64_t offset = 0;
-    std::size_t n = co_await read_next_chunk(in, chunk, offset);
-    offset = consumed + (n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0);
-    for (;;) {
-        n = co_await read_next_chunk(in, chunk, offset);
-        auto checking = [&] {
-            if (n == 0) {
-                ahead.finish();
-            } else {
-                ahead.feed(std::string_view(chunk.data(), n));
-            }
-        };
-        co_await offload(checking);
-        if (n == 0) break;
-    }
-}
-
-}  // namespace
-
 std::vector<value_kind> checked_kinds(const std::vector<column_spec>& columns, bool created) {
     std::vector<value_kind> out;
     if (!created) return out;
@@ -247,6 +223,12 @@ task<void> send_checked(async_generator<std::span<const std::byte>> bytes, csv_v
                         channel<std::string>& out, bool& stopped,
                         const std::vector<column_spec>& columns, std::string dummy_header,
                         widening_steps& steps, input_file* rest) {
+    if (rest) {
+        auto sending = send_checked_ahead(std::move(bytes), check, *rest, out, stopped, columns,
+                                          std::move(dummy_header), steps);
+        co_await std::move(sending);
+        co_return;
+    }
     std::exception_ptr failure;
     try {
         std::string unsent;  // from a record's start: the part of a record the chunk cut
@@ -255,15 +237,7 @@ task<void> send_checked(async_generator<std::span<const std::byte>> bytes, csv_v
         // learnt it from that line.
         bool ending_known = false;
         // A cut before what is unsent: the COPY ends there and the columns widen.
-        std::uint64_t consumed = 0;  // bytes of the stream the check has read
-        auto cut = [&](bool at_end) -> task<void> {
-            if (rest && !at_end) {
-                csv_value_check ahead = check;
-                auto looking = check_rest(*rest, consumed, ahead);
-                co_await std::move(looking);
-                check.adopt_kinds(ahead);
-                rest = nullptr;
-            }
+        auto cut = [&]() -> task<void> {
             steps.pending.push_back({with_kinds(columns, check.kinds()), lines_sent});
             co_await send_chunk(out, std::string());
             if (!dummy_header.empty()) co_await send_chunk(out, dummy_header);
@@ -271,7 +245,6 @@ task<void> send_checked(async_generator<std::span<const std::byte>> bytes, csv_v
         while (auto chunk = co_await bytes.next()) {
             const std::size_t held = unsent.size();
             unsent.append(reinterpret_cast<const char*>(chunk->data()), chunk->size());
-            consumed += chunk->size();
             if (!ending_known && !dummy_header.empty()) {
                 const std::size_t nl = unsent.find('\n');
                 if (nl != std::string::npos) {
@@ -294,7 +267,7 @@ task<void> send_checked(async_generator<std::span<const std::byte>> bytes, csv_v
             };
             co_await offload(checking);
             if (check.widenings() != before) {
-                auto cutting = cut(false);
+                auto cutting = cut();
                 co_await std::move(cutting);
             }
             if (text.empty()) continue;
@@ -305,7 +278,7 @@ task<void> send_checked(async_generator<std::span<const std::byte>> bytes, csv_v
         auto finishing = [&check] { check.finish(); };
         co_await offload(finishing);
         if (check.widenings() != before) {
-            auto cutting = cut(true);
+            auto cutting = cut();
             co_await std::move(cutting);
         }
         if (!unsent.empty()) co_await send_chunk(out, std::move(unsent));
