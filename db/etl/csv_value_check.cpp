@@ -188,18 +188,6 @@ void csv_value_check::finish() {
     }
 }
 
-void csv_value_check::adopt_kinds(const csv_value_check& ahead) {
-    for (std::size_t c = 0; c < kinds_.size() && c < ahead.kinds_.size(); ++c) {
-        if (kinds_[c] == ahead.kinds_[c]) continue;
-        kinds_[c] = ahead.kinds_[c];
-        widened_ = true;
-        if (checked_[c] && !checkable(kinds_[c])) {
-            checked_[c] = false;
-            --checking_;
-        }
-    }
-}
-
 std::vector<value_kind> checked_kinds(const std::vector<column_spec>& columns, bool created) {
     std::vector<value_kind> out;
     if (!created) return out;

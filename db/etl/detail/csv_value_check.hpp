@@ -63,8 +63,6 @@ class csv_value_check {
     // left to check, the whole feed.
     std::size_t record_end() const noexcept { return record_end_; }
     const std::vector<value_kind>& kinds() const noexcept { return kinds_; }
-    // Takes `ahead`'s kinds (a copy of this check that has read further: wider or equal).
-    void adopt_kinds(const csv_value_check& ahead);
     // What our parser refused, if anything (it stops checking there).
     const std::exception_ptr& failure() const noexcept { return failure_; }
 
