@@ -191,21 +191,13 @@ task<void> send_allowed(async_generator<std::span<const std::byte>> bytes, csv_c
 
 task<void> send_checked_ahead(async_generator<std::span<const std::byte>> bytes,
                               csv_value_check& check, input_file& file, channel<std::string>& out,
-                              bool& stopped, const std::vector<column_spec>& columns,
-                              std::string dummy_header, widening_steps& steps) {
-    std::exception_ptr failure;
-    try {
-        csv_check_ahead ahead(check);
-        auto checking = ahead.run(file);
-        auto sending = send_allowed(std::move(bytes), ahead, check, out, columns,
-                                    std::move(dummy_header), steps);
-        co_await when_all(std::move(checking), std::move(sending));
-    } catch (...) {
-        failure = std::current_exception();
-        stopped = true;
-    }
-    out.close();
-    if (failure) std::rethrow_exception(failure);
+                              const std::vector<column_spec>& columns, std::string dummy_header,
+                              widening_steps& steps) {
+    csv_check_ahead ahead(check);
+    auto checking = ahead.run(file);
+    auto sending =
+        send_allowed(std::move(bytes), ahead, check, out, columns, std::move(dummy_header), steps);
+    co_await when_all(std::move(checking), std::move(sending));
 }
 
 }  // namespace uio::etl

@@ -76,14 +76,14 @@ class csv_check_ahead {
     channel<char> wake_{1};  // a token after each step of run(); closed when it ends
 };
 
-// send_checked (csv_value_check.hpp) for a plain file read unfiltered (`file`, which
-// `bytes` reads from its start): the check runs ahead over `file`; each chunk of `bytes` is
-// sent as far as the check allows; when the check has reached the end and a value widened a
-// column, one cut where the sending is (the columns' final types on `steps`, then
-// `dummy_header` unless empty), and the rest goes unchecked.
+// send_checked's sending (csv_value_check.hpp; it closes `out`) for a plain file read
+// unfiltered (`file`, which `bytes` reads from its start): the check runs ahead over `file`;
+// each chunk of `bytes` is sent as far as the check allows; when the check has reached the
+// end and a value widened a column, one cut where the sending is (the columns' final types
+// on `steps`, then `dummy_header` unless empty), and the rest goes unchecked.
 task<void> send_checked_ahead(async_generator<std::span<const std::byte>> bytes,
                               csv_value_check& check, input_file& file, channel<std::string>& out,
-                              bool& stopped, const std::vector<column_spec>& columns,
-                              std::string dummy_header, widening_steps& steps);
+                              const std::vector<column_spec>& columns, std::string dummy_header,
+                              widening_steps& steps);
 
 }  // namespace uio::etl
