@@ -6,6 +6,7 @@
 
 #include "uio/core/offload.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
+#include "uio/db/etl/detail/csv_check_ahead.hpp"
 #include "uio/db/formats/text_format_field.hpp"
 
 namespace uio::etl {
@@ -187,43 +188,6 @@ void csv_value_check::finish() {
     }
 }
 
-void csv_value_check::adopt_kinds(const csv_value_check& ahead) {
-    for (std::size_t c = 0; c < kinds_.size() && c < ahead.kinds_.size(); ++c) {
-        if (kinds_[c] == ahead.kinds_[c]) continue;
-        kinds_[c] = ahead.kinds_[c];
-        widened_ = true;
-        if (checked_[c] && !checkable(kinds_[c])) {
-            checked_[c] = false;
-            --checking_;
-        }
-    }
-}
-
-namespace {
-
-// `ahead` (a copy of the check at stream offset `consumed`) fed the rest of `in`, a plain
-// file, on the pool; a BOM the stream left out counts in the file's offsets.
-task<void> check_rest(input_file& in, std::uint64_t consumed, csv_value_check& ahead) {
-    std::string chunk;
-    std::uint64_t offset = 0;
-    std::size_t n = co_await read_next_chunk(in, chunk, offset);
-    offset = consumed + (n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0);
-    for (;;) {
-        n = co_await read_next_chunk(in, chunk, offset);
-        auto checking = [&] {
-            if (n == 0) {
-                ahead.finish();
-            } else {
-                ahead.feed(std::string_view(chunk.data(), n));
-            }
-        };
-        co_await offload(checking);
-        if (n == 0) break;
-    }
-}
-
-}  // namespace
-
 std::vector<value_kind> checked_kinds(const std::vector<column_spec>& columns, bool created) {
     std::vector<value_kind> out;
     if (!created) return out;
@@ -243,72 +207,83 @@ bool apply_widening(const csv_value_check& check, std::vector<column_spec>& colu
     return changed;
 }
 
+namespace {
+
+// send_checked's sending, the check one chunk ahead (a compressed or filtered input).
+task<void> send_checked_in_step(async_generator<std::span<const std::byte>> bytes,
+                                csv_value_check& check, channel<std::string>& out,
+                                const std::vector<column_spec>& columns, std::string dummy_header,
+                                widening_steps& steps) {
+    std::string unsent;  // from a record's start: the part of a record the chunk cut
+    std::uint64_t lines_sent = 0;
+    // The dummy header takes the line ending of the stream's first line, as the server
+    // learnt it from that line.
+    bool ending_known = false;
+    // A cut before what is unsent: the COPY ends there and the columns widen.
+    auto cut = [&]() -> task<void> {
+        steps.pending.push_back({with_kinds(columns, check.kinds()), lines_sent});
+        co_await send_chunk(out, std::string());
+        if (!dummy_header.empty()) co_await send_chunk(out, dummy_header);
+    };
+    while (auto chunk = co_await bytes.next()) {
+        const std::size_t held = unsent.size();
+        unsent.append(reinterpret_cast<const char*>(chunk->data()), chunk->size());
+        if (!ending_known && !dummy_header.empty()) {
+            const std::size_t nl = unsent.find('\n');
+            if (nl != std::string::npos) {
+                ending_known = true;
+                if (nl > 0 && unsent[nl - 1] == '\r' && !dummy_header.ends_with("\r\n")) {
+                    dummy_header.insert(dummy_header.size() - 1, "\r");
+                }
+            }
+        }
+        const std::uint64_t before = check.widenings();
+        std::string text;
+        std::uint64_t lines = 0;
+        auto checking = [&] {
+            check.feed(std::string_view(unsent).substr(held));
+            const std::size_t end = check.record_end();
+            if (end == std::string_view::npos) return;
+            text.assign(unsent, 0, held + end);
+            unsent.erase(0, held + end);
+            lines = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+        };
+        co_await offload(checking);
+        if (check.widenings() != before) {
+            auto cutting = cut();
+            co_await std::move(cutting);
+        }
+        if (text.empty()) continue;
+        lines_sent += lines;
+        co_await send_chunk(out, std::move(text));
+    }
+    const std::uint64_t before = check.widenings();
+    auto finishing = [&check] { check.finish(); };
+    co_await offload(finishing);
+    if (check.widenings() != before) {
+        auto cutting = cut();
+        co_await std::move(cutting);
+    }
+    if (!unsent.empty()) co_await send_chunk(out, std::move(unsent));
+}
+
+}  // namespace
+
 task<void> send_checked(async_generator<std::span<const std::byte>> bytes, csv_value_check& check,
                         channel<std::string>& out, bool& stopped,
                         const std::vector<column_spec>& columns, std::string dummy_header,
                         widening_steps& steps, input_file* rest) {
     std::exception_ptr failure;
     try {
-        std::string unsent;  // from a record's start: the part of a record the chunk cut
-        std::uint64_t lines_sent = 0;
-        // The dummy header takes the line ending of the stream's first line, as the server
-        // learnt it from that line.
-        bool ending_known = false;
-        // A cut before what is unsent: the COPY ends there and the columns widen.
-        std::uint64_t consumed = 0;  // bytes of the stream the check has read
-        auto cut = [&](bool at_end) -> task<void> {
-            if (rest && !at_end) {
-                csv_value_check ahead = check;
-                auto looking = check_rest(*rest, consumed, ahead);
-                co_await std::move(looking);
-                check.adopt_kinds(ahead);
-                rest = nullptr;
-            }
-            steps.pending.push_back({with_kinds(columns, check.kinds()), lines_sent});
-            co_await send_chunk(out, std::string());
-            if (!dummy_header.empty()) co_await send_chunk(out, dummy_header);
-        };
-        while (auto chunk = co_await bytes.next()) {
-            const std::size_t held = unsent.size();
-            unsent.append(reinterpret_cast<const char*>(chunk->data()), chunk->size());
-            consumed += chunk->size();
-            if (!ending_known && !dummy_header.empty()) {
-                const std::size_t nl = unsent.find('\n');
-                if (nl != std::string::npos) {
-                    ending_known = true;
-                    if (nl > 0 && unsent[nl - 1] == '\r' && !dummy_header.ends_with("\r\n")) {
-                        dummy_header.insert(dummy_header.size() - 1, "\r");
-                    }
-                }
-            }
-            const std::uint64_t before = check.widenings();
-            std::string text;
-            std::uint64_t lines = 0;
-            auto checking = [&] {
-                check.feed(std::string_view(unsent).substr(held));
-                const std::size_t end = check.record_end();
-                if (end == std::string_view::npos) return;
-                text.assign(unsent, 0, held + end);
-                unsent.erase(0, held + end);
-                lines = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
-            };
-            co_await offload(checking);
-            if (check.widenings() != before) {
-                auto cutting = cut(false);
-                co_await std::move(cutting);
-            }
-            if (text.empty()) continue;
-            lines_sent += lines;
-            co_await send_chunk(out, std::move(text));
+        if (rest) {
+            auto sending = send_checked_ahead(std::move(bytes), check, *rest, out, columns,
+                                              std::move(dummy_header), steps);
+            co_await std::move(sending);
+        } else {
+            auto sending = send_checked_in_step(std::move(bytes), check, out, columns,
+                                                std::move(dummy_header), steps);
+            co_await std::move(sending);
         }
-        const std::uint64_t before = check.widenings();
-        auto finishing = [&check] { check.finish(); };
-        co_await offload(finishing);
-        if (check.widenings() != before) {
-            auto cutting = cut(true);
-            co_await std::move(cutting);
-        }
-        if (!unsent.empty()) co_await send_chunk(out, std::move(unsent));
     } catch (...) {
         failure = std::current_exception();
         stopped = true;

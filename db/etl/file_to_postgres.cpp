@@ -174,7 +174,7 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
                         csv.text_format ? std::string() : copy_dummy_header(csv, false);
                     std::string later = copy_options(conn, csv, !csv.text_format);
                     channel<std::string> checked(4);
-                    // The first cut looks ahead, in a plain file read unfiltered.
+                    // A plain file read unfiltered is checked ahead (csv_check_ahead.hpp).
                     const bool plain =
                         in.kind() == compression::none && retry.skipped().empty() && !skip_blank;
                     auto producing =

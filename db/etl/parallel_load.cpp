@@ -6,6 +6,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <variant>
 
 #include "uio/core/error_kind.hpp"
@@ -14,6 +15,7 @@
 #include "uio/db/etl/detail/chunk_stream.hpp"
 #include "uio/db/etl/detail/copy_end_marker.hpp"
 #include "uio/db/etl/detail/csv_block_splitter.hpp"
+#include "uio/db/etl/detail/csv_check_ahead.hpp"
 #include "uio/db/etl/detail/csv_record_count.hpp"
 #include "uio/db/etl/detail/csv_value_check.hpp"
 #include "uio/db/etl/detail/jsonl_columns.hpp"
@@ -295,11 +297,18 @@ task<void> send_without_blank_lines(stream_fanout& fanout, std::string block, st
 // (csv_value_check.hpp; it reads the block as it is and skips empty lines as they are left
 // out here); a block with a value that widens a column goes after a cut in every stream,
 // with `columns` widened to the check's kinds in `steps` (postgres_widen_in_place.hpp).
+//
+// With `ahead` (a plain file: csv_check_ahead.hpp), the check runs over the whole file ahead
+// of the blocks instead, a block goes once the check has passed it, and there is one cut,
+// with the file's final types, as soon as the check has reached the end.
 task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_options csv,
                               bool skip_blank, stream_fanout& fanout, csv_value_check* check,
-                              const std::vector<column_spec>& columns, widening_steps& steps) {
+                              csv_check_ahead* ahead, const std::vector<column_spec>& columns,
+                              widening_steps& steps) {
     std::exception_ptr failure;
     try {
+        std::uint64_t stream_end = 0;  // where the block in hand ends in the stream
+        bool cut_ahead = false;
         const char quote = csv.text_format ? '\0' : csv.quote;
         std::uint64_t blank_lines = 0;
         copy_end_marker_guard guard;
@@ -324,7 +333,8 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
             }
             for (std::size_t b = 0; b < blocks.size(); ++b) {
                 std::string& block = blocks[b];
-                if (check) {
+                stream_end += block.size();
+                if (check && !ahead) {
                     const std::uint64_t before = check->widenings();
                     // The file's last record may have no line end: the check ends it
                     // (finish) before its block is sent, so that it can still widen.
@@ -350,6 +360,15 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
                         continue;
                     }
                 }
+                while (ahead && !ahead->done() && !ahead->passed(stream_end)) {
+                    co_await ahead->progress();
+                }
+                if (ahead && ahead->failed()) throw std::runtime_error("the value check failed");
+                if (ahead && ahead->done() && ahead->widened() && !cut_ahead) {
+                    cut_ahead = true;
+                    steps.pending.push_back({with_kinds(columns, check->kinds()), 0});
+                    co_await fanout.cut();
+                }
                 std::uint64_t starts = file_line;
                 file_line += lines;
                 if (skip_blank) {
@@ -364,15 +383,37 @@ task<void> produce_csv_blocks(copy_context& ctx, input_file& in, formats::csv_op
             if (n == 0) break;
         }
         ctx.stats.blank_lines = blank_lines;
-        if (check) {
+        if (check && !ahead) {
             // Input our parser refused and the server took: not loaded unchecked.
             if (check->failure()) std::rethrow_exception(check->failure());
         }
     } catch (...) {
         failure = std::current_exception();
+        if (ahead) ahead->stop();
     }
     fanout.close(failure != nullptr);
     if (failure) std::rethrow_exception(failure);
+}
+
+// produce_csv_blocks, with the check run ahead over `in` (a plain file) when there is one.
+task<void> produce_checked_csv_blocks(copy_context& ctx, input_file& in, formats::csv_options csv,
+                                      bool skip_blank, stream_fanout& fanout,
+                                      csv_value_check* check,
+                                      const std::vector<column_spec>& columns,
+                                      widening_steps& steps) {
+    if (!check || in.kind() != compression::none) {
+        auto producing = produce_csv_blocks(ctx, in, std::move(csv), skip_blank, fanout, check,
+                                            nullptr, columns, steps);
+        co_await std::move(producing);
+        co_return;
+    }
+    csv_check_ahead ahead(*check);
+    auto checking = ahead.run(in);
+    auto producing = produce_csv_blocks(ctx, in, std::move(csv), skip_blank, fanout, check, &ahead,
+                                        columns, steps);
+    co_await when_all(std::move(checking), std::move(producing));
+    // As produce_csv_blocks says, once the check has ended (nothing is published before).
+    if (check->failure()) std::rethrow_exception(check->failure());
 }
 
 // The line where the record holding physical line `line` of the file starts (every line end
@@ -417,9 +458,9 @@ task<void> parallel_csv(copy_context& ctx, data_file_endpoint src, postgres_endp
                                  widening_steps& steps) {
             check = std::make_unique<csv_value_check>(
                 csv, checked_kinds(staging.columns(), staging.created()));
-            return produce_csv_blocks(ctx, in, csv, columns.size() > 1, f,
-                                      check->active() ? check.get() : nullptr, staging.columns(),
-                                      steps);
+            return produce_checked_csv_blocks(ctx, in, csv, columns.size() > 1, f,
+                                              check->active() ? check.get() : nullptr,
+                                              staging.columns(), steps);
         };
         options_fn options_for = [&](const pg::connection& conn) {
             return copy_options(conn, csv, true);

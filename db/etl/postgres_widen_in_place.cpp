@@ -100,7 +100,7 @@ task<std::int64_t> copy_widening(postgres_table_load& load, std::string first_op
                                  const bool& stopped, widening_steps& steps, bool dummy_header,
                                  text_form form, std::vector<column_spec>& columns) {
     std::int64_t rows = 0;
-    for (bool first = true;; first = false) {
+    for (bool first = true;;) {
         bool cut = false;
         auto bytes = segment_bytes(in, stopped, cut);
         std::int64_t copied =
@@ -109,10 +109,12 @@ task<std::int64_t> copy_widening(postgres_table_load& load, std::string first_op
         if (!cut) co_return rows;
         widening_step step = std::move(steps.pending.front());
         steps.pending.pop_front();
-        steps.line_offset = static_cast<std::int64_t>(step.lines_before) - (dummy_header ? 1 : 0);
+        steps.line_offset = static_cast<std::int64_t>(step.lines_before) -
+                            (dummy_header && !step.from_start ? 1 : 0);
         const bool changed = co_await load.widen(step.columns, form);
         if (changed) ++steps.done;
         columns = std::move(step.columns);
+        first = step.from_start;
     }
 }
 

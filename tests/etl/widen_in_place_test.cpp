@@ -8,7 +8,9 @@
 // Lines; a failure after a widening leaves nothing.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstdlib>
+#include <string>
 
 #include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
@@ -134,14 +136,24 @@ std::string ordered(const std::string& table) {
     return pg_uri("query=select%20*%20from%20" + table + "%20order%20by%20id");
 }
 
-// Loads `contents` (a file named `name`) into `table` over one and three connections, with
-// session settings a careless cast would print into the data; the columns must widen in place
-// (no restart) to `types`, and an export must give the file back byte for byte.
+// Loads `contents` (a file named `name`; gzip-compressed first when `name` ends in .gz)
+// into `table` over one and three connections, with session settings a careless cast would
+// print into the data; the columns must widen in place (no restart) to `types`, with
+// `widenings[0]` ALTERs over one connection and `widenings[1]` over three, and an export must
+// give the text back byte for byte.
 void check_pg_widening(const std::string& name, const std::string& contents,
-                       const std::string& table, const std::string& types) {
+                       const std::string& table, const std::string& types,
+                       std::array<const char*, 2> widenings) {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
-    write_file(dir / name, contents);
+    if (name.ends_with(".gz")) {
+        write_file(dir / "plain", contents);
+        const std::string gzip =
+            "gzip -c " + std::string(dir / "plain") + " > " + std::string(dir / name);
+        REQUIRE(std::system(gzip.c_str()) == 0);
+    } else {
+        write_file(dir / name, contents);
+    }
     for (unsigned connections : {1u, 3u}) {
         INFO("connections " << connections);
         pg_exec("drop table if exists " + table);
@@ -156,12 +168,13 @@ void check_pg_widening(const std::string& name, const std::string& contents,
         INFO(load.err);
         REQUIRE(load.code == 0);
         CHECK(load.out.find("\"rows\": 120000") != std::string::npos);
-        // One connection looks ahead at the first cut: one ALTER takes both cuts' widenings.
-        const std::string widenings = connections == 1 ? "1" : "2";
-        CHECK(load.out.find("\"widenings\": " + widenings + ", \"restarts\": 0") !=
+        const std::string altered = widenings[connections == 1 ? 0 : 1];
+        CHECK(load.out.find("\"widenings\": " + altered + ", \"restarts\": 0") !=
               std::string::npos);
         CHECK(pg_types(table) == types);
-        const std::string out = "out-" + name;
+        const std::string plain_name =
+            name.ends_with(".gz") ? name.substr(0, name.size() - 3) : name;
+        const std::string out = "out-" + plain_name;
         auto dump = table_copy(ordered(table), dir / out);
         INFO(dump.err);
         REQUIRE(dump.code == 0);
@@ -171,14 +184,23 @@ void check_pg_widening(const std::string& name, const std::string& contents,
 
 }  // namespace
 
+// A plain CSV file is checked ahead of the COPY to its end (csv_check_ahead.hpp): one ALTER
+// with the final types, over one connection and over three. A compressed one is checked as
+// it is sent: one ALTER at each cut.
 TEST_CASE("CSV → PostgreSQL: columns widen twice in place, no restart, byte for byte") {
     check_pg_widening("in.csv", widening_csv(), "etl_widen_csv",
-                      "bigint|text|text|text|text|text|text|text");
+                      "bigint|text|text|text|text|text|text|text", {"1", "1"});
 }
 
+TEST_CASE("CSV.gz → PostgreSQL: columns widen in place at each cut, no restart, byte for byte") {
+    check_pg_widening("in.csv.gz", widening_csv(), "etl_widen_csv_gz",
+                      "bigint|text|text|text|text|text|text|text", {"2", "2"});
+}
+
+// One connection looks ahead at the first cut: one ALTER takes both cuts' widenings.
 TEST_CASE("JSON Lines → PostgreSQL: columns widen twice in place, no restart, byte for byte") {
     check_pg_widening("in.jsonl", widening_jsonl_pg(), "etl_widen_jsonl",
-                      "bigint|jsonb|jsonb|json|jsonb|text|text|text");
+                      "bigint|jsonb|jsonb|json|jsonb|text|text|text", {"1", "2"});
 }
 
 TEST_CASE("CSV and JSON Lines → SQLite: declared types change in place, byte for byte") {

@@ -63,8 +63,6 @@ class csv_value_check {
     // left to check, the whole feed.
     std::size_t record_end() const noexcept { return record_end_; }
     const std::vector<value_kind>& kinds() const noexcept { return kinds_; }
-    // Takes `ahead`'s kinds (a copy of this check that has read further: wider or equal).
-    void adopt_kinds(const csv_value_check& ahead);
     // What our parser refused, if anything (it stops checking there).
     const std::exception_ptr& failure() const noexcept { return failure_; }
 
@@ -119,11 +117,9 @@ bool apply_widening(const csv_value_check& check, std::vector<column_spec>& colu
 // check's kinds) pushed on `steps`, and `dummy_header` (unless empty) as the new COPY's
 // first line; postgres_widen_in_place.hpp says what the COPY side does with it.
 //
-// With `rest` (the plain file `bytes` reads from its start, unfiltered), the first cut looks
-// ahead first: a copy of the check reads the rest of the file on the pool, and the cut
-// takes every widening the file still holds, so the table is altered once, not once per
-// cut (each ALTER rewrites every row loaded so far; the rest is checked twice, which costs
-// far less: scripts/bench-etl-widening).
+// With `rest` (the plain file `bytes` reads from its start, unfiltered), the check runs
+// ahead over the whole file instead and the load cuts once, with the file's final types
+// (csv_check_ahead.hpp: send_checked_ahead).
 task<void> send_checked(async_generator<std::span<const std::byte>> bytes, csv_value_check& check,
                         channel<std::string>& out, bool& stopped,
                         const std::vector<column_spec>& columns, std::string dummy_header,

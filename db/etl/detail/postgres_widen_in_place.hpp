@@ -48,6 +48,9 @@ namespace uio::etl {
 struct widening_step {
     std::vector<column_spec> columns;
     std::uint64_t lines_before = 0;
+    // Nothing was sent before the cut: the next COPY takes the stream from its start, with
+    // the first COPY's options (and no dummy header).
+    bool from_start = false;
 };
 
 // The cuts between a producer and its COPY side. Loop thread only.
