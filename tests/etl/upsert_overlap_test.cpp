@@ -197,24 +197,6 @@ TEST_CASE("upsert overlapped in batches: a failure in a late batch leaves the ta
     pg_exec("drop table uo_atomic");
 }
 
-namespace {
-
-pid_t overlap_start_ucopy(const std::vector<std::string>& args, const std::string& log) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        std::FILE* out = std::freopen(log.c_str(), "w", stdout);
-        if (!out || ::dup2(::fileno(stdout), 2) < 0) ::_exit(127);
-        std::vector<char*> argv{const_cast<char*>(UCOPY_BINARY)};
-        for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::execv(UCOPY_BINARY, argv.data());
-        ::_exit(127);
-    }
-    return pid;
-}
-
-}  // namespace
-
 TEST_CASE("upsert overlapped in batches: killed with -9 mid-load, the table is as it was") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
@@ -234,7 +216,7 @@ TEST_CASE("upsert overlapped in batches: killed with -9 mid-load, the table is a
         // committed into the staging table: the load is surely mid-way when it is killed.
         pg::transaction held = co_await holder.begin();
         co_await holder.execute("lock table uo_killed in exclusive mode");
-        const pid_t load = overlap_start_ucopy(
+        const pid_t load = uio::testing::start_ucopy(
             {"--no-progress", "--mode", "upsert", "--key", "id", dir / "in.csv", target},
             dir / "killed.log");
         const std::string staged =
