@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <stdexcept>
 
 #include "uio/core/error_kind.hpp"
 #include "uio/db/etl/detail/postgres_upsert.hpp"
+#include "uio/db/etl/detail/postgres_upsert_overlap.hpp"
 #include "uio/db/etl/detail/postgres_widen_in_place.hpp"
 #include "uio/db/etl/detail/upsert_key.hpp"
 #include "uio/db/pg/quote.hpp"
@@ -179,6 +181,33 @@ task<std::int64_t> postgres_table_load::copy(std::string copy_options,
     throw *failure;
 }
 
+task<std::int64_t> postgres_table_load::copy_overlapping(
+    std::string conninfo, std::string schema, formats::csv_options csv, std::string copy_options,
+    async_generator<std::span<const std::byte>> bytes) {
+    if (!staging_.empty() && !created_ && !overlap_) {
+        overlap_ = co_await postgres_upsert_overlap::open(std::move(conninfo), std::move(schema),
+                                                          table_, columns_, key_);
+    }
+    if (!overlap_) co_return co_await copy(std::move(copy_options), std::move(bytes));
+    std::exception_ptr failure;
+    try {
+        upsert_overlap_result done = co_await overlap_->run(
+            *conn_, std::move(csv), std::move(copy_options), count_upserts_, std::move(bytes));
+        inserted_ = done.inserted;
+        co_return done.rows;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    // The staging table goes only once this transaction no longer holds it.
+    try {
+        co_await tx_.rollback();
+    } catch (const std::exception&) {
+        // A broken connection: the server ends the transaction with it.
+    }
+    co_await overlap_->drop();
+    std::rethrow_exception(failure);
+}
+
 task<bool> postgres_table_load::widen(std::vector<column_spec> wider, text_form form) {
     if (!created_) co_return false;
     std::vector<std::string> tables{target_};
@@ -189,9 +218,10 @@ task<bool> postgres_table_load::widen(std::vector<column_spec> wider, text_form 
 }
 
 task<void> postgres_table_load::commit() {
-    if (!staging_.empty()) {
+    if (!staging_.empty() && !overlap_) {
+        staged_rows all;
         inserted_ = co_await merge_postgres_staging(*conn_, staging_, table_, columns_, key_,
-                                                    count_upserts_);
+                                                    count_upserts_, all);
     }
     if (swap_) {
         std::string drop = "drop table " + pg::quote_identifier(*conn_, table_);
@@ -200,7 +230,14 @@ task<void> postgres_table_load::commit() {
                              " rename to " + pg::quote_identifier(*conn_, table_);
         co_await conn_->execute(rename);
     }
-    co_await tx_.commit();
+    std::exception_ptr failure;
+    try {
+        co_await tx_.commit();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    if (overlap_) co_await overlap_->drop();  // after the commit: the merges held it till then
+    if (failure) std::rethrow_exception(failure);
 }
 
 task<std::int64_t> load_into_postgres(pg::connection& conn, postgres_load_request request,

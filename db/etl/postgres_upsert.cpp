@@ -40,15 +40,19 @@ constexpr const char* upsert_staging_name = "ucopy_upsert_staging";
 // the whole target. Measured, server CPU of the merge of 1M staged rows, half new: into
 // 0.5M rows, hash join 4.2 s, nested loop 4.7-4.9 s, ON CONFLICT 4.7-5.3 s; into 3M rows,
 // hash join 6.8 s, nested loop 3.7 s (4.3 s with JIT), ON CONFLICT 6.6 s.
-task<void> steer_merge_plan(pg::connection& conn, std::string staging, std::string table) {
+// A batch of a staging table that is still filling is compared by its own size (`bytes`):
+// against the whole target, probes nearly always; hashing the target once per batch would
+// cost a scan of it per batch. (The settings stay for later batches: the target only grows.)
+task<void> steer_merge_plan(pg::connection& conn, std::string staging, std::string table,
+                            std::optional<std::int64_t> bytes) {
     std::string sql =
         "select set_config('jit', 'off', true), "
         "  case when pg_relation_size(t) + coalesce((select sum(pg_relation_size(p.relid)) "
-        "    from pg_partition_tree(t) p), 0) > pg_relation_size(s) "
+        "    from pg_partition_tree(t) p), 0) > coalesce($3::int8, pg_relation_size(s)) "
         "  then set_config('enable_hashjoin', 'off', true) || "
         "    set_config('enable_mergejoin', 'off', true) end "
         "from (select to_regclass(quote_ident($1)) t, to_regclass(quote_ident($2)) s) r";
-    pg::result set = co_await conn.fetch(sql, table, staging);
+    pg::result set = co_await conn.fetch(sql, table, staging, bytes);
     (void)set;
 }
 
@@ -140,16 +144,19 @@ task<bool> postgres_merge_usable(pg::connection& conn, std::string table,
 task<std::optional<std::int64_t>> merge_postgres_staging(pg::connection& conn, std::string staging,
                                                          std::string table,
                                                          std::vector<column_spec> columns,
-                                                         std::vector<std::string> key, bool count) {
+                                                         std::vector<std::string> key, bool count,
+                                                         staged_rows rows) {
     std::vector<std::string> names = names_of(columns);
     std::string cols = column_list(conn, names);
     std::string keys = column_list(conn, key);
     std::string staged = pg::quote_identifier(conn, staging);
     // The rows to merge: the staging table, or its last row for each key.
+    const std::string where = rows.where.empty() ? "" : " where " + rows.where;
     auto source = [&](bool dedupe) {
-        if (!dedupe) return staged;
-        return "(select distinct on (" + keys + ") " + cols + " from " + staged + " order by " +
-               keys + ", ctid desc)";
+        if (!dedupe && where.empty()) return staged;
+        if (!dedupe) return "(select " + cols + " from " + staged + where + ")";
+        return "(select distinct on (" + keys + ") " + cols + " from " + staged + where +
+               " order by " + keys + ", ctid desc)";
     };
     std::string action;
     for (const std::string& n : names) {
@@ -199,7 +206,7 @@ task<std::optional<std::int64_t>> merge_postgres_staging(pg::connection& conn, s
     // another unique index: ON CONFLICT then decides, as it would have alone.
     bool use_merge = false;
     if (!count) use_merge = co_await postgres_merge_usable(conn, table, key);
-    if (use_merge) co_await steer_merge_plan(conn, staging, table);
+    if (use_merge) co_await steer_merge_plan(conn, staging, table, rows.bytes);
     const std::string savepoint = "savepoint ucopy_merge";
     const std::string undo = "rollback to savepoint ucopy_merge";
     co_await conn.execute(savepoint);

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -130,6 +131,22 @@ inline std::string tricky_csv(bool big) {
     csv += "5,,\"\",3,\"a,b\",\n";
     if (big) csv += "6,00000," + std::string(1 << 20, 'x') + ",7,big,\n";
     return csv;
+}
+
+// Starts the ucopy binary with `args` in the background, its stdout and stderr in `log`;
+// returns its pid (for kill and waitpid).
+inline pid_t start_ucopy(const std::vector<std::string>& args, const std::string& log) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        std::FILE* out = std::freopen(log.c_str(), "w", stdout);
+        if (!out || ::dup2(::fileno(stdout), 2) < 0) ::_exit(127);
+        std::vector<char*> argv{const_cast<char*>(UCOPY_BINARY)};
+        for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(UCOPY_BINARY, argv.data());
+        ::_exit(127);
+    }
+    return pid;
 }
 
 }  // namespace uio::testing

@@ -19,23 +19,9 @@ using namespace std::chrono_literals;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
+using uio::testing::start_ucopy;
 
 namespace {
-
-// Starts ucopy with `args` in the background, its output in `log`.
-pid_t start_ucopy(const std::vector<std::string>& args, const std::string& log) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        std::FILE* out = std::freopen(log.c_str(), "w", stdout);
-        if (!out || ::dup2(::fileno(stdout), 2) < 0) ::_exit(127);
-        std::vector<char*> argv{const_cast<char*>(UCOPY_BINARY)};
-        for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::execv(UCOPY_BINARY, argv.data());
-        ::_exit(127);
-    }
-    return pid;
-}
 
 int exit_status(pid_t pid) {
     int status = 0;

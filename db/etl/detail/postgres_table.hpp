@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,8 @@
 #include "uio/db/pg/transaction.hpp"
 
 namespace uio::etl {
+
+class postgres_upsert_overlap;
 
 // Connects; with a `schema` (?table=schema.table), the session's search_path becomes that
 // schema alone, so every statement of the copy — the table's lookup, CREATE TABLE, COPY,
@@ -79,6 +82,13 @@ class postgres_table_load {
     // as it is (with copy_line) for the caller to locate.
     task<std::int64_t> copy(std::string copy_options,
                             async_generator<std::span<const std::byte>> bytes);
+    // Upsert of a CSV or text file (`csv`) into a table that exists: as copy(), with the COPY
+    // of each batch on a second connection to `conninfo`, overlapped with the merge of the
+    // batch before (postgres_upsert_overlap.hpp); copy() itself where that cannot be. On a
+    // failure the transaction is rolled back before the rethrow.
+    task<std::int64_t> copy_overlapping(std::string conninfo, std::string schema,
+                                        formats::csv_options csv, std::string copy_options,
+                                        async_generator<std::span<const std::byte>> bytes);
     // Between two copy()s of a table it created: the columns' types become `wider`'s, the
     // rows already loaded cast to them (postgres_widen_in_place.hpp); upsert's staging table
     // too. Returns whether a type changed.
@@ -103,6 +113,7 @@ class postgres_table_load {
     std::vector<std::string> key_;
     bool count_upserts_ = false;
     std::string staging_;  // upsert: where COPY goes, merged into table_ at commit
+    std::shared_ptr<postgres_upsert_overlap> overlap_;  // or where it went, merged already
     std::optional<std::int64_t> inserted_;
 };
 

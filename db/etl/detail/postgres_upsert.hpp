@@ -12,6 +12,8 @@
 // like any bad value (and is skipped under --max-errors). The staging table is built with
 // CREATE TABLE AS ... WITH NO DATA rather than LIKE, which would copy the NOT NULL
 // constraints of target columns the input does not fill (their defaults apply in the merge).
+// A CSV or text file into a table that exists goes in batches instead, each COPYed on a
+// second connection while the one before is merged here (postgres_upsert_overlap.hpp).
 //
 // The merge is MERGE where it means the same as ON CONFLICT (PostgreSQL 15+, a table without
 // user triggers, rules or row-level security, a key index with the columns' own equality:
@@ -74,11 +76,22 @@ task<std::string> create_postgres_staging(pg::connection& conn, std::string tabl
 task<bool> postgres_merge_usable(pg::connection& conn, std::string table,
                                  std::vector<std::string> key);
 
-// Merges the staging table into `table`; with `count`, returns the rows that added a key.
+// Which rows of the staging table a merge takes: all of them, or one batch of a staging
+// table that is still filling (postgres_upsert_overlap.hpp) — `where` (e.g. a ctid range)
+// and the batch's size in bytes, which steers the plan instead of the table's size.
+struct staged_rows {
+    std::string where;
+    std::optional<std::int64_t> bytes;
+};
+
+// Merges the staging table (or `rows` of it: pass a named variable, g++ 12 destroys a
+// temporary in a co_await expression twice) into `table`; with `count`, returns the rows
+// that added a key.
 task<std::optional<std::int64_t>> merge_postgres_staging(pg::connection& conn, std::string staging,
                                                          std::string table,
                                                          std::vector<column_spec> columns,
-                                                         std::vector<std::string> key, bool count);
+                                                         std::vector<std::string> key, bool count,
+                                                         staged_rows rows);
 
 // A COPY into the staging table refused for a NULL key, said as such (the server's message
 // names the staging table); other errors as they are.
