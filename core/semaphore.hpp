@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "uio/core/detail/list_waiter.hpp"
+#include "uio/core/detail/permit.hpp"
 
 namespace uio {
 
@@ -19,29 +20,17 @@ class semaphore {
     semaphore(const semaphore&) = delete;
     semaphore& operator=(const semaphore&) = delete;
 
-    class [[nodiscard]] permit {
-      public:
-        permit() noexcept = default;
-        explicit permit(semaphore* owner) noexcept : owner_(owner) {}
-        permit(permit&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)) {}
-        permit& operator=(permit&& other) noexcept {
-            if (this != &other) {
-                reset();
-                owner_ = std::exchange(other.owner_, nullptr);
-            }
-            return *this;
+    // Returns a permit: hands it to the longest waiter, or makes it available.
+    void release() noexcept {
+        if (acquire_awaiter* waiter = waiters_.pop_front()) {
+            waiter->wake();
+        } else {
+            ++available_;
         }
-        ~permit() { reset(); }
-        void reset() noexcept {
-            if (owner_) std::exchange(owner_, nullptr)->release();
-        }
-        explicit operator bool() const noexcept { return owner_ != nullptr; }
-        // Keeps the permit taken without releasing it: the holder will call release().
-        void release_ownership() noexcept { owner_ = nullptr; }
+    }
 
-      private:
-        semaphore* owner_ = nullptr;
-    };
+    // Releases itself (release()) when reset or destroyed; release_ownership() keeps it taken.
+    using permit = detail::permit<semaphore, &semaphore::release>;
 
     [[nodiscard("must co_await acquire()")]] auto acquire() noexcept {
         return acquire_awaiter{this};
@@ -52,15 +41,6 @@ class semaphore {
         if (available_ == 0) return permit();
         --available_;
         return permit(this);
-    }
-
-    // Returns a permit: hands it to the longest waiter, or makes it available.
-    void release() noexcept {
-        if (acquire_awaiter* waiter = waiters_.pop_front()) {
-            waiter->wake();
-        } else {
-            ++available_;
-        }
     }
 
     std::size_t available() const noexcept { return available_; }

@@ -66,10 +66,7 @@ formats::csv_options copy_context::csv_for(const std::string& path, data_format 
     o.quote = options.quote;
     // The CSV reader's rule, said as a usage error (the reader throws std::invalid_argument,
     // a caller's bug, which would exit as an internal error).
-    auto special = [](char c) {
-        return c == '\n' || c == '\r' || c == '\0' || static_cast<unsigned char>(c) >= 0x80;
-    };
-    if (o.delimiter == o.quote || special(o.delimiter) || special(o.quote)) {
+    if (!formats::usable_delimiter_and_quote(o.delimiter, o.quote)) {
         throw usage_error(
             "--delimiter and --quote must be two different ASCII characters, "
             "not a line end or NUL");

@@ -53,13 +53,13 @@ task<void> drop_abandoned(pg::connection& conn, const std::string& prefix) {
             pg::transaction tx = co_await conn.begin();
             std::string lock = "lock table " + pg::quote_identifier(conn, name) +
                                " in access exclusive mode nowait";
-            co_await conn.execute(lock);
+            co_await tx.execute(lock);
             std::string gone = std::string("select pg_try_advisory_xact_lock(") + owner_lock_key +
                                ") and not exists (select 1 from pg_stat_activity where pid = $2)";
-            const bool abandoned = co_await conn.fetch_value<bool>(gone, name, pid);
+            const bool abandoned = co_await tx.fetch_value<bool>(gone, name, pid);
             if (abandoned) {
                 std::string drop = "drop table " + pg::quote_identifier(conn, name);
-                co_await conn.execute(drop);
+                co_await tx.execute(drop);
             }
             co_await tx.commit();
         } catch (const std::exception&) {

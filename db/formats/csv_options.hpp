@@ -30,4 +30,15 @@ struct csv_options {
     bool strict = false;
 };
 
+// The dialect rule the reader's byte classes rely on: the delimiter and the quote are two
+// different ASCII characters, neither a line end nor NUL. csv_reader refuses anything else
+// (std::invalid_argument, a caller's bug); a program checks its options with this first to
+// refuse them as the user's mistake.
+constexpr bool usable_delimiter_and_quote(char delimiter, char quote) noexcept {
+    auto usable = [](char c) {
+        return c != '\n' && c != '\r' && c != '\0' && static_cast<unsigned char>(c) < 0x80;
+    };
+    return delimiter != quote && usable(delimiter) && usable(quote);
+}
+
 }  // namespace uio::formats

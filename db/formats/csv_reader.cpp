@@ -16,10 +16,7 @@ constexpr std::string_view bom = "\xEF\xBB\xBF";
 
 csv_reader::csv_reader(csv_options options)
     : options_(std::move(options)), header_pending_(options_.header) {
-    auto special = [](char c) { return c == '\n' || c == '\r' || c == '\0'; };
-    if (options_.delimiter == options_.quote || special(options_.delimiter) ||
-        special(options_.quote) || static_cast<unsigned char>(options_.delimiter) >= 0x80 ||
-        static_cast<unsigned char>(options_.quote) >= 0x80) {
+    if (!usable_delimiter_and_quote(options_.delimiter, options_.quote)) {
         throw std::invalid_argument(
             "csv: the delimiter and quote must be distinct ASCII characters, "
             "not a line end or NUL");

@@ -1,11 +1,14 @@
 // pg::connection: connecting within our own deadline, and the request/response operations
-// (execute, fetch, prepare, begin, cancel). Streaming, COPY and notifications live in
-// stream.cpp, copy.cpp and notify.cpp.
+// (executor's execute and fetch, which transactions share; prepare, begin, cancel). Streaming,
+// COPY and notifications live in stream.cpp, copy.cpp and notify.cpp.
 #include "uio/db/pg/connection.hpp"
 
 #include <poll.h>
 
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "uio/core/errors.hpp"
 #include "uio/db/pg/conninfo.hpp"
@@ -116,9 +119,17 @@ task<connection> connect_impl(std::unique_ptr<detail::driver> s, std::string con
 }  // namespace
 
 connection::connection() noexcept = default;
-connection::connection(std::unique_ptr<detail::driver> s) noexcept : s_(std::move(s)) {}
-connection::connection(connection&&) noexcept = default;
-connection& connection::operator=(connection&&) noexcept = default;
+connection::connection(std::unique_ptr<detail::driver> s) noexcept
+    : executor(s.get()), s_(std::move(s)) {}
+connection::connection(connection&& other) noexcept
+    : executor(std::exchange(other.driver_, nullptr)), s_(std::move(other.s_)) {}
+connection& connection::operator=(connection&& other) noexcept {
+    if (this != &other) {
+        s_ = std::move(other.s_);
+        driver_ = std::exchange(other.driver_, nullptr);
+    }
+    return *this;
+}
 connection::~connection() = default;
 
 task<connection> connection::connect(std::string conninfo, std::chrono::milliseconds timeout,
@@ -130,15 +141,26 @@ task<connection> connection::connect(std::string conninfo, std::chrono::millisec
     return connect_impl(std::move(s), std::move(conninfo), timeout);
 }
 
-task<result> connection::fetch_params(std::string sql, params values) {
-    return detail::guarded(*s_, send_params(*s_, std::move(sql), std::move(values)));
+detail::driver& executor::session() const {
+    if (!driver_) {
+        throw std::logic_error(
+            "uio::pg: no session (a connection not connected or moved from, or a finished "
+            "transaction)");
+    }
+    return *driver_;
 }
 
-task<std::int64_t> connection::execute(std::string sql) {
-    return detail::guarded(*s_, execute_work(*s_, std::move(sql)));
+task<result> executor::fetch_params(std::string sql, params values) {
+    detail::driver& s = session();
+    return detail::guarded(s, send_params(s, std::move(sql), std::move(values)));
 }
 
-task<std::int64_t> connection::execute_params(std::string sql, params values) {
+task<std::int64_t> executor::execute(std::string sql) {
+    detail::driver& s = session();
+    return detail::guarded(s, execute_work(s, std::move(sql)));
+}
+
+task<std::int64_t> executor::execute_params(std::string sql, params values) {
     return rows_changed(fetch_params(std::move(sql), std::move(values)));
 }
 
@@ -200,6 +222,12 @@ pg_conn* connection::native() const noexcept {
 }
 
 namespace detail {
+
+task<std::optional<row>> first_row(task<result> query) {
+    result r = co_await std::move(query);
+    if (r.empty()) co_return std::nullopt;
+    co_return r.row_keeping_result(0);
+}
 
 void throw_no_rows(const std::string& sql) {
     error::fields f;

@@ -7,6 +7,7 @@
 //   std::int64_t answer = r[0][0].as<std::int64_t>();
 //   auto n = co_await conn.fetch_value<std::int64_t>("select count(*) from t");
 //   std::int64_t changed = co_await conn.execute("delete from t where id = $1", 7);
+//   std::optional<pg::row> first = co_await conn.fetch_row("select * from t where id = $1", 7);
 //
 // Settings come from the conninfo string or URI and the PG* environment variables (libpq).
 // Our own deadline bounds connecting, since libpq's connect_timeout does not apply to
@@ -35,6 +36,7 @@
 #include "uio/core/async_generator.hpp"
 #include "uio/core/task.hpp"
 #include "uio/db/pg/error.hpp"
+#include "uio/db/pg/executor.hpp"
 #include "uio/db/pg/notification.hpp"
 #include "uio/db/pg/params.hpp"
 #include "uio/db/pg/result.hpp"
@@ -47,24 +49,7 @@ struct pg_conn;
 namespace uio::pg {
 
 namespace detail {
-class driver;
 struct driver_access;
-
-[[noreturn]] void throw_no_rows(const std::string& sql);
-
-// fetch_value's second half: awaits the query, reads its first cell.
-template <class T>
-task<T> first_value(task<result> query, std::string sql) {
-    result r = co_await std::move(query);
-    if (r.empty()) {
-        if constexpr (is_optional<T>::value) {
-            co_return std::nullopt;
-        } else {
-            throw_no_rows(sql);
-        }
-    }
-    co_return r[0][0].template as<T>();
-}
 }  // namespace detail
 
 struct connect_options {
@@ -76,7 +61,7 @@ struct connect_options {
     std::chrono::milliseconds query_timeout{0};
 };
 
-class connection {
+class connection : public executor {
   public:
     connection() noexcept;
     connection(connection&&) noexcept;
@@ -90,35 +75,8 @@ class connection {
                                                   std::chrono::milliseconds timeout,
                                                   connect_options options = {});
 
-    // The vocabulary both databases share (README, "One vocabulary"): execute runs a
-    // statement and yields the rows it changed, fetch yields every row, fetch_value the first
-    // column of the first row. Parameters are $1, $2... (extended protocol), always bound.
-
-    // One statement with parameters; yields the rows it changed (0 for DDL).
-    template <class Arg, class... Args>
-    [[nodiscard]] task<std::int64_t> execute(std::string sql, const Arg& arg, const Args&... args) {
-        return execute_params(std::move(sql), params(arg, args...));
-    }
-    [[nodiscard]] task<std::int64_t> execute_params(std::string sql, params values);
-    // Without parameters, any number of statements (simple protocol: DDL, scripts); yields
-    // the rows the last one changed.
-    [[nodiscard]] task<std::int64_t> execute(std::string sql);
-
-    // One query; yields every row.
-    template <class... Args>
-    [[nodiscard]] task<result> fetch(std::string sql, const Args&... args) {
-        return fetch_params(std::move(sql), params(args...));
-    }
-    [[nodiscard]] task<result> fetch_params(std::string sql, params values);
-
-    // The first column of the first row as T; no row throws pg::error, unless T is
-    // std::optional (NULL is nullopt too).
-    template <class T, class... Args>
-    [[nodiscard]] task<T> fetch_value(std::string sql, const Args&... args) {
-        std::string text = sql;  // for the message when there is no row
-        return detail::first_value<T>(fetch_params(std::move(sql), params(args...)),
-                                      std::move(text));
-    }
+    // execute, fetch, fetch_value and fetch_row: the vocabulary both databases share, from
+    // executor (executor.hpp).
 
     // Prepared statements (named on the server, or remembered locally in unnamed mode).
     [[nodiscard]] task<void> prepare(std::string name, std::string sql);

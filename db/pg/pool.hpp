@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "uio/core/detail/permit.hpp"
 #include "uio/core/detail/waiter_list.hpp"
 #include "uio/core/task.hpp"
 #include "uio/db/pg/connection.hpp"
@@ -35,29 +36,11 @@ struct pool_options {
 };
 
 class pool {
-    // One of the pool's `size` places, held by a lease (or an acquire on its way to one);
-    // handed to the longest waiter, or made free, when it is destroyed.
-    class slot {
-      public:
-        slot() noexcept = default;
-        explicit slot(pool* owner) noexcept : owner_(owner) {}
-        slot(slot&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)) {}
-        slot& operator=(slot&& other) noexcept {
-            if (this != &other) {
-                reset();
-                owner_ = std::exchange(other.owner_, nullptr);
-            }
-            return *this;
-        }
-        ~slot() { reset(); }
-        void reset() noexcept {
-            if (owner_) std::exchange(owner_, nullptr)->release_slot();
-        }
-        explicit operator bool() const noexcept { return owner_ != nullptr; }
-
-      private:
-        pool* owner_ = nullptr;
-    };
+    // Its slot goes to the longest waiter, or becomes free.
+    void release_slot() noexcept;
+    // One of the pool's `size` places, held by a lease (or an acquire on its way to one): the
+    // same permit as semaphore::permit (core/detail/permit.hpp), given back by release_slot().
+    using slot = uio::detail::permit<pool, &pool::release_slot>;
 
   public:
     explicit pool(std::string conninfo, pool_options options = {});
@@ -113,8 +96,6 @@ class pool {
     slot try_take_slot() noexcept;
     // Queues `w` and returns when it holds a slot; throws when it times out or is cancelled.
     task<slot> wait_for_slot(waiter& w);
-    // Its slot goes to the longest waiter, or becomes free.
-    void release_slot() noexcept;
     // Makes the earliest-deadline waiter the timer's owner (waking it to arm the timer unless
     // it is `running`, the waiter whose code calls this); displaces a later owner.
     void ensure_timer(waiter* running) noexcept;

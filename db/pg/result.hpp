@@ -132,6 +132,9 @@ class result {
     int columns() const noexcept;
     bool empty() const noexcept { return rows() == 0; }
     row operator[](int index) const noexcept { return row(r_.get(), index); }
+    // Row `index` holding a share of this result, so it stays valid after the result is gone
+    // (executor::fetch_row's rows).
+    row row_keeping_result(int index) const noexcept { return row(r_.get(), index, r_); }
     std::string column_name(int column) const;
     // Rows a command touched (INSERT/UPDATE/DELETE/COPY...), from the command tag.
     std::int64_t affected_rows() const noexcept;

@@ -1,6 +1,8 @@
 // transaction: COMMIT / ROLLBACK, and the deferred rollback of an abandoned transaction.
 #include "uio/db/pg/transaction.hpp"
 
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "uio/db/pg/connection.hpp"
@@ -8,13 +10,24 @@
 
 namespace uio::pg {
 
+namespace {
+// The session alone: finish() runs COMMIT or ROLLBACK through it after the transaction object
+// has let go, so that a failure leaves nothing for the destructor to mark.
+class bare_session : public executor {
+  public:
+    explicit bare_session(detail::driver* s) noexcept : executor(s) {}
+};
+}  // namespace
+
+transaction::transaction(connection& conn) noexcept : executor(&detail::driver_access::of(conn)) {}
+
 transaction::transaction(transaction&& other) noexcept
-    : conn_(std::exchange(other.conn_, nullptr)) {}
+    : executor(std::exchange(other.driver_, nullptr)) {}
 
 transaction& transaction::operator=(transaction&& other) noexcept {
     if (this != &other) {
         abandon();
-        conn_ = std::exchange(other.conn_, nullptr);
+        driver_ = std::exchange(other.driver_, nullptr);
     }
     return *this;
 }
@@ -25,34 +38,27 @@ transaction::~transaction() {
 
 void transaction::abandon() noexcept {
     // Cannot co_await here: the connection rolls back before its next operation.
-    if (connection* c = std::exchange(conn_, nullptr))
-        detail::driver_access::of(*c).needs_rollback = true;
+    if (detail::driver* s = std::exchange(driver_, nullptr)) s->needs_rollback = true;
 }
 
 task<void> transaction::commit() {
-    if (!conn_) throw std::logic_error("uio::pg::transaction: already finished");
-    connection* c = std::exchange(conn_, nullptr);
-    // If COMMIT is interrupted the server may still be in the transaction: roll back then.
-    try {
-        co_await c->execute("COMMIT");
-        co_return;
-    } catch (...) {
-        if (PQtransactionStatus(c->native()) != PQTRANS_IDLE)
-            detail::driver_access::of(*c).needs_rollback = true;
-        throw;
-    }
+    return finish("COMMIT");
 }
 
 task<void> transaction::rollback() {
-    if (!conn_) throw std::logic_error("uio::pg::transaction: already finished");
-    connection* c = std::exchange(conn_, nullptr);
+    return finish("ROLLBACK");
+}
+
+task<void> transaction::finish(const char* command) {
+    if (!driver_) throw std::logic_error("uio::pg::transaction: already finished");
+    detail::driver& s = *std::exchange(driver_, nullptr);
+    bare_session session(&s);
     try {
-        co_await c->execute("ROLLBACK");
+        std::string sql = command;
+        co_await session.execute(std::move(sql));
         co_return;
     } catch (...) {
-        if (c->native() && PQtransactionStatus(c->native()) != PQTRANS_IDLE) {
-            detail::driver_access::of(*c).needs_rollback = true;
-        }
+        if (s.conn && PQtransactionStatus(s.conn) != PQTRANS_IDLE) s.needs_rollback = true;
         throw;
     }
 }

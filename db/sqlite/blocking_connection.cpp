@@ -4,6 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <memory>
+#include <optional>
+
 #include "uio/db/sqlite/error.hpp"
 
 namespace uio::sqlite {
@@ -74,6 +77,19 @@ rows blocking_connection::fetch_params(std::string_view sql, std::span<const val
     }
     stmt->bind_all(params);
     return stmt->read_all();
+}
+
+std::optional<rows::row> blocking_connection::fetch_row_params(std::string_view sql,
+                                                               std::span<const value> params) {
+    std::string_view tail;
+    statement_lease stmt = cache_.acquire(db_, sql, &tail);
+    if (!is_blank_sql(tail)) {
+        throw error(SQLITE_MISUSE, "fetch_row() takes one statement", std::string(sql));
+    }
+    stmt->bind_all(params);
+    auto first = std::make_shared<const rows>(stmt->read_rows(1));
+    if (first->empty()) return std::nullopt;
+    return rows::row(std::move(first), 0);
 }
 
 std::int64_t blocking_connection::last_insert_rowid() const noexcept {

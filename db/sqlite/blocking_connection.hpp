@@ -1,7 +1,8 @@
 // blocking_connection: the synchronous SQLite connection that lives on a database's worker
 // thread. Code handed to db.transaction(fn) or db.run(fn) receives it; it must not be kept,
 // nor touched from any other thread. Everything here blocks: that is why it runs on the
-// worker. Same vocabulary as database (execute, fetch, fetch_value), without the co_await.
+// worker. Same vocabulary as database (execute, fetch, fetch_value, fetch_row), without the
+// co_await.
 //
 //   co_await db.transaction([&](sqlite::blocking_connection& c) {
 //       c.execute("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
@@ -48,6 +49,13 @@ class blocking_connection {
         return fetch_params(sql, make_params(std::forward<P>(params)...));
     }
     rows fetch_params(std::string_view sql, std::span<const value> params);
+
+    // One query; its first row, or none (stepping no further). The row keeps its own storage.
+    template <class... P>
+    std::optional<rows::row> fetch_row(std::string_view sql, P&&... params) {
+        return fetch_row_params(sql, make_params(std::forward<P>(params)...));
+    }
+    std::optional<rows::row> fetch_row_params(std::string_view sql, std::span<const value> params);
 
     // The first column of the first row as T; no row throws sqlite::error, unless T is
     // std::optional (NULL is nullopt too).

@@ -1,12 +1,13 @@
 // executor: what runs statements, shared by database (owner 0: no hold) and transaction
 // (its hold's owner); a function that takes `sqlite::executor&` works with either. The
 // vocabulary is the one both databases share (README, "One vocabulary"): execute yields the
-// rows changed, fetch every row, fetch_value the first column of the first row. Every call
-// copies its SQL and parameters into the request, so nothing the caller passes needs to
-// outlive the call.
+// rows changed, fetch every row, fetch_value the first column of the first row, fetch_row the
+// first row or none. Every call copies its SQL and parameters into the request, so nothing the
+// caller passes needs to outlive the call.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -39,6 +40,14 @@ class executor {
     detail::request<T> fetch_value(std::string sql, P&&... params) const {
         return make<T>([sql = std::move(sql), p = make_params(std::forward<P>(params)...)](
                            blocking_connection& c) { return c.fetch_value_params<T>(sql, p); });
+    }
+
+    // The first row, or none; the row keeps its own storage.
+    template <class... P>
+    detail::request<std::optional<rows::row>> fetch_row(std::string sql, P&&... params) const {
+        return make<std::optional<rows::row>>(
+            [sql = std::move(sql), p = make_params(std::forward<P>(params)...)](
+                blocking_connection& c) { return c.fetch_row_params(sql, p); });
     }
 
     // Runs fn(blocking_connection&) on the worker, for anything the calls above do not cover. fn

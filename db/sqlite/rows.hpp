@@ -1,13 +1,16 @@
 // sqlite::rows: a query's complete result, copied out of SQLite on the worker thread so it
-// can travel back to the caller's loop thread. Cells are stored row-major in one vector.
+// can travel back to the caller's loop thread. Cells are stored row-major in one vector. A
+// row is a view valid while its rows lives, except fetch_row's, which keeps its own alive.
 //
 //   sqlite::rows r = co_await db.fetch("SELECT id, name FROM users WHERE age > ?", 30);
 //   for (auto row : r) use(row.get<std::int64_t>(0), row.get<std::optional<std::string>>("name"));
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "uio/db/sqlite/value.hpp"
@@ -19,6 +22,10 @@ class rows {
     class row {
       public:
         row(const rows* owner, std::size_t index) noexcept : owner_(owner), index_(index) {}
+        // Row `index` of `keep`, holding a share of it so it stays valid on its own
+        // (fetch_row's rows).
+        row(std::shared_ptr<const rows> keep, std::size_t index) noexcept
+            : owner_(keep.get()), index_(index), keep_(std::move(keep)) {}
         std::size_t size() const noexcept { return owner_->width(); }
         const value& operator[](std::size_t column) const;
         // Typed access by position or by column name; errors name the column.
@@ -32,6 +39,7 @@ class rows {
       private:
         const rows* owner_;
         std::size_t index_;
+        std::shared_ptr<const rows> keep_;  // empty for views into a rows the caller holds
     };
 
     class iterator {

@@ -124,6 +124,10 @@ value statement::column(int index) const {
 }
 
 rows statement::read_all() {
+    return read_rows(static_cast<std::size_t>(-1));
+}
+
+rows statement::read_rows(std::size_t limit) {
     int width = column_count();
     std::vector<std::string> names;
     names.reserve(static_cast<std::size_t>(width));
@@ -132,7 +136,7 @@ rows statement::read_all() {
         names.emplace_back(name ? name : "");
     }
     rows result(std::move(names));
-    while (step()) {
+    for (std::size_t n = 0; n < limit && step(); ++n) {
         for (int i = 0; i < width; ++i) result.push(column(i));
     }
     return result;

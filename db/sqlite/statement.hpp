@@ -38,6 +38,8 @@ class statement {
     value column(int index) const;
     // Steps to the end, collecting every row.
     rows read_all();
+    // Collects at most `limit` rows (fetch_row's one), stepping no further.
+    rows read_rows(std::size_t limit);
     // Ready for the next execution; drops bindings (they may point at freed values).
     void reset() noexcept;
     // Ready for the next execution, keeping bindings: for loops that rebind every parameter.

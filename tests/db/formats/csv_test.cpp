@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 
 #include "test_support.hpp"
 
@@ -84,6 +85,30 @@ TEST_CASE("csv: quotes, doubled quotes, embedded newlines, CRLF, BOM, TSV") {
     REQUIRE(one_column.size() == 3);
     CHECK(one_column[1][0] == std::nullopt);
     CHECK(one_column[2][0] == std::optional<std::string>("y"));
+}
+
+TEST_CASE("csv: one delimiter rule for the reader and the programs that check options first") {
+    using formats::usable_delimiter_and_quote;
+    // The rule the CLI checks (as a usage error) before building a reader.
+    STATIC_REQUIRE(usable_delimiter_and_quote(',', '"'));
+    STATIC_REQUIRE(usable_delimiter_and_quote('\t', '\''));
+    STATIC_REQUIRE(usable_delimiter_and_quote('|', '"'));
+    STATIC_REQUIRE_FALSE(usable_delimiter_and_quote(',', ','));
+    STATIC_REQUIRE_FALSE(usable_delimiter_and_quote('\n', '"'));
+    STATIC_REQUIRE_FALSE(usable_delimiter_and_quote(',', '\r'));
+    STATIC_REQUIRE_FALSE(usable_delimiter_and_quote('\0', '"'));
+    STATIC_REQUIRE_FALSE(usable_delimiter_and_quote(static_cast<char>(0xC3), '"'));
+    // The reader refuses exactly what the rule refuses.
+    for (char delimiter : {',', ';', '\t', '\n', '\r', '\0', '"', static_cast<char>(0x80)}) {
+        for (char quote : {'"', '\'', ',', '\n', static_cast<char>(0xFF)}) {
+            formats::csv_options o{.delimiter = delimiter, .quote = quote};
+            if (usable_delimiter_and_quote(delimiter, quote)) {
+                CHECK_NOTHROW(formats::csv_reader{o});
+            } else {
+                CHECK_THROWS_AS(formats::csv_reader{o}, std::invalid_argument);
+            }
+        }
+    }
 }
 
 TEST_CASE("csv: rows split at every byte boundary parse identically") {

@@ -1,12 +1,15 @@
 // pg::connection against the test cluster: connecting and its failures, queries with
 // parameters and typed results, errors with SQLSTATE, prepared statements, streaming,
-// quoting, cancellation and deadlines.
+// quoting, transactions (executors like the connection), cancellation and deadlines.
 #include <libpq-fe.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "pg_test_support.hpp"
 #include "uio/core/when_all.hpp"
@@ -305,28 +308,84 @@ TEST_CASE("transactions roll back unless committed") {
         co_await conn.execute("create temp table acct (v int)");
         {
             auto tx = co_await conn.begin();
-            co_await conn.fetch("insert into acct values (1)");
+            co_await tx.execute("insert into acct values ($1)", 1);
             co_await tx.commit();
         }
         {
             auto tx = co_await conn.begin();
-            co_await conn.fetch("insert into acct values (2)");
+            co_await tx.execute("insert into acct values (2)");
             // dropped without commit
         }
         try {
             auto tx = co_await conn.begin();
-            co_await conn.fetch("insert into acct values (3)");
+            co_await tx.fetch("insert into acct values ($1)", 3);
             throw std::runtime_error("fail inside the transaction");
         } catch (const std::runtime_error&) {
         }
         {
             auto tx = co_await conn.begin();
-            co_await conn.fetch("insert into acct values (4)");
+            co_await tx.execute("insert into acct values (4)");
+            auto inside = co_await tx.fetch_value<std::int64_t>("select count(*) from acct");
+            CHECK(inside == 2);
             co_await tx.rollback();
+            CHECK(!tx.is_open());
         }
         pg::result r =
             co_await conn.fetch("select coalesce(string_agg(v::text, ','), '') from acct");
         CHECK(r[0][0].as<std::string>() == "1");
+        CHECK(PQtransactionStatus(conn.native()) == PQTRANS_IDLE);
+    });
+}
+
+namespace {
+// Written once against pg::executor: runs on a connection and on a transaction alike.
+uio::task<std::optional<std::string>> executor_test_name_of(pg::executor& db, int id) {
+    std::optional<pg::row> r = co_await db.fetch_row("select name from people where id = $1", id);
+    if (!r) co_return std::nullopt;
+    co_return (*r)[0].as<std::string>();
+}
+}  // namespace
+
+TEST_CASE("fetch_row yields the first row or none, on a connection and on a transaction") {
+    require_cluster();
+    run([]() -> uio::task<void> {
+        auto conn = co_await pg::connection::connect("", 5s);
+        co_await conn.execute(
+            "create temp table people (id int, name text);"
+            "insert into people values (1, 'ann'), (2, 'bob'), (2, 'bea')");
+        // The row outlives the result it came from.
+        std::optional<pg::row> first =
+            co_await conn.fetch_row("select id, name from people where id = $1 order by name", 2);
+        REQUIRE(first);
+        CHECK((*first)[0].as<int>() == 2);
+        CHECK((*first)["name"].as<std::string>() == "bea");
+        std::optional<pg::row> none = co_await conn.fetch_row("select 1 where false");
+        CHECK(!none);
+
+        auto on_conn = co_await executor_test_name_of(conn, 1);
+        CHECK(on_conn == "ann");
+        {
+            auto tx = co_await conn.begin();
+            co_await tx.execute("update people set name = $1 where id = $2", "amy", 1);
+            auto in_tx = co_await executor_test_name_of(tx, 1);
+            CHECK(in_tx == "amy");
+            auto missing = co_await executor_test_name_of(tx, 3);
+            CHECK(!missing);
+            co_await tx.rollback();
+        }
+        auto after = co_await executor_test_name_of(conn, 1);
+        CHECK(after == "ann");
+
+        // A finished transaction runs nothing: the caller's mistake, said at once.
+        auto tx = co_await conn.begin();
+        co_await tx.commit();
+        bool refused = false;
+        try {
+            co_await tx.execute("select 1");
+        } catch (const std::logic_error&) {
+            refused = true;
+        }
+        CHECK(refused);
         CHECK(PQtransactionStatus(conn.native()) == PQTRANS_IDLE);
     });
 }

@@ -4,6 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <optional>
+#include <string>
+
 #include "test_support.hpp"
 #include "uio/core/when_all.hpp"
 #include "uio/uring/io_context.hpp"
@@ -131,6 +134,51 @@ TEST_CASE("an RAII transaction rolls back unless committed, and after a failed s
             misuse = e.extended_code() == SQLITE_MISUSE;
         }
         CHECK(misuse);
+    }());
+}
+
+namespace {
+// Written once against sqlite::executor: runs on the database and on a transaction alike.
+task<std::optional<std::string>> executor_test_owner_of(const sqlite::executor& db,
+                                                        std::int64_t id) {
+    std::optional<sqlite::rows::row> r =
+        co_await db.fetch_row("SELECT owner FROM accounts WHERE id = ?", id);
+    if (!r) co_return std::nullopt;
+    co_return r->get<std::string>("owner");
+}
+}  // namespace
+
+TEST_CASE("fetch_row yields the first row or none, on the database and on a transaction") {
+    uio::run([&]() -> task<void> {
+        auto db = co_await accounts_db();
+        // The row keeps its own storage: no rows object to hold.
+        std::optional<sqlite::rows::row> first =
+            co_await db.fetch_row("SELECT id, owner FROM accounts ORDER BY id DESC");
+        REQUIRE(first);
+        CHECK(first->get<std::int64_t>(0) == 2);
+        CHECK(first->get<std::string>("owner") == "bob");
+        std::optional<sqlite::rows::row> none =
+            co_await db.fetch_row("SELECT id FROM accounts WHERE id = ?", 99);
+        CHECK(!none);
+
+        auto on_db = co_await executor_test_owner_of(db, 1);
+        CHECK(on_db == "ann");
+        {
+            auto tx = co_await db.begin();
+            co_await tx.execute("UPDATE accounts SET owner = ? WHERE id = ?", "amy", 1);
+            auto in_tx = co_await executor_test_owner_of(tx, 1);
+            CHECK(in_tx == "amy");
+            co_await tx.rollback();
+        }
+        auto after = co_await executor_test_owner_of(db, 1);
+        CHECK(after == "ann");
+
+        // The blocking connection has it too, and steps no further than the first row.
+        auto owner = co_await db.run([](sqlite::blocking_connection& c) {
+            std::optional<sqlite::rows::row> r = c.fetch_row("SELECT owner FROM accounts");
+            return r ? r->get<std::string>(0) : std::string();
+        });
+        CHECK(owner == "ann");
     }());
 }
 

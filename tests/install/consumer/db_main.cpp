@@ -12,6 +12,7 @@
 #include <uio/db/pg/connection.hpp>
 #include <uio/db/pg/conninfo.hpp>
 #include <uio/db/pg/error.hpp>
+#include <uio/db/pg/executor.hpp>
 #include <uio/db/pg/notification.hpp>
 #include <uio/db/pg/params.hpp>
 #include <uio/db/pg/pipeline.hpp>
