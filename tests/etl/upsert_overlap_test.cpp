@@ -23,11 +23,11 @@
 
 namespace pg = uio::pg;
 using namespace std::chrono_literals;
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -135,7 +135,8 @@ TEST_CASE("upsert overlapped in batches: exact values, the last row wins, counte
                 "create trigger uo_per_merge after insert on uo_exact for each statement "
                 "execute function uo_count()");
         }
-        auto r = table_copy(dir / "in.csv", pg_uri("table=uo_exact"), overlap_upsert(counted));
+        auto r = copy_table_and_report(dir / "in.csv", pg_uri("table=uo_exact"),
+                                       overlap_upsert(counted));
         INFO(r.err);
         REQUIRE(r.code == 0);
         CHECK(overlap_table_text("uo_exact") == want);
@@ -166,17 +167,18 @@ TEST_CASE("upsert overlapped in batches: a failure in a late batch leaves the ta
         // Line 1800 of the file: a bad double, then a NULL key (both in the COPY of a batch
         // long after the first merges), then a value the target's CHECK refuses (the merge).
         write_file(dir / "bad.csv", csv + "1999,\"q\nq\",oops,7\n" + end);
-        auto bad = table_copy(dir / "bad.csv", pg_uri("table=uo_atomic"), overlap_upsert(counted));
+        auto bad = copy_table_and_report(dir / "bad.csv", pg_uri("table=uo_atomic"),
+                                         overlap_upsert(counted));
         CHECK(bad.code == 1);
         CHECK(overlap_has(bad.err, "bad.csv:2001: invalid input syntax for type double precision"));
         write_file(dir / "null.csv", csv + ",z,1,1\n" + end);
-        auto null_key =
-            table_copy(dir / "null.csv", pg_uri("table=uo_atomic"), overlap_upsert(counted));
+        auto null_key = copy_table_and_report(dir / "null.csv", pg_uri("table=uo_atomic"),
+                                              overlap_upsert(counted));
         CHECK(null_key.code == 1);
         CHECK(overlap_has(null_key.err, "null.csv:2001: NULL in key column \"id\""));
         write_file(dir / "check.csv", csv + "1999,z,1,5000\n" + end);
-        auto refused =
-            table_copy(dir / "check.csv", pg_uri("table=uo_atomic"), overlap_upsert(counted));
+        auto refused = copy_table_and_report(dir / "check.csv", pg_uri("table=uo_atomic"),
+                                             overlap_upsert(counted));
         CHECK(refused.code == 1);
         CHECK(overlap_has(refused.err, "uo_atomic_n_check"));
         CHECK(overlap_table_text("uo_atomic") == before);
@@ -187,7 +189,7 @@ TEST_CASE("upsert overlapped in batches: a failure in a late batch leaves the ta
     auto o = overlap_upsert(true);
     o.max_errors = 2;
     o.rejects_path = dir / "rejects.txt";
-    auto skipped = table_copy(dir / "both.csv", pg_uri("table=uo_atomic"), o);
+    auto skipped = copy_table_and_report(dir / "both.csv", pg_uri("table=uo_atomic"), o);
     INFO(skipped.err);
     REQUIRE(skipped.code == 0);
     CHECK(overlap_has(read_file(dir / "rejects.txt"), "both.csv:2001: invalid input syntax"));
@@ -253,7 +255,7 @@ TEST_CASE("upsert overlapped in batches: killed with -9 mid-load, the table is a
     CHECK(overlap_table_text("uo_killed") == before);
     CHECK(overlap_staging_tables("uo_killed") == "1");  // left behind by the kill
     // The next load drops it, and loads.
-    auto next = table_copy(dir / "in.csv", target, overlap_upsert(false));
+    auto next = copy_table_and_report(dir / "in.csv", target, overlap_upsert(false));
     INFO(next.err);
     REQUIRE(next.code == 0);
     CHECK(overlap_staging_tables("uo_killed") == "0");

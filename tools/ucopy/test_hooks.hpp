@@ -1,7 +1,7 @@
 // test_hooks: the programs' test hooks — the tree copy's (uio/fs/test_hooks.hpp) and the
 // table copy's — with none of it in the shipped programs.
 //
-// table_command_main takes them through its `hooks` argument, the tree copy through
+// table_copy_main takes them through its `hooks` argument, the tree copy through
 // uio::fs::options::hooks; both are null in the shipped ucopy and ucopy-tables
 // (no_test_hooks.cpp). The test-only twins ucopy-testable and ucopy-tables-testable
 // (tests/ucopy/CMakeLists.txt) link tests/ucopy/env_test_hooks.cpp instead, which arms the
@@ -14,7 +14,7 @@ namespace ucopy {
 
 class test_hooks : public uio::fs::test_hooks {
   public:
-    // table_command_main: a table copy is about to start, inside its error handling.
+    // table_copy_main: a table copy is about to start, inside its error handling.
     virtual void table_copy_starting() = 0;
 };
 
