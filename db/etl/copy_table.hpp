@@ -16,7 +16,7 @@
 #include <functional>
 
 #include "uio/core/task.hpp"
-#include "uio/db/etl/copy_stats.hpp"
+#include "uio/db/etl/table_copy_stats.hpp"
 #include "uio/db/etl/endpoint.hpp"
 #include "uio/db/etl/table_copy_options.hpp"
 

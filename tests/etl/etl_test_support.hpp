@@ -14,7 +14,7 @@
 
 #include "test_support.hpp"
 #include "uio/db/etl/endpoint.hpp"
-#include "uio/db/etl/run_table_copy.hpp"
+#include "uio/db/etl/copy_table_and_report.hpp"
 
 namespace uio::testing {
 

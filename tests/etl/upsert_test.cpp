@@ -7,7 +7,7 @@
 
 #include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
-#include "table_cli.hpp"
+#include "table_copy_cli.hpp"
 
 using uio::testing::pg_column;
 using uio::testing::pg_exec;

@@ -9,7 +9,7 @@
 #include "command_line_app.hpp"
 #include "completions.hpp"
 #include "man_page.hpp"
-#include "table_cli.hpp"
+#include "table_copy_cli.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // ucopy's entry point: parse, run, exit with the documented status. When SRC or DST names a
 // table (postgresql://, postgres://, sqlite:), the command is a table copy and ucopy-tables
-// runs it (table_command.hpp); everything else is a tree copy with cp's semantics.
+// runs it (table_copy_handoff.hpp); everything else is a tree copy with cp's semantics.
 #include <malloc.h>
 
 #include <cstdio>
@@ -10,7 +10,7 @@
 
 #include "engine.hpp"
 #include "options.hpp"
-#include "table_command.hpp"
+#include "table_copy_handoff.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "uio/core/progress_line.hpp"
-#include "uio/db/etl/copy_stats.hpp"
+#include "uio/db/etl/table_copy_stats.hpp"
 #include "uio/db/etl/detail/column_types.hpp"
 #include "uio/db/etl/detail/row_batch.hpp"
 #include "uio/db/etl/table_copy_options.hpp"

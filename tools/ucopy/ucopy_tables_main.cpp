@@ -1,11 +1,11 @@
-// ucopy-tables: the table copies of `ucopy SRC DST` (table_cli.hpp), a program of its own so
-// that tree copies never load libpq (table_command.hpp). ucopy runs it with its own argv, so
+// ucopy-tables: the table copies of `ucopy SRC DST` (table_copy_cli.hpp), a program of its own so
+// that tree copies never load libpq (table_copy_handoff.hpp). ucopy runs it with its own argv, so
 // messages and --help say "ucopy" then, and "ucopy-tables" when it is run by name.
 #include <malloc.h>
 
 #include <string>
 
-#include "table_cli.hpp"
+#include "table_copy_cli.hpp"
 #include "uio/uring/signal_cleanup.hpp"
 
 int main(int argc, char** argv) {

@@ -1,5 +1,5 @@
 // table_cli: table copies' options on CLI11, mapped onto table_copy_options.
-#include "table_cli.hpp"
+#include "table_copy_cli.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "uio/core/error_kind.hpp"
-#include "uio/db/etl/run_table_copy.hpp"
+#include "uio/db/etl/copy_table_and_report.hpp"
 
 namespace uio::etl {
 

@@ -1,10 +1,10 @@
 // table_cli: the command line of table copies, `ucopy SRC DST` when an endpoint is a table:
-// the main of ucopy-tables, which ucopy runs for such a command (table_command.hpp).
+// the main of ucopy-tables, which ucopy runs for such a command (table_copy_handoff.hpp).
 #pragma once
 
 #include <memory>
 
-#include "table_command.hpp"
+#include "table_copy_handoff.hpp"
 
 namespace CLI {
 class App;

@@ -17,7 +17,7 @@
 #include "uio/db/etl/detail/parallel_load.hpp"
 #include "uio/db/etl/detail/plan.hpp"
 #include "uio/db/etl/detail/table_paths.hpp"
-#include "uio/db/etl/run_table_copy.hpp"
+#include "uio/db/etl/copy_table_and_report.hpp"
 #include "uio/uring/io_context.hpp"
 
 namespace uio::etl {

@@ -1,5 +1,5 @@
 // table_command: the test for a table endpoint, the table-copy help, and the exec.
-#include "table_command.hpp"
+#include "table_copy_handoff.hpp"
 
 #include <unistd.h>
 

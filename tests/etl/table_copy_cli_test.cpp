@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "etl_test_support.hpp"
-#include "table_cli.hpp"
+#include "table_copy_cli.hpp"
 
 namespace {
 
