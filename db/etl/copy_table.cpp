@@ -1,5 +1,5 @@
 // copy_table picks the path for the pair of endpoints and runs it on the caller's loop;
-// run_table_copy runs that on a fresh io_context for the CLI and turns the outcome into a
+// copy_table_and_report runs that on a fresh io_context for the CLI and turns the outcome into a
 // message, --stats and an exit code (the failure's error_kind decides it). Messages are built
 // without passwords where they are made (endpoints and connections show their conninfo
 // through pg::redact_conninfo).
@@ -13,11 +13,11 @@
 
 #include "uio/core/error_kind.hpp"
 #include "uio/db/etl/copy_table.hpp"
+#include "uio/db/etl/copy_table_and_report.hpp"
 #include "uio/db/etl/detail/chunk_stream.hpp"
 #include "uio/db/etl/detail/parallel_load.hpp"
 #include "uio/db/etl/detail/plan.hpp"
 #include "uio/db/etl/detail/table_paths.hpp"
-#include "uio/db/etl/copy_table_and_report.hpp"
 #include "uio/uring/io_context.hpp"
 
 namespace uio::etl {
@@ -158,8 +158,8 @@ void print_stats(std::ostream& out, const copy_context& ctx, double seconds, boo
 
 namespace {
 
-task<copy_stats> copy_table_on_loop(endpoint source, endpoint destination,
-                                    table_copy_options options, progress_callback progress) {
+task<table_copy_stats> copy_table_on_loop(endpoint source, endpoint destination,
+                                          table_copy_options options, progress_callback progress) {
     copy_context ctx(options, std::cerr, false);
     ctx.on_progress = progress;
     check_request(ctx, source, destination);
@@ -170,19 +170,19 @@ task<copy_stats> copy_table_on_loop(endpoint source, endpoint destination,
 
 }  // namespace
 
-task<copy_stats> copy_table(endpoint source, endpoint destination, table_copy_options options,
-                            progress_callback progress) {
+task<table_copy_stats> copy_table(endpoint source, endpoint destination, table_copy_options options,
+                                  progress_callback progress) {
     return copy_table_on_loop(std::move(source), std::move(destination), std::move(options),
                               std::move(progress));
 }
 
-task<copy_stats> copy_table(endpoint source, endpoint destination) {
+task<table_copy_stats> copy_table(endpoint source, endpoint destination) {
     return copy_table_on_loop(std::move(source), std::move(destination), table_copy_options{},
                               nullptr);
 }
 
-int run_table_copy(const table_copy_options& options, const endpoint& source,
-                   const endpoint& destination, std::ostream& err, std::ostream& out) {
+int copy_table_and_report(const table_copy_options& options, const endpoint& source,
+                          const endpoint& destination, std::ostream& err, std::ostream& out) {
     bool show_progress = options.progress && !options.dry_run && ::isatty(STDERR_FILENO);
     copy_context ctx(options, err, show_progress && &err == &std::cerr);
     int code = 0;

@@ -4,7 +4,7 @@
 //
 //   uio::etl::table_copy_options options;
 //   options.mode = uio::etl::load_mode::replace;
-//   uio::etl::copy_stats done = co_await uio::etl::copy_table(
+//   uio::etl::table_copy_stats done = co_await uio::etl::copy_table(
 //       uio::etl::parse_endpoint("sales.csv"),
 //       uio::etl::parse_endpoint("postgresql:///shop?table=sales"), options);
 //
@@ -16,24 +16,25 @@
 #include <functional>
 
 #include "uio/core/task.hpp"
-#include "uio/db/etl/table_copy_stats.hpp"
 #include "uio/db/etl/endpoint.hpp"
 #include "uio/db/etl/table_copy_options.hpp"
+#include "uio/db/etl/table_copy_stats.hpp"
 
 namespace uio::etl {
 
 // Called on the loop thread as rows go by (at most every 100 ms, and once at the end), with
 // the counts so far; `input_bytes` is the source file's size when known (else 0).
-using progress_callback = std::function<void(const copy_stats& so_far, std::uint64_t input_bytes)>;
+using progress_callback =
+    std::function<void(const table_copy_stats& so_far, std::uint64_t input_bytes)>;
 
 // Copies rows from `source` to `destination` (data files, PostgreSQL, SQLite; see endpoint.hpp).
 // `options.dry_run`, `progress` and `stats_json` are the CLI's and are ignored here.
-task<copy_stats> copy_table(endpoint source, endpoint destination, table_copy_options options,
-                            progress_callback progress = nullptr);
+task<table_copy_stats> copy_table(endpoint source, endpoint destination, table_copy_options options,
+                                  progress_callback progress = nullptr);
 
 // The same with default options. An overload, not a default argument: g++ 12 destroys a
 // default argument's temporary twice when the call is inside a co_await expression (GCC
 // PR 99576), which callers of this function always are.
-task<copy_stats> copy_table(endpoint source, endpoint destination);
+task<table_copy_stats> copy_table(endpoint source, endpoint destination);
 
 }  // namespace uio::etl

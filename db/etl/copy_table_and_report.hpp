@@ -1,4 +1,4 @@
-// run_table_copy: the table side of `ucopy SRC DST` — rows between CSV/TSV/JSON Lines files,
+// copy_table_and_report: the table side of `ucopy SRC DST` — rows between CSV/TSV/JSON Lines files,
 // PostgreSQL and SQLite — as one blocking call with a command line's manners: it runs the
 // copy on a fresh io_context, prints errors (passwords redacted) to `err`, the plan
 // (--dry-run) and --stats=json to `out`, shows a progress line when `err` is a terminal, and
@@ -15,7 +15,8 @@
 
 namespace uio::etl {
 
-int run_table_copy(const table_copy_options& options, const endpoint& source,
-                   const endpoint& destination, std::ostream& err, std::ostream& out = std::cout);
+int copy_table_and_report(const table_copy_options& options, const endpoint& source,
+                          const endpoint& destination, std::ostream& err,
+                          std::ostream& out = std::cout);
 
 }  // namespace uio::etl

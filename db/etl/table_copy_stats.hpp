@@ -1,4 +1,4 @@
-// copy_stats: what a table copy did — rows and bytes moved, bad rows skipped — as
+// table_copy_stats: what a table copy did — rows and bytes moved, bad rows skipped — as
 // copy_table returns it and its progress callback sees it, and as --stats=json prints it.
 #pragma once
 
@@ -6,7 +6,7 @@
 
 namespace uio::etl {
 
-struct copy_stats {
+struct table_copy_stats {
     std::uint64_t rows = 0;
     std::uint64_t bytes = 0;
     std::uint64_t rejected = 0;

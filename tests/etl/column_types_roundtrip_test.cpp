@@ -8,13 +8,13 @@
 #include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
 
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_types;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -51,14 +51,14 @@ TEST_CASE("CSV → SQLite → CSV: the richer kinds are TEXT, kept as written") 
     uio::testing::temp_dir dir;
     std::string db = dir / "db.sqlite";
     write_file(dir / "in.csv", typed_csv);
-    auto load = table_copy(dir / "in.csv", "sqlite:" + db + "?table=t");
+    auto load = copy_table_and_report(dir / "in.csv", "sqlite:" + db + "?table=t");
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") ==
           "INTEGER|TEXT|TEXT|TEXT|TEXT|TEXT|TEXT|TEXT|TEXT");
     CHECK(sqlite_column(db, "SELECT typeof(amount) || ' ' || quote(amount) FROM t WHERE id = 1") ==
           "text '1.50'");
-    auto dump = table_copy("sqlite:" + db + "?table=t", dir / "out.csv");
+    auto dump = copy_table_and_report("sqlite:" + db + "?table=t", dir / "out.csv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.csv") == typed_csv);
@@ -69,7 +69,7 @@ TEST_CASE("CSV → PostgreSQL → CSV: numeric, boolean, date, timestamp, timest
     uio::testing::temp_dir dir;
     pg_exec("drop table if exists etl_typed");
     write_file(dir / "in.csv", typed_csv);
-    auto load = table_copy(dir / "in.csv", pg_uri("table=etl_typed"));
+    auto load = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_typed"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(pg_types("etl_typed") ==
@@ -80,15 +80,16 @@ TEST_CASE("CSV → PostgreSQL → CSV: numeric, boolean, date, timestamp, timest
     CHECK(pg_column("select count(*) from etl_typed where ok") == "2");
     CHECK(pg_column("select day + 1 from etl_typed where id = 2") == "2000-01-01");
     CHECK(pg_column("select extract(epoch from atz) from etl_typed where id = 4") == "0.000000");
-    auto dump = table_copy(pg_uri("table=etl_typed"), dir / "out.csv");
+    auto dump = copy_table_and_report(pg_uri("table=etl_typed"), dir / "out.csv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.csv") == typed_csv);
 
     // PostgreSQL → SQLite → CSV: the same bytes again (SQLite keeps the text COPY sent).
     std::string db = dir / "db.sqlite";
-    REQUIRE(table_copy(pg_uri("table=etl_typed"), "sqlite:" + db + "?table=t").code == 0);
-    REQUIRE(table_copy("sqlite:" + db + "?table=t", dir / "via_sqlite.csv").code == 0);
+    REQUIRE(copy_table_and_report(pg_uri("table=etl_typed"), "sqlite:" + db + "?table=t").code ==
+            0);
+    REQUIRE(copy_table_and_report("sqlite:" + db + "?table=t", dir / "via_sqlite.csv").code == 0);
     CHECK(read_file(dir / "via_sqlite.csv") == typed_csv);
 }
 
@@ -105,19 +106,20 @@ TEST_CASE("PostgreSQL exports in UTC and ISO whatever the server's settings, unl
                       "dbname=etl_types_tz") == "Asia/Tokyo SQL, DMY");
     auto uri = [](const std::string& params) { return "postgresql:///etl_types_tz?" + params; };
     write_file(dir / "in.csv", typed_csv);
-    auto load = table_copy(dir / "in.csv", uri("table=t"));
+    auto load = copy_table_and_report(dir / "in.csv", uri("table=t"));
     INFO(load.err);
     REQUIRE(load.code == 0);
-    auto dump = table_copy(uri("table=t"), dir / "out.csv");
+    auto dump = copy_table_and_report(uri("table=t"), dir / "out.csv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.csv") == typed_csv);
-    REQUIRE(table_copy(uri("table=t"), dir / "out.jsonl").code == 0);
+    REQUIRE(copy_table_and_report(uri("table=t"), dir / "out.jsonl").code == 0);
     CHECK(read_file(dir / "out.jsonl").find("\"atz\":\"2024-03-10T01:30:00+00:00\"") !=
           std::string::npos);
     // PGTZ is the client's choice: kept, +09 in Tokyo.
     with_env("PGTZ", "Asia/Tokyo", [&] {
-        auto tokyo = table_copy(uri("query=select atz from t where id = 1"), dir / "tokyo.csv");
+        auto tokyo =
+            copy_table_and_report(uri("query=select atz from t where id = 1"), dir / "tokyo.csv");
         INFO(tokyo.err);
         REQUIRE(tokyo.code == 0);
     });
@@ -132,7 +134,7 @@ TEST_CASE("an explicit --schema overrides the richer inferred types") {
     write_file(dir / "in.csv", typed_csv);
     uio::etl::table_copy_options o;
     o.schema = "amount double precision, ok text, day text, atz timestamp";
-    auto load = table_copy(dir / "in.csv", pg_uri("table=etl_typed_schema"), o);
+    auto load = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_typed_schema"), o);
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(pg_types("etl_typed_schema") ==
@@ -143,7 +145,7 @@ TEST_CASE("an explicit --schema overrides the richer inferred types") {
 
     std::string db = dir / "db.sqlite";
     o.schema = "amount REAL, day DATE";
-    REQUIRE(table_copy(dir / "in.csv", "sqlite:" + db + "?table=t", o).code == 0);
+    REQUIRE(copy_table_and_report(dir / "in.csv", "sqlite:" + db + "?table=t", o).code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") ==
           "INTEGER|REAL|TEXT|TEXT|DATE|TEXT|TEXT|TEXT|TEXT");
     CHECK(sqlite_column(db, "SELECT quote(amount) FROM t WHERE id = 1") == "1.5");
@@ -165,12 +167,12 @@ TEST_CASE("JSON Lines → PostgreSQL → JSON Lines: date and time strings typed
         "{\"id\":50001,\"day\":null,\"at\":\"0001-01-01T00:00:00\",\"atz\":null,"
         "\"spaced\":\"x\",\"late\":\"not a date\"}\n";
     write_file(dir / "in.jsonl", in);
-    auto load = table_copy(dir / "in.jsonl", pg_uri("table=etl_typed_j"));
+    auto load = copy_table_and_report(dir / "in.jsonl", pg_uri("table=etl_typed_j"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(pg_types("etl_typed_j") ==
           "bigint|date|timestamp without time zone|timestamp with time zone|text|text");
-    auto dump = table_copy(pg_uri("table=etl_typed_j"), dir / "out.jsonl");
+    auto dump = copy_table_and_report(pg_uri("table=etl_typed_j"), dir / "out.jsonl");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.jsonl") == in);

@@ -9,6 +9,7 @@
 #include "etl_test_support.hpp"
 
 using uio::testing::big_rows;
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_types;
@@ -16,7 +17,6 @@ using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
 using uio::testing::sqlite_uri;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -59,28 +59,28 @@ TEST_CASE("CSV: a last record without a line end is in the sample (SQLite, Postg
     uio::testing::temp_dir dir;
     std::string db = dir / "db.sqlite";
     write_file(dir / "nonl.csv", "a,b\n1,2\n3,x");
-    auto load = table_copy(dir / "nonl.csv", sqlite_uri(dir, "t"));
+    auto load = copy_table_and_report(dir / "nonl.csv", sqlite_uri(dir, "t"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "INTEGER|TEXT");
     CHECK(sqlite_column(db, "SELECT quote(b) FROM t") == "'2'|'x'");
-    REQUIRE(table_copy(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
+    REQUIRE(copy_table_and_report(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
     CHECK(read_file(dir / "out.csv") == "a,b\n1,2\n3,x\n");
 
     // nan and inf in the sample: text, not REAL (a NaN would come back as NULL).
     write_file(dir / "nan.csv", "r\n1.5\nnan\ninf\n");
-    REQUIRE(table_copy(dir / "nan.csv", sqlite_uri(dir, "n")).code == 0);
+    REQUIRE(copy_table_and_report(dir / "nan.csv", sqlite_uri(dir, "n")).code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('n')") == "TEXT");
-    REQUIRE(table_copy(sqlite_uri(dir, "n"), dir / "nan_out.csv").code == 0);
+    REQUIRE(copy_table_and_report(sqlite_uri(dir, "n"), dir / "nan_out.csv").code == 0);
     CHECK(read_file(dir / "nan_out.csv") == "r\n1.5\nnan\ninf\n");
 
     uio::testing::require_cluster();
     pg_exec("drop table if exists etl_nonl");
-    auto pg = table_copy(dir / "nonl.csv", pg_uri("table=etl_nonl"));
+    auto pg = copy_table_and_report(dir / "nonl.csv", pg_uri("table=etl_nonl"));
     INFO(pg.err);
     REQUIRE(pg.code == 0);
     CHECK(pg_types("etl_nonl") == "bigint|text");
-    REQUIRE(table_copy(pg_uri("table=etl_nonl"), dir / "pg_out.csv").code == 0);
+    REQUIRE(copy_table_and_report(pg_uri("table=etl_nonl"), dir / "pg_out.csv").code == 0);
     CHECK(read_file(dir / "pg_out.csv") == "a,b\n1,2\n3,x\n");
 }
 
@@ -89,12 +89,12 @@ TEST_CASE("JSON Lines → SQLite: a last record without a line end is sampled, m
     std::string db = dir / "db.sqlite";
     // A number and a string in one JSON column: no declared type, each kept as it is.
     write_file(dir / "nonl.jsonl", "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}");
-    auto load = table_copy(dir / "nonl.jsonl", sqlite_uri(dir, "j"));
+    auto load = copy_table_and_report(dir / "nonl.jsonl", sqlite_uri(dir, "j"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('j')") == "INTEGER|");
     CHECK(sqlite_column(db, "SELECT quote(b) FROM j") == "2|'x'");
-    REQUIRE(table_copy(sqlite_uri(dir, "j"), dir / "out.jsonl").code == 0);
+    REQUIRE(copy_table_and_report(sqlite_uri(dir, "j"), dir / "out.jsonl").code == 0);
     CHECK(read_file(dir / "out.jsonl") == "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}\n");
 }
 
@@ -105,7 +105,7 @@ TEST_CASE(
     std::string db = dir / "db.sqlite";
     std::string csv = late_values_csv(big_rows, "x", "2.5");
     write_file(dir / "in.csv", csv);
-    auto load = table_copy(dir / "in.csv", sqlite_uri(dir, "t"));
+    auto load = copy_table_and_report(dir / "in.csv", sqlite_uri(dir, "t"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     // n and f lost their declared INTEGER; the values already in kept their storage class.
@@ -114,7 +114,7 @@ TEST_CASE(
                                 std::to_string(big_rows) + ") ORDER BY id") ==
           "integer integer|text real");
     CHECK(sqlite_column(db, "SELECT count(*) FROM sqlite_master") == "1");  // no scratch table
-    auto dump = table_copy(sqlite_uri(dir, "t"), dir / "out.csv");
+    auto dump = copy_table_and_report(sqlite_uri(dir, "t"), dir / "out.csv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
@@ -137,7 +137,7 @@ TEST_CASE("CSV → SQLite: late values an affinity would rewrite stay as written
     csv += "100004,-0,-0.0,1e+15\n";
     csv += "100005,nan,inf,-inf\n";  // SQLite would store a NaN as NULL
     write_file(dir / "in.csv", csv);
-    auto load = table_copy(dir / "in.csv", sqlite_uri(dir, "t"));
+    auto load = copy_table_and_report(dir / "in.csv", sqlite_uri(dir, "t"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "INTEGER|||");
@@ -145,7 +145,7 @@ TEST_CASE("CSV → SQLite: late values an affinity would rewrite stay as written
                         "SELECT typeof(i) || typeof(r) || typeof(big) FROM t WHERE id > "
                         "100000") ==
           "texttextreal|texttexttext|realtextinteger|texttextreal|texttexttext");
-    REQUIRE(table_copy(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
+    REQUIRE(copy_table_and_report(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("SQLite: declared types still refuse, a load that fails after widening
     // An existing table's declared INTEGER: today's error, at the file's line and column.
     uio::testing::sqlite_exec(
         db, "CREATE TABLE t (id INTEGER, n INTEGER); INSERT INTO t VALUES (0, 0)");
-    auto append = table_copy(dir / "late.csv", sqlite_uri(dir, "t"));
+    auto append = copy_table_and_report(dir / "late.csv", sqlite_uri(dir, "t"));
     CHECK(append.code == 1);
     CHECK(append.err.find("late.csv:200002: column n: 'x' is not an integer") != std::string::npos);
 
@@ -168,14 +168,14 @@ TEST_CASE("SQLite: declared types still refuse, a load that fails after widening
     uio::etl::table_copy_options typed;
     typed.mode = uio::etl::load_mode::replace;
     typed.schema = "n integer";
-    auto schema = table_copy(dir / "late.csv", sqlite_uri(dir, "t"), typed);
+    auto schema = copy_table_and_report(dir / "late.csv", sqlite_uri(dir, "t"), typed);
     CHECK(schema.code == 1);
     CHECK(schema.err.find("late.csv:200002: column n: 'x' is not an integer") != std::string::npos);
 
     // Replaced with inferred types, n widens, then a ragged row fails the load: all undone.
     uio::etl::table_copy_options replace;
     replace.mode = uio::etl::load_mode::replace;
-    auto ragged = table_copy(dir / "ragged.csv", sqlite_uri(dir, "t"), replace);
+    auto ragged = copy_table_and_report(dir / "ragged.csv", sqlite_uri(dir, "t"), replace);
     CHECK(ragged.code == 1);
     CHECK(ragged.err.find("ragged.csv:200003:") != std::string::npos);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "INTEGER|INTEGER");
@@ -183,7 +183,7 @@ TEST_CASE("SQLite: declared types still refuse, a load that fails after widening
     CHECK(sqlite_column(db, "SELECT name FROM sqlite_master") == "t");
 
     // Without the bad row, the same replace commits.
-    auto ok = table_copy(dir / "late.csv", sqlite_uri(dir, "t"), replace);
+    auto ok = copy_table_and_report(dir / "late.csv", sqlite_uri(dir, "t"), replace);
     INFO(ok.err);
     REQUIRE(ok.code == 0);
     CHECK(sqlite_column(db, "SELECT count(*) FROM t") == "200001");
@@ -197,7 +197,7 @@ TEST_CASE(
     std::string db = dir / "db.sqlite";
     std::string in = late_values_jsonl(big_rows, "\"x\"", "2.5", "5");
     write_file(dir / "in.jsonl", in);
-    auto load = table_copy(dir / "in.jsonl", sqlite_uri(dir, "j"));
+    auto load = copy_table_and_report(dir / "in.jsonl", sqlite_uri(dir, "j"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('j')") == "||");
@@ -206,7 +206,7 @@ TEST_CASE(
                         "(1, " +
                             std::to_string(big_rows) + ") ORDER BY rowid") ==
           "integerintegertext|textrealinteger");
-    auto dump = table_copy(sqlite_uri(dir, "j"), dir / "out.jsonl");
+    auto dump = copy_table_and_report(sqlite_uri(dir, "j"), dir / "out.jsonl");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.jsonl") == in);
@@ -218,11 +218,11 @@ TEST_CASE("JSON Lines → PostgreSQL: a last record without a line end is sample
     pg_exec("drop table if exists etl_nonl_j");
     // A number and a string in one JSON column: jsonb, each value kept as JSON.
     write_file(dir / "nonl.jsonl", "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}");
-    auto load = table_copy(dir / "nonl.jsonl", pg_uri("table=etl_nonl_j"));
+    auto load = copy_table_and_report(dir / "nonl.jsonl", pg_uri("table=etl_nonl_j"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(pg_types("etl_nonl_j") == "bigint|jsonb");
-    REQUIRE(table_copy(pg_uri("table=etl_nonl_j"), dir / "out.jsonl").code == 0);
+    REQUIRE(copy_table_and_report(pg_uri("table=etl_nonl_j"), dir / "out.jsonl").code == 0);
     CHECK(read_file(dir / "out.jsonl") == "{\"a\":1,\"b\":2}\n{\"a\":3,\"b\":\"x\"}\n");
 }
 
@@ -236,13 +236,13 @@ TEST_CASE(
     write_file(dir / "in.csv", csv);
     uio::etl::table_copy_options o;
     o.stats_json = true;
-    auto load = table_copy(dir / "in.csv", pg_uri("table=etl_wide"), o);
+    auto load = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_wide"), o);
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(load.out.find("\"rows\": " + std::to_string(big_rows) + ",") != std::string::npos);
     // f: integers, then 2.5 — numeric, which keeps every integer read before exactly.
     CHECK(pg_types("etl_wide") == "bigint|text|numeric");
-    auto dump = table_copy(pg_uri("table=etl_wide"), dir / "out.csv");
+    auto dump = copy_table_and_report(pg_uri("table=etl_wide"), dir / "out.csv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
@@ -253,11 +253,11 @@ TEST_CASE(
     for (int k = 0; k < 100'000; ++k) reals += std::to_string(k) + ".5\n";
     reals += "x\n";
     write_file(dir / "real.csv", reals);
-    auto real = table_copy(dir / "real.csv", pg_uri("table=etl_wide"));
+    auto real = copy_table_and_report(dir / "real.csv", pg_uri("table=etl_wide"));
     INFO(real.err);
     REQUIRE(real.code == 0);
     CHECK(pg_types("etl_wide") == "text");
-    REQUIRE(table_copy(pg_uri("table=etl_wide"), dir / "real_out.csv").code == 0);
+    REQUIRE(copy_table_and_report(pg_uri("table=etl_wide"), dir / "real_out.csv").code == 0);
     CHECK(read_file(dir / "real_out.csv") == reals);
 }
 
@@ -272,7 +272,7 @@ TEST_CASE("PostgreSQL: a load that fails after widening changes nothing, declare
     write_file(dir / "ragged.csv", csv + "200001,1,1,extra\n");
     uio::etl::table_copy_options replace;
     replace.mode = uio::etl::load_mode::replace;
-    auto ragged = table_copy(dir / "ragged.csv", pg_uri("table=etl_keep"), replace);
+    auto ragged = copy_table_and_report(dir / "ragged.csv", pg_uri("table=etl_keep"), replace);
     CHECK(ragged.code == 1);
     CHECK(ragged.err.find("ragged.csv:200002: extra data after last expected column") !=
           std::string::npos);
@@ -281,14 +281,14 @@ TEST_CASE("PostgreSQL: a load that fails after widening changes nothing, declare
     CHECK(pg_column("select count(*) from pg_class where relname like 'etl_keep%'") == "1");
 
     // Appended, the table's declared bigint refuses, at the file's line.
-    auto append = table_copy(dir / "late.csv", pg_uri("table=etl_keep"));
+    auto append = copy_table_and_report(dir / "late.csv", pg_uri("table=etl_keep"));
     CHECK(append.code == 1);
     CHECK(append.err.find("late.csv:200001: invalid input syntax for type bigint: \"x\" "
                           "(column n)") != std::string::npos);
     // --schema: the user's type, not a guess.
     uio::etl::table_copy_options typed = replace;
     typed.schema = "n bigint";
-    auto schema = table_copy(dir / "late.csv", pg_uri("table=etl_keep"), typed);
+    auto schema = copy_table_and_report(dir / "late.csv", pg_uri("table=etl_keep"), typed);
     CHECK(schema.code == 1);
     CHECK(schema.err.find("late.csv:200001: invalid input syntax for type bigint: \"x\"") !=
           std::string::npos);
@@ -303,13 +303,13 @@ TEST_CASE(
     pg_exec("drop table if exists etl_wide_j");
     std::string in = late_values_jsonl(big_rows, "\"x\"", "2.5", "5");
     write_file(dir / "in.jsonl", in);
-    auto load = table_copy(dir / "in.jsonl", pg_uri("table=etl_wide_j"));
+    auto load = copy_table_and_report(dir / "in.jsonl", pg_uri("table=etl_wide_j"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     // n: numbers, then a string (jsonb); f: integers, then a real (numeric: the integers
     // stay exact); s: strings, then a number.
     CHECK(pg_types("etl_wide_j") == "jsonb|numeric|jsonb");
-    auto dump = table_copy(pg_uri("table=etl_wide_j"), dir / "out.jsonl");
+    auto dump = copy_table_and_report(pg_uri("table=etl_wide_j"), dir / "out.jsonl");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.jsonl") == in);
@@ -320,12 +320,12 @@ TEST_CASE(
     for (int k = 0; k < 100'000; ++k) lines += "{\"v\":" + std::to_string(k) + "}\n";
     lines += "{\"v\":\"two\\nlines \\\"q\\\"\"}\n";
     write_file(dir / "str.jsonl", lines);
-    auto str = table_copy(dir / "str.jsonl", pg_uri("table=etl_wide_j"));
+    auto str = copy_table_and_report(dir / "str.jsonl", pg_uri("table=etl_wide_j"));
     INFO(str.err);
     REQUIRE(str.code == 0);
     CHECK(pg_column("select v #>> '{}' from etl_wide_j where jsonb_typeof(v) = 'string'") ==
           "two\nlines \"q\"");
-    REQUIRE(table_copy(pg_uri("table=etl_wide_j"), dir / "str_out.jsonl").code == 0);
+    REQUIRE(copy_table_and_report(pg_uri("table=etl_wide_j"), dir / "str_out.jsonl").code == 0);
     CHECK(read_file(dir / "str_out.jsonl") == lines);
 }
 
@@ -355,11 +355,11 @@ TEST_CASE("CSV → PostgreSQL: late values widen numeric, boolean, dates and tim
     pg_exec("drop table if exists etl_wide_rich");
     std::string csv = late_rich_csv();
     write_file(dir / "in.csv", csv);
-    auto load = table_copy(dir / "in.csv", pg_uri("table=etl_wide_rich"));
+    auto load = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_wide_rich"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(pg_types("etl_wide_rich") == "bigint|numeric|text|text|text|text|text");
-    auto dump = table_copy(pg_uri("table=etl_wide_rich"), dir / "out.csv");
+    auto dump = copy_table_and_report(pg_uri("table=etl_wide_rich"), dir / "out.csv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
@@ -370,12 +370,12 @@ TEST_CASE("CSV → SQLite: the richer kinds are TEXT and take any later value as
     std::string db = dir / "db.sqlite";
     std::string csv = late_rich_csv();
     write_file(dir / "in.csv", csv);
-    auto load = table_copy(dir / "in.csv", sqlite_uri(dir, "t"));
+    auto load = copy_table_and_report(dir / "in.csv", sqlite_uri(dir, "t"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     // n widens (an INTEGER guess); the others were TEXT from the start.
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") ==
           "INTEGER||TEXT|TEXT|TEXT|TEXT|TEXT");
-    REQUIRE(table_copy(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
+    REQUIRE(copy_table_and_report(sqlite_uri(dir, "t"), dir / "out.csv").code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
 }

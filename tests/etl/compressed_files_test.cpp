@@ -12,13 +12,13 @@
 #include "etl_test_support.hpp"
 
 using uio::testing::big_rows;
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
 using uio::testing::sqlite_uri;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -94,11 +94,11 @@ TEST_CASE("CSV and JSONL ↔ SQLite through gzip and zstd files, read back by gz
             const std::string& text = is_csv ? csv : jsonl;
             write_compressed(dir / name, text);
             std::string table = is_csv ? "c" : "j";
-            auto load = table_copy(dir / name, sqlite_uri(dir, table), replacing());
+            auto load = copy_table_and_report(dir / name, sqlite_uri(dir, table), replacing());
             INFO(name << ": " << load.err);
             REQUIRE(load.code == 0);
             std::string out = dir / ("out" + name.substr(2));
-            auto dump = table_copy(sqlite_uri(dir, table), out);
+            auto dump = copy_table_and_report(sqlite_uri(dir, table), out);
             INFO(dump.err);
             REQUIRE(dump.code == 0);
             // Compressed for real (a gzip or zstd header), and what the tools read back.
@@ -117,11 +117,11 @@ TEST_CASE("CSV and JSONL ↔ PostgreSQL through gzip and zstd files") {
     std::string csv = uio::testing::tricky_csv(true);
     pg_exec("drop table if exists etl_gz; drop table if exists etl_zst_j");
     write_compressed(dir / "in.csv.gz", csv);
-    auto load = table_copy(dir / "in.csv.gz", pg_uri("table=etl_gz"));
+    auto load = copy_table_and_report(dir / "in.csv.gz", pg_uri("table=etl_gz"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(pg_column("select count(*) from etl_gz") == "6");
-    auto dump = table_copy(pg_uri("table=etl_gz"), dir / "out.csv.zst");
+    auto dump = copy_table_and_report(pg_uri("table=etl_gz"), dir / "out.csv.zst");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_decompressed(dir / "out.csv.zst") == csv);
@@ -130,11 +130,11 @@ TEST_CASE("CSV and JSONL ↔ PostgreSQL through gzip and zstd files") {
         "{\"id\":1,\"name\":\"a\\\"b\",\"price\":0.5}\n"
         "{\"id\":2,\"name\":\"日本語\",\"price\":null}\n";
     write_compressed(dir / "in.jsonl.zst", jsonl);
-    auto jload = table_copy(dir / "in.jsonl.zst", pg_uri("table=etl_zst_j"));
+    auto jload = copy_table_and_report(dir / "in.jsonl.zst", pg_uri("table=etl_zst_j"));
     INFO(jload.err);
     REQUIRE(jload.code == 0);
     CHECK(pg_column("select name from etl_zst_j order by id") == "a\"b|日本語");
-    auto jdump = table_copy(pg_uri("table=etl_zst_j"), dir / "out.jsonl.gz");
+    auto jdump = copy_table_and_report(pg_uri("table=etl_zst_j"), dir / "out.jsonl.gz");
     INFO(jdump.err);
     REQUIRE(jdump.code == 0);
     CHECK(read_decompressed(dir / "out.jsonl.gz") == jsonl);
@@ -148,7 +148,7 @@ TEST_CASE("concatenated gzip members and zstd frames are read whole") {
                   " && gzip -c a.csv > all.csv.gz && gzip -c b.csv >> all.csv.gz"
                   " && zstd -q -c a.csv > all.csv.zst && zstd -q -c b.csv >> all.csv.zst") == 0);
     for (std::string name : {"all.csv.gz", "all.csv.zst"}) {
-        auto r = table_copy(dir / name, sqlite_uri(dir, "t"), replacing());
+        auto r = copy_table_and_report(dir / name, sqlite_uri(dir, "t"), replacing());
         INFO(name << ": " << r.err);
         REQUIRE(r.code == 0);
         CHECK(sqlite_column(dir / "db.sqlite", "SELECT name FROM t ORDER BY id") ==
@@ -167,7 +167,7 @@ TEST_CASE("text many times the chunk size: every row, and a bad row's file:line:
     write_compressed(dir / "big.csv.gz", csv);
     write_compressed(dir / "big.csv.zst", csv);
     for (std::string name : {"big.csv.gz", "big.csv.zst"}) {
-        auto r = table_copy(dir / name, sqlite_uri(dir, "t"), replacing());
+        auto r = copy_table_and_report(dir / name, sqlite_uri(dir, "t"), replacing());
         INFO(name << ": " << r.err);
         REQUIRE(r.code == 0);
         CHECK(sqlite_column(dir / "db.sqlite", "SELECT count(*) || ',' || sum(id) FROM t") ==
@@ -175,7 +175,7 @@ TEST_CASE("text many times the chunk size: every row, and a bad row's file:line:
     }
     // A ragged record on the last line: its place in the decompressed text.
     write_compressed(dir / "bad.csv.zst", csv + std::to_string(rows + 1) + ",x\n");
-    auto bad = table_copy(dir / "bad.csv.zst", sqlite_uri(dir, "t"));
+    auto bad = copy_table_and_report(dir / "bad.csv.zst", sqlite_uri(dir, "t"));
     CHECK(bad.code == 1);
     CHECK(bad.err.find("bad.csv.zst:" + std::to_string(rows + 2) + ":" +
                        std::to_string(std::to_string(rows + 1).size() + 3) + ": too few fields") !=
@@ -193,7 +193,7 @@ TEST_CASE("truncated, corrupt or mislabelled compressed files: the file named, n
         std::string kind = name.ends_with(".gz") ? "gzip" : "zstd";
         // Cut in the middle: the text seen so far parses, the end of the stream is missing.
         write_file(path, whole.substr(0, whole.size() / 2));
-        auto cut = table_copy(path, sqlite_uri(dir, "t"));
+        auto cut = copy_table_and_report(path, sqlite_uri(dir, "t"));
         INFO(cut.err);
         CHECK(cut.code == 1);
         CHECK(cut.err.find(name + ": ") != std::string::npos);
@@ -203,13 +203,13 @@ TEST_CASE("truncated, corrupt or mislabelled compressed files: the file named, n
         for (std::size_t i = corrupt.size() / 2; i < corrupt.size() / 2 + 64; ++i)
             corrupt[i] ^= 0x55;
         write_file(path, corrupt);
-        auto bad = table_copy(path, sqlite_uri(dir, "t"));
+        auto bad = copy_table_and_report(path, sqlite_uri(dir, "t"));
         INFO(bad.err);
         CHECK(bad.code == 1);
         CHECK(bad.err.find(name + ": corrupt " + kind + " data") != std::string::npos);
         // Not compressed at all.
         write_file(path, csv);
-        auto plain = table_copy(path, sqlite_uri(dir, "t"));
+        auto plain = copy_table_and_report(path, sqlite_uri(dir, "t"));
         INFO(plain.err);
         CHECK(plain.code == 1);
         CHECK(plain.err.find(name + ": corrupt " + kind + " data at compressed byte 0") !=
@@ -228,7 +228,7 @@ TEST_CASE("a truncated compressed file into PostgreSQL commits nothing") {
     write_compressed(dir / "in.csv.zst", many_rows(300'000));
     whole = read_file(dir / "in.csv.zst");
     write_file(dir / "in.csv.zst", whole.substr(0, whole.size() * 3 / 4));
-    auto r = table_copy(dir / "in.csv.zst", pg_uri("table=etl_cut"));
+    auto r = copy_table_and_report(dir / "in.csv.zst", pg_uri("table=etl_cut"));
     INFO(r.err);
     CHECK(r.code == 1);
     CHECK(r.err.find("in.csv.zst: truncated zstd data") != std::string::npos);
@@ -250,7 +250,7 @@ TEST_CASE("max-errors over a compressed file: rescans from the start, rejects at
     uio::etl::table_copy_options o;
     o.max_errors = 2;
     o.rejects_path = dir / "rejects.txt";
-    auto r = table_copy(dir / "in.csv.gz", pg_uri("table=etl_gz_rej"), o);
+    auto r = copy_table_and_report(dir / "in.csv.gz", pg_uri("table=etl_gz_rej"), o);
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(pg_column("select count(*) from etl_gz_rej") == "150000");
@@ -264,18 +264,18 @@ TEST_CASE("max-errors over a compressed file: rescans from the start, rejects at
 TEST_CASE("compress option: a plain-named export compressed, contradictions refused") {
     uio::testing::temp_dir dir;
     write_file(dir / "in.csv", "id,name\n1,one\n");
-    REQUIRE(table_copy(dir / "in.csv", sqlite_uri(dir, "t")).code == 0);
+    REQUIRE(copy_table_and_report(dir / "in.csv", sqlite_uri(dir, "t")).code == 0);
     uio::etl::table_copy_options zstd;
     zstd.compress = uio::etl::compression::zstd;
-    auto r = table_copy(sqlite_uri(dir, "t"), dir / "out.csv", zstd);
+    auto r = copy_table_and_report(sqlite_uri(dir, "t"), dir / "out.csv", zstd);
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(read_decompressed(dir / "out.csv") == "id,name\n1,one\n");  // zstd reads it
-    auto contradiction = table_copy(sqlite_uri(dir, "t"), dir / "out.csv.gz", zstd);
+    auto contradiction = copy_table_and_report(sqlite_uri(dir, "t"), dir / "out.csv.gz", zstd);
     CHECK(contradiction.code == 2);
     CHECK(contradiction.err.find("--compress zstd contradicts the suffix of") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "out.csv.gz"));
-    auto into_table = table_copy(dir / "in.csv", sqlite_uri(dir, "u"), zstd);
+    auto into_table = copy_table_and_report(dir / "in.csv", sqlite_uri(dir, "u"), zstd);
     CHECK(into_table.code == 2);
     CHECK(into_table.err.find("--compress is for exports") != std::string::npos);
 }

@@ -31,7 +31,7 @@ task<void> load_one(semaphore& connections, int& running, int& most, std::string
                     std::string table, std::uint64_t& rows) {
     semaphore::permit permit = co_await connections.acquire();
     most = std::max(most, ++running);
-    etl::copy_stats done =
+    etl::table_copy_stats done =
         co_await etl::copy_table(etl::parse_endpoint(file), etl::parse_endpoint(table));
     --running;
     rows += done.rows;
@@ -70,14 +70,14 @@ TEST_CASE("copy_table reports progress and returns the statistics") {
     uio::testing::temp_dir dir;
     const std::string csv = numbers_csv(0, 200'000);
     write_file(dir / "big.csv", csv);
-    std::vector<etl::copy_stats> reports;
+    std::vector<etl::table_copy_stats> reports;
     std::uint64_t input = 0;
     etl::table_copy_options options;
     options.mode = etl::load_mode::replace;
-    etl::copy_stats done = uio::run(
+    etl::table_copy_stats done = uio::run(
         etl::copy_table(etl::parse_endpoint(dir / "big.csv"),
                         etl::parse_endpoint("sqlite:" + (dir / "b.db") + "?table=t"), options,
-                        [&](const etl::copy_stats& so_far, std::uint64_t input_bytes) {
+                        [&](const etl::table_copy_stats& so_far, std::uint64_t input_bytes) {
                             reports.push_back(so_far);
                             input = input_bytes;
                         }));
@@ -96,14 +96,16 @@ TEST_CASE("a CSV load into PostgreSQL counts rows on the progress line as they a
     write_file(dir / "big.csv", csv);
     for (unsigned connections : {1u, 3u}) {
         INFO("connections " << connections);
-        std::vector<etl::copy_stats> reports;
+        std::vector<etl::table_copy_stats> reports;
         etl::table_copy_options options;
         options.mode = etl::load_mode::replace;
         options.connections = connections;
-        etl::copy_stats done = uio::run(etl::copy_table(
-            etl::parse_endpoint(dir / "big.csv"),
-            etl::parse_endpoint(pg_uri("table=progress_rows")), options,
-            [&](const etl::copy_stats& so_far, std::uint64_t) { reports.push_back(so_far); }));
+        etl::table_copy_stats done =
+            uio::run(etl::copy_table(etl::parse_endpoint(dir / "big.csv"),
+                                     etl::parse_endpoint(pg_uri("table=progress_rows")), options,
+                                     [&](const etl::table_copy_stats& so_far, std::uint64_t) {
+                                         reports.push_back(so_far);
+                                     }));
         CHECK(done.rows == 200'000);
         REQUIRE(reports.size() >= 2);
         // The first report comes after the first chunk: rows already counted, not 0 until the
@@ -125,7 +127,7 @@ TEST_CASE("a failing copy_table throws with file and line, and commits nothing")
     CHECK_THROWS_WITH(uio::run(etl::copy_table(etl::parse_endpoint(dir / "bad.csv"),
                                                etl::parse_endpoint(db), options)),
                       Catch::Contains("bad.csv:4"));
-    etl::copy_stats again = uio::run(etl::copy_table(
+    etl::table_copy_stats again = uio::run(etl::copy_table(
         etl::parse_endpoint("sqlite:" + (dir / "f.db") + "?query=select%20*%20from%20t"),
         etl::parse_endpoint(dir / "out.csv")));
     CHECK(again.rows == 10);  // the old table, untouched

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "test_support.hpp"
-#include "uio/db/etl/endpoint.hpp"
 #include "uio/db/etl/copy_table_and_report.hpp"
+#include "uio/db/etl/endpoint.hpp"
 
 namespace uio::testing {
 
@@ -49,13 +49,13 @@ struct copy_result {
     std::string out;
 };
 
-inline copy_result table_copy(const std::string& source, const std::string& destination,
-                              etl::table_copy_options o = {}) {
+inline copy_result copy_table_and_report(const std::string& source, const std::string& destination,
+                                         etl::table_copy_options o = {}) {
     o.progress = false;
     std::ostringstream err, out;
-    int code =
-        etl::run_table_copy(o, etl::parse_endpoint(source, {.format = o.format}),
-                            etl::parse_endpoint(destination, {.format = o.format}), err, out);
+    int code = etl::copy_table_and_report(o, etl::parse_endpoint(source, {.format = o.format}),
+                                          etl::parse_endpoint(destination, {.format = o.format}),
+                                          err, out);
     return {code, err.str(), out.str()};
 }
 

@@ -12,12 +12,12 @@
 #include "uio/db/formats/csv_writer.hpp"
 #include "uio/db/formats/tsv_reader.hpp"
 
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -68,7 +68,7 @@ TEST_CASE("empty lines hold no record in a file of several columns, into both da
     for (const char* text : {"a,b\n\n1,2\n3,4\n\n", "a,b\r\n\r\n1,2\r\n3,4\r\n\r\n"}) {
         INFO(text);
         write_file(dir / "in.csv", text);
-        auto r = table_copy(dir / "in.csv", lite(dir, "t"), with_stats());
+        auto r = copy_table_and_report(dir / "in.csv", lite(dir, "t"), with_stats());
         INFO(r.err);
         REQUIRE(r.code == 0);
         CHECK_THAT(r.out, Catch::Contains("\"rows\": 2,"));
@@ -78,7 +78,7 @@ TEST_CASE("empty lines hold no record in a file of several columns, into both da
 
         uio::testing::require_cluster();
         pg_exec("drop table if exists etl_blank");
-        auto p = table_copy(dir / "in.csv", pg_uri("table=etl_blank"), with_stats());
+        auto p = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_blank"), with_stats());
         INFO(p.err);
         REQUIRE(p.code == 0);
         CHECK_THAT(p.out, Catch::Contains("\"rows\": 2,"));
@@ -89,14 +89,14 @@ TEST_CASE("empty lines hold no record in a file of several columns, into both da
     // In a one-column file an empty line is a NULL, as PostgreSQL reads it and as
     // exports write it: kept, so the file round-trips.
     write_file(dir / "one.csv", "a\n1\n\n2\n");
-    auto one = table_copy(dir / "one.csv", lite(dir, "one"));
+    auto one = copy_table_and_report(dir / "one.csv", lite(dir, "one"));
     REQUIRE(one.code == 0);
     CHECK(sqlite_column(dir / "db.sqlite", "SELECT quote(a) FROM one ORDER BY rowid") ==
           "1|NULL|2");
     // A later bad record still names its own line, blank lines counted in.
     write_file(dir / "bad.csv", "a,b\n\n1,2\n\n3\n");
     pg_exec("drop table if exists etl_blank");
-    auto bad = table_copy(dir / "bad.csv", pg_uri("table=etl_blank"));
+    auto bad = copy_table_and_report(dir / "bad.csv", pg_uri("table=etl_blank"));
     CHECK(bad.code == 1);
     CHECK_THAT(bad.err, Catch::Contains("bad.csv:5:"));
 }
@@ -143,7 +143,7 @@ TEST_CASE("IMDb-style .tsv into SQLite and PostgreSQL, and back to .tsv byte for
         "tt0000003\tmovie\tBack\\\\slash\\tand tab\t0\t\\N\t\\N\t\\N\n";
     write_file(dir / "title.basics.tsv", tsv);
 
-    auto load = table_copy(dir / "title.basics.tsv", lite(dir, "titles"));
+    auto load = copy_table_and_report(dir / "title.basics.tsv", lite(dir, "titles"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     std::string db = dir / "db.sqlite";
@@ -151,20 +151,20 @@ TEST_CASE("IMDb-style .tsv into SQLite and PostgreSQL, and back to .tsv byte for
           "Carmencita|\"Quoted\" Title|Back\\slash\tand tab");
     CHECK(sqlite_column(db, "SELECT quote(runtimeMinutes) FROM titles ORDER BY tconst") ==
           "1|NULL|NULL");
-    auto dump = table_copy(lite(dir, "titles"), dir / "out.tsv");
+    auto dump = copy_table_and_report(lite(dir, "titles"), dir / "out.tsv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.tsv") == tsv);
 
     uio::testing::require_cluster();
     pg_exec("drop table if exists etl_titles");
-    auto pg = table_copy(dir / "title.basics.tsv", pg_uri("table=etl_titles"));
+    auto pg = copy_table_and_report(dir / "title.basics.tsv", pg_uri("table=etl_titles"));
     INFO(pg.err);
     REQUIRE(pg.code == 0);
     CHECK(pg_column("select \"primaryTitle\" from etl_titles order by tconst") ==
           "Carmencita|\"Quoted\" Title|Back\\slash\tand tab");
     CHECK(pg_column("select count(*) from etl_titles where \"runtimeMinutes\" is null") == "2");
-    auto pg_dump = table_copy(pg_uri("table=etl_titles"), dir / "pg.tsv");
+    auto pg_dump = copy_table_and_report(pg_uri("table=etl_titles"), dir / "pg.tsv");
     INFO(pg_dump.err);
     REQUIRE(pg_dump.code == 0);
     CHECK(read_file(dir / "pg.tsv") == tsv);
@@ -174,7 +174,7 @@ TEST_CASE("CSV quotes as COPY reads them, the same in both databases; --strict r
     uio::testing::temp_dir dir;
     std::string in = dir / "in.csv";
     write_file(in, "id,title\n1,The \"Best\" One\n2,\"Cut\" short\n3,plain\n");
-    auto r = table_copy(in, lite(dir, "t"), with_stats());
+    auto r = copy_table_and_report(in, lite(dir, "t"), with_stats());
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Catch::Contains("\"warnings\": 2"));
@@ -183,19 +183,19 @@ TEST_CASE("CSV quotes as COPY reads them, the same in both databases; --strict r
 
     uio::etl::table_copy_options strict;
     strict.strict = true;
-    auto refused = table_copy(in, lite(dir, "strict"), strict);
+    auto refused = copy_table_and_report(in, lite(dir, "strict"), strict);
     CHECK(refused.code == 1);
     CHECK_THAT(refused.err, Catch::Contains(in + ":2:7: quote character inside an unquoted field"));
 
     uio::testing::require_cluster();
     pg_exec("drop table if exists etl_quotes");
-    auto pg = table_copy(in, pg_uri("table=etl_quotes"));
+    auto pg = copy_table_and_report(in, pg_uri("table=etl_quotes"));
     INFO(pg.err);
     REQUIRE(pg.code == 0);
     CHECK(pg_column("select string_agg(title, '|' order by id) from etl_quotes") ==
           "The Best One|Cut short|plain");
     pg_exec("drop table if exists etl_quotes");
-    auto pg_refused = table_copy(in, pg_uri("table=etl_quotes"), strict);
+    auto pg_refused = copy_table_and_report(in, pg_uri("table=etl_quotes"), strict);
     CHECK(pg_refused.code == 1);
     CHECK_THAT(pg_refused.err,
                Catch::Contains(in + ":2:7: quote character inside an unquoted field"));
@@ -215,7 +215,7 @@ TEST_CASE("empty lines with --connections N: left out of each block, later lines
     pg_exec("drop table if exists etl_blank_par");
     uio::etl::table_copy_options o = with_stats();
     o.connections = 3;
-    auto r = table_copy(dir / "in.csv", pg_uri("table=etl_blank_par"), o);
+    auto r = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_blank_par"), o);
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Catch::Contains("\"rows\": 150000,"));
@@ -225,7 +225,7 @@ TEST_CASE("empty lines with --connections N: left out of each block, later lines
     text += "oops\n";
     write_file(dir / "bad.csv", text);
     pg_exec("drop table if exists etl_blank_par");
-    auto bad = table_copy(dir / "bad.csv", pg_uri("table=etl_blank_par"), o);
+    auto bad = copy_table_and_report(dir / "bad.csv", pg_uri("table=etl_blank_par"), o);
     CHECK(bad.code == 1);
     CHECK_THAT(bad.err,
                Catch::Contains("bad.csv:" + std::to_string(2 + 150000 * 3 + 3 + 1 + 1) + ":"));

@@ -8,11 +8,11 @@
 #include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
 
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -32,7 +32,7 @@ TEST_CASE("JSON Lines → SQLite → JSON Lines: numbers, booleans and nested va
     uio::testing::temp_dir dir;
     std::string db = dir / "db.sqlite";
     write_file(dir / "in.jsonl", typed_jsonl);
-    auto load = table_copy(dir / "in.jsonl", "sqlite:" + db + "?table=j");
+    auto load = copy_table_and_report(dir / "in.jsonl", "sqlite:" + db + "?table=j");
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('j')") ==
@@ -40,7 +40,7 @@ TEST_CASE("JSON Lines → SQLite → JSON Lines: numbers, booleans and nested va
     // What SQL sees: booleans are 0 and 1, the numbers' text is kept.
     CHECK(sqlite_column(db, "SELECT quote(p) || ' ' || quote(ok) FROM j WHERE p IS NOT NULL") ==
           "'1.50' 1|'2' 0");
-    auto dump = table_copy("sqlite:" + db + "?table=j", dir / "out.jsonl");
+    auto dump = copy_table_and_report("sqlite:" + db + "?table=j", dir / "out.jsonl");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.jsonl") == typed_jsonl);
@@ -52,14 +52,14 @@ TEST_CASE(
     uio::testing::temp_dir dir;
     pg_exec("drop table if exists etl_json_types");
     write_file(dir / "in.jsonl", typed_jsonl);
-    auto load = table_copy(dir / "in.jsonl", pg_uri("table=etl_json_types"));
+    auto load = copy_table_and_report(dir / "in.jsonl", pg_uri("table=etl_json_types"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(uio::testing::pg_column(
               "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = "
               "'etl_json_types'::regclass and attnum > 0 order by attnum") ==
           "numeric|boolean|jsonb|numeric|json");
-    auto dump = table_copy(pg_uri("table=etl_json_types"), dir / "out.jsonl");
+    auto dump = copy_table_and_report(pg_uri("table=etl_json_types"), dir / "out.jsonl");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     // jsonb keeps the nested value's JSON, in its own layout (a space after ':' and ',').
@@ -77,12 +77,12 @@ TEST_CASE(
     for (int k = 0; k < 100'000; ++k) in += "{\"v\":" + std::to_string(k) + ".50}\n";
     in += "{\"v\":1e5}\n";
     write_file(dir / "in.jsonl", in);
-    auto load = table_copy(dir / "in.jsonl", pg_uri("table=etl_json_late"));
+    auto load = copy_table_and_report(dir / "in.jsonl", pg_uri("table=etl_json_late"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(uio::testing::pg_column("select format_type(atttypid, atttypmod) from pg_attribute "
                                   "where attrelid = 'etl_json_late'::regclass and attnum > 0") ==
           "json");
-    REQUIRE(table_copy(pg_uri("table=etl_json_late"), dir / "out.jsonl").code == 0);
+    REQUIRE(copy_table_and_report(pg_uri("table=etl_json_late"), dir / "out.jsonl").code == 0);
     CHECK(read_file(dir / "out.jsonl") == in);
 }

@@ -5,11 +5,11 @@
 #include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
 
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 TEST_CASE("JSONL → PostgreSQL → JSONL is byte-identical, JSON types kept") {
@@ -29,14 +29,14 @@ TEST_CASE("JSONL → PostgreSQL → JSONL is byte-identical, JSON types kept") {
           R"(","price":12345678.125,"note":"NULL","ok":null,"meta":{"k": "\\N"},"amount":-0.1})"
           "\n";
     write_file(dir / "in.jsonl", in);
-    auto load = table_copy(dir / "in.jsonl", pg_uri("table=etl_j"));
+    auto load = copy_table_and_report(dir / "in.jsonl", pg_uri("table=etl_j"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(pg_column("select format_type(atttypid, atttypmod) from pg_attribute where attrelid = "
                     "'etl_j'::regclass and attnum > 0 order by attnum") ==
           "bigint|text|text|double precision|text|boolean|jsonb|numeric");
     CHECK(pg_column("select coalesce(note, '<null>') from etl_j order by id") == "<null>||NULL");
-    auto dump = table_copy(pg_uri("table=etl_j"), dir / "out.jsonl");
+    auto dump = copy_table_and_report(pg_uri("table=etl_j"), dir / "out.jsonl");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.jsonl") == in);
@@ -45,12 +45,12 @@ TEST_CASE("JSONL → PostgreSQL → JSONL is byte-identical, JSON types kept") {
     pg_exec(
         "create table etl_j2 (id int, zip text, name text, price real, note text, ok text, "
         "meta json, amount numeric(40,10))");
-    auto append = table_copy(dir / "in.jsonl", pg_uri("table=etl_j2"));
+    auto append = copy_table_and_report(dir / "in.jsonl", pg_uri("table=etl_j2"));
     INFO(append.err);
     REQUIRE(append.code == 0);
     CHECK(pg_column("select ok from etl_j2 order by id") == "true|false|<NULL>");
-    auto q = table_copy(pg_uri("query=select%20id,%20note%20from%20etl_j2%20order%20by%20id"),
-                        dir / "q.jsonl");
+    auto q = copy_table_and_report(
+        pg_uri("query=select%20id,%20note%20from%20etl_j2%20order%20by%20id"), dir / "q.jsonl");
     INFO(q.err);
     REQUIRE(q.code == 0);
     CHECK(read_file(dir / "q.jsonl") ==
@@ -70,7 +70,7 @@ TEST_CASE("bad JSON Lines into PostgreSQL: the file's line, the table unchanged"
     }
     in += "\n{\"id\":\"x\",\"t\":\"bad\"}\n{\"id\":20001,\"t\":\"after\"}\n";
     write_file(dir / "value.jsonl", in);
-    auto r = table_copy(dir / "value.jsonl", pg_uri("table=etl_jb"));
+    auto r = copy_table_and_report(dir / "value.jsonl", pg_uri("table=etl_jb"));
     CHECK(r.code == 1);
     CHECK(
         r.err.find("value.jsonl:20002: invalid input syntax for type integer: \"x\" (column id)") !=
@@ -82,14 +82,14 @@ TEST_CASE("bad JSON Lines into PostgreSQL: the file's line, the table unchanged"
     std::string big;
     for (int i = 1; i <= 150'000; ++i) big += "{\"id\":" + std::to_string(i) + ",\"t\":\"row\"}\n";
     write_file(dir / "syntax.jsonl", big + "{\"id\": 1,,}\n");
-    auto s = table_copy(dir / "syntax.jsonl", pg_uri("table=etl_jb"));
+    auto s = copy_table_and_report(dir / "syntax.jsonl", pg_uri("table=etl_jb"));
     CHECK(s.code == 1);
     CHECK(s.err.find("syntax.jsonl:150001:") != std::string::npos);
     CHECK(pg_column("select string_agg(id || t, ',') from etl_jb") == "0before");
 
     // A key the table does not have.
     write_file(dir / "key.jsonl", "{\"id\":1,\"t\":\"a\"}\n{\"id\":2,\"t\":\"b\",\"extra\":1}\n");
-    auto k = table_copy(dir / "key.jsonl", pg_uri("table=etl_jb"));
+    auto k = copy_table_and_report(dir / "key.jsonl", pg_uri("table=etl_jb"));
     CHECK(k.code == 1);
     CHECK(k.err.find("column \"extra\" of relation \"etl_jb\" does not exist") !=
           std::string::npos);
@@ -105,7 +105,7 @@ TEST_CASE("loads into PostgreSQL skip up to --max-errors bad rows, written to --
     uio::etl::table_copy_options o;
     o.max_errors = 1;
     o.rejects_path = dir / "rejects.txt";
-    auto over = table_copy(dir / "in.csv", pg_uri("table=etl_rej"), o);
+    auto over = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_rej"), o);
     CHECK(over.code == 1);
     CHECK(over.err.find("in.csv:6: invalid input syntax for type integer: \"4.5\"") !=
           std::string::npos);
@@ -114,7 +114,7 @@ TEST_CASE("loads into PostgreSQL skip up to --max-errors bad rows, written to --
 
     o.max_errors = 2;
     o.stats_json = true;
-    auto ok = table_copy(dir / "in.csv", pg_uri("table=etl_rej"), o);
+    auto ok = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_rej"), o);
     INFO(ok.err);
     REQUIRE(ok.code == 0);
     CHECK(ok.out.find("\"rows\": 3,") != std::string::npos);
@@ -135,7 +135,7 @@ TEST_CASE("loads into PostgreSQL skip up to --max-errors bad rows, written to --
     uio::etl::table_copy_options j;
     j.max_errors = 1;
     j.rejects_path = dir / "jrejects.txt";
-    auto jr = table_copy(dir / "in.jsonl", pg_uri("table=etl_rej"), j);
+    auto jr = copy_table_and_report(dir / "in.jsonl", pg_uri("table=etl_rej"), j);
     INFO(jr.err);
     REQUIRE(jr.code == 0);
     CHECK(pg_column("select string_agg(id || t, ',' order by id) from etl_rej") == "1a\nb,3c");
@@ -146,7 +146,7 @@ TEST_CASE("loads into PostgreSQL skip up to --max-errors bad rows, written to --
 
     // A quoted field that never ends cannot be skipped: it would take the rest with it.
     write_file(dir / "open.csv", "id,t\n1,a\n2,\"never\nends\n3,c\n");
-    auto open = table_copy(dir / "open.csv", pg_uri("table=etl_rej"), o);
+    auto open = copy_table_and_report(dir / "open.csv", pg_uri("table=etl_rej"), o);
     CHECK(open.code == 1);
     CHECK(open.err.find("unterminated") != std::string::npos);
 }

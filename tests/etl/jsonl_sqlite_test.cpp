@@ -4,9 +4,9 @@
 
 #include "etl_test_support.hpp"
 
+using uio::testing::copy_table_and_report;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 TEST_CASE("JSONL → SQLite → JSONL is value-identical") {
@@ -23,13 +23,13 @@ TEST_CASE("JSONL → SQLite → JSONL is value-identical") {
           "\",\"price\":12345678.125,\"note\":\"NULL\"}\n";
     write_file(dir / "in.jsonl", in);
     std::string db = dir / "db.sqlite";
-    auto load = table_copy(dir / "in.jsonl", "sqlite:" + db + "?table=j");
+    auto load = copy_table_and_report(dir / "in.jsonl", "sqlite:" + db + "?table=j");
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('j')") ==
           "INTEGER|TEXT|TEXT|REAL|TEXT");
     CHECK(sqlite_column(db, "SELECT quote(note) FROM j") == "NULL|''|'NULL'");
-    auto dump = table_copy("sqlite:" + db + "?table=j", dir / "out.jsonl");
+    auto dump = copy_table_and_report("sqlite:" + db + "?table=j", dir / "out.jsonl");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.jsonl") == in);
@@ -39,7 +39,7 @@ TEST_CASE("a bad JSON line is an error at its line, the table is untouched") {
     uio::testing::temp_dir dir;
     std::string db = dir / "db.sqlite";
     write_file(dir / "in.jsonl", "{\"a\":1}\n{\"a\":2,}\n");
-    auto r = table_copy(dir / "in.jsonl", "sqlite:" + db + "?table=j");
+    auto r = copy_table_and_report(dir / "in.jsonl", "sqlite:" + db + "?table=j");
     CHECK(r.code == 1);
     CHECK(r.err.find("in.jsonl:2:") != std::string::npos);
     CHECK(sqlite_column(db, "SELECT count(*) FROM sqlite_master") == "0");

@@ -10,12 +10,12 @@
 #include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
 
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -35,8 +35,8 @@ TEST_CASE("a ragged CSV record in the first MiB is skipped under --max-errors, i
     std::string in = dir / "in.csv";
     write_file(in, "a,b\n1,2\n3\n4,5\n");
 
-    auto lite = table_copy(in, "sqlite:" + std::string(dir / "db.sqlite") + "?table=t",
-                           skip_one(dir / "lite.rej"));
+    auto lite = copy_table_and_report(in, "sqlite:" + std::string(dir / "db.sqlite") + "?table=t",
+                                      skip_one(dir / "lite.rej"));
     INFO(lite.err);
     REQUIRE(lite.code == 0);
     CHECK(sqlite_column(dir / "db.sqlite", "SELECT a || b FROM t ORDER BY a") == "12|45");
@@ -44,7 +44,7 @@ TEST_CASE("a ragged CSV record in the first MiB is skipped under --max-errors, i
 
     uio::testing::require_cluster();
     pg_exec("drop table if exists etl_ragged");
-    auto pg = table_copy(in, pg_uri("table=etl_ragged"), skip_one(dir / "pg.rej"));
+    auto pg = copy_table_and_report(in, pg_uri("table=etl_ragged"), skip_one(dir / "pg.rej"));
     INFO(pg.err);
     REQUIRE(pg.code == 0);
     CHECK_THAT(pg.out, Catch::Contains("\"rows\": 2,"));
@@ -56,7 +56,7 @@ TEST_CASE("a ragged CSV record in the first MiB is skipped under --max-errors, i
 
     // Without --max-errors: the reader's own error, line and column.
     pg_exec("drop table if exists etl_ragged");
-    auto strict = table_copy(in, pg_uri("table=etl_ragged"));
+    auto strict = copy_table_and_report(in, pg_uri("table=etl_ragged"));
     CHECK(strict.code == 1);
     CHECK_THAT(strict.err, Catch::Contains("in.csv:3:2: too few fields"));
 }
@@ -67,8 +67,8 @@ TEST_CASE("a bad JSON line in the first MiB is skipped under --max-errors, into 
     // The bad line has a key of its own: it must not become a column.
     write_file(in, "{\"a\":1,\"b\":\"x\"}\n{\"a\":2,\"zz\":\n{\"a\":3,\"b\":\"y\"}\n");
 
-    auto lite = table_copy(in, "sqlite:" + std::string(dir / "db.sqlite") + "?table=t",
-                           skip_one(dir / "lite.rej"));
+    auto lite = copy_table_and_report(in, "sqlite:" + std::string(dir / "db.sqlite") + "?table=t",
+                                      skip_one(dir / "lite.rej"));
     INFO(lite.err);
     REQUIRE(lite.code == 0);
     CHECK(sqlite_column(dir / "db.sqlite", "SELECT a || b FROM t ORDER BY a") == "1x|3y");
@@ -78,15 +78,15 @@ TEST_CASE("a bad JSON line in the first MiB is skipped under --max-errors, into 
 
     // Two bad lines are one too many.
     write_file(dir / "two.jsonl", "{\"a\":1}\n{\n[]\n{\"a\":3}\n");
-    auto over =
-        table_copy(dir / "two.jsonl", "sqlite:" + std::string(dir / "db2.sqlite") + "?table=t",
-                   skip_one(dir / "two.rej"));
+    auto over = copy_table_and_report(dir / "two.jsonl",
+                                      "sqlite:" + std::string(dir / "db2.sqlite") + "?table=t",
+                                      skip_one(dir / "two.rej"));
     CHECK(over.code == 1);
     CHECK_THAT(over.err, Catch::Contains("two.jsonl:3:1: expected a JSON object"));
 
     uio::testing::require_cluster();
     pg_exec("drop table if exists etl_badjson");
-    auto pg = table_copy(in, pg_uri("table=etl_badjson"), skip_one(dir / "pg.rej"));
+    auto pg = copy_table_and_report(in, pg_uri("table=etl_badjson"), skip_one(dir / "pg.rej"));
     INFO(pg.err);
     REQUIRE(pg.code == 0);
     CHECK(pg_column("select string_agg(a::text || b::text, ',' order by a) from etl_badjson") ==
@@ -98,11 +98,11 @@ TEST_CASE("duplicate header names are a data error at file:1:column, into both")
     uio::testing::temp_dir dir;
     std::string in = dir / "in.csv";
     write_file(in, "id,name,id\n1,a,2\n");
-    auto lite = table_copy(in, "sqlite:" + std::string(dir / "db.sqlite") + "?table=t");
+    auto lite = copy_table_and_report(in, "sqlite:" + std::string(dir / "db.sqlite") + "?table=t");
     CHECK(lite.code == 1);
     CHECK_THAT(lite.err, Catch::Contains(in + ":1:9: duplicate column name \"id\""));
     uio::testing::require_cluster();
-    auto pg = table_copy(in, pg_uri("table=etl_dup_header"));
+    auto pg = copy_table_and_report(in, pg_uri("table=etl_dup_header"));
     CHECK(pg.code == 1);
     CHECK_THAT(pg.err, Catch::Contains(in + ":1:9: duplicate column name \"id\""));
 }
@@ -115,7 +115,7 @@ TEST_CASE("a failed SQLite load leaves no file it created; an existing one is un
     for (const char* name : {"empty.csv", "bad_header.csv", "bad_row.csv"}) {
         INFO(name);
         std::string db = dir / "new.db";
-        auto r = table_copy(dir / name, "sqlite:" + db + "?table=t");
+        auto r = copy_table_and_report(dir / name, "sqlite:" + db + "?table=t");
         CHECK(r.code == 1);
         CHECK_FALSE(std::filesystem::exists(db));
         CHECK_FALSE(std::filesystem::exists(db + "-journal"));
@@ -123,7 +123,7 @@ TEST_CASE("a failed SQLite load leaves no file it created; an existing one is un
     // An existing database keeps what it had.
     std::string db = dir / "old.db";
     uio::testing::sqlite_exec(db, "CREATE TABLE keep (x); INSERT INTO keep VALUES (7)");
-    auto r = table_copy(dir / "empty.csv", "sqlite:" + db + "?table=t");
+    auto r = copy_table_and_report(dir / "empty.csv", "sqlite:" + db + "?table=t");
     CHECK(r.code == 1);
     CHECK(sqlite_column(db, "SELECT x FROM keep") == "7");
 }
@@ -137,7 +137,7 @@ TEST_CASE("an unterminated quote past the sample, CSV into PostgreSQL, names its
     text += "5,\"open\n6,x\n";
     write_file(in, text);
     pg_exec("drop table if exists etl_open");
-    auto r = table_copy(in, pg_uri("table=etl_open"));
+    auto r = copy_table_and_report(in, pg_uri("table=etl_open"));
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains(in + ":120002:3: unterminated quoted field"));
     CHECK(pg_column("select count(*) from pg_tables where tablename = 'etl_open'") == "0");
@@ -146,13 +146,14 @@ TEST_CASE("an unterminated quote past the sample, CSV into PostgreSQL, names its
 TEST_CASE("column names one apart in case are a data error naming the input, into SQLite") {
     uio::testing::temp_dir dir;
     write_file(dir / "ci.csv", "id,ID\n1,2\n");
-    auto csv = table_copy(dir / "ci.csv", "sqlite:" + std::string(dir / "db.sqlite") + "?table=t");
+    auto csv = copy_table_and_report(dir / "ci.csv",
+                                     "sqlite:" + std::string(dir / "db.sqlite") + "?table=t");
     CHECK(csv.code == 1);
     CHECK_THAT(csv.err, Catch::Contains(std::string(dir / "ci.csv") +
                                         ":1: columns \"id\" and \"ID\" are one name in SQLite"));
     write_file(dir / "ci.jsonl", "{\"a\":1,\"A\":2}\n");
-    auto json =
-        table_copy(dir / "ci.jsonl", "sqlite:" + std::string(dir / "db.sqlite") + "?table=t");
+    auto json = copy_table_and_report(dir / "ci.jsonl",
+                                      "sqlite:" + std::string(dir / "db.sqlite") + "?table=t");
     CHECK(json.code == 1);
     CHECK_THAT(json.err, Catch::Contains("ci.jsonl: columns \"a\" and \"A\" are one name"));
     CHECK_FALSE(std::filesystem::exists(dir / "db.sqlite"));
@@ -175,7 +176,7 @@ TEST_CASE("a line \\. past the sample is refused: COPY would stop there and drop
             pg_exec("drop table if exists etl_eod");
             uio::etl::table_copy_options o;
             o.connections = connections;
-            auto r = table_copy(in, pg_uri("table=etl_eod"), o);
+            auto r = copy_table_and_report(in, pg_uri("table=etl_eod"), o);
             CHECK(r.code == 1);
             CHECK_THAT(r.err, Catch::Contains(in + ":120002: a line \\. is PostgreSQL's"));
             CHECK(pg_column("select count(*) from pg_tables where tablename = 'etl_eod'") == "0");

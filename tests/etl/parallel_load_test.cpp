@@ -10,10 +10,10 @@
 #include "etl_test_support.hpp"
 #include "uio/db/etl/detail/csv_block_splitter.hpp"
 
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -66,8 +66,8 @@ TEST_CASE("loads over 1 or 2 or 4 connections give the same table as one connect
     pg_exec("drop table if exists etl_par_1, etl_par_2, etl_par_4");
     write_file(dir / "in.csv", big_csv(true));
     for (unsigned n : {1u, 2u, 4u}) {
-        auto r = table_copy(dir / "in.csv", pg_uri("table=etl_par_" + std::to_string(n)),
-                            with_connections(n));
+        auto r = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_par_" + std::to_string(n)),
+                                       with_connections(n));
         INFO(n << " connections: " << r.err);
         REQUIRE(r.code == 0);
         CHECK(leftover_staging("etl_par_" + std::to_string(n)) == "0");
@@ -79,26 +79,27 @@ TEST_CASE("loads over 1 or 2 or 4 connections give the same table as one connect
     CHECK(table_digest("etl_par_4") == one);
 
     // Appended (the staging table takes the target's types), then replaced.
-    auto more = table_copy(dir / "in.csv", pg_uri("table=etl_par_4"), with_connections(3));
+    auto more =
+        copy_table_and_report(dir / "in.csv", pg_uri("table=etl_par_4"), with_connections(3));
     INFO(more.err);
     REQUIRE(more.code == 0);
     CHECK(pg_column("select count(*) || ' ' || count(distinct id) from etl_par_4") ==
           "320000 160000");
     uio::etl::table_copy_options replace = with_connections(4);
     replace.mode = uio::etl::load_mode::replace;
-    auto replaced = table_copy(dir / "in.csv", pg_uri("table=etl_par_4"), replace);
+    auto replaced = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_par_4"), replace);
     INFO(replaced.err);
     REQUIRE(replaced.code == 0);
     CHECK(table_digest("etl_par_4") == one);
     uio::etl::table_copy_options fail = with_connections(2);
     fail.mode = uio::etl::load_mode::fail_if_exists;
-    auto refused = table_copy(dir / "in.csv", pg_uri("table=etl_par_4"), fail);
+    auto refused = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_par_4"), fail);
     CHECK(refused.code == 1);
     CHECK(refused.err.find("exists (--mode=fail-if-exists)") != std::string::npos);
     CHECK(leftover_staging("etl_par_4") == "0");
     uio::etl::table_copy_options plan = with_connections(4);
     plan.dry_run = true;
-    auto planned = table_copy(dir / "in.csv", pg_uri("table=etl_par_new"), plan);
+    auto planned = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_par_new"), plan);
     INFO(planned.err);
     CHECK(planned.code == 0);
     CHECK(planned.out.find("connections: 4 COPY streams") != std::string::npos);
@@ -114,7 +115,8 @@ TEST_CASE("connections: no header and CRLF line ends give the same table as one 
     o.header = false;
     for (unsigned n : {1u, 3u}) {
         o.connections = n;
-        auto r = table_copy(dir / "in.csv", pg_uri("table=etl_parh_" + std::to_string(n)), o);
+        auto r =
+            copy_table_and_report(dir / "in.csv", pg_uri("table=etl_parh_" + std::to_string(n)), o);
         INFO(n << " connections: " << r.err);
         REQUIRE(r.code == 0);
     }
@@ -154,7 +156,7 @@ TEST_CASE("a bad row in the third connection's part fails the load at its line")
     for (auto mode : {uio::etl::load_mode::append, uio::etl::load_mode::replace}) {
         uio::etl::table_copy_options o = with_connections(4);
         o.mode = mode;
-        auto r = table_copy(dir / "in.csv", pg_uri("table=etl_par_bad"), o);
+        auto r = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_par_bad"), o);
         INFO(r.err);
         if (mode == uio::etl::load_mode::append) {
             // The table's int refuses "oops", at the line where that record starts.
@@ -180,7 +182,8 @@ TEST_CASE("a bad row in the third connection's part fails the load at its line")
     pg_exec(
         "drop table etl_par_bad; create table etl_par_bad (id int, name text, "
         "amount numeric, note text)");
-    auto open = table_copy(dir / "open.csv", pg_uri("table=etl_par_bad"), with_connections(2));
+    auto open =
+        copy_table_and_report(dir / "open.csv", pg_uri("table=etl_par_bad"), with_connections(2));
     CHECK(open.code == 1);
     CHECK(open.err.find("unterminated") != std::string::npos);
     CHECK(pg_column("select count(*) from etl_par_bad") == "0");
@@ -201,8 +204,8 @@ TEST_CASE("JSON Lines over several connections: the same table and errors at the
     }
     write_file(dir / "in.jsonl", in);
     for (unsigned n : {1u, 3u}) {
-        auto r = table_copy(dir / "in.jsonl", pg_uri("table=etl_parj_" + std::to_string(n)),
-                            with_connections(n));
+        auto r = copy_table_and_report(
+            dir / "in.jsonl", pg_uri("table=etl_parj_" + std::to_string(n)), with_connections(n));
         INFO(n << " connections: " << r.err);
         REQUIRE(r.code == 0);
     }
@@ -216,7 +219,8 @@ TEST_CASE("JSON Lines over several connections: the same table and errors at the
     const std::string record = "{\"id\":45000,";
     bad.replace(bad.find(record), record.size(), "{\"id\":\"x45\",");
     write_file(dir / "bad.jsonl", bad);
-    auto r = table_copy(dir / "bad.jsonl", pg_uri("table=etl_parj_bad"), with_connections(3));
+    auto r =
+        copy_table_and_report(dir / "bad.jsonl", pg_uri("table=etl_parj_bad"), with_connections(3));
     INFO(r.err);
     CHECK(r.code == 1);
     CHECK(r.err.find("bad.jsonl:45000: invalid input syntax for type integer") !=
@@ -229,7 +233,8 @@ TEST_CASE("JSON Lines over several connections: the same table and errors at the
     for (unsigned n : {1u, 3u}) {
         std::string table = "etl_parj_wide_" + std::to_string(n);
         pg_exec("drop table if exists " + table);
-        auto wide = table_copy(dir / "bad.jsonl", pg_uri("table=" + table), with_connections(n));
+        auto wide =
+            copy_table_and_report(dir / "bad.jsonl", pg_uri("table=" + table), with_connections(n));
         INFO(n << " connections: " << wide.err);
         REQUIRE(wide.code == 0);
     }
@@ -242,23 +247,23 @@ TEST_CASE("JSON Lines over several connections: the same table and errors at the
 TEST_CASE("connections: usage errors") {
     uio::testing::temp_dir dir;
     write_file(dir / "in.csv", "a\n1\n");
-    auto to_sqlite =
-        table_copy(dir / "in.csv", "sqlite:" + (dir / "x.db") + "?table=t", with_connections(2));
+    auto to_sqlite = copy_table_and_report(dir / "in.csv", "sqlite:" + (dir / "x.db") + "?table=t",
+                                           with_connections(2));
     CHECK(to_sqlite.code == 2);
     CHECK(to_sqlite.err.find("--connections loads a data file") != std::string::npos);
-    auto out = table_copy(pg_uri("table=t"), dir / "out.csv", with_connections(2));
+    auto out = copy_table_and_report(pg_uri("table=t"), dir / "out.csv", with_connections(2));
     CHECK(out.code == 2);
     uio::etl::table_copy_options errors = with_connections(2);
     errors.max_errors = 3;
-    auto skip = table_copy(dir / "in.csv", pg_uri("table=t"), errors);
+    auto skip = copy_table_and_report(dir / "in.csv", pg_uri("table=t"), errors);
     CHECK(skip.code == 2);
     CHECK(skip.err.find("--max-errors needs one connection") != std::string::npos);
     uio::etl::table_copy_options upsert = with_connections(2);
     upsert.mode = uio::etl::load_mode::upsert;
     upsert.key = {"a"};
-    CHECK(table_copy(dir / "in.csv", pg_uri("table=t"), upsert).code == 2);
-    CHECK(table_copy(dir / "in.csv", pg_uri("table=t"), with_connections(0)).code == 2);
-    CHECK(table_copy(dir / "in.csv", pg_uri("table=t"), with_connections(65)).code == 2);
+    CHECK(copy_table_and_report(dir / "in.csv", pg_uri("table=t"), upsert).code == 2);
+    CHECK(copy_table_and_report(dir / "in.csv", pg_uri("table=t"), with_connections(0)).code == 2);
+    CHECK(copy_table_and_report(dir / "in.csv", pg_uri("table=t"), with_connections(65)).code == 2);
 }
 
 TEST_CASE("connections: the target's constraint fails the publish, nothing is left") {
@@ -269,7 +274,8 @@ TEST_CASE("connections: the target's constraint fails the publish, nothing is le
         "(id int primary key, name text, amount numeric, note text); "
         "insert into etl_par_key values (150000, 'there first', 0, null)");
     write_file(dir / "in.csv", big_csv(true));
-    auto r = table_copy(dir / "in.csv", pg_uri("table=etl_par_key"), with_connections(2));
+    auto r =
+        copy_table_and_report(dir / "in.csv", pg_uri("table=etl_par_key"), with_connections(2));
     INFO(r.err);
     CHECK(r.code == 1);
     // Checked by the INSERT ... SELECT that publishes: it names the constraint, not a line.

@@ -61,7 +61,8 @@ TEST_CASE("the server stopped mid-load: exit 1, a clear error, the table unchang
 
     uio::testing::copy_result result{};
     std::thread load([&] {
-        result = uio::testing::table_copy(files / "in.csv", uri_for(conninfo, "etl_stop"));
+        result =
+            uio::testing::copy_table_and_report(files / "in.csv", uri_for(conninfo, "etl_stop"));
     });
     // Wait until the COPY sleeps in the trigger, then stop the server at once.
     bool stalled = false;

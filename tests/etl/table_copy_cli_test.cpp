@@ -1,4 +1,4 @@
-// table_cli: which command lines ucopy hands to the table side, and that side's options.
+// table_copy_cli: which command lines ucopy hands to the table side, and that side's options.
 #include <catch2/catch.hpp>
 
 #include <vector>
@@ -21,7 +21,7 @@ struct args {
 
 bool is_table(std::vector<std::string> w) {
     args a(std::move(w));
-    return uio::etl::is_table_command(a.argc(), a.argv.data());
+    return uio::etl::is_table_copy(a.argc(), a.argv.data());
 }
 
 }  // namespace
@@ -52,17 +52,17 @@ TEST_CASE("the table command line: options mapped, usage errors exit 2") {
     uio::testing::write_file(dir / "in.tsv", "a\tb\n1\t\n");
     std::string db = "sqlite:" + std::string(dir / "db.sqlite") + "?table=t";
     args ok({"ucopy", "--no-progress", "--null", "", "--mode=replace", dir / "in.tsv", db});
-    CHECK(uio::etl::table_command_main(ok.argc(), ok.argv.data()) == 0);
+    CHECK(uio::etl::table_copy_main(ok.argc(), ok.argv.data()) == 0);
     CHECK(uio::testing::sqlite_column(dir / "db.sqlite", "SELECT quote(b) FROM t") == "NULL");
 
     args bad_mode({"ucopy", "--mode=sometimes", dir / "in.tsv", db});
-    CHECK(uio::etl::table_command_main(bad_mode.argc(), bad_mode.argv.data()) == 2);
+    CHECK(uio::etl::table_copy_main(bad_mode.argc(), bad_mode.argv.data()) == 2);
     args bad_delimiter({"ucopy", "--delimiter", "ab", dir / "in.tsv", db});
-    CHECK(uio::etl::table_command_main(bad_delimiter.argc(), bad_delimiter.argv.data()) == 2);
+    CHECK(uio::etl::table_copy_main(bad_delimiter.argc(), bad_delimiter.argv.data()) == 2);
     args scheme({"ucopy", dir / "in.tsv", "mysql://x/y?table=t"});
-    CHECK(uio::etl::table_command_main(scheme.argc(), scheme.argv.data()) == 2);
+    CHECK(uio::etl::table_copy_main(scheme.argc(), scheme.argv.data()) == 2);
     args host({"ucopy", dir / "in.tsv", "sqlite://rel.db?table=t"});
-    CHECK(uio::etl::table_command_main(host.argc(), host.argv.data()) == 2);
+    CHECK(uio::etl::table_copy_main(host.argc(), host.argv.data()) == 2);
     args missing({"ucopy", dir / "absent.csv", db});
-    CHECK(uio::etl::table_command_main(missing.argc(), missing.argv.data()) == 1);
+    CHECK(uio::etl::table_copy_main(missing.argc(), missing.argv.data()) == 1);
 }

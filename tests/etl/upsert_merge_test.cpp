@@ -18,10 +18,10 @@
 
 namespace pg = uio::pg;
 using namespace std::chrono_literals;
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -95,7 +95,8 @@ TEST_CASE("upsert MERGE: updates, inserts, defaults, NULLs and repeated keys as 
         "  extra text default 'kept'); "
         "insert into um_rows select g, 0, 'x' from generate_series(1, 4) g");
     write_file(dir / "in.csv", "id,n\n3,30\n4,\n5,50\n6,60\n");
-    auto r = table_copy(dir / "in.csv", pg_uri("table=um_rows"), upsert_uncounted({"id"}));
+    auto r =
+        copy_table_and_report(dir / "in.csv", pg_uri("table=um_rows"), upsert_uncounted({"id"}));
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(pg_column("select string_agg(id || '=' || coalesce(n::text, 'null') || extra, ',' "
@@ -103,12 +104,13 @@ TEST_CASE("upsert MERGE: updates, inserts, defaults, NULLs and repeated keys as 
     // Repeated among existing rows (MERGE: cannot affect a row twice), among new rows
     // (unique_violation), both: the last row of each key.
     write_file(dir / "dup.csv", "id,n\n1,1\n7,1\n1,2\n8,1\n7,2\n1,3\n");
-    auto dup = table_copy(dir / "dup.csv", pg_uri("table=um_rows"), upsert_uncounted({"id"}));
+    auto dup =
+        copy_table_and_report(dir / "dup.csv", pg_uri("table=um_rows"), upsert_uncounted({"id"}));
     INFO(dup.err);
     REQUIRE(dup.code == 0);
     write_file(dir / "new.csv", "id,n\n9,1\n9,2\n");
     auto repeated_new =
-        table_copy(dir / "new.csv", pg_uri("table=um_rows"), upsert_uncounted({"id"}));
+        copy_table_and_report(dir / "new.csv", pg_uri("table=um_rows"), upsert_uncounted({"id"}));
     INFO(repeated_new.err);
     REQUIRE(repeated_new.code == 0);
     CHECK(pg_column("select string_agg(id || '=' || coalesce(n::text, 'null'), ',' order by id) "
@@ -122,7 +124,8 @@ TEST_CASE("upsert MERGE: a conflict on another unique index fails and changes no
         "drop table if exists um_other; create table um_other (id int primary key, "
         "  email text unique); insert into um_other values (1, 'a'), (2, 'b')");
     write_file(dir / "in.csv", "id,email\n2,c\n3,a\n");
-    auto r = table_copy(dir / "in.csv", pg_uri("table=um_other"), upsert_uncounted({"id"}));
+    auto r =
+        copy_table_and_report(dir / "in.csv", pg_uri("table=um_other"), upsert_uncounted({"id"}));
     CHECK(r.code == 1);
     CHECK(mentions(r.err, "duplicate key value violates unique constraint \"um_other_email_key\""));
     CHECK(pg_column("select string_agg(id || email, ',' order by id) from um_other") == "1a,2b");
@@ -142,7 +145,8 @@ TEST_CASE("upsert MERGE: a trigger that changes inserted rows keeps ON CONFLICT'
         "create trigger um_up before insert on um_upper for each row execute function "
         "  um_upcase()");
     write_file(dir / "in.csv", "id,name\n2,two\n3,three\n");
-    auto r = table_copy(dir / "in.csv", pg_uri("table=um_upper"), upsert_uncounted({"id"}));
+    auto r =
+        copy_table_and_report(dir / "in.csv", pg_uri("table=um_upper"), upsert_uncounted({"id"}));
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(pg_column("select string_agg(id || name, ',' order by id) from um_upper") ==

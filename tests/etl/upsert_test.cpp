@@ -9,13 +9,13 @@
 #include "etl_test_support.hpp"
 #include "table_copy_cli.hpp"
 
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
 using uio::testing::sqlite_exec;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -37,7 +37,7 @@ std::string rows_csv(int first, int last, const std::string& tag) {
     return csv;
 }
 
-// argv for table_command_main.
+// argv for table_copy_main.
 struct command_line {
     std::vector<std::string> words;
     std::vector<char*> argv;
@@ -45,7 +45,7 @@ struct command_line {
         for (auto& s : words) argv.push_back(s.data());
         argv.push_back(nullptr);
     }
-    int run() { return uio::etl::table_command_main(static_cast<int>(words.size()), argv.data()); }
+    int run() { return uio::etl::table_copy_main(static_cast<int>(words.size()), argv.data()); }
 };
 
 bool has(const std::string& text, const std::string& part) {
@@ -62,7 +62,7 @@ TEST_CASE("upsert into PostgreSQL: existing keys updated, new keys inserted, cou
         "  extra text default 'kept'); "
         "insert into up_pg (id, name, extra) select g, 'old', 'x' from generate_series(1, 500) g");
     write_file(dir / "in.csv", rows_csv(251, 750, "new"));
-    auto r = table_copy(dir / "in.csv", pg_uri("table=up_pg"), upsert({"id"}));
+    auto r = copy_table_and_report(dir / "in.csv", pg_uri("table=up_pg"), upsert({"id"}));
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(has(r.out, "\"rows\": 500"));
@@ -80,7 +80,8 @@ TEST_CASE("upsert into PostgreSQL: a created table gets the key; composite keys;
     write_file(dir / "a.jsonl",
                "{\"region\": \"eu\", \"day\": 1, \"n\": 10}\n"
                "{\"region\": \"us\", \"day\": 1, \"n\": 20}\n");
-    auto first = table_copy(dir / "a.jsonl", pg_uri("table=up_pg_made"), upsert({"region", "day"}));
+    auto first = copy_table_and_report(dir / "a.jsonl", pg_uri("table=up_pg_made"),
+                                       upsert({"region", "day"}));
     INFO(first.err);
     REQUIRE(first.code == 0);
     CHECK(pg_column("select pg_get_indexdef(indexrelid) from pg_index where indrelid = "
@@ -89,8 +90,8 @@ TEST_CASE("upsert into PostgreSQL: a created table gets the key; composite keys;
     write_file(dir / "b.jsonl",
                "{\"region\": \"us\", \"day\": 1, \"n\": 21}\n"
                "{\"region\": \"us\", \"day\": 2, \"n\": 30}\n");
-    auto second =
-        table_copy(dir / "b.jsonl", pg_uri("table=up_pg_made"), upsert({"day", "region"}));
+    auto second = copy_table_and_report(dir / "b.jsonl", pg_uri("table=up_pg_made"),
+                                        upsert({"day", "region"}));
     INFO(second.err);
     REQUIRE(second.code == 0);
     CHECK(has(second.out, "\"inserted\": 1, \"updated\": 1"));
@@ -105,24 +106,28 @@ TEST_CASE("upsert into PostgreSQL: bad keys are refused before anything changes"
         "drop table if exists up_pg_bad; create table up_pg_bad (id int, name text); "
         "insert into up_pg_bad values (1, 'old')");
     write_file(dir / "in.csv", rows_csv(1, 3, "new"));
-    auto missing = table_copy(dir / "in.csv", pg_uri("table=up_pg_bad"), upsert({"nope"}));
+    auto missing =
+        copy_table_and_report(dir / "in.csv", pg_uri("table=up_pg_bad"), upsert({"nope"}));
     CHECK(missing.code == 1);
     CHECK(has(missing.err, "--key column 'nope' is not among the columns loaded (id, name)"));
     // No unique index on id yet; then one on (id, name) is not one on exactly (id).
-    auto unindexed = table_copy(dir / "in.csv", pg_uri("table=up_pg_bad"), upsert({"id"}));
+    auto unindexed =
+        copy_table_and_report(dir / "in.csv", pg_uri("table=up_pg_bad"), upsert({"id"}));
     CHECK(unindexed.code == 1);
     CHECK(has(unindexed.err, "has no primary key or unique index on exactly (id)"));
     pg_exec("create unique index on up_pg_bad (id, name)");
-    CHECK(table_copy(dir / "in.csv", pg_uri("table=up_pg_bad"), upsert({"id"})).code == 1);
+    CHECK(copy_table_and_report(dir / "in.csv", pg_uri("table=up_pg_bad"), upsert({"id"})).code ==
+          1);
     // A partial unique index cannot decide a conflict either.
     pg_exec("create unique index on up_pg_bad (id) where id > 0");
-    CHECK(table_copy(dir / "in.csv", pg_uri("table=up_pg_bad"), upsert({"id"})).code == 1);
+    CHECK(copy_table_and_report(dir / "in.csv", pg_uri("table=up_pg_bad"), upsert({"id"})).code ==
+          1);
     CHECK(pg_column("select id || name from up_pg_bad") == "1old");
     // A plain unique index on exactly the key does (and without --stats, nothing is counted).
     pg_exec("create unique index on up_pg_bad (id)");
     auto quiet = upsert({"id"});
     quiet.stats_json = false;
-    auto ok = table_copy(dir / "in.csv", pg_uri("table=up_pg_bad"), quiet);
+    auto ok = copy_table_and_report(dir / "in.csv", pg_uri("table=up_pg_bad"), quiet);
     INFO(ok.err);
     CHECK(ok.code == 0);
     CHECK(pg_column("select string_agg(id || name, ',' order by id) from up_pg_bad") ==
@@ -138,11 +143,12 @@ TEST_CASE("upsert into PostgreSQL: a bad row or a NULL key leaves the table as i
     std::string csv = "id,n\n1,10\n";
     for (int i = 3; i < 2000; ++i) csv += std::to_string(i) + "," + std::to_string(i) + "\n";
     write_file(dir / "bad.csv", csv + "2000,oops\n2001,1\n");
-    auto bad = table_copy(dir / "bad.csv", pg_uri("table=up_pg_rows"), upsert({"id"}));
+    auto bad = copy_table_and_report(dir / "bad.csv", pg_uri("table=up_pg_rows"), upsert({"id"}));
     CHECK(bad.code == 1);
     CHECK(has(bad.err, "bad.csv:2000: invalid input syntax for type integer"));
     write_file(dir / "null.csv", csv + ",5\n");
-    auto null_key = table_copy(dir / "null.csv", pg_uri("table=up_pg_rows"), upsert({"id"}));
+    auto null_key =
+        copy_table_and_report(dir / "null.csv", pg_uri("table=up_pg_rows"), upsert({"id"}));
     CHECK(null_key.code == 1);
     CHECK(has(null_key.err, "null.csv:2000: NULL in key column \"id\""));
     CHECK(pg_column("select string_agg(id || '=' || n, ',' order by id) from up_pg_rows") ==
@@ -152,7 +158,7 @@ TEST_CASE("upsert into PostgreSQL: a bad row or a NULL key leaves the table as i
     auto o = upsert({"id"});
     o.max_errors = 2;
     o.rejects_path = dir / "rejects.txt";
-    auto skipped = table_copy(dir / "both.csv", pg_uri("table=up_pg_rows"), o);
+    auto skipped = copy_table_and_report(dir / "both.csv", pg_uri("table=up_pg_rows"), o);
     INFO(skipped.err);
     REQUIRE(skipped.code == 0);
     CHECK(has(read_file(dir / "rejects.txt"), "both.csv:2001: NULL in key column \"id\""));
@@ -168,7 +174,7 @@ TEST_CASE("upsert into PostgreSQL: a key repeated in the input ends with its las
         "drop table if exists up_pg_dup; create table up_pg_dup (id int primary key, n int); "
         "insert into up_pg_dup values (1, 0)");
     write_file(dir / "in.csv", "id,n\n1,1\n2,1\n1,2\n3,1\n2,2\n1,3\n");
-    auto r = table_copy(dir / "in.csv", pg_uri("table=up_pg_dup"), upsert({"id"}));
+    auto r = copy_table_and_report(dir / "in.csv", pg_uri("table=up_pg_dup"), upsert({"id"}));
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(pg_column("select string_agg(id || '=' || n, ',' order by id) from up_pg_dup") ==
@@ -182,7 +188,7 @@ TEST_CASE("upsert into PostgreSQL: a key repeated in the input ends with its las
     write_file(dir / "set.csv", "a,b\n1,1\n1,1\n1,2\n");
     auto quiet = upsert({"a", "b"});
     quiet.stats_json = false;
-    auto set = table_copy(dir / "set.csv", pg_uri("table=up_pg_set"), quiet);
+    auto set = copy_table_and_report(dir / "set.csv", pg_uri("table=up_pg_set"), quiet);
     INFO(set.err);
     REQUIRE(set.code == 0);
     CHECK(pg_column("select count(*) from up_pg_set") == "2");
@@ -196,7 +202,7 @@ TEST_CASE("upsert into SQLite: existing keys updated, new keys inserted, counted
                 "WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 500) "
                 "INSERT INTO t SELECT i, 'old', 'x' FROM g");
     write_file(dir / "in.csv", rows_csv(251, 750, "new"));
-    auto r = table_copy(dir / "in.csv", "sqlite:" + db + "?table=t", upsert({"ID"}));
+    auto r = copy_table_and_report(dir / "in.csv", "sqlite:" + db + "?table=t", upsert({"ID"}));
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(has(r.out, "\"rows\": 500"));
@@ -214,8 +220,8 @@ TEST_CASE("upsert into SQLite: a created table gets the key; composite keys; rep
     write_file(dir / "a.jsonl",
                "{\"region\": \"eu\", \"day\": 1, \"n\": 10}\n"
                "{\"region\": \"us\", \"day\": 1, \"n\": 20}\n");
-    auto first =
-        table_copy(dir / "a.jsonl", "sqlite:" + db + "?table=m", upsert({"region", "day"}));
+    auto first = copy_table_and_report(dir / "a.jsonl", "sqlite:" + db + "?table=m",
+                                       upsert({"region", "day"}));
     INFO(first.err);
     REQUIRE(first.code == 0);
     CHECK(sqlite_column(db, "SELECT name || pk || \"notnull\" FROM pragma_table_info('m')") ==
@@ -223,7 +229,8 @@ TEST_CASE("upsert into SQLite: a created table gets the key; composite keys; rep
     // The last row of a repeated key wins, one row at a time (a short batch) and within one
     // multi-row INSERT (32 rows a statement).
     write_file(dir / "b.csv", "region,day,n\nus,1,21\nus,2,30\nus,1,22\neu,1,11\nus,1,23\n");
-    auto second = table_copy(dir / "b.csv", "sqlite:" + db + "?table=m", upsert({"day", "region"}));
+    auto second = copy_table_and_report(dir / "b.csv", "sqlite:" + db + "?table=m",
+                                        upsert({"day", "region"}));
     INFO(second.err);
     REQUIRE(second.code == 0);
     CHECK(has(second.out, "\"inserted\": 1, \"updated\": 4"));
@@ -233,7 +240,8 @@ TEST_CASE("upsert into SQLite: a created table gets the key; composite keys; rep
     for (int i = 0; i < 100; ++i)
         many += "x," + std::to_string(i % 10) + "," + std::to_string(i) + "\n";
     write_file(dir / "c.csv", many);
-    auto third = table_copy(dir / "c.csv", "sqlite:" + db + "?table=m", upsert({"region", "day"}));
+    auto third = copy_table_and_report(dir / "c.csv", "sqlite:" + db + "?table=m",
+                                       upsert({"region", "day"}));
     INFO(third.err);
     REQUIRE(third.code == 0);
     CHECK(
@@ -250,22 +258,22 @@ TEST_CASE("upsert into SQLite: bad keys, bad rows and NULL keys leave the table 
     std::string csv = "id,n\n1,10\n";
     for (int i = 3; i < 2000; ++i) csv += std::to_string(i) + "," + std::to_string(i) + "\n";
     write_file(dir / "in.csv", csv);
-    auto missing = table_copy(dir / "in.csv", uri, upsert({"nope"}));
+    auto missing = copy_table_and_report(dir / "in.csv", uri, upsert({"nope"}));
     CHECK(missing.code == 1);
     CHECK(has(missing.err, "--key column 'nope' is not among the columns loaded (id, n)"));
-    auto unindexed = table_copy(dir / "in.csv", uri, upsert({"id"}));
+    auto unindexed = copy_table_and_report(dir / "in.csv", uri, upsert({"id"}));
     CHECK(unindexed.code == 1);
     CHECK(has(unindexed.err, "has no primary key or unique index on exactly (id)"));
     sqlite_exec(db, "CREATE UNIQUE INDEX t_id_pos ON t (id) WHERE id > 0");
-    CHECK(table_copy(dir / "in.csv", uri, upsert({"id"})).code == 1);
+    CHECK(copy_table_and_report(dir / "in.csv", uri, upsert({"id"})).code == 1);
     sqlite_exec(db, "CREATE UNIQUE INDEX t_id ON t (id)");
 
     write_file(dir / "bad.csv", csv + "2000,oops\n2001,1\n");
-    auto bad = table_copy(dir / "bad.csv", uri, upsert({"id"}));
+    auto bad = copy_table_and_report(dir / "bad.csv", uri, upsert({"id"}));
     CHECK(bad.code == 1);
     CHECK(has(bad.err, "bad.csv:2000:"));
     write_file(dir / "null.csv", csv + ",5\n");
-    auto null_key = table_copy(dir / "null.csv", uri, upsert({"id"}));
+    auto null_key = copy_table_and_report(dir / "null.csv", uri, upsert({"id"}));
     CHECK(null_key.code == 1);
     CHECK(has(null_key.err, "null.csv:2000: NULL in key column 'id'"));
     CHECK(sqlite_column(db, "SELECT group_concat(id || '=' || n) FROM t") == "1=1,2=2");
@@ -274,7 +282,7 @@ TEST_CASE("upsert into SQLite: bad keys, bad rows and NULL keys leave the table 
     auto o = upsert({"id"});
     o.max_errors = 2;
     o.rejects_path = dir / "rejects.txt";
-    auto skipped = table_copy(dir / "both.csv", uri, o);
+    auto skipped = copy_table_and_report(dir / "both.csv", uri, o);
     INFO(skipped.err);
     REQUIRE(skipped.code == 0);
     CHECK(has(read_file(dir / "rejects.txt"), "both.csv:2001: NULL in key column 'id'"));
@@ -294,11 +302,12 @@ TEST_CASE("upsert between PostgreSQL and SQLite, both ways") {
     sqlite_exec(
         db, "CREATE TABLE s (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO s VALUES (1, 'z')");
     auto to_sqlite =
-        table_copy(pg_uri("table=up_src"), "sqlite:" + db + "?table=s", upsert({"id"}));
+        copy_table_and_report(pg_uri("table=up_src"), "sqlite:" + db + "?table=s", upsert({"id"}));
     INFO(to_sqlite.err);
     REQUIRE(to_sqlite.code == 0);
     CHECK(sqlite_column(db, "SELECT group_concat(id || name) FROM s") == "1a,2b");
-    auto to_pg = table_copy("sqlite:" + db + "?table=s", pg_uri("table=up_dst"), upsert({"id"}));
+    auto to_pg =
+        copy_table_and_report("sqlite:" + db + "?table=s", pg_uri("table=up_dst"), upsert({"id"}));
     INFO(to_pg.err);
     REQUIRE(to_pg.code == 0);
     CHECK(has(to_pg.out, "\"inserted\": 1, \"updated\": 1"));
@@ -313,7 +322,7 @@ TEST_CASE("upsert on the command line: --key goes with --mode upsert, into a tab
     CHECK(command_line({"ucopy", "--key", "id", dir / "in.csv", db}).run() == 2);
     CHECK(command_line({"ucopy", "--mode", "upsert", "--key", "id,,n", dir / "in.csv", db}).run() ==
           2);
-    CHECK(table_copy(db, dir / "out.csv", upsert({"id"})).code == 2);
+    CHECK(copy_table_and_report(db, dir / "out.csv", upsert({"id"})).code == 2);
     CHECK(command_line(
               {"ucopy", "--no-progress", "--mode=upsert", "--key", " id ", dir / "in.csv", db})
               .run() == 0);
@@ -328,7 +337,7 @@ TEST_CASE("upsert into a created table: a column widened past the sample keeps t
     for (int i = 0; i < 150'000; ++i) csv += std::to_string(i) + "," + std::to_string(i) + "\n";
     write_file(dir / "in.csv", csv + "x,1.5\n0,7\n");
     pg_exec("drop table if exists up_pg_wide");
-    auto pg = table_copy(dir / "in.csv", pg_uri("table=up_pg_wide"), upsert({"id"}));
+    auto pg = copy_table_and_report(dir / "in.csv", pg_uri("table=up_pg_wide"), upsert({"id"}));
     INFO(pg.err);
     REQUIRE(pg.code == 0);
     CHECK(pg_column("select format_type(atttypid, atttypmod) from pg_attribute where attrelid = "
@@ -339,7 +348,7 @@ TEST_CASE("upsert into a created table: a column widened past the sample keeps t
     CHECK(pg_column("select count(*) || ' ' || (select n from up_pg_wide where id = '0') from "
                     "up_pg_wide") == "150001 7");
     std::string db = dir / "t.db";
-    auto sq = table_copy(dir / "in.csv", "sqlite:" + db + "?table=w", upsert({"id"}));
+    auto sq = copy_table_and_report(dir / "in.csv", "sqlite:" + db + "?table=w", upsert({"id"}));
     INFO(sq.err);
     REQUIRE(sq.code == 0);
     CHECK(sqlite_column(db,

@@ -9,13 +9,13 @@
 #include "etl_test_support.hpp"
 
 using uio::testing::big_rows;
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_types;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -55,11 +55,11 @@ TEST_CASE(
     pg_exec("drop table if exists etl_odd");
     std::string csv = late_odd_csv();
     write_file(dir / "in.csv", csv);
-    auto load = table_copy(dir / "in.csv", pg_uri("table=etl_odd"));
+    auto load = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_odd"));
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(pg_types("etl_odd") == "bigint|text|text|text|text|text|text|numeric|text");
-    auto dump = table_copy(pg_uri("table=etl_odd"), dir / "out.csv");
+    auto dump = copy_table_and_report(pg_uri("table=etl_odd"), dir / "out.csv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
@@ -70,7 +70,7 @@ TEST_CASE("CSV → SQLite → CSV: odd values at row 1,000,000 (200,000 under AS
     std::string db = dir / "db.sqlite";
     std::string csv = late_odd_csv();
     write_file(dir / "in.csv", csv);
-    auto load = table_copy(dir / "in.csv", "sqlite:" + db + "?table=t");
+    auto load = copy_table_and_report(dir / "in.csv", "sqlite:" + db + "?table=t");
     INFO(load.err);
     REQUIRE(load.code == 0);
     // The INTEGER and REAL guesses widen to no declared type; the others were TEXT.
@@ -80,7 +80,7 @@ TEST_CASE("CSV → SQLite → CSV: odd values at row 1,000,000 (200,000 under AS
                         "SELECT typeof(z) || typeof(r) || typeof(i) || typeof(big) FROM t "
                         "WHERE id = " +
                             std::to_string(big_rows)) == "texttextrealinteger");
-    auto dump = table_copy("sqlite:" + db + "?table=t", dir / "out.csv");
+    auto dump = copy_table_and_report("sqlite:" + db + "?table=t", dir / "out.csv");
     INFO(dump.err);
     REQUIRE(dump.code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
@@ -91,20 +91,20 @@ TEST_CASE("an exact integer never becomes a float: integers and decimals are num
     std::string db = dir / "db.sqlite";
     const std::string csv = "n\n9007199254740993\n1.5\n";
     write_file(dir / "in.csv", csv);
-    auto lite = table_copy(dir / "in.csv", "sqlite:" + db + "?table=t");
+    auto lite = copy_table_and_report(dir / "in.csv", "sqlite:" + db + "?table=t");
     INFO(lite.err);
     REQUIRE(lite.code == 0);
     CHECK(sqlite_column(db, "SELECT type FROM pragma_table_info('t')") == "TEXT");
-    REQUIRE(table_copy("sqlite:" + db + "?table=t", dir / "lite.csv").code == 0);
+    REQUIRE(copy_table_and_report("sqlite:" + db + "?table=t", dir / "lite.csv").code == 0);
     CHECK(read_file(dir / "lite.csv") == csv);
 
     uio::testing::require_cluster();
     pg_exec("drop table if exists etl_exact");
-    auto pg = table_copy(dir / "in.csv", pg_uri("table=etl_exact"));
+    auto pg = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_exact"));
     INFO(pg.err);
     REQUIRE(pg.code == 0);
     CHECK(pg_types("etl_exact") == "numeric");
-    REQUIRE(table_copy(pg_uri("table=etl_exact"), dir / "pg.csv").code == 0);
+    REQUIRE(copy_table_and_report(pg_uri("table=etl_exact"), dir / "pg.csv").code == 0);
     CHECK(read_file(dir / "pg.csv") == csv);
 }
 
@@ -122,14 +122,14 @@ TEST_CASE(
     write_file(dir / "in.csv", csv);
     uio::etl::table_copy_options o;
     o.connections = 3;
-    auto load = table_copy(dir / "in.csv", pg_uri("table=etl_odd_n"), o);
+    auto load = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_odd_n"), o);
     INFO(load.err);
     REQUIRE(load.code == 0);
     CHECK(pg_types("etl_odd_n") == "bigint|text|text");
     // N streams load in no set order: exported in the file's.
-    REQUIRE(
-        table_copy(pg_uri("query=select%20*%20from%20etl_odd_n%20order%20by%20id"), dir / "out.csv")
-            .code == 0);
+    REQUIRE(copy_table_and_report(pg_uri("query=select%20*%20from%20etl_odd_n%20order%20by%20id"),
+                                  dir / "out.csv")
+                .code == 0);
     CHECK(read_file(dir / "out.csv") == csv);
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("TSV → PostgreSQL → TSV: the text format checked past the sample, 
         pg_exec("drop table if exists etl_odd_tsv");
         uio::etl::table_copy_options o;
         o.connections = connections;
-        auto load = table_copy(dir / "in.tsv", pg_uri("table=etl_odd_tsv"), o);
+        auto load = copy_table_and_report(dir / "in.tsv", pg_uri("table=etl_odd_tsv"), o);
         INFO(load.err);
         REQUIRE(load.code == 0);
         // The date column widened (the server would have dropped the time); \N left the
@@ -168,8 +168,8 @@ TEST_CASE("TSV → PostgreSQL → TSV: the text format checked past the sample, 
         CHECK(pg_types("etl_odd_tsv") == "bigint|text|text|bigint");
         CHECK(pg_column("select note = E'a\\tb\\\\c\\nd' from etl_odd_tsv where id = 1000") == "t");
         CHECK(pg_column("select count(*) from etl_odd_tsv where n is null") == "401");
-        auto dump = table_copy(pg_uri("query=select%20*%20from%20etl_odd_tsv%20order%20by%20id"),
-                               dir / "out.tsv");
+        auto dump = copy_table_and_report(
+            pg_uri("query=select%20*%20from%20etl_odd_tsv%20order%20by%20id"), dir / "out.tsv");
         INFO(dump.err);
         REQUIRE(dump.code == 0);
         CHECK(read_file(dir / "out.tsv") == tsv);
@@ -198,7 +198,7 @@ TEST_CASE("a checked load past an empty line: the line skipped, the value checke
             uio::etl::table_copy_options o;
             o.connections = connections;
             o.stats_json = true;
-            auto load = table_copy(in, pg_uri("table=etl_blank_check"), o);
+            auto load = copy_table_and_report(in, pg_uri("table=etl_blank_check"), o);
             INFO(load.err);
             REQUIRE(load.code == 0);
             CHECK_THAT(load.out, Catch::Contains("\"blank_lines\": 1"));
@@ -206,7 +206,7 @@ TEST_CASE("a checked load past an empty line: the line skipped, the value checke
             CHECK(pg_column("select d from etl_blank_check where id = 200001") ==
                   "2024-03-10 01:30:00");
             pg_exec("drop table if exists etl_blank_check");
-            auto failed = table_copy(in_bad, pg_uri("table=etl_blank_check"), o);
+            auto failed = copy_table_and_report(in_bad, pg_uri("table=etl_blank_check"), o);
             CHECK(failed.code == 1);
             CHECK_THAT(failed.err, Catch::Contains(std::string("bad.") + ext + ":200004:"));
         }

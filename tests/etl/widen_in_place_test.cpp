@@ -13,13 +13,13 @@
 #include "etl_pg_support.hpp"
 #include "etl_test_support.hpp"
 
+using uio::testing::copy_table_and_report;
 using uio::testing::pg_column;
 using uio::testing::pg_exec;
 using uio::testing::pg_types;
 using uio::testing::pg_uri;
 using uio::testing::read_file;
 using uio::testing::sqlite_column;
-using uio::testing::table_copy;
 using uio::testing::write_file;
 
 namespace {
@@ -151,7 +151,7 @@ void check_pg_widening(const std::string& name, const std::string& contents,
         uio::testing::copy_result load;
         {
             awkward_session session;
-            load = table_copy(dir / name, pg_uri("table=" + table), o);
+            load = copy_table_and_report(dir / name, pg_uri("table=" + table), o);
         }
         INFO(load.err);
         REQUIRE(load.code == 0);
@@ -162,7 +162,7 @@ void check_pg_widening(const std::string& name, const std::string& contents,
               std::string::npos);
         CHECK(pg_types(table) == types);
         const std::string out = "out-" + name;
-        auto dump = table_copy(ordered(table), dir / out);
+        auto dump = copy_table_and_report(ordered(table), dir / out);
         INFO(dump.err);
         REQUIRE(dump.code == 0);
         CHECK(read_file(dir / out) == contents);
@@ -192,7 +192,7 @@ TEST_CASE("CSV and JSON Lines → SQLite: declared types change in place, byte f
         const std::string db = dir / ("db-" + ext + ".sqlite");
         uio::etl::table_copy_options o;
         o.stats_json = true;
-        auto load = table_copy(dir / ("in." + ext), "sqlite:" + db + "?table=t", o);
+        auto load = copy_table_and_report(dir / ("in." + ext), "sqlite:" + db + "?table=t", o);
         INFO(load.err);
         REQUIRE(load.code == 0);
         CHECK(load.out.find("\"widenings\": 2, \"restarts\": 0") != std::string::npos);
@@ -210,7 +210,7 @@ TEST_CASE("CSV and JSON Lines → SQLite: declared types change in place, byte f
                                 "SELECT typeof(i) || typeof(r) || typeof(s) FROM t WHERE "
                                 "id = 1") == "integerrealtext");
         }
-        auto dump = table_copy("sqlite:" + db + "?table=t", dir / ("out." + ext));
+        auto dump = copy_table_and_report("sqlite:" + db + "?table=t", dir / ("out." + ext));
         INFO(dump.err);
         REQUIRE(dump.code == 0);
         CHECK(read_file(dir / ("out." + ext)) == (ext == "csv" ? csv : jsonl));
@@ -224,7 +224,7 @@ TEST_CASE("a load that fails after widening in place leaves nothing") {
     write_file(dir / "in.csv", csv);
     const std::string db = dir / "db.sqlite";
     uio::testing::sqlite_exec(db, "CREATE TABLE other (x)");
-    auto sqlite = table_copy(dir / "in.csv", "sqlite:" + db + "?table=t");
+    auto sqlite = copy_table_and_report(dir / "in.csv", "sqlite:" + db + "?table=t");
     CHECK(sqlite.code == 1);
     CHECK(sqlite_column(db, "SELECT name FROM sqlite_schema") == "other");
     uio::testing::require_cluster();
@@ -233,7 +233,7 @@ TEST_CASE("a load that fails after widening in place leaves nothing") {
         pg_exec("drop table if exists etl_widen_fail");
         uio::etl::table_copy_options o;
         o.connections = connections;
-        auto load = table_copy(dir / "in.csv", pg_uri("table=etl_widen_fail"), o);
+        auto load = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_widen_fail"), o);
         INFO(load.err);
         CHECK(load.code == 1);
         CHECK(load.err.find("in.csv:120002") != std::string::npos);
@@ -263,28 +263,28 @@ TEST_CASE("widening in place with --mode upsert and --mode replace, PostgreSQL a
     replace.stats_json = true;
 
     const std::string db = dir / "db.sqlite";
-    auto sqlite = table_copy(dir / "in.csv", "sqlite:" + db + "?table=t", upsert);
+    auto sqlite = copy_table_and_report(dir / "in.csv", "sqlite:" + db + "?table=t", upsert);
     INFO(sqlite.err);
     REQUIRE(sqlite.code == 0);
     CHECK(sqlite.out.find("\"widenings\": 1, \"restarts\": 0") != std::string::npos);
     CHECK(sqlite_column(db, "PRAGMA integrity_check") == "ok");
-    REQUIRE(table_copy("sqlite:" + db + "?table=t", dir / "sqlite.csv").code == 0);
+    REQUIRE(copy_table_and_report("sqlite:" + db + "?table=t", dir / "sqlite.csv").code == 0);
     CHECK(read_file(dir / "sqlite.csv") == csv);
 
     uio::testing::require_cluster();
     pg_exec("drop table if exists etl_widen_upsert");
     pg_exec("drop table if exists etl_widen_replace");
     pg_exec("create table etl_widen_replace (x int)");
-    auto up = table_copy(dir / "in.csv", pg_uri("table=etl_widen_upsert"), upsert);
+    auto up = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_widen_upsert"), upsert);
     INFO(up.err);
     REQUIRE(up.code == 0);
-    auto re = table_copy(dir / "in.csv", pg_uri("table=etl_widen_replace"), replace);
+    auto re = copy_table_and_report(dir / "in.csv", pg_uri("table=etl_widen_replace"), replace);
     INFO(re.err);
     REQUIRE(re.code == 0);
     for (const std::string table : {"etl_widen_upsert", "etl_widen_replace"}) {
         INFO(table);
         CHECK(pg_types(table) == "bigint|numeric|text|text");
-        REQUIRE(table_copy(ordered(table), dir / "pg.csv").code == 0);
+        REQUIRE(copy_table_and_report(ordered(table), dir / "pg.csv").code == 0);
         CHECK(read_file(dir / "pg.csv") == csv);
     }
     CHECK(up.out.find("\"widenings\": 1, \"restarts\": 0") != std::string::npos);

@@ -4,7 +4,7 @@
 # share/man/man1, share/bash-completion/completions and share/zsh/site-functions.
 if(TARGET ucopy AND TARGET ubench)
   add_executable(uio-cli-docs ${CMAKE_CURRENT_LIST_DIR}/generate_docs.cpp)
-  target_link_libraries(uio-cli-docs PRIVATE uio_cli_doc ucopy_options ucopy_table_cli ubench_cli)
+  target_link_libraries(uio-cli-docs PRIVATE uio_cli_doc ucopy_options ucopy_table_copy_cli ubench_cli)
   uio_warnings(uio-cli-docs)
   set(out ${PROJECT_BINARY_DIR}/cli-docs)
   set(generated "")

@@ -29,9 +29,9 @@ program_doc ucopy_doc() {
         "--sync), its reads and writes on io_uring. When SRC or DST names a table "
         "(postgresql://, postgres://, sqlite:), it copies rows instead, between CSV, TSV and "
         "JSON Lines files, PostgreSQL and SQLite, through ucopy-tables.\n" +
-        std::string(ucopy::help_text()) + "\n" + std::string(uio::etl::table_help_prose());
+        std::string(ucopy::help_text()) + "\n" + std::string(uio::etl::table_copy_help_prose());
     doc.sections = {{"OPTIONS", ucopy::command_line_app()},
-                    {"TABLE OPTIONS", uio::etl::table_command_app("ucopy")}};
+                    {"TABLE OPTIONS", uio::etl::table_copy_app("ucopy")}};
     doc.exit_codes = ucopy::exit_codes();
     doc.exit_note = std::string(ucopy::exit_codes_note) +
                     " A table copy exits 0 done, 1 failed, 2 usage error, 70 internal error.";
@@ -56,9 +56,9 @@ program_doc ucopy_tables_doc() {
         "ucopy-tables runs the table copies of ucopy(1), which hands it every command whose "
         "SRC or DST is a table; it is a program of its own so that tree copies never load "
         "libpq.\n" +
-        std::string(uio::etl::table_help_prose());
-    doc.sections = {{"OPTIONS", uio::etl::table_command_app("ucopy-tables")}};
-    doc.exit_codes = uio::etl::table_exit_codes();
+        std::string(uio::etl::table_copy_help_prose());
+    doc.sections = {{"OPTIONS", uio::etl::table_copy_app("ucopy-tables")}};
+    doc.exit_codes = uio::etl::table_copy_exit_codes();
     doc.examples = {
         {"ucopy-tables events.jsonl.zst 'sqlite:events.db?table=events'",
          "load compressed JSON Lines into SQLite"},

@@ -29,10 +29,10 @@ int main(int argc, char** argv) {
     if (asks_for_help(argc, argv)) {
         // Both forms: the tree copy's options (printed by its parser), then table copies.
         ucopy::parse_outcome outcome = ucopy::parse_command_line(argc, argv);
-        std::fputs(uio::etl::table_help_text(), stdout);
+        std::fputs(uio::etl::table_copy_help_text(), stdout);
         return outcome.exit_code;
     }
-    if (uio::etl::is_table_command(argc, argv)) return ucopy::run_table_copier(argv);
+    if (uio::etl::is_table_copy(argc, argv)) return ucopy::hand_over_table_copy(argv);
     ucopy::parse_outcome outcome = ucopy::parse_command_line(argc, argv);
     if (!outcome.parsed) return outcome.exit_code;
     // The walk allocates a batch of names on a pool thread and frees it on the loop, 256

@@ -1,4 +1,4 @@
-// table_cli: table copies' options on CLI11, mapped onto table_copy_options.
+// table_copy_cli: table copies' options on CLI11, mapped onto table_copy_options.
 #include "table_copy_cli.hpp"
 
 #include <CLI/CLI.hpp>
@@ -80,18 +80,18 @@ bool finish_options(const raw_options& r, table_copy_options& o, endpoint_option
 }
 
 // The table-copy options bound to what they set: the one option table, which
-// table_command_main parses with and tools/cli_doc turns into the man page and completions.
+// table_copy_main parses with and tools/cli_doc turns into the man page and completions.
 // Not movable: the app holds references to the members.
-struct table_command_line {
+struct table_copy_command_line {
     table_copy_options o;
     raw_options r;
     std::string source_text, destination_text;
     bool progress = false;
     CLI::App app;
 
-    explicit table_command_line(const std::string& program)
+    explicit table_copy_command_line(const std::string& program)
         : app{"copy rows between CSV/TSV/JSON Lines files, PostgreSQL and SQLite", program} {
-        app.footer(table_help_footer());
+        app.footer(table_copy_help_footer());
         app.set_version_flag("-V,--version", std::string(program) + " " UIO_VERSION " (uio)");
         app.add_option("SRC", source_text, "where the rows come from")->required();
         app.add_option("DST", destination_text, "where the rows go")->required();
@@ -130,19 +130,19 @@ struct table_command_line {
         app.add_flag("-v,--verbose", o.verbose,
                      "say what was copied, and how many rows, on stderr");
     }
-    table_command_line(const table_command_line&) = delete;
-    table_command_line& operator=(const table_command_line&) = delete;
+    table_copy_command_line(const table_copy_command_line&) = delete;
+    table_copy_command_line& operator=(const table_copy_command_line&) = delete;
 };
 
 }  // namespace
 
-std::shared_ptr<const CLI::App> table_command_app(const char* program) {
-    auto line = std::make_shared<table_command_line>(program);
+std::shared_ptr<const CLI::App> table_copy_app(const char* program) {
+    auto line = std::make_shared<table_copy_command_line>(program);
     return {line, &line->app};  // shares ownership of the values the options are bound to
 }
 
-int table_command_main(int argc, char** argv, const char* program) {
-    table_command_line line(program);
+int table_copy_main(int argc, char** argv, const char* program) {
+    table_copy_command_line line(program);
     auto& [o, r, source_text, destination_text, progress, app] = line;
     try {
         app.parse(argc, argv);
@@ -163,7 +163,7 @@ int table_command_main(int argc, char** argv, const char* program) {
     try {
         auto source = parse_endpoint(source_text, eo);
         auto destination = parse_endpoint(destination_text, eo);
-        return run_table_copy(o, source, destination, std::cerr, std::cout);
+        return copy_table_and_report(o, source, destination, std::cerr, std::cout);
     } catch (const std::exception& e) {
         std::cerr << failure_message("ucopy", e) << "\n";
         return exit_code(kind_of(e));

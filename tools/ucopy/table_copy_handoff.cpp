@@ -1,4 +1,4 @@
-// table_command: the test for a table endpoint, the table-copy help, and the exec.
+// table_copy_handoff: the test for a table endpoint, the table-copy help, and the exec.
 #include "table_copy_handoff.hpp"
 
 #include <unistd.h>
@@ -112,7 +112,7 @@ bool names_table(std::string_view arg) noexcept {
     return true;
 }
 
-bool is_table_command(int argc, char** argv) noexcept {
+bool is_table_copy(int argc, char** argv) noexcept {
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (!arg.starts_with("-") && names_table(arg)) return true;
@@ -120,19 +120,19 @@ bool is_table_command(int argc, char** argv) noexcept {
     return false;
 }
 
-const char* table_help_text() noexcept {
+const char* table_copy_help_text() noexcept {
     return full_help.c_str();
 }
 
-const char* table_help_footer() noexcept {
+const char* table_copy_help_footer() noexcept {
     return footer_help.c_str();
 }
 
-std::string_view table_help_prose() noexcept {
+std::string_view table_copy_help_prose() noexcept {
     return prose;
 }
 
-std::span<const cli_doc::exit_status> table_exit_codes() noexcept {
+std::span<const cli_doc::exit_status> table_copy_exit_codes() noexcept {
     return exit_table;
 }
 
@@ -140,7 +140,7 @@ std::span<const cli_doc::exit_status> table_exit_codes() noexcept {
 
 namespace ucopy {
 
-int run_table_copier(char** argv) {
+int hand_over_table_copy(char** argv) {
     // Beside the running binary, whatever PATH says: the two are built and installed together.
     char self[PATH_MAX];
     const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);

@@ -20,5 +20,5 @@ int main(int argc, char** argv) {
     uio::remove_temporaries_on_signals();
     std::string program = argc > 0 ? argv[0] : "ucopy-tables";
     program = program.substr(program.rfind('/') + 1);
-    return uio::etl::table_command_main(argc, argv, program.c_str());
+    return uio::etl::table_copy_main(argc, argv, program.c_str());
 }

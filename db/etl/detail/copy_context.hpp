@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "uio/core/progress_line.hpp"
-#include "uio/db/etl/table_copy_stats.hpp"
 #include "uio/db/etl/detail/column_types.hpp"
 #include "uio/db/etl/detail/row_batch.hpp"
 #include "uio/db/etl/table_copy_options.hpp"
+#include "uio/db/etl/table_copy_stats.hpp"
 #include "uio/db/formats/csv_options.hpp"
 
 namespace uio::etl {
@@ -25,11 +25,11 @@ class copy_context {
         : options(o), err(e), show_progress_(show_progress) {}
 
     // copy_table's progress callback: called from advance, at most every 100 ms.
-    std::function<void(const copy_stats&, std::uint64_t input_size)> on_progress;
+    std::function<void(const table_copy_stats&, std::uint64_t input_size)> on_progress;
 
     const table_copy_options& options;
     std::ostream& err;
-    copy_stats stats;
+    table_copy_stats stats;
     std::uint64_t input_size = 0;  // for the progress line's percentage and ETA
     std::string rejects_text;      // what goes to --rejects
 

@@ -1,5 +1,5 @@
 // The table paths, one per (source, destination) pair. Each runs on the caller's io_context
-// and throws on failure; run_table_copy turns exceptions into messages and exit codes.
+// and throws on failure; copy_table_and_report turns exceptions into messages and exit codes.
 #pragma once
 
 #include "uio/core/task.hpp"

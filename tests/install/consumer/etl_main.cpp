@@ -12,7 +12,7 @@ int main() {
     std::remove("consumer.db");
     uio::etl::table_copy_options options;
     options.mode = uio::etl::load_mode::replace;
-    uio::etl::copy_stats loaded = uio::run(
+    uio::etl::table_copy_stats loaded = uio::run(
         uio::etl::copy_table(uio::etl::parse_endpoint("consumer-rows.csv"),
                              uio::etl::parse_endpoint("sqlite:consumer.db?table=people"), options));
     uio::run(uio::etl::copy_table(uio::etl::parse_endpoint("sqlite:consumer.db?table=people"),
