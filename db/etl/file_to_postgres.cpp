@@ -167,7 +167,8 @@ task<void> file_to_postgres(copy_context& ctx, data_file_endpoint src, postgres_
                 std::int64_t rows = 0;
                 if (!check->active()) {
                     rows = co_await load.copy_overlapping(dst.conninfo, dst.target.schema, csv,
-                                                          options, std::move(bytes));
+                                                          options, std::move(bytes),
+                                                          ctx.options.upsert_batch_bytes);
                 } else {
                     // A COPY after a cut starts with a line HEADER skips (the text format
                     // has no quotes: none needed), so it learns the line ending first.

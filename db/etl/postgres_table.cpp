@@ -183,7 +183,7 @@ task<std::int64_t> postgres_table_load::copy(std::string copy_options,
 
 task<std::int64_t> postgres_table_load::copy_overlapping(
     std::string conninfo, std::string schema, formats::csv_options csv, std::string copy_options,
-    async_generator<std::span<const std::byte>> bytes) {
+    async_generator<std::span<const std::byte>> bytes, std::size_t batch_floor) {
     if (!staging_.empty() && !created_ && !overlap_) {
         overlap_ = co_await postgres_upsert_overlap::open(std::move(conninfo), std::move(schema),
                                                           table_, columns_, key_);
@@ -191,8 +191,9 @@ task<std::int64_t> postgres_table_load::copy_overlapping(
     if (!overlap_) co_return co_await copy(std::move(copy_options), std::move(bytes));
     std::exception_ptr failure;
     try {
-        upsert_overlap_result done = co_await overlap_->run(
-            *conn_, std::move(csv), std::move(copy_options), count_upserts_, std::move(bytes));
+        upsert_overlap_result done =
+            co_await overlap_->run(*conn_, std::move(csv), std::move(copy_options), count_upserts_,
+                                   std::move(bytes), batch_floor);
         inserted_ = done.inserted;
         co_return done.rows;
     } catch (...) {

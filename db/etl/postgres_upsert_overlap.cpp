@@ -29,9 +29,10 @@ constexpr std::size_t record_block_bytes = std::size_t{1} << 20;
 // The input as blocks of whole records (the first record alone), pulled one at a time.
 class record_blocks {
   public:
-    record_blocks(async_generator<std::span<const std::byte>> bytes, char quote)
+    record_blocks(async_generator<std::span<const std::byte>> bytes, char quote,
+                  std::size_t batch_floor)
         : bytes_(std::move(bytes)),
-          block_(std::min(record_block_bytes, upsert_batch_bytes(0))),
+          block_(std::min(record_block_bytes, upsert_batch_bytes(0, batch_floor))),
           splitter_(quote, block_) {}
 
     task<std::optional<std::string>> next() {
@@ -109,11 +110,8 @@ struct staged_batch {
 
 }  // namespace
 
-std::size_t upsert_batch_bytes(std::uint64_t before) {
-    std::size_t floor = default_batch_floor;
-    if (const char* set = std::getenv("UIO_UPSERT_BATCH_BYTES"); set && *set) {
-        floor = std::max<std::size_t>(1, std::strtoull(set, nullptr, 10));
-    }
+std::size_t upsert_batch_bytes(std::uint64_t before, std::size_t floor) {
+    if (floor == 0) floor = default_batch_floor;
     return std::max<std::size_t>(floor, static_cast<std::size_t>(before / 8));
 }
 
@@ -170,9 +168,9 @@ task<std::unique_ptr<postgres_upsert_overlap>> postgres_upsert_overlap::open(
 
 task<upsert_overlap_result> postgres_upsert_overlap::run(
     pg::connection& main, formats::csv_options csv, std::string first_options, bool count,
-    async_generator<std::span<const std::byte>> bytes) {
+    async_generator<std::span<const std::byte>> bytes, std::size_t batch_floor) {
     const char quote = csv.text_format ? '\0' : csv.quote;
-    record_blocks blocks(std::move(bytes), quote);
+    record_blocks blocks(std::move(bytes), quote, batch_floor);
     channel<staged_batch> staged(1);
     const std::string later_options = copy_options(side_, csv, !csv.text_format);
     const std::string staging = pg::quote_identifier(side_, staging_->name());
@@ -191,8 +189,8 @@ task<upsert_overlap_result> postgres_upsert_overlap::run(
                 const bool dummy = !first && !csv.text_format;
                 std::string prefix = dummy ? copy_dummy_header(csv, crlf) : std::string();
                 batch_tally tally;
-                auto batch =
-                    batch_bytes(blocks, std::move(prefix), upsert_batch_bytes(bytes_before), tally);
+                auto batch = batch_bytes(blocks, std::move(prefix),
+                                         upsert_batch_bytes(bytes_before, batch_floor), tally);
                 std::string sql = staging_->copy_sql(side_, first ? first_options : later_options);
                 std::int64_t copied = 0;
                 std::optional<pg::error> refused;

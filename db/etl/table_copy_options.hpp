@@ -32,6 +32,10 @@ struct table_copy_options {
     bool verbose = false;                    // -v: what was copied, on the error stream
     std::optional<compression> compress;     // --compress gzip|zstd: for an exported file
     unsigned connections = 1;                // --connections N: COPY streams (parallel_load.hpp)
+    // An upsert into an existing PostgreSQL table goes in batches of at least this many
+    // bytes (0: 8 MiB), each COPYed on a second connection while the one before is merged
+    // (postgres_upsert_overlap.hpp). Not on the command line: tests make tiny batches.
+    std::size_t upsert_batch_bytes = 0;
 };
 
 }  // namespace uio::etl

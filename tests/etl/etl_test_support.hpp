@@ -133,17 +133,19 @@ inline std::string tricky_csv(bool big) {
     return csv;
 }
 
-// Starts the ucopy binary with `args` in the background, its stdout and stderr in `log`;
+// Starts the ucopy binary (`program`: the shipped one, or its test-only twin with the
+// UCOPY_TEST_* hooks) with `args` in the background, its stdout and stderr in `log`;
 // returns its pid (for kill and waitpid).
-inline pid_t start_ucopy(const std::vector<std::string>& args, const std::string& log) {
+inline pid_t start_ucopy(const std::vector<std::string>& args, const std::string& log,
+                         const char* program = UCOPY_BINARY) {
     const pid_t pid = ::fork();
     if (pid == 0) {
         std::FILE* out = std::freopen(log.c_str(), "w", stdout);
         if (!out || ::dup2(::fileno(stdout), 2) < 0) ::_exit(127);
-        std::vector<char*> argv{const_cast<char*>(UCOPY_BINARY)};
+        std::vector<char*> argv{const_cast<char*>(program)};
         for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
-        ::execv(UCOPY_BINARY, argv.data());
+        ::execv(program, argv.data());
         ::_exit(127);
     }
     return pid;

@@ -32,10 +32,16 @@ using uio::testing::write_file;
 
 namespace {
 
-// Batches of about `bytes` for as long as it lives.
-struct overlap_batch_size {
-    explicit overlap_batch_size(const char* bytes) { ::setenv("UIO_UPSERT_BATCH_BYTES", bytes, 1); }
-    ~overlap_batch_size() { ::unsetenv("UIO_UPSERT_BATCH_BYTES"); }
+// Batches of about this many bytes: a small file makes dozens.
+constexpr std::size_t overlap_tiny_batch = 500;
+
+// For a ucopy started by the test: its test-only twin, armed to batch as tiny (the shipped
+// ucopy has no such setting), for as long as it lives.
+struct overlap_tiny_batches_in_ucopy {
+    overlap_tiny_batches_in_ucopy() {
+        ::setenv("UCOPY_TEST_UPSERT_BATCH_BYTES", std::to_string(overlap_tiny_batch).c_str(), 1);
+    }
+    ~overlap_tiny_batches_in_ucopy() { ::unsetenv("UCOPY_TEST_UPSERT_BATCH_BYTES"); }
 };
 
 uio::etl::table_copy_options overlap_upsert(bool counted) {
@@ -43,6 +49,7 @@ uio::etl::table_copy_options overlap_upsert(bool counted) {
     o.mode = uio::etl::load_mode::upsert;
     o.key = {"id"};
     o.stats_json = counted;  // counted: ON CONFLICT; not: MERGE
+    o.upsert_batch_bytes = overlap_tiny_batch;
     return o;
 }
 
@@ -90,7 +97,6 @@ bool overlap_has(const std::string& text, const std::string& part) {
 TEST_CASE("upsert overlapped in batches: exact values, the last row wins, counted") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
-    overlap_batch_size tiny("500");
     // 1..600 exist; the input updates the even ones up to 800 three times over (each key
     // again in later batches, 400 twice within one) and adds 601..800.
     std::map<int, overlap_row> expected;
@@ -152,7 +158,6 @@ TEST_CASE("upsert overlapped in batches: exact values, the last row wins, counte
 TEST_CASE("upsert overlapped in batches: a failure in a late batch leaves the table as it was") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
-    overlap_batch_size tiny("500");
     pg_exec(
         "drop table if exists uo_atomic; "
         "create table uo_atomic (id int primary key, t text, f double precision, n numeric "
@@ -202,7 +207,7 @@ TEST_CASE("upsert overlapped in batches: a failure in a late batch leaves the ta
 TEST_CASE("upsert overlapped in batches: killed with -9 mid-load, the table is as it was") {
     uio::testing::require_cluster();
     uio::testing::temp_dir dir;
-    overlap_batch_size tiny("500");  // inherited by the ucopy started below
+    overlap_tiny_batches_in_ucopy tiny;  // inherited by the ucopy started below
     pg_exec(
         "drop table if exists uo_killed; create table uo_killed (id int primary key, t text, "
         "f double precision, n numeric); insert into uo_killed values (1, 'a', 1, 1)");
@@ -220,7 +225,7 @@ TEST_CASE("upsert overlapped in batches: killed with -9 mid-load, the table is a
         co_await holder.execute("lock table uo_killed in exclusive mode");
         const pid_t load = uio::testing::start_ucopy(
             {"--no-progress", "--mode", "upsert", "--key", "id", dir / "in.csv", target},
-            dir / "killed.log");
+            dir / "killed.log", UCOPY_TESTABLE_BINARY);
         const std::string staged =
             "select coalesce(max(relname::text), '') from pg_class c where relname::text like "
             "'uo\\_killed\\_\\_uio\\_load\\_%' and exists (select from pg_locks l join "

@@ -11,6 +11,8 @@
 //       fails at its source open or at its write, or its source gains a byte just before
 //       its chain runs (a writer between the walk and the read)
 //   UCOPY_TEST_CHAIN_COLD=1       chains copy every file by the ring, as if none were cached
+//   UCOPY_TEST_UPSERT_BATCH_BYTES=N   an upsert into PostgreSQL batches N bytes at a time
+//       (table_copy_options::upsert_batch_bytes), so that a small file makes dozens
 //   UCOPY_TEST_INTERNAL_ERROR=1   a table copy throws a std::logic_error as it starts (a
 //       bug's path: "internal error", exit 70)
 // With none of them set the program has no hooks at all, as the shipped one.
@@ -29,6 +31,7 @@
 #include "env_test_hooks.hpp"
 
 #include "test_gate.hpp"
+#include "uio/db/etl/table_copy_options.hpp"
 
 namespace ucopy {
 
@@ -53,11 +56,14 @@ class env_test_hooks final : public test_hooks {
         }
         chains_cold_ = std::getenv("UCOPY_TEST_CHAIN_COLD") != nullptr;
         internal_error_ = std::getenv("UCOPY_TEST_INTERNAL_ERROR") != nullptr;
+        if (const char* bytes = std::getenv("UCOPY_TEST_UPSERT_BATCH_BYTES")) {
+            upsert_batch_bytes_ = std::strtoull(bytes, nullptr, 10);
+        }
     }
 
     bool armed() const noexcept {
         return gate_.armed() || delay_ms_ > 0 || corrupt_match_ || chain_fail_step_ != 0 ||
-               chains_cold_ || internal_error_;
+               chains_cold_ || internal_error_ || upsert_batch_bytes_ > 0;
     }
 
     uio::task<void> chunk_copied(const std::string& source, bool first) override {
@@ -92,8 +98,9 @@ class env_test_hooks final : public test_hooks {
 
     bool chains_cold() const override { return chains_cold_; }
 
-    void table_copy_starting() override {
+    void table_copy_starting(uio::etl::table_copy_options& options) override {
         if (internal_error_) throw std::logic_error("UCOPY_TEST_INTERNAL_ERROR is set");
+        if (upsert_batch_bytes_ > 0) options.upsert_batch_bytes = upsert_batch_bytes_;
     }
 
   private:
@@ -104,6 +111,7 @@ class env_test_hooks final : public test_hooks {
     int chain_fail_step_ = 0;
     bool chains_cold_ = false;
     bool internal_error_ = false;
+    std::size_t upsert_batch_bytes_ = 0;
 };
 
 }  // namespace

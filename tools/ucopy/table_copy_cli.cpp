@@ -162,7 +162,7 @@ int table_copy_main(int argc, char** argv, const char* program, ucopy::test_hook
     endpoint_options eo;
     if (!finish_options(r, o, eo)) return exit_code(error_kind::usage);
     try {
-        if (hooks) hooks->table_copy_starting();
+        if (hooks) hooks->table_copy_starting(o);
         auto source = parse_endpoint(source_text, eo);
         auto destination = parse_endpoint(destination_text, eo);
         return copy_table_and_report(o, source, destination, std::cerr, std::cout);

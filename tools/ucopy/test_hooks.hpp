@@ -10,12 +10,17 @@
 
 #include <uio/fs/test_hooks.hpp>
 
+namespace uio::etl {
+struct table_copy_options;
+}
+
 namespace ucopy {
 
 class test_hooks : public uio::fs::test_hooks {
   public:
-    // table_copy_main: a table copy is about to start, inside its error handling.
-    virtual void table_copy_starting() = 0;
+    // table_copy_main: a table copy is about to start with `options`, which the hooks may
+    // change; inside its error handling.
+    virtual void table_copy_starting(uio::etl::table_copy_options& options) = 0;
 };
 
 // The hooks of the running program, set by its main: null in ucopy and ucopy-tables

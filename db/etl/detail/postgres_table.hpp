@@ -88,7 +88,8 @@ class postgres_table_load {
     // failure the transaction is rolled back before the rethrow.
     task<std::int64_t> copy_overlapping(std::string conninfo, std::string schema,
                                         formats::csv_options csv, std::string copy_options,
-                                        async_generator<std::span<const std::byte>> bytes);
+                                        async_generator<std::span<const std::byte>> bytes,
+                                        std::size_t batch_floor);
     // Between two copy()s of a table it created: the columns' types become `wider`'s, the
     // rows already loaded cast to them (postgres_widen_in_place.hpp); upsert's staging table
     // too. Returns whether a type changed.

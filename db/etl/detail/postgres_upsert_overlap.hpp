@@ -27,8 +27,8 @@
 // before, so a long load makes few batches (each merge is a subtransaction). A later batch's
 // COPY starts with a dummy header line (copy_dummy_header), and a COPY error's line is moved
 // by the lines of the batches before it, so errors and --max-errors name the file's line as
-// before. UIO_UPSERT_BATCH_BYTES in the environment sets the 8 MiB (tests make small
-// batches with it).
+// before. table_copy_options::upsert_batch_bytes sets the 8 MiB (tests make small batches
+// with it).
 //
 // Not used (the caller keeps the temporary table, postgres_upsert.hpp) for a table the load
 // creates, for JSON Lines, before PostgreSQL 14 (no TID range scan), or when the second
@@ -71,10 +71,11 @@ class postgres_upsert_overlap {
 
     // The COPYs of `bytes` (the first with `first_options`) on the second connection and the
     // merges on `main`, inside its open transaction. A COPY error is rethrown as a pg::error
-    // whose copy_line counts the lines of all batches.
+    // whose copy_line counts the lines of all batches. `batch_floor`: upsert_batch_bytes's.
     task<upsert_overlap_result> run(pg::connection& main, formats::csv_options csv,
                                     std::string first_options, bool count,
-                                    async_generator<std::span<const std::byte>> bytes);
+                                    async_generator<std::span<const std::byte>> bytes,
+                                    std::size_t batch_floor);
 
     // Drops the staging table, once `main`'s transaction has ended (it holds a lock on it
     // until then). Errors are swallowed: a table left behind is dropped by the next load.
@@ -95,8 +96,8 @@ class postgres_upsert_overlap {
     std::vector<std::string> key_;
 };
 
-// The bytes of a batch: at least this many (UIO_UPSERT_BATCH_BYTES, else 8 MiB), and 1/8 of
-// `before` (the bytes of the batches before it).
-std::size_t upsert_batch_bytes(std::uint64_t before);
+// The bytes of a batch: at least `floor` (0: 8 MiB), and 1/8 of `before` (the bytes of the
+// batches before it).
+std::size_t upsert_batch_bytes(std::uint64_t before, std::size_t floor);
 
 }  // namespace uio::etl
