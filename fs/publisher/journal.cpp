@@ -22,10 +22,17 @@ namespace sqlite = uio::sqlite;
     throw uio::failure(e.kind(), "journal " + quote(file) + ": " + e.what());
 }
 
+// uio::sqlite opens with URIs on, so a relative --journal named "file:..." would be read as
+// a URI: "./" keeps it the file the user named.
+std::string journal_open_path(const std::string& file) {
+    return file.rfind("file:", 0) == 0 ? "./" + file : file;
+}
+
 sqlite::database open_journal(const std::string& file) {
     try {
         return sqlite::database::open_blocking(
-            file, {.foreign_keys = false, .wal = true}, [](sqlite::blocking_connection& c) {
+            journal_open_path(file), {.foreign_keys = false, .wal = true},
+            [](sqlite::blocking_connection& c) {
                 c.execute(
                     "PRAGMA synchronous=NORMAL;"
                     "CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT"

@@ -31,3 +31,16 @@ TEST_CASE("the journal finds finished files by path, size and mtime") {
     CHECK_FALSE(queries[4].done);  // never copied
     CHECK(uio::fs::journal_key("dst/./b") == "dst/b");
 }
+
+TEST_CASE("a journal named file:... is that file, not an SQLite URI") {
+    uio::testing::temp_dir work;
+    const std::filesystem::path cwd = std::filesystem::current_path();
+    std::filesystem::current_path(work.path());
+    uio::run([&]() -> uio::task<void> {
+        uio::fs::journal log("file:j.db?mode=memory");
+        log.add({"dst/a", 10, 111, ""});
+        co_await log.flush();
+    }());
+    std::filesystem::current_path(cwd);
+    CHECK(std::filesystem::exists(work / "file:j.db?mode=memory"));
+}
