@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "etl_test_support.hpp"
+#include "spawn_logged.hpp"
 #include "uio/uring/temp_name.hpp"
 
 extern char** environ;
@@ -82,29 +83,8 @@ class child {
     child(const std::vector<std::string>& args, const std::string& log) {
         std::vector<std::string> words{UCOPY_BINARY, "--no-progress"};
         words.insert(words.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (std::string& w : words) argv.push_back(w.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                         0644);
-        posix_spawn_file_actions_adddup2(&actions, 1, 2);
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        // SIGINT and SIGTERM as a terminal would deliver them, even where this test runs
-        // with them ignored (a background job of a non-interactive shell ignores SIGINT).
-        posix_spawnattr_t attributes;
-        posix_spawnattr_init(&attributes);
-        sigset_t defaults;
-        sigemptyset(&defaults);
-        sigaddset(&defaults, SIGINT);
-        sigaddset(&defaults, SIGTERM);
-        posix_spawnattr_setsigdefault(&attributes, &defaults);
-        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
-        int rc = ::posix_spawn(&pid_, argv[0], &actions, &attributes, argv.data(), environ);
-        posix_spawnattr_destroy(&attributes);
-        posix_spawn_file_actions_destroy(&actions);
-        REQUIRE(rc == 0);
+        pid_ = uio::testing::spawn_logged(words, log);
+        REQUIRE(pid_ > 0);
     }
     child(const child&) = delete;
     child& operator=(const child&) = delete;

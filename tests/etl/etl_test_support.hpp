@@ -10,9 +10,11 @@
 
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "spawn_logged.hpp"
 #include "test_support.hpp"
 #include "uio/db/etl/copy_table_and_report.hpp"
 #include "uio/db/etl/endpoint.hpp"
@@ -138,16 +140,10 @@ inline std::string tricky_csv(bool big) {
 // returns its pid (for kill and waitpid).
 inline pid_t start_ucopy(const std::vector<std::string>& args, const std::string& log,
                          const char* program = UCOPY_BINARY) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        std::FILE* out = std::freopen(log.c_str(), "w", stdout);
-        if (!out || ::dup2(::fileno(stdout), 2) < 0) ::_exit(127);
-        std::vector<char*> argv{const_cast<char*>(program)};
-        for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::execv(program, argv.data());
-        ::_exit(127);
-    }
+    std::vector<std::string> words{program};
+    words.insert(words.end(), args.begin(), args.end());
+    const pid_t pid = spawn_logged(words, log);
+    if (pid < 0) throw std::runtime_error("cannot start " + words[0]);  // never kill(-1)
     return pid;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "copy_gate.hpp"
+#include "spawn_logged.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
 
@@ -31,32 +32,8 @@ pid_t spawn_ucopy(const std::vector<std::string>& args, const std::vector<std::s
                   const std::string& log) {
     std::vector<std::string> words{UCOPY_TESTABLE_BINARY, "--no-progress"};
     words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> vars = env;
-    std::vector<char*> envp;
-    for (std::string& v : vars) envp.push_back(v.data());
-    for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGTERM);
-    posix_spawnattr_setsigdefault(&attributes, &defaults);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
-    posix_spawnattr_destroy(&attributes);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE(rc == 0);
+    const pid_t pid = uio::testing::spawn_logged(words, log, env);
+    REQUIRE(pid > 0);
     return pid;
 }
 
