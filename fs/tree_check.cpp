@@ -1,6 +1,6 @@
-// The checker walks both trees at once with blocking calls on one thread: it reads
-// metadata only (plus both files' bytes with --checksum), and a stable, sorted report
-// matters more here than the copy engine's parallelism.
+// The checker walks both trees at once (tree_walker.hpp) with blocking calls on one thread: it
+// reads metadata only (plus both files' bytes with --checksum), and a stable, sorted report matters
+// more here than the copy engine's parallelism.
 #include "uio/fs/tree_check.hpp"
 
 #include <fcntl.h>
@@ -24,7 +24,8 @@
 #include "uio/fs/name_escape.hpp"
 #include "uio/fs/planner/copy_plan.hpp"
 #include "uio/fs/planner/sync_check.hpp"
-#include "uio/fs/walker/tree_walk.hpp"
+#include "uio/fs/walker/fd_holder.hpp"
+#include "uio/fs/walker/tree_walker.hpp"
 
 namespace uio::fs {
 
@@ -60,20 +61,13 @@ std::string time_text(const struct stat& st) {
     return text;
 }
 
-// Closes on scope exit.
-struct fd_holder {
-    int fd = -1;
-    ~fd_holder() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
-class checker {
+// The walk (tree_walker.hpp) lists both trees, merged by name; the checker compares.
+class checker final : public tree_visitor {
   public:
     explicit checker(const options& opts) : opts_(opts) {}
 
     void run(const std::string& source, const std::string& destination) {
-        // Each root as (its parent directory, its name), so roots and children take one path.
+        // Each root as (its parent directory, its name), compared as any name is, then walked.
         fd_holder src_parent, dst_parent;
         src_parent.fd = open_parent(source);
         dst_parent.fd = open_parent(destination);
@@ -82,7 +76,7 @@ class checker {
                            std::strerror(errno));
             return;
         }
-        compare(src_parent.fd, base_name(source), dst_parent.fd, base_name(destination), ".");
+        compare(src_parent.fd, base_name(source), dst_parent.fd, base_name(destination));
     }
 
     std::uint64_t differences() const { return differences_; }
@@ -122,12 +116,10 @@ class checker {
         differ("unreadable", path);
     }
 
-    static std::string child_path(const std::string& parent, const std::string& name) {
-        return parent == "." ? name : parent + "/" + name;
-    }
-
-    void compare(int src_dir, const std::string& src_name, int dst_dir, const std::string& dst_name,
-                 const std::string& path) {
+    // The roots, named by their parents: the walk starts below them.
+    void compare(int src_dir, const std::string& src_name, int dst_dir,
+                 const std::string& dst_name) {
+        const std::string path = ".";
         ++checked_;
         struct stat s {
         }, d{};
@@ -144,11 +136,60 @@ class checker {
             }
             return;
         }
+        if (!compare_stats(src_dir, src_name, dst_dir, dst_name, path, s, d)) return;
+        walk_settings both;
+        both.second_tree = true;
+        both.list_second = true;
+        tree_walker walker(both, *this);
+        walker.walk_below({src_dir, dst_dir}, {src_name, dst_name}, "");
+    }
+
+    // A name of a directory both trees hold, with both sides' stats.
+    step visit(const walk_dir& dir, const walk_name& name) override {
+        const std::string& path = name.path;
+        if (!name.in[1]) {
+            ++checked_;
+            differ("only-in-source", path);
+            return step::skip;
+        }
+        if (!name.in[0]) {
+            differ("only-in-destination", path);
+            return step::skip;
+        }
+        ++checked_;
+        if (name.stat_error[0] != 0) {
+            error(path, "cannot stat source of " + quote(path) + ": " +
+                            std::strerror(name.stat_error[0]));
+            return step::skip;
+        }
+        if (name.stat_error[1] != 0) {
+            if (name.stat_error[1] == ENOENT) {
+                differ("only-in-source", path);
+            } else {
+                error(path, "cannot stat destination of " + quote(path) + ": " +
+                                std::strerror(name.stat_error[1]));
+            }
+            return step::skip;
+        }
+        const bool directories =
+            compare_stats(dir.fd[0], name.name, dir.fd[1], name.name, path, name.st[0], name.st[1]);
+        return directories ? step::descend : step::skip;
+    }
+
+    void unreadable(const walk_failure& failure) override {
+        const std::string path = failure.path.empty() ? "." : failure.path;
+        error(path, failure_message(failure, path));
+    }
+
+    // Everything but a directory's contents; true when both are directories (to walk).
+    bool compare_stats(int src_dir, const std::string& src_name, int dst_dir,
+                       const std::string& dst_name, const std::string& path, const struct stat& s,
+                       const struct stat& d) {
         // Everything -a preserves, whatever this command's own --preserve says.
         const entry_changes c = quick_check(s, d, {true, true, true, true, true});
         if (c.type) {
             differ("type", path, type_name(s.st_mode), type_name(d.st_mode));
-            return;
+            return false;
         }
         if (c.size) differ("size", path, std::to_string(s.st_size), std::to_string(d.st_size));
         if (c.time) differ("mtime", path, time_text(s), time_text(d));
@@ -167,9 +208,8 @@ class checker {
             check_links(s, d, path);
             if (opts_.checksum && !c.size)
                 check_contents(src_dir, src_name, dst_dir, dst_name, path, s.st_size);
-        } else if (S_ISDIR(s.st_mode)) {
-            compare_directories(src_dir, src_name, dst_dir, dst_name, path);
         }
+        return S_ISDIR(s.st_mode);
     }
 
     static std::string read_link(int dir, const std::string& name) {
@@ -236,45 +276,6 @@ class checker {
             }
             if (n == 0) return;
             at += n;
-        }
-    }
-
-    static std::vector<std::string> sorted_names(int dir_fd, int& error) {
-        std::vector<std::string> names;
-        for (listed_name& n : list_directory(dir_fd, error)) names.push_back(std::move(n.name));
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-
-    void compare_directories(int src_dir, const std::string& src_name, int dst_dir,
-                             const std::string& dst_name, const std::string& path) {
-        fd_holder s, d;
-        s.fd = ::openat(src_dir, src_name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        d.fd = ::openat(dst_dir, dst_name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (s.fd < 0 || d.fd < 0) {
-            error(path, "cannot open directory " + quote(path) + ": " + std::strerror(errno));
-            return;
-        }
-        int src_error = 0, dst_error = 0;
-        const std::vector<std::string> a = sorted_names(s.fd, src_error);
-        const std::vector<std::string> b = sorted_names(d.fd, dst_error);
-        if (src_error != 0 || dst_error != 0) {
-            error(path, "cannot read directory " + quote(path) + ": " +
-                            std::strerror(src_error != 0 ? src_error : dst_error));
-            return;
-        }
-        std::size_t i = 0, j = 0;
-        while (i < a.size() || j < b.size()) {
-            if (j == b.size() || (i < a.size() && a[i] < b[j])) {
-                ++checked_;
-                differ("only-in-source", child_path(path, a[i++]));
-            } else if (i == a.size() || b[j] < a[i]) {
-                differ("only-in-destination", child_path(path, b[j++]));
-            } else {
-                compare(s.fd, a[i], d.fd, b[j], child_path(path, a[i]));
-                ++i;
-                ++j;
-            }
         }
     }
 
