@@ -1,4 +1,5 @@
-// The plan's two walks (blocking, one thread) and the comparisons every entry goes through.
+// The plan's two walks (blocking, one thread, through tree_walker.hpp: names sorted bytewise,
+// so every rank sees one order) and the comparisons every entry goes through.
 #include "uio/fs/planner/shard_plan.hpp"
 
 #include <fcntl.h>
@@ -13,7 +14,7 @@
 
 #include "uio/fs/report.hpp"
 #include "uio/fs/walker/fd_holder.hpp"
-#include "uio/fs/walker/tree_walk.hpp"
+#include "uio/fs/walker/tree_walker.hpp"
 
 namespace uio::fs {
 
@@ -31,40 +32,6 @@ int compare_tree_paths(const std::string& a, const std::string& b) noexcept {
 
 namespace {
 
-struct child {
-    std::string name;
-    struct stat st {};
-};
-
-std::string join(const std::string& parent, const std::string& name) {
-    return parent.empty() ? name : parent + "/" + name;
-}
-
-// One directory's entries, sorted bytewise, stat'ed without following links.
-std::vector<child> sorted_children(int dir_fd, const std::string& display) {
-    int error = 0;
-    std::vector<child> children;
-    for (listed_name& n : list_directory(dir_fd, error)) {
-        child c;
-        c.name = std::move(n.name);
-        if (::fstatat(dir_fd, c.name.c_str(), &c.st, AT_SYMLINK_NOFOLLOW) != 0) {
-            fail("cannot stat " + quote(display + c.name), errno);
-        }
-        children.push_back(std::move(c));
-    }
-    if (error != 0) fail("cannot read directory " + quote(display), error);
-    std::sort(children.begin(), children.end(),
-              [](const child& a, const child& b) { return a.name < b.name; });
-    return children;
-}
-
-int open_dir(int parent_fd, const std::string& name, const std::string& display) {
-    const int fd =
-        ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) fail("cannot open directory " + quote(display), errno);
-    return fd;
-}
-
 // Both walks: the tree, its filters, and what each entry weighs.
 class plan_walk {
   public:
@@ -79,7 +46,9 @@ class plan_walk {
     // they are: their entry weight is moved to the leader (and every directory above it),
     // whose shard links them.
     std::uint64_t weigh_tree(int root_fd) {
-        std::uint64_t total = weigh(root_fd, "");
+        weigher pass{*this};
+        tree_walker(settings(), pass).walk({root_fd, -1});
+        std::uint64_t total = pass.total;
         for (const auto& [key, group] : leaders_) {
             const std::uint64_t carried = carried_weight(group);
             if (carried == 0) continue;
@@ -94,78 +63,107 @@ class plan_walk {
         return total;
     }
 
-    // Every directory's weight (its children's), remembered by path.
-    std::uint64_t weigh(int dir_fd, const std::string& path) {
-        std::uint64_t sum = 0;
-        for (const child& c : sorted_children(dir_fd, display(path))) {
-            const std::string p = join(path, c.name);
-            if (filters_.excluded(p, S_ISDIR(c.st.st_mode))) continue;
-            if (S_ISDIR(c.st.st_mode)) {
-                fd_holder sub{open_dir(dir_fd, c.name, display(p))};
-                sum += shard_plan::entry_weight + weigh(sub.fd, p);
-                continue;
-            }
-            if (hard_linked(c.st)) {
-                auto [it, first] =
-                    leaders_.try_emplace({c.st.st_dev, c.st.st_ino}, link_group{p, {}});
-                if (!first) {
-                    it->second.others.push_back(p);  // weighs with its leader
-                    continue;
-                }
-            }
-            sum += weight(c.st);
-        }
-        directories_[path] = sum;
-        return sum;
+    // Pass 2: the cuts at `boundaries`, reading only the directories they fall in.
+    void place(int root_fd, const std::vector<std::uint64_t>& boundaries,
+               std::vector<shard_cut>& cuts, std::vector<std::uint64_t>& positions) {
+        placer pass{*this, boundaries, cuts, positions};
+        tree_walker(settings(), pass).walk({root_fd, -1});
     }
 
-    // Pass 2: the cuts at `boundaries`, reading only the directories they fall in.
-    void place(int dir_fd, const std::string& path, std::uint64_t& at,
-               const std::vector<std::uint64_t>& boundaries, std::vector<shard_cut>& cuts,
-               std::vector<std::uint64_t>& positions) {
-        for (const child& c : sorted_children(dir_fd, display(path))) {
-            if (cuts.size() == boundaries.size()) return;
-            const std::string p = join(path, c.name);
-            if (filters_.excluded(p, S_ISDIR(c.st.st_mode))) continue;
+  private:
+    // Every directory's weight (its children's), remembered by path: a sum per directory
+    // open, finished when the walk leaves it.
+    struct weigher final : tree_visitor {
+        plan_walk& plan;
+        std::vector<std::uint64_t> sums{};
+        std::uint64_t total = 0;
+
+        explicit weigher(plan_walk& p) : plan(p) {}
+
+        void enter(const walk_dir&) override { sums.push_back(0); }
+        void leave(const walk_dir& dir) override {
+            const std::uint64_t sum = sums.back();
+            sums.pop_back();
+            plan.directories_[dir.path] = sum;
+            if (sums.empty()) {
+                total = sum;
+            } else {
+                sums.back() += shard_plan::entry_weight + sum;
+            }
+        }
+        step visit(const walk_dir&, const walk_name& c) override {
+            plan.check_stat(c);
+            const struct stat& st = c.st[0];
+            if (S_ISDIR(st.st_mode)) return step::descend;
+            if (plan.hard_linked(st)) {
+                auto [it, first] =
+                    plan.leaders_.try_emplace({st.st_dev, st.st_ino}, link_group{c.path, {}});
+                if (!first) {
+                    it->second.others.push_back(c.path);  // weighs with its leader
+                    return step::skip;
+                }
+            }
+            sums.back() += weight(st);
+            return step::skip;
+        }
+        void unreadable(const walk_failure& failure) override { plan.fail_on(failure); }
+    };
+
+    // The stream position `at` advances over each entry in walk order; a directory no cut
+    // falls in is skipped whole (its weight is known from pass 1).
+    struct placer final : tree_visitor {
+        plan_walk& plan;
+        const std::vector<std::uint64_t>& boundaries;
+        std::vector<shard_cut>& cuts;
+        std::vector<std::uint64_t>& positions;
+        std::uint64_t at = 0;
+
+        placer(plan_walk& p, const std::vector<std::uint64_t>& b, std::vector<shard_cut>& c,
+               std::vector<std::uint64_t>& positions_)
+            : plan(p), boundaries(b), cuts(c), positions(positions_) {}
+
+        step visit(const walk_dir&, const walk_name& c) override {
+            if (cuts.size() == boundaries.size()) return step::stop;
+            plan.check_stat(c);
+            const struct stat& st = c.st[0];
+            const std::string& p = c.path;
             const link_group* group =
-                hard_linked(c.st) ? &leaders_.at({c.st.st_dev, c.st.st_ino}) : nullptr;
+                plan.hard_linked(st) ? &plan.leaders_.at({st.st_dev, st.st_ino}) : nullptr;
             const bool later_link = group && group->leader != p;
             // Where a file's data starts in the stream: after its entry weight and the weight
             // its other names carried to it.
             const std::uint64_t header =
                 shard_plan::entry_weight + (group && !later_link ? carried_weight(*group) : 0);
-            const std::uint64_t w = S_ISDIR(c.st.st_mode)
-                                        ? shard_plan::entry_weight + directories_.at(p)
+            const std::uint64_t w = S_ISDIR(st.st_mode)
+                                        ? shard_plan::entry_weight + plan.directories_.at(p)
                                     : later_link ? 0
-                                                 : header + data_bytes(c.st);
+                                                 : header + data_bytes(st);
             auto next = [&] { return boundaries[cuts.size()]; };
             if (next() >= at + w) {
                 at += w;
-                continue;
+                return step::skip;
             }
-            if (S_ISDIR(c.st.st_mode)) {
+            if (S_ISDIR(st.st_mode)) {
                 while (cuts.size() < boundaries.size() && next() < at + shard_plan::entry_weight) {
                     cuts.push_back({p, 0});
                     positions.push_back(at);
                 }
                 at += shard_plan::entry_weight;
-                if (cuts.size() < boundaries.size() && next() < at + directories_.at(p)) {
-                    fd_holder sub{open_dir(dir_fd, c.name, display(p))};
-                    place(sub.fd, p, at, boundaries, cuts, positions);
-                } else {
-                    at += directories_.at(p);
+                if (cuts.size() < boundaries.size() && next() < at + plan.directories_.at(p)) {
+                    return step::descend;
                 }
-                continue;
+                at += plan.directories_.at(p);
+                return step::skip;
             }
-            const auto size = static_cast<std::uint64_t>(c.st.st_size);
-            const bool splittable = S_ISREG(c.st.st_mode) && !later_link &&
-                                    size >= shard_plan::min_split && data_bytes(c.st) > 0;
+            const auto size = static_cast<std::uint64_t>(st.st_size);
+            const bool splittable = S_ISREG(st.st_mode) && !later_link &&
+                                    size >= shard_plan::min_split && data_bytes(st) > 0;
             while (cuts.size() < boundaries.size() && next() < at + w) {
                 std::uint64_t offset = 0;
                 if (splittable && next() > at + header) {
                     // Weight to offset: linear, stretched over a sparse file's holes.
                     const std::uint64_t into = next() - at - header;
-                    const std::uint64_t data = data_bytes(c.st);
+                    const std::uint64_t data = data_bytes(st);
                     const auto scaled = static_cast<std::uint64_t>(static_cast<long double>(into) *
                                                                    static_cast<long double>(size) /
                                                                    static_cast<long double>(data));
@@ -175,10 +173,24 @@ class plan_walk {
                 positions.push_back(offset == 0 ? at : at + header + offset);
             }
             at += w;
+            return step::skip;
         }
-    }
+        void unreadable(const walk_failure& failure) override { plan.fail_on(failure); }
+    };
 
-  private:
+    // Sorted bytewise (the plan is the same on every rank), stat'ed, filtered.
+    walk_settings settings() const {
+        walk_settings one_tree;
+        one_tree.filters = &filters_;
+        return one_tree;
+    }
+    // The plan cannot be made without every entry's size: the first failure ends it.
+    void check_stat(const walk_name& c) const {
+        if (c.stat_error[0] != 0) fail("cannot stat " + quote(root_ + c.path), c.stat_error[0]);
+    }
+    [[noreturn]] void fail_on(const walk_failure& failure) const {
+        throw copy_error(failure_message(failure, display(failure.path)));
+    }
     std::string display(const std::string& path) const {
         return path.empty() ? root_ : root_ + path + "/";
     }
@@ -212,6 +224,7 @@ shard_plan shard_plan::make(const std::string& root, unsigned index, unsigned co
     shard_plan plan;
     plan.index_ = index;
     plan.count_ = count;
+    // The root may be a symlink to the tree (only what is below it is never followed).
     fd_holder top{::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
     if (top.fd < 0) fail("cannot open directory " + quote(root), errno);
     plan_walk walk(root, filters, links, plan.leaders_);
@@ -221,8 +234,7 @@ shard_plan shard_plan::make(const std::string& root, unsigned index, unsigned co
         // total * k / count without overflow.
         boundaries.push_back(plan.total_ / count * k + plan.total_ % count * k / count);
     }
-    std::uint64_t at = 0;
-    walk.place(top.fd, "", at, boundaries, plan.cuts_, plan.cut_positions_);
+    walk.place(top.fd, boundaries, plan.cuts_, plan.cut_positions_);
     return plan;
 }
 
