@@ -1,4 +1,6 @@
 // The last shard's pass: blocking calls on one thread, over split files and directories only.
+// Below the roots, directories are opened relative to their parents and never through a
+// symlink (tree_walker.hpp).
 #include "uio/fs/publisher/shard_finish.hpp"
 
 #include <fcntl.h>
@@ -7,11 +9,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #include "uio/fs/planner/filter_rules.hpp"
 #include "uio/fs/publisher/metadata.hpp"
 #include "uio/fs/walker/fd_holder.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
+#include "uio/fs/walker/tree_walker.hpp"
 
 namespace uio::fs {
 
@@ -28,7 +32,8 @@ std::string below(const std::string& top, const std::string& path) {
     return path.empty() ? top : top + "/" + path;
 }
 
-class finisher {
+// Publishes split files, then walks the directories to set their metadata.
+class finisher final : public tree_visitor {
   public:
     finisher(const options& opts, const copy_root& root, const shard_plan& plan, report& out)
         : plan_(plan),
@@ -117,30 +122,45 @@ class finisher {
     }
 
     // Directories' metadata, children first (a child's metadata moves no parent's mtime, but
-    // its last file's rename did, before this pass).
-    void directories(const std::string& path) {
-        fd_holder src{open_dir(below(root_.source, path))};
-        fd_holder dst{open_dir(below(root_.destination, path))};
-        // Not made yet: a finish come early on an earlier run's markers; the shard that
-        // makes it finishes again when it ends.
-        if (dst.fd < 0 && errno == ENOENT) return;
-        if (src.fd < 0 || dst.fd < 0) {
-            out_.error("cannot set the metadata of " + quote(below(root_.destination, path)) +
-                       ": " + std::strerror(errno));
-            return;
-        }
-        int error = 0;
-        for (const listed_name& child : list_directory(src.fd, error)) {
-            const std::string p = path.empty() ? child.name : path + "/" + child.name;
-            if (child.is_dir && !filters_.excluded(p, true)) directories(p);
-        }
-        struct stat st {};
-        if (::fstat(src.fd, &st) == 0) {
-            apply_metadata_fd(meta_, dst.fd, src.fd, st, below(root_.destination, path));
-        }
+    // its last file's rename did, before this pass): the source's directories walked with
+    // the copy's beside them (tree_walker.hpp), each set as the walk leaves it.
+    void directories() {
+        // The roots by their paths (a root may be a symlink to its tree), reported as any
+        // directory below them.
+        fd_holder src{open_dir(root_.source)};
+        if (src.fd < 0) return unreadable({"open directory", 0, "", errno});
+        fd_holder dst{open_dir(root_.destination)};
+        if (dst.fd < 0) return unreadable({"open directory", 1, "", errno});
+        walk_settings beside;
+        beside.second_tree = true;
+        beside.sorted = false;  // the order does not matter here
+        beside.stat = false;    // only which names are directories
+        beside.filters = &filters_;
+        tree_walker(beside, *this).walk({src.fd, dst.fd});
     }
 
   private:
+    step visit(const walk_dir&, const walk_name& name) override {
+        return name.is_dir[0] ? step::descend : step::skip;
+    }
+    void leave(const walk_dir& dir) override {
+        struct stat st {};
+        if (::fstat(dir.fd[0], &st) == 0) {
+            apply_metadata_fd(meta_, dir.fd[1], dir.fd[0], st, below(root_.destination, dir.path));
+        }
+    }
+    void unreadable(const walk_failure& failure) override {
+        // The copy's directory not made yet: a finish come early on an earlier run's markers;
+        // the shard that makes it finishes again when it ends.
+        if (failure.tree == 1 && failure.error == ENOENT) return;
+        if (std::string_view(failure.what) == "read directory") {
+            // Its metadata is still set (leave), as cp sets an unreadable directory's.
+            out_.error(failure_message(failure, below(root_.source, failure.path)));
+            return;
+        }
+        out_.error("cannot set the metadata of " + quote(below(root_.destination, failure.path)) +
+                   ": " + std::strerror(failure.error));
+    }
     static int open_dir(const std::string& path) {
         return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
@@ -185,7 +205,7 @@ void finish_shard(const options& opts, const copy_root& root, const shard_plan& 
     }
     finisher last(opts, root, plan, out);
     for (const std::string& path : plan.split_paths()) last.publish(path);
-    last.directories("");
+    last.directories();
 }
 
 void forget_shard(const copy_root& root, const shard_plan& plan) {
