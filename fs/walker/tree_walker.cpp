@@ -1,5 +1,5 @@
-// The blocking walk: one directory's names at a time, listed, stat'ed, ordered and merged,
-// then visited; a subdirectory is walked in line (depth first) when the visitor asks.
+// The blocking walk: one directory's names at a time, listed, ordered and merged, each
+// stat'ed as it is visited; a subdirectory is walked in line (depth first) when the visitor asks.
 #include "uio/fs/walker/tree_walker.hpp"
 
 #include <fcntl.h>
@@ -34,57 +34,35 @@ std::string walk_path(const std::string& parent, const std::string& name) {
     return parent.empty() ? name : parent + "/" + name;
 }
 
-bool name_before(const walk_name& a, const walk_name& b) {
+bool name_before(const listed_name& a, const listed_name& b) {
     return a.name < b.name;
-}
-
-// Two sorted listings as one: each name once, with what each tree holds.
-std::vector<walk_name> merge_listings(std::vector<walk_name> a, std::vector<walk_name> b) {
-    std::vector<walk_name> out;
-    out.reserve(std::max(a.size(), b.size()));
-    std::size_t i = 0, j = 0;
-    while (i < a.size() || j < b.size()) {
-        if (j == b.size() || (i < a.size() && a[i].name < b[j].name)) {
-            out.push_back(std::move(a[i++]));
-        } else if (i == a.size() || b[j].name < a[i].name) {
-            out.push_back(std::move(b[j++]));
-        } else {
-            walk_name both = std::move(a[i++]);
-            const walk_name& second = b[j++];
-            both.in[1] = true;
-            both.is_dir[1] = second.is_dir[1];
-            both.st[1] = second.st[1];
-            both.stat_error[1] = second.stat_error[1];
-            out.push_back(std::move(both));
-        }
-    }
-    return out;
 }
 
 }  // namespace
 
-bool tree_walker::list(const walk_dir& dir, std::size_t tree, std::vector<walk_name>& names) {
+bool tree_walker::list(const walk_dir& dir, std::size_t tree, std::vector<listed_name>& names) {
     int error = 0;
-    for (listed_name& listed : list_directory(dir.fd[tree], error)) {
-        walk_name& n = names.emplace_back();
-        n.name = std::move(listed.name);
-        n.path = walk_path(dir.path, n.name);
-        n.in[tree] = true;
-        n.is_dir[tree] = listed.is_dir;
-        if (!settings_.stat) continue;
-        if (::fstatat(dir.fd[tree], n.name.c_str(), &n.st[tree], AT_SYMLINK_NOFOLLOW) == 0) {
-            n.is_dir[tree] = S_ISDIR(n.st[tree].st_mode);
-        } else {
-            n.stat_error[tree] = errno;
-        }
-    }
+    names = list_directory(dir.fd[tree], error);
     if (error != 0) {
         visitor_.unreadable({"read directory", tree, dir.path, error});
         return false;
     }
-    if (settings_.sorted || settings_.list_second)
+    if (settings_.sorted || settings_.list_second) {
         std::sort(names.begin(), names.end(), name_before);
+    }
     return true;
+}
+
+void tree_walker::describe(const walk_dir& dir, std::size_t tree, listed_name& listed,
+                           walk_name& name) const {
+    name.in[tree] = true;
+    name.is_dir[tree] = listed.is_dir;
+    if (!settings_.stat) return;
+    if (::fstatat(dir.fd[tree], listed.name.c_str(), &name.st[tree], AT_SYMLINK_NOFOLLOW) == 0) {
+        name.is_dir[tree] = S_ISDIR(name.st[tree].st_mode);
+    } else {
+        name.stat_error[tree] = errno;
+    }
 }
 
 bool tree_walker::walk(std::array<int, 2> roots) {
@@ -112,15 +90,29 @@ bool tree_walker::walk_below(std::array<int, 2> parents, const std::array<std::s
 
 bool tree_walker::walk_open(const walk_dir& dir) {
     visitor_.enter(dir);
-    std::vector<walk_name> names, second;
-    const bool listed = list(dir, 0, names) && (!settings_.list_second || list(dir, 1, second));
+    // Names only until visited: a name is stat'ed just before its visit, so a directory of
+    // a million names costs its listing's memory, not a million stats held at once.
+    std::vector<listed_name> first, second;
+    const bool listed = list(dir, 0, first) && (!settings_.list_second || list(dir, 1, second));
     if (!listed) {
         visitor_.leave(dir);
         return true;
     }
-    if (settings_.list_second) names = merge_listings(std::move(names), std::move(second));
     const filter_rules* filters = settings_.filters;
-    for (const walk_name& name : names) {
+    std::size_t i = 0, j = 0;
+    while (i < first.size() || j < second.size()) {
+        // The two sorted listings as one: each name once, with what each tree holds.
+        walk_name name;
+        const bool from_first =
+            j == second.size() || (i < first.size() && !(second[j].name < first[i].name));
+        const bool from_second =
+            i == first.size() || (j < second.size() && !(first[i].name < second[j].name));
+        if (from_first) describe(dir, 0, first[i], name);
+        if (from_second) describe(dir, 1, second[j], name);
+        name.name = std::move(from_first ? first[i].name : second[j].name);
+        i += from_first;
+        j += from_second;
+        name.path = walk_path(dir.path, name.name);
         const bool is_dir = name.in[0] ? name.is_dir[0] : name.is_dir[1];
         if (filters && !filters->empty() && filters->excluded(name.path, is_dir)) continue;
         const tree_visitor::step next = visitor_.visit(dir, name);

@@ -29,6 +29,8 @@
 
 namespace uio::fs {
 
+struct listed_name;  // tree_walk.hpp
+
 // A directory of the walk, open: `fd[0]` in the first tree, `fd[1]` in the second (-1 when
 // the walk has one tree).
 struct walk_dir {
@@ -97,7 +99,10 @@ class tree_walker {
 
   private:
     bool walk_open(const walk_dir& dir);
-    bool list(const walk_dir& dir, std::size_t tree, std::vector<walk_name>& names);
+    bool list(const walk_dir& dir, std::size_t tree, std::vector<listed_name>& names);
+    // `listed` (of tree `tree`) into `name`, stat'ed when the settings ask.
+    void describe(const walk_dir& dir, std::size_t tree, listed_name& listed,
+                  walk_name& name) const;
 
     walk_settings settings_;
     tree_visitor& visitor_;
