@@ -1,10 +1,10 @@
 // tree_walker: the one depth-first traversal of the blocking walks (--check, shard planning,
 // shard finishing). It owns what each of them used to write again: every directory opened
 // relative to its parent's descriptor with O_NOFOLLOW (a symlink never takes the walk out of
-// the tree), listing, stats (lstat: never following), the filters, a bytewise order of
-// names where the result must not depend on readdir (shard plans must agree across ranks),
-// and the report of a directory that cannot be opened or read (its path and errno). A
-// traversal supplies only what it does per name and per directory (tree_visitor).
+// the tree), listing, stats (lstat, never following, each just before its visit), the filters, a
+// bytewise order of names where the result must not depend on readdir (shard plans must agree
+// across ranks), and the report of a directory that cannot be opened or read (its path and errno).
+// A traversal supplies only what it does per name and per directory (tree_visitor).
 //
 // Two trees can be walked side by side (--check: source and destination; shard finishing:
 // the source's directories and the copy's): the second tree's directory at the same path is
@@ -57,7 +57,7 @@ struct walk_failure {
     int error;         // errno
 };
 
-// What a walk does with each name and directory (all but `visit` optional).
+// What a walk does with each name and directory (`enter` and `leave` are optional).
 class tree_visitor {
   public:
     enum class step { skip, descend, stop };
