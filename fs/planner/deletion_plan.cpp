@@ -192,9 +192,11 @@ uio::task<deletion_plan::outcome> deletion_plan::execute(uio::thread_pool& pool,
         }
         ++result.deleted;
         if (list_trees && p.what.is_dir) {
-            for (const std::string& path : trees[i]) result.lines.push_back(itemize_deletion(path));
+            for (const std::string& path : trees[i]) {
+                result.lines.emplace_back(itemize_deletion(path), p.root->dst_prefix + path);
+            }
         } else {
-            result.lines.push_back(itemize_deletion(shown));
+            result.lines.emplace_back(itemize_deletion(shown), p.root->dst_prefix + shown);
         }
     }
     if (attempted < entries_.size()) {

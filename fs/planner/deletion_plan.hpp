@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <uio/core/task.hpp>
@@ -63,7 +64,8 @@ class deletion_plan {
     // that does not fit in what is left of `limit` is kept whole, and deletions stop there.
     struct outcome {
         std::uint64_t deleted = 0;
-        std::vector<std::string> lines;
+        // Each "*deleting" line with the destination path it names.
+        std::vector<std::pair<std::string, std::string>> lines;
         std::vector<std::string> errors;
         std::uint64_t kept = 0;  // entries (a directory: its tree) not deleted because of `limit`
     };
