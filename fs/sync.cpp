@@ -171,7 +171,9 @@ uio::task<void> engine::delete_extraneous() {
     if (opts_.itemize) {
         for (const auto& [line, path] : done.lines) out_.deletion(line, path);
     }
-    for (const std::string& error : done.errors) out_.error(error);
+    for (const auto& failed : done.errors) {
+        out_.error(failed.text, {}, failed.path, failed.error_number);
+    }
     if (done.kept > 0) {  // rsync's own exit code, not an error (report.hpp)
         out_.max_delete_reached = true;
         out_.warning("--max-delete " + std::to_string(limit) +

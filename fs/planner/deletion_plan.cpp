@@ -186,8 +186,10 @@ uio::task<deletion_plan::outcome> deletion_plan::execute(uio::thread_pool& pool,
         const planned& p = entries_[i];
         const std::string shown = p.what.relative + (p.what.is_dir ? "/" : "");
         if (errors[i] != 0 && errors[i] != ENOENT) {
-            result.errors.push_back("cannot delete " + quote(p.root->dst_prefix + shown) + ": " +
-                                    std::strerror(errors[i]));
+            const std::string path = p.root->dst_prefix + shown;
+            result.errors.push_back(
+                {"cannot delete " + quote(path) + ": " + std::strerror(errors[i]), path,
+                 errors[i]});
             continue;
         }
         ++result.deleted;

@@ -66,7 +66,12 @@ class deletion_plan {
         std::uint64_t deleted = 0;
         // Each "*deleting" line with the destination path it names.
         std::vector<std::pair<std::string, std::string>> lines;
-        std::vector<std::string> errors;
+        struct failed_deletion {
+            std::string text;  // "cannot delete 'DST/a': Permission denied"
+            std::string path;  // DST/a
+            int error_number;
+        };
+        std::vector<failed_deletion> errors;
         std::uint64_t kept = 0;  // entries (a directory: its tree) not deleted because of `limit`
     };
     uio::task<outcome> execute(uio::thread_pool& pool, backup_store* backup, std::uint64_t limit,
