@@ -40,8 +40,7 @@ task<tree_stats> run_tree(options opts, progress_callback progress) {
     }
     // Concurrency fitted to the descriptors there are (fd_limits.hpp).
     const unsigned long fd_limit = raise_open_file_limit();
-    report out;
-    out.clear_line = opts.progress;
+    report out(opts.on_message);
     std::vector<copy_root> roots = plan_copies(opts, out);
     // Files into devices, FIFOs and descriptors are written in place, apart from the engine.
     std::vector<copy_root> streams;
@@ -122,7 +121,18 @@ task<tree_stats> sync_tree(options opts) {
 }
 
 task<check_stats> check_tree(options opts) {
-    // The comparison reads both trees with blocking calls: on a thread of its own.
+    // The comparison reads both trees with blocking calls: on a thread of its own, which
+    // posts each message to this loop. The loop runs posted work in order, and offload's
+    // resumption is posted after the last message, so every message is delivered before
+    // check_tree returns, while `deliver` (in this frame) is alive.
+    message_callback deliver = opts.on_message;
+    scheduler* loop = scheduler::current();
+    if (deliver && loop != nullptr) {
+        const message_callback* to = &deliver;
+        opts.on_message = [loop, to](const tree_message& message) {
+            loop->post([to, message] { (*to)(message); });
+        };
+    }
     thread_pool pool(1);
     auto compare = [&] { return check_trees(opts); };
     check_stats result = co_await offload(pool, compare);
@@ -130,9 +140,9 @@ task<check_stats> check_tree(options opts) {
 }
 
 shard_plan_summary plan_shards(const options& opts) {
-    report out;
+    report out(opts.on_message);
     std::vector<copy_root> roots = plan_copies(opts, out);
-    if (roots.empty()) return {};  // each source's error is said on stderr
+    if (roots.empty()) return {};  // each source's error is a message
     options planning = opts;
     planning.shard_plan_only = true;
     std::optional<shard_plan> plan = make_shard_plan(planning, roots);

@@ -12,16 +12,19 @@
 // (`filters`), the journal (`journal_path`) and shards (`shard_index`/`shard_count`) are
 // fields too. The rules are the command line's: every file is written under a hidden
 // temporary name and renamed into place, new directories are staged, and a failed entry is
-// reported on stderr (cp's wording), counted in `tree_stats::errors`, and the rest copied.
+// counted in `tree_stats::errors`, said in an error message (cp's wording), and the rest
+// copied. The library writes nothing to stdout or stderr: errors, warnings, -v and -i lines
+// and check_tree's differences are tree_message values (tree_message.hpp) handed to
+// `options::on_message`, on the loop thread; without one they are only counted.
 // What ends the whole run throws an exception with an error kind (uio::kind_of): a
 // `tree_error` when it struck mid-run. A stop requested on the caller's stop token (its
 // task_group, io_context::request_stop) cancels the copy: the files in flight are removed
 // from under their temporary names, and copy_tree throws a cancellation (error_kind::io).
 //
 // Threads: call it on the loop thread; it runs thread pools of its own for the blocking
-// calls (directory reads, stats, copy_file_range) and the small-file rings. Process-wide
-// effects, as in ucopy: the soft limit of open files is raised to the hard one, and each
-// distinct warning is printed once per process.
+// calls (directory reads, stats, copy_file_range) and the small-file rings. A process-wide
+// effect, as in ucopy: the soft limit of open files is raised to the hard one. Each distinct
+// warning is said once per run.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +35,7 @@
 #include "uio/core/error_kind.hpp"
 #include "uio/core/task.hpp"
 #include "uio/fs/options.hpp"
+#include "uio/fs/tree_message.hpp"
 #include "uio/fs/tree_stats.hpp"
 
 namespace uio::fs {
@@ -51,12 +55,13 @@ task<tree_stats> copy_tree(options opts);
 task<tree_stats> sync_tree(options opts);
 
 // Compares `opts.sources[0]` with `opts.destination` (`ucopy --check`), copying
-// nothing; each difference is a line on stdout (a JSON object with `stats_json`).
+// nothing; each difference is a message (message_kind::difference; its text a JSON object
+// with `stats_json`), delivered on the loop thread before check_tree returns.
 task<check_stats> check_tree(options opts);
 
 // The weights of the shards `opts.shard_count` cuts the one source tree into (`ucopy
-// --shard-plan`). Reads the tree (blocking). Empty when no source could be read (each said
-// on stderr).
+// --shard-plan`). Reads the tree (blocking; messages on the caller's thread). Empty when no
+// source could be read (each an error message).
 struct shard_plan_summary {
     std::vector<std::uint64_t> weights;  // one per shard
     std::size_t split_files = 0;         // files several shards write parts of

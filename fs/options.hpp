@@ -1,5 +1,6 @@
 // options: what a tree copy, sync or check is asked to do, one field per option of ucopy's
-// command line (tools/ucopy parses it into this struct); copy_tree.hpp's calls take it.
+// command line (tools/ucopy parses it into this struct); copy_tree.hpp's calls take it. Two
+// fields are not options: where the run's messages go (`on_message`) and the test hooks.
 #pragma once
 
 #include <cstddef>
@@ -7,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "uio/fs/tree_message.hpp"
 
 namespace uio::fs {
 
@@ -42,7 +45,7 @@ struct options {
     bool no_clobber = false;
     bool update = false;
     bool dry_run = false;
-    bool verbose = false;
+    bool verbose = false;  // -v: a verbose message per entry copied
     bool verify = false;
     bool fsync = false;
     bool progress = false;
@@ -73,7 +76,7 @@ struct options {
     bool delete_all_ok = false;
     std::optional<std::uint64_t> max_delete;
     std::string backup_dir;  // replaced and deleted entries go here (relative: to DST)
-    bool itemize = false;    // one line per change on stdout, rsync's %i format
+    bool itemize = false;    // an itemized message per change, rsync's %i format
 
     // --check: compare SRC with DST and report every difference; copy nothing (tree_check.hpp).
     bool check = false;
@@ -107,6 +110,11 @@ struct options {
     // anyway, and filling the page cache on the way was the slow part). reflink=auto still
     // tries FICLONE first.
     std::uint64_t direct_min = UINT64_MAX;
+    // Not an option: where errors, warnings, -v and -i lines and --check's differences go
+    // (tree_message.hpp). Null: nowhere — the library prints nothing; tree_stats and
+    // check_stats still count them, and a failure that ends the run is still thrown. ucopy
+    // installs one that prints each on stdout or stderr. Called on the loop thread.
+    message_callback on_message;
     // Not an option: test hooks (test_hooks.hpp), null in the shipped ucopy and for an
     // embedding program.
     test_hooks* hooks = nullptr;

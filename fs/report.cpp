@@ -1,15 +1,19 @@
-// Messages go to stderr unbuffered-by-line so they interleave sanely with --progress.
+// Each message is rendered once, here, in the words ucopy prints: the callback (ucopy's, or an
+// embedding program's) only decides where it goes.
 #include "uio/fs/report.hpp"
 
-#include <cstdio>
 #include <cstring>
-#include <set>
+#include <utility>
+
+#include <uio/db/formats/json_string.hpp>
+
+#include "uio/fs/name_escape.hpp"
 
 namespace uio::fs {
 
 void fail(const std::string& what, int errno_value) {
     if (errno_value < 0) errno_value = -errno_value;
-    throw copy_error(what + ": " + std::strerror(errno_value));
+    throw copy_error(what + ": " + std::strerror(errno_value), errno_value);
 }
 
 std::string quote(const std::string& path) {
@@ -25,30 +29,71 @@ std::string quote(const std::string& path) {
     return out + "'";
 }
 
-void report::error(const std::string& message) {
+namespace {
+
+tree_message message(message_kind kind, std::string text, std::string source = {},
+                     std::string destination = {}) {
+    tree_message m;
+    m.kind = kind;
+    m.text = std::move(text);
+    m.source = std::move(source);
+    m.destination = std::move(destination);
+    return m;
+}
+
+// `root` joined with `path` below it ("." is the root itself).
+std::string below_root(const std::string& root, const std::string& path) {
+    if (path == ".") return root;
+    return root.ends_with('/') ? root + path : root + "/" + path;
+}
+
+}  // namespace
+
+void report::error(const std::string& text, const std::string& source,
+                   const std::string& destination, int error_number) {
     ++errors_;
-    std::fprintf(stderr, "%sucopy: %s\n", clear_line ? "\r\033[K" : "", message.c_str());
+    tree_message m = message(message_kind::error, text, source, destination);
+    m.error_number = error_number;
+    say(m);
 }
 
-void report::warning(const std::string& message) {
-    static std::set<std::string> seen;  // a missing feature is said once, not per file
-    if (!seen.insert(message).second) return;
+void report::error(const std::exception& failure, const std::string& source,
+                   const std::string& destination) {
+    int error_number = 0;
+    if (const auto* copy = dynamic_cast<const copy_error*>(&failure)) {
+        error_number = copy->error_number();
+    } else if (const auto* system = dynamic_cast<const std::system_error*>(&failure)) {
+        const std::error_category& category = system->code().category();
+        if (category == std::generic_category() || category == std::system_category()) {
+            error_number = system->code().value();
+        }
+    }
+    error(failure.what(), source, destination, error_number);
+}
+
+void report::warning(const std::string& text) {
+    if (!warned_.insert(text).second) return;
     ++warnings_;
-    std::fprintf(stderr, "%sucopy: warning: %s\n", clear_line ? "\r\033[K" : "", message.c_str());
+    say(message(message_kind::warning, "warning: " + text));
 }
 
-void report::vanished(const std::string& path) {
+void report::vanished(const std::string& source) {
     ++vanished_;
-    std::fprintf(stderr, "%sucopy: file has vanished: %s\n", clear_line ? "\r\033[K" : "",
-                 quote(path).c_str());
+    say(message(message_kind::vanished, "file has vanished: " + quote(source), source));
 }
 
 void report::verbose(const std::string& source, const std::string& destination) const {
-    std::printf("%s -> %s\n", quote(source).c_str(), quote(destination).c_str());
+    say(message(message_kind::verbose, quote(source) + " -> " + quote(destination), source,
+                destination));
 }
 
-void report::itemize(const std::string& line) const {
-    std::printf("%s\n", line.c_str());
+void report::itemize(const std::string& line, const std::string& source,
+                     const std::string& destination) const {
+    say(message(message_kind::itemized, line, source, destination));
+}
+
+void report::deletion(const std::string& line, const std::string& destination) const {
+    say(message(message_kind::deletion, line, {}, destination));
 }
 
 tree_stats report::stats() const {
@@ -75,6 +120,38 @@ tree_stats report::stats() const {
     s.warnings = warnings_;
     s.strategies = strategies;
     return s;
+}
+
+tree_message difference_message(const options& opts, const std::string& what,
+                                const std::string& path, const std::string& source_value,
+                                const std::string& destination_value) {
+    tree_message m = message(message_kind::difference, {}, below_root(opts.sources.front(), path),
+                             below_root(opts.destination, path));
+    m.difference = what;
+    m.source_value = source_value;
+    m.destination_value = destination_value;
+    const bool values = !source_value.empty() || !destination_value.empty();
+    if (opts.stats_json) {
+        m.text =
+            "{\"difference\":" + uio::formats::json_string(what) + ",\"path\":" + json_name(path);
+        if (values) {
+            m.text += ",\"source\":" + json_name(source_value) +
+                      ",\"destination\":" + json_name(destination_value);
+        }
+        m.text += "}";
+    } else if (!values) {
+        m.text = what + " " + escape_name(path);
+    } else {
+        m.text = what + " " + escape_name(path) + " (source " + escape_name(source_value) +
+                 ", destination " + escape_name(destination_value) + ")";
+    }
+    return m;
+}
+
+tree_message check_error_message(const options& opts, const std::string& path,
+                                 const std::string& text) {
+    return message(message_kind::error, text, below_root(opts.sources.front(), path),
+                   below_root(opts.destination, path));
 }
 
 }  // namespace uio::fs

@@ -1,24 +1,37 @@
-// Counters and messages of one run. cp's wording for errors ("ucopy: cannot open 'a/b' for
-// reading: Permission denied"); every error is counted so the exit status can say so.
+// Counters and messages of one run. cp's wording for errors ("cannot open 'a/b' for reading:
+// Permission denied"); every error is counted so the exit status can say so. Every message
+// goes to the options' `on_message` callback as a tree_message (tree_message.hpp), nowhere
+// without one: the library never writes to the process's stdout or stderr.
 // Loop thread only, except `bytes_copied`, which copy_file_range workers also advance.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
+#include <set>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include <uio/core/error_kind.hpp>
 
+#include "uio/fs/options.hpp"
+#include "uio/fs/tree_message.hpp"
 #include "uio/fs/tree_stats.hpp"
 
 namespace uio::fs {
 
 // An error that ends the copy of one entry; the message is complete ("cannot ...: reason").
 // An I/O failure (uio/core/error_kind.hpp): where one ends the whole run, it exits 1.
+// `error_number`: the errno behind it, 0 where no system call failed.
 class copy_error : public uio::failure {
   public:
-    explicit copy_error(const std::string& what) : uio::failure(uio::error_kind::io, what) {}
+    explicit copy_error(const std::string& what, int error_number = 0)
+        : uio::failure(uio::error_kind::io, what), error_number_(error_number) {}
+    int error_number() const noexcept { return error_number_; }
+
+  private:
+    int error_number_;
 };
 
 // The source of an entry was gone when its copy began (deleted since the walk listed it):
@@ -36,11 +49,24 @@ std::string quote(const std::string& path);
 
 class report {
   public:
-    void error(const std::string& message);    // counted; printed on stderr
-    void warning(const std::string& message);  // printed once per distinct message
-    void vanished(const std::string& path);    // counted; "file has vanished" on stderr
+    explicit report(message_callback on_message = {}) : on_message_(std::move(on_message)) {}
+
+    // An entry's error, counted: `text` is complete ("cannot ...: reason"); the entry's paths
+    // and the errno where the caller knows them.
+    void error(const std::string& text, const std::string& source = {},
+               const std::string& destination = {}, int error_number = 0);
+    // A caught failure of the entry `source` -> `destination` (the errno of a copy_error or
+    // of a std::system_error).
+    void error(const std::exception& failure, const std::string& source,
+               const std::string& destination);
+    void warning(const std::string& text);     // said once per distinct text in a run
+    void vanished(const std::string& source);  // counted; "file has vanished"
     void verbose(const std::string& source, const std::string& destination) const;
-    void itemize(const std::string& line) const;  // --itemize-changes: a line on stdout
+    // --itemize-changes: a line in rsync's %i format, about the entry at these paths.
+    void itemize(const std::string& line, const std::string& source = {},
+                 const std::string& destination = {}) const;
+    // An "*deleting" line (itemize_deletion, sync_check.hpp) for `destination`.
+    void deletion(const std::string& line, const std::string& destination) const;
 
     std::uint64_t errors() const noexcept { return errors_; }
     std::uint64_t vanished() const noexcept { return vanished_; }
@@ -69,13 +95,26 @@ class report {
     // The counters now, as copy_tree returns them.
     tree_stats stats() const;
 
-    bool clear_line = false;  // --progress is drawing: erase its line before a message
-
   private:
+    void say(const tree_message& message) const {
+        if (on_message_) on_message_(message);
+    }
+
+    message_callback on_message_;
     std::uint64_t errors_ = 0;
     std::uint64_t vanished_ = 0;
     std::uint64_t warnings_ = 0;
-    std::string last_warning_;
+    std::set<std::string> warned_;  // a missing feature is said once, not per file
 };
+
+// check_tree's messages. A difference at `path` (below both roots; "." for the roots
+// themselves), rendered as --check prints it: "what path (source S, destination D)", or one
+// JSON object with `opts.stats_json`, names escaped as -i escapes them (name_escape.hpp).
+tree_message difference_message(const options& opts, const std::string& what,
+                                const std::string& path, const std::string& source_value = {},
+                                const std::string& destination_value = {});
+// An entry --check could not read, at `path` (below both roots).
+tree_message check_error_message(const options& opts, const std::string& path,
+                                 const std::string& text);
 
 }  // namespace uio::fs

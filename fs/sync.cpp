@@ -81,7 +81,7 @@ uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
     if (opts_.itemize) {
         std::string line = itemize('.', e.st, changes, false, e.dir->relative + e.dst_name);
         if (S_ISLNK(e.st.st_mode)) line += " -> " + escape_name(e.link_target);  // as rsync
-        out_.itemize(line);
+        out_.itemize(line, e.src_path(), e.dst_path());
     }
     ++out_.metadata_updated;
     co_return true;
@@ -97,7 +97,10 @@ uio::task<void> engine::remove_in_the_way(const dir_node& dir, const std::string
             return tree_in_deletion_order(dir.dst_fd, name, relative, error);
         });
         tree.pop_back();
-        for (const std::string& path : tree) out_.itemize(itemize_deletion(path));
+        for (const std::string& path : tree) {
+            out_.deletion(itemize_deletion(path),
+                          dir.dst_prefix + path.substr(dir.relative.size()));
+        }
     }
     if (opts_.dry_run) co_return;
     const int error = co_await uio::offload(pool_, [&] {
@@ -150,8 +153,9 @@ uio::task<void> engine::delete_extraneous() {
             return quote(path);
         };
         out_.error("refusing to delete all " + std::to_string(count) + " entries of " +
-                   shown(root.dst) + ": its source " + shown(root.src) +
-                   " is empty (--delete-all-ok allows it)");
+                       shown(root.dst) + ": its source " + shown(root.src) +
+                       " is empty (--delete-all-ok allows it)",
+                   root.src, root.dst);
     }
     if (deletions_.size() == 0) co_return;
     if (out_.errors() > 0) {
@@ -165,9 +169,11 @@ uio::task<void> engine::delete_extraneous() {
         opts_.itemize || opts_.max_delete.has_value());
     out_.deleted += done.deleted;
     if (opts_.itemize) {
-        for (const std::string& line : done.lines) out_.itemize(line);
+        for (const auto& [line, path] : done.lines) out_.deletion(line, path);
     }
-    for (const std::string& error : done.errors) out_.error(error);
+    for (const auto& failed : done.errors) {
+        out_.error(failed.text, {}, failed.path, failed.error_number);
+    }
     if (done.kept > 0) {  // rsync's own exit code, not an error (report.hpp)
         out_.max_delete_reached = true;
         out_.warning("--max-delete " + std::to_string(limit) +

@@ -19,11 +19,9 @@
 #include <utility>
 #include <vector>
 
-#include <uio/db/formats/json_string.hpp>
-
-#include "uio/fs/name_escape.hpp"
 #include "uio/fs/planner/copy_plan.hpp"
 #include "uio/fs/planner/sync_check.hpp"
+#include "uio/fs/report.hpp"
 #include "uio/fs/walker/fd_holder.hpp"
 #include "uio/fs/walker/tree_walker.hpp"
 
@@ -92,28 +90,17 @@ class checker final : public tree_visitor {
     void differ(const std::string& what, const std::string& path, const std::string& source = {},
                 const std::string& destination = {}) {
         ++differences_;
-        // Names and symlink targets escaped as -i escapes them (name_escape.hpp).
-        if (opts_.stats_json) {
-            std::string line = "{\"difference\":" + uio::formats::json_string(what) +
-                               ",\"path\":" + json_name(path);
-            if (!source.empty() || !destination.empty()) {
-                line += ",\"source\":" + json_name(source) +
-                        ",\"destination\":" + json_name(destination);
-            }
-            std::printf("%s}\n", line.c_str());
-        } else if (source.empty() && destination.empty()) {
-            std::printf("%s %s\n", what.c_str(), escape_name(path).c_str());
-        } else {
-            std::printf("%s %s (source %s, destination %s)\n", what.c_str(),
-                        escape_name(path).c_str(), escape_name(source).c_str(),
-                        escape_name(destination).c_str());
-        }
+        say(difference_message(opts_, what, path, source, destination));
     }
 
     void error(const std::string& path, const std::string& message) {
         ++errors_;
-        std::fprintf(stderr, "ucopy: %s\n", message.c_str());
+        say(check_error_message(opts_, path, message));
         differ("unreadable", path);
+    }
+
+    void say(const tree_message& message) const {
+        if (opts_.on_message) opts_.on_message(message);
     }
 
     // The roots, named by their parents: the walk starts below them.

@@ -3,9 +3,10 @@
 // and every entry is compared for type, size, mtime (ns), mode, owner and group, symlink
 // target, device number, xattrs (always, as --sync does: this is a proof, not a
 // heuristic), hard-link structure and, with --checksum, contents. Each
-// difference is one line on stdout (or one JSON object per line with --stats=json, then a
-// summary object), names and symlink targets escaped as -i escapes them (name_escape.hpp),
-// so the JSON is valid UTF-8 whatever a name holds.
+// difference is a message to opts.on_message (difference_message, report.hpp): the line
+// ucopy prints on stdout (or one JSON object with --stats=json, then ucopy's summary
+// object), names and symlink targets escaped as -i escapes them (name_escape.hpp), so the
+// JSON is valid UTF-8 whatever a name holds.
 #pragma once
 
 #include "uio/fs/options.hpp"

@@ -39,8 +39,8 @@ struct tree_stats {
     std::uint64_t metadata_updated = 0;  // only metadata differed, set in place
     std::uint64_t deleted = 0;           // delete_extraneous (or moved into backup_dir)
     bool max_delete_reached = false;     // max_delete kept some deletions
-    // Entries that failed (each reported on stderr as cp reports it; the rest was copied),
-    // source files that vanished during the run, distinct warnings.
+    // Entries that failed (each an error message, in cp's words; the rest was copied), source
+    // files that vanished during the run, distinct warnings (tree_message.hpp).
     std::uint64_t errors = 0;
     std::uint64_t vanished = 0;
     std::uint64_t warnings = 0;
@@ -55,8 +55,8 @@ struct tree_stats {
 // What check_tree found.
 struct check_stats {
     std::uint64_t checked = 0;      // entries compared
-    std::uint64_t differences = 0;  // each printed on stdout
-    std::uint64_t errors = 0;       // entries that could not be read (on stderr)
+    std::uint64_t differences = 0;  // each a difference message (tree_message.hpp)
+    std::uint64_t errors = 0;       // entries that could not be read (each an error message)
     bool same() const noexcept { return differences == 0 && errors == 0; }
 };
 

@@ -52,11 +52,15 @@ uio::task<void> engine::copy_chain_batch(uio::semaphore::permit permit, std::vec
                                      : f.metadata_step == std::string_view("permissions")
                                          ? "failed to set the permissions of "
                                          : "failed to preserve times for ";
-            out_.error(what + quote(e.dst_path()) + ": " + std::strerror(f.metadata_error));
+            out_.error(what + quote(e.dst_path()) + ": " + std::strerror(f.metadata_error),
+                       e.src_path(), e.dst_path(), f.metadata_error);
         }
         ++out_.strategies.linked_chain;
         ++out_.copied;
-        if (opts_.itemize) out_.itemize(itemize('>', e.st, {}, true, e.dir->relative + e.dst_name));
+        if (opts_.itemize) {
+            out_.itemize(itemize('>', e.st, {}, true, e.dir->relative + e.dst_name), e.src_path(),
+                         e.dst_path());
+        }
         out_.bytes_copied += f.size;
         ++out_.files_done;
         release(std::move(e.dir));

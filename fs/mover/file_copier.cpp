@@ -92,10 +92,10 @@ uio::task<void> engine::handle(entry e) {
     } catch (const source_vanished& gone) {
         out_.vanished(gone.what());
     } catch (const copy_error& error) {
-        out_.error(error.what());
+        out_.error(error, e.src_path(), e.dst_path());
     } catch (const std::system_error& error) {
         if (error.code() == std::errc::operation_canceled) throw;
-        out_.error(error.what());
+        out_.error(error, e.src_path(), e.dst_path());
     }
     if (finished) release(std::move(e.dir));
     if (journal_ && journal_->flush_due()) co_await journal_->flush();
@@ -138,7 +138,7 @@ uio::task<bool> engine::copy_entry(entry& e) {
             std::string line =
                 itemize(update, e.st, changes, !e.dst_exists, e.dir->relative + e.dst_name);
             if (S_ISLNK(e.st.st_mode)) line += " -> " + escape_name(e.link_target);
-            out_.itemize(line);
+            out_.itemize(line, src, dst);
         }
     };
     if (opts_.dry_run) {
@@ -217,7 +217,7 @@ uio::task<void> engine::finish_link_group(std::pair<dev_t, ino_t> key, nlink_t n
         try {
             if (ok) co_await make_hard_link(w, target);
         } catch (const copy_error& error) {
-            out_.error(error.what());
+            out_.error(error, w.src_path(), w.dst_path());
         }
         release(std::move(w.dir));
     }
@@ -270,7 +270,8 @@ uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
     ++out_.files_done;
     if (opts_.itemize) {
         out_.itemize(itemize('h', e.st, {}, true, e.dir->relative + e.dst_name) + " => " +
-                     escape_name(target.dir->relative + target.name));
+                         escape_name(target.dir->relative + target.name),
+                     e.src_path(), e.dst_path());
     }
 }
 

@@ -55,7 +55,7 @@ uio::task<void> copy_into_stream(const copy_root& root, uio::output_target targe
         if (verbose) out.verbose(root.source, root.destination);
     } catch (const std::exception& e) {
         if (fd >= 0) ::close(fd);
-        out.error(e.what());
+        out.error(e, root.source, root.destination);
     }
 }
 

@@ -62,7 +62,7 @@ bool resolve_file_destination(const options& opts, copy_root& root, report& out)
         }
         return true;
     } catch (const std::system_error& e) {
-        out.error(e.what());
+        out.error(e, root.source, root.destination);
         return false;
     }
 }
@@ -90,14 +90,17 @@ std::vector<copy_root> plan_copies(const options& opts, report& out) {
     if (opts.sync && !dst_exists && !opts.sources.empty() && sync_needs_directory(opts)) {
         // rsync makes the last component of DST; a dry run only pretends to.
         if (!opts.dry_run && ::mkdir(opts.destination.c_str(), 0777) != 0 && errno != EEXIST) {
-            out.error("cannot create directory " + quote(opts.destination) + ": " +
-                      std::strerror(errno));
+            const int error = errno;
+            out.error(
+                "cannot create directory " + quote(opts.destination) + ": " + std::strerror(error),
+                {}, opts.destination, error);
             return roots;
         }
         dst_is_dir = true;
     }
     if (opts.sources.size() > 1 && !dst_is_dir) {
-        out.error("target " + quote(opts.destination) + " is not a directory");
+        out.error("target " + quote(opts.destination) + " is not a directory", {},
+                  opts.destination);
         return roots;
     }
     for (const std::string& source : opts.sources) {
@@ -111,11 +114,13 @@ std::vector<copy_root> plan_copies(const options& opts, report& out) {
         int rc = root.follow ? ::stat(root.source.c_str(), &root.st)
                              : ::lstat(root.source.c_str(), &root.st);
         if (rc != 0) {
-            out.error("cannot stat " + quote(source) + ": " + std::strerror(errno));
+            const int error = errno;
+            out.error("cannot stat " + quote(source) + ": " + std::strerror(error), source, {},
+                      error);
             continue;
         }
         if (S_ISDIR(root.st.st_mode) && !opts.recursive) {
-            out.error("-r not specified; omitting directory " + quote(source));
+            out.error("-r not specified; omitting directory " + quote(source), source);
             continue;
         }
         if (dst_is_dir) {
@@ -126,13 +131,15 @@ std::vector<copy_root> plan_copies(const options& opts, report& out) {
         }
         if (S_ISDIR(root.st.st_mode) && inside(root.destination, root.source)) {
             out.error("cannot copy a directory, " + quote(source) + ", into itself, " +
-                      quote(root.destination));
+                          quote(root.destination),
+                      source, root.destination);
             continue;
         }
         struct stat existing {};
         if (::stat(root.destination.c_str(), &existing) == 0 && existing.st_dev == root.st.st_dev &&
             existing.st_ino == root.st.st_ino) {
-            out.error(quote(source) + " and " + quote(root.destination) + " are the same file");
+            out.error(quote(source) + " and " + quote(root.destination) + " are the same file",
+                      source, root.destination);
             continue;
         }
         if (!resolve_file_destination(opts, root, out)) continue;

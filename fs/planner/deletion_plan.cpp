@@ -186,15 +186,19 @@ uio::task<deletion_plan::outcome> deletion_plan::execute(uio::thread_pool& pool,
         const planned& p = entries_[i];
         const std::string shown = p.what.relative + (p.what.is_dir ? "/" : "");
         if (errors[i] != 0 && errors[i] != ENOENT) {
-            result.errors.push_back("cannot delete " + quote(p.root->dst_prefix + shown) + ": " +
-                                    std::strerror(errors[i]));
+            const std::string path = p.root->dst_prefix + shown;
+            result.errors.push_back(
+                {"cannot delete " + quote(path) + ": " + std::strerror(errors[i]), path,
+                 errors[i]});
             continue;
         }
         ++result.deleted;
         if (list_trees && p.what.is_dir) {
-            for (const std::string& path : trees[i]) result.lines.push_back(itemize_deletion(path));
+            for (const std::string& path : trees[i]) {
+                result.lines.emplace_back(itemize_deletion(path), p.root->dst_prefix + path);
+            }
         } else {
-            result.lines.push_back(itemize_deletion(shown));
+            result.lines.emplace_back(itemize_deletion(shown), p.root->dst_prefix + shown);
         }
     }
     if (attempted < entries_.size()) {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <uio/core/task.hpp>
@@ -63,8 +64,14 @@ class deletion_plan {
     // that does not fit in what is left of `limit` is kept whole, and deletions stop there.
     struct outcome {
         std::uint64_t deleted = 0;
-        std::vector<std::string> lines;
-        std::vector<std::string> errors;
+        // Each "*deleting" line with the destination path it names.
+        std::vector<std::pair<std::string, std::string>> lines;
+        struct failed_deletion {
+            std::string text;  // "cannot delete 'DST/a': Permission denied"
+            std::string path;  // DST/a
+            int error_number;
+        };
+        std::vector<failed_deletion> errors;
         std::uint64_t kept = 0;  // entries (a directory: its tree) not deleted because of `limit`
     };
     uio::task<outcome> execute(uio::thread_pool& pool, backup_store* backup, std::uint64_t limit,

@@ -34,8 +34,10 @@ void directory_publisher::release(std::shared_ptr<dir_node> node) {
             finalize(*node);
         } else if (opts_.fsync && !opts_.dry_run && node->dst_fd >= 0 &&
                    ::fsync(node->dst_fd) != 0) {
-            out_.error("cannot sync directory " + quote(node->dst_prefix) + ": " +
-                       std::strerror(errno));
+            const int error = errno;
+            out_.error(
+                "cannot sync directory " + quote(node->dst_prefix) + ": " + std::strerror(error),
+                node->src_prefix, node->dst_prefix, error);
         }
         std::shared_ptr<dir_node> parent = std::move(node->parent);
         node = std::move(parent);
@@ -58,7 +60,9 @@ void directory_publisher::finalize(dir_node& node) {
         ::futimens(node.dst_fd, node.dst_times);  // the earlier source's, moved by our writes
     }
     if (opts_.fsync && ::fsync(node.dst_fd) != 0) {
-        out_.error("cannot sync directory " + quote(display) + ": " + std::strerror(errno));
+        const int error = errno;
+        out_.error("cannot sync directory " + quote(display) + ": " + std::strerror(error),
+                   node.src_prefix, display, error);
     }
     if (!node.stage_name.empty()) publish(node);
 }
@@ -74,7 +78,8 @@ void directory_publisher::publish(dir_node& node) {
     }
     const int error = errno;
     std::string display = node.dst_prefix.substr(0, node.dst_prefix.size() - 1);
-    out_.error("cannot create directory " + quote(display) + ": " + std::strerror(error));
+    out_.error("cannot create directory " + quote(display) + ": " + std::strerror(error),
+               node.src_prefix, display, error);
     remove_tree(parent_fd, node.stage_name.c_str());
 }
 

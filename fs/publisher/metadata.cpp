@@ -14,11 +14,16 @@ namespace uio::fs {
 
 namespace {
 
+// "what 'display': reason" about the destination `display`, errno's reason (read first).
+void failed(const metadata_context& ctx, const char* what, const std::string& display,
+            int error = errno) {
+    ctx.out.error(what + quote(display) + ": " + std::strerror(error), {}, display, error);
+}
+
 void ownership_failed(const metadata_context& ctx, int error, const std::string& display) {
     // cp -a as an ordinary user keeps going silently when it may not give files away.
     if (!ctx.may_chown && (error == EPERM || error == EINVAL)) return;
-    ctx.out.error("failed to preserve ownership for " + quote(display) + ": " +
-                  std::strerror(error));
+    failed(ctx, "failed to preserve ownership for ", display, error);
 }
 
 }  // namespace
@@ -52,8 +57,7 @@ void copy_xattrs(const metadata_context& ctx, int source_fd, int destination_fd,
     }
     if (length < 0) {
         if (errno == ENOTSUP) return;  // the source has none to give
-        ctx.out.error("cannot list extended attributes of " + quote(display) + ": " +
-                      std::strerror(errno));
+        failed(ctx, "cannot list extended attributes of ", display);
         return;
     }
     std::vector<char> value(4096);
@@ -73,8 +77,10 @@ void copy_xattrs(const metadata_context& ctx, int source_fd, int destination_fd,
         if (errno == ENOTSUP) {
             ctx.out.warning("the destination file system does not support extended attributes");
         } else if (user) {
+            const int error = errno;
             ctx.out.error("failed to preserve extended attribute " + std::string(name) + " of " +
-                          quote(display) + ": " + std::strerror(errno));
+                              quote(display) + ": " + std::strerror(error),
+                          {}, display, error);
         } else if (errno != EPERM) {  // trusted.*, security.*: only where permitted
             ctx.out.warning("cannot preserve " + std::string(name) + ": " + std::strerror(errno));
         }
@@ -93,15 +99,11 @@ void apply_metadata_fd(const metadata_context& ctx, int fd, int source_fd,
     // Set-id bits are not trusted to survive a chown or a write: those always get a chmod.
     const bool mode_set = created && created->mode == mode && (mode & 07000) == 0;
     if (!mode_set && ::fchmod(fd, mode) != 0) {
-        ctx.out.error("failed to set the permissions of " + quote(display) + ": " +
-                      std::strerror(errno));
+        failed(ctx, "failed to set the permissions of ", display);
     }
     if (ctx.preserve.timestamps) {
         const struct timespec times[2] = {source.st_atim, source.st_mtim};
-        if (::futimens(fd, times) != 0) {
-            ctx.out.error("failed to preserve times for " + quote(display) + ": " +
-                          std::strerror(errno));
-        }
+        if (::futimens(fd, times) != 0) failed(ctx, "failed to preserve times for ", display);
     }
 }
 
@@ -113,14 +115,12 @@ void apply_metadata_at(const metadata_context& ctx, int dirfd, const char* name,
         ownership_failed(ctx, errno, display);
     }
     if (!symlink && ::fchmodat(dirfd, name, final_mode(ctx, source), 0) != 0) {
-        ctx.out.error("failed to set the permissions of " + quote(display) + ": " +
-                      std::strerror(errno));
+        failed(ctx, "failed to set the permissions of ", display);
     }
     if (ctx.preserve.timestamps) {
         const struct timespec times[2] = {source.st_atim, source.st_mtim};
         if (::utimensat(dirfd, name, times, AT_SYMLINK_NOFOLLOW) != 0) {
-            ctx.out.error("failed to preserve times for " + quote(display) + ": " +
-                          std::strerror(errno));
+            failed(ctx, "failed to preserve times for ", display);
         }
     }
 }

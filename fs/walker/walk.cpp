@@ -61,7 +61,8 @@ uio::task<void> engine::walk_root(const copy_root& root) {
     if (fd < 0 && !pretend) {
         std::string what =
             S_ISDIR(root.st.st_mode) ? "cannot create directory " : "cannot create regular file ";
-        out_.error(what + quote(root.destination) + ": " + std::strerror(-fd));
+        out_.error(what + quote(root.destination) + ": " + std::strerror(-fd), root.source,
+                   root.destination, -fd);
         co_return;
     }
     top->dst_fd = pretend ? -1 : fd;
@@ -102,8 +103,10 @@ uio::task<void> engine::walk_root(const copy_root& root) {
             char target[PATH_MAX];
             ssize_t n = ::readlink(root.source.c_str(), target, sizeof target);
             if (n < 0) {
-                out_.error("cannot read symbolic link " + quote(root.source) + ": " +
-                           std::strerror(errno));
+                const int error = errno;
+                out_.error(
+                    "cannot read symbolic link " + quote(root.source) + ": " + std::strerror(error),
+                    root.source, root.destination, error);
                 co_return;
             }
             e.link_target.assign(target, static_cast<std::size_t>(n));
@@ -131,14 +134,15 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     if (dst_exists && !S_ISDIR(raw.dst_st.st_mode)) {
         if (!opts_.sync) {
             out_.error("cannot overwrite non-directory " + quote(dst_display) + " with directory " +
-                       quote(src_display));
+                           quote(src_display),
+                       src_display, dst_display);
             co_return nullptr;
         }
         // --sync makes the mirror's type follow the source's, as rsync does.
         try {
             co_await remove_in_the_way(*parent, raw.name);
         } catch (const copy_error& error) {
-            out_.error(error.what());
+            out_.error(error, src_display, dst_display);
             co_return nullptr;
         }
         dst_exists = false;
@@ -158,7 +162,8 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
             node->fresh = false;  // appeared meanwhile; open it below like any existing one
             node->staged = false;
         } else if (rc < 0) {
-            out_.error("cannot create directory " + quote(dst_display) + ": " + std::strerror(-rc));
+            out_.error("cannot create directory " + quote(dst_display) + ": " + std::strerror(-rc),
+                       src_display, dst_display, -rc);
             co_return nullptr;
         } else if (!node->stage_name.empty()) {
             publisher_.staged(*parent, node->stage_name);
@@ -171,7 +176,8 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     if (src == -ENOENT && parent->finalize) {
         out_.vanished(src_display);  // deleted since its parent was listed
     } else if (src < 0) {
-        out_.error("cannot access " + quote(src_display) + ": " + std::strerror(-src));
+        out_.error("cannot access " + quote(src_display) + ": " + std::strerror(-src), src_display,
+                   dst_display, -src);
         // The directory exists (maybe empty); it still gets its metadata, like cp.
     }
     node->src_fd = src < 0 ? -1 : src;
@@ -179,7 +185,8 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
         int dst = co_await open_patiently(parent->dst_fd, dst_open_name.c_str(),
                                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
         if (dst < 0) {
-            out_.error("cannot open directory " + quote(dst_display) + ": " + std::strerror(-dst));
+            out_.error("cannot open directory " + quote(dst_display) + ": " + std::strerror(-dst),
+                       src_display, dst_display, -dst);
             if (!node->stage_name.empty()) {
                 ::unlinkat(parent->dst_fd, dst_open_name.c_str(), AT_REMOVEDIR);
             }
@@ -217,7 +224,8 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
     dir_reader& reader = *listing;
     if (reader.open_error() != 0) {
         out_.error("cannot open directory " + quote(node->src_prefix) + ": " +
-                   std::strerror(reader.open_error()));
+                       std::strerror(reader.open_error()),
+                   node->src_prefix, node->dst_prefix, reader.open_error());
     }
     const int lookup_fd = node->fresh ? -1 : node->dst_fd;
     // --delete: the names this directory's copy keeps (one directory's worth of memory).
@@ -257,7 +265,8 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                     continue;
                 }
                 out_.error(std::string("cannot ") + raw.failed + " " + quote(src_display) + ": " +
-                           std::strerror(raw.error));
+                               std::strerror(raw.error),
+                           src_display, node->dst_prefix + raw.name, raw.error);
                 continue;
             }
             if (keep_names) source_names.push_back(raw.name);
@@ -339,7 +348,8 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
     }
     if (reader.read_error() != 0) {
         out_.error("cannot read directory " + quote(node->src_prefix) + ": " +
-                   std::strerror(reader.read_error()));
+                       std::strerror(reader.read_error()),
+                   node->src_prefix, node->dst_prefix, reader.read_error());
     }
     if (lookup_fd >= 0 && (keep_names || !opts_.dry_run)) {
         // The root of a mirror whose source listed nothing: see tidy_destination.
@@ -366,8 +376,8 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
                                    opts_.delete_excluded, backup_relative_);
     });
     if (error != 0) {
-        out_.error("cannot read directory " + quote(node->dst_prefix) + ": " +
-                   std::strerror(error));
+        out_.error("cannot read directory " + quote(node->dst_prefix) + ": " + std::strerror(error),
+                   node->src_prefix, node->dst_prefix, error);
     }
     if (!find_extraneous) co_return;
     // An empty source root with a full mirror is most often a source that is not there (an
@@ -398,10 +408,10 @@ uio::task<void> engine::itemize_dir(const dir_node& parent, const raw_entry& raw
         // rsync's message before the lines when it makes the destination directory.
         std::string made = "created directory ";
         append_escaped_name(node.dst_prefix.substr(0, node.dst_prefix.size() - 1), made);
-        out_.itemize(made);
+        out_.itemize(made, {}, node.dst_prefix);
     }
     if (node.fresh) {
-        out_.itemize(itemize('c', raw.st, {}, true, shown));
+        out_.itemize(itemize('c', raw.st, {}, true, shown), node.src_prefix, node.dst_prefix);
         co_return;
     }
     if (!opts_.sync) co_return;
@@ -412,7 +422,9 @@ uio::task<void> engine::itemize_dir(const dir_node& parent, const raw_entry& raw
                                 raw.name.c_str());
         });
     }
-    if (changes.metadata()) out_.itemize(itemize('.', raw.st, changes, false, shown));
+    if (changes.metadata()) {
+        out_.itemize(itemize('.', raw.st, changes, false, shown), node.src_prefix, node.dst_prefix);
+    }
 }
 
 // A walker of its own; its permit was taken by the spawner.

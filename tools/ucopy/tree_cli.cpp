@@ -1,5 +1,5 @@
-// One ucopy run over uio::fs: the ring, the call (copy, sync, check or shard plan), the
-// progress line, the summary and the exit status.
+// One ucopy run over uio::fs: the ring, the call (copy, sync, check or shard plan), its
+// messages printed (message_printer.hpp), the progress line, the summary and the exit status.
 #include "tree_cli.hpp"
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include <uio/fs/report.hpp>
 #include <uio/uring/io_context.hpp>
 
+#include "message_printer.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 
@@ -27,7 +28,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 int print_shard_plan(const uio::fs::options& opts) {
     uio::fs::shard_plan_summary plan = uio::fs::plan_shards(opts);
     if (plan.weights.empty())
-        return uio::exit_code(uio::error_kind::io);  // no source: said on stderr
+        return uio::exit_code(uio::error_kind::io);  // no source: said on stderr (a message)
     std::uint64_t most = 0, sum = 0;
     std::string list;
     for (std::uint64_t w : plan.weights) {
@@ -66,15 +67,16 @@ int check(uio::io_context& context, const uio::fs::options& opts) {
 
 }  // namespace
 
-int run_tree_command(const uio::fs::options& opts) {
-    uio::fs::report messages;  // the run's own failures, in the entries' wording
-    messages.clear_line = opts.progress;
+int run_tree_command(const uio::fs::options& command) {
+    // Only a copy or sync draws --progress's line, which its messages erase first.
+    uio::fs::options opts = command;
+    opts.on_message = print_messages(opts.progress && !opts.check && !opts.shard_plan_only);
     const auto start = std::chrono::steady_clock::now();
     if (opts.shard_plan_only) {
         try {
             return print_shard_plan(opts);
         } catch (const std::exception& e) {
-            messages.error(e.what());
+            print_error(e.what(), opts.progress);
             return uio::exit_code(uio::kind_of(e));
         }
     }
@@ -83,7 +85,7 @@ int run_tree_command(const uio::fs::options& opts) {
     try {
         context.emplace(uio::io_context_options{.entries = 256});
     } catch (const std::exception& e) {
-        messages.error(e.what());  // says io_uring and what to do
+        print_error(e.what(), opts.progress);  // says io_uring and what to do
         return uio::exit_code(uio::kind_of(e));
     }
     if (opts.check) return check(*context, opts);
@@ -101,11 +103,11 @@ int run_tree_command(const uio::fs::options& opts) {
         fatal = e.kind();
         done = e.stats;
         done.errors += 1;
-        messages.error(fatal == uio::error_kind::internal
-                           ? std::string("internal error: ") + e.what()
-                           : std::string(e.what()));
+        print_error(fatal == uio::error_kind::internal ? std::string("internal error: ") + e.what()
+                                                       : std::string(e.what()),
+                    opts.progress);
     } catch (const std::exception& e) {  // before the copy began: nothing else to say
-        messages.error(e.what());
+        print_error(e.what(), opts.progress);
         return uio::exit_code(uio::kind_of(e));
     }
     if (opts.stats_json) std::printf("%s\n", done.json(seconds_since(start)).c_str());
