@@ -226,6 +226,21 @@ uio::task<std::pair<int, bool>> data_mover::kernel_copy(int in, int out,
     co_return std::pair{error, moved_any};
 }
 
+uio::task<void> data_mover::prefetch(int in, const std::vector<extent>& extents) {
+    if (!prefetch_pool_) prefetch_pool_.emplace(prefetch_threads);
+    co_await uio::offload(*prefetch_pool_, [&] {
+        std::uint64_t left = prefetch_bytes;
+        for (const extent& e : extents) {
+            const std::uint64_t n = std::min(left, e.length);
+            // Only advice: a refusal leaves the kernel's own readahead to do it.
+            ::posix_fadvise(in, static_cast<off_t>(e.offset), static_cast<off_t>(n),
+                            POSIX_FADV_WILLNEED);
+            left -= n;
+            if (left == 0) break;
+        }
+    });
+}
+
 uio::task<bool> data_mover::copy_file_range(int in, int out, const std::vector<extent>& extents,
                                             file_names names, std::pair<dev_t, dev_t> devices) {
     if (no_kernel_copy_.count(devices) > 0) co_return false;
@@ -238,6 +253,7 @@ uio::task<bool> data_mover::copy_file_range(int in, int out, const std::vector<e
         first.push_back({rest[0].offset, piece});
         rest[0] = {rest[0].offset + piece, rest[0].length - piece};
     }
+    co_await prefetch(in, extents);
     int error = 0;
     bool moved_any = false;
     if (split) {
