@@ -161,6 +161,8 @@ uio::task<void> data_mover::copy_chunk(int in, int out, extent range, file_names
 uio::task<void> data_mover::read_write(int in, int out, const std::vector<extent>& extents,
                                        file_names names, std::vector<chunk_digest>* digests,
                                        bool direct) {
+    std::optional<counted> direct_file;
+    if (direct) direct_file.emplace(direct_files_);
     const std::uint64_t block = direct ? direct_buffers().size() : buffers_.size();
     std::vector<extent> chunks;
     for (const extent& e : extents) {
@@ -226,6 +228,10 @@ uio::task<std::pair<int, bool>> data_mover::kernel_copy(int in, int out,
     co_return std::pair{error, moved_any};
 }
 
+bool data_mover::kernel_copies_backed_up() {
+    return kernel_copies_ > kernel_pool().size() && direct_files_ < opts_.chunks_per_file;
+}
+
 uio::task<void> data_mover::prefetch(int in, const std::vector<extent>& extents) {
     if (!prefetch_pool_) prefetch_pool_.emplace(prefetch_threads);
     co_await uio::offload(*prefetch_pool_, [&] {
@@ -244,6 +250,7 @@ uio::task<void> data_mover::prefetch(int in, const std::vector<extent>& extents)
 uio::task<bool> data_mover::copy_file_range(int in, int out, const std::vector<extent>& extents,
                                             file_names names, std::pair<dev_t, dev_t> devices) {
     if (no_kernel_copy_.count(devices) > 0) co_return false;
+    const counted in_kernel_copy(kernel_copies_);
     std::vector<extent> first, rest = extents;
     const bool split = hooks_ && hooks_->splits_kernel_copies() && !rest.empty();
     if (split) {

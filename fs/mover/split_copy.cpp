@@ -166,6 +166,8 @@ uio::task<bool> data_mover::split_copy(int in, int out, std::uint64_t size, file
     if (::ftruncate(out, static_cast<off_t>(size)) != 0) {
         fail("cannot extend " + quote(names.destination), errno);
     }
+    ++out_.strategies.direct;
+    ++(done.moved_any ? out_.strategies.copy_file_range : out_.strategies.read_write);
     co_return true;
 }
 
