@@ -42,7 +42,9 @@ class meeting_ranges {
     std::optional<extent> take_back() {
         std::lock_guard lock(mutex_);
         if (stopped_ || back_ <= front_) return std::nullopt;
-        // front_ is a multiple of chunk_ (pieces are) unless it reached back_.
+        // Every boundary is a multiple of 4 KiB (pieces and chunks are), so each chunk but
+        // the tail is whole blocks, as O_DIRECT wants; with the default sizes front_ is a
+        // multiple of chunk_ and the max changes nothing.
         const std::uint64_t start = std::max(front_, (back_ - 1) / chunk_ * chunk_);
         const extent e{start, back_ - start};
         back_ = start;
