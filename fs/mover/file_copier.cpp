@@ -354,8 +354,22 @@ uio::task<void> engine::copy_regular(entry& e) {
         // through it (read/write) when the source must come from disk first (data_mover.hpp).
         const bool large = opts_.data_strategy == strategy::automatic && size >= opts_.direct_min &&
                            data_mover::mostly_cached(in.fd, size);
-        const bool direct = !moved && (opts_.data_strategy == strategy::direct || large) &&
+        // So is a cached one from 1 MiB while the kernel copies are backed up (data_mover.hpp).
+        const bool overflow = opts_.data_strategy == strategy::automatic && !needs_bytes &&
+                              !holes && size >= data_mover::direct_share_min &&
+                              size < data_mover::split_min && mover_->kernel_copies_backed_up() &&
+                              data_mover::mostly_cached(in.fd, size);
+        const bool direct = !moved &&
+                            (opts_.data_strategy == strategy::direct || large || overflow) &&
                             mover_->set_direct(out.fd, true);
+        // A large cached file below it: copy_file_range from the front, O_DIRECT from the
+        // back, both at once (data_mover::split_copy, which counts the paths it used).
+        if (!moved && !direct && !needs_bytes && !holes &&
+            opts_.data_strategy == strategy::automatic && size >= data_mover::split_min &&
+            data_mover::mostly_cached(in.fd, size)) {
+            const std::pair<dev_t, dev_t> devices{e.st.st_dev, e.dir->dst_dev};
+            moved = co_await mover_->split_copy(in.fd, out.fd, size, names, devices);
+        }
         // Below that, files the chains left go kernel-side: copy_file_range copies each byte
         // once where read/write copies it twice (measured: docs/ucopy-internals.md).
         const bool mid =

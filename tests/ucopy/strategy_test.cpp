@@ -134,3 +134,95 @@ TEST_CASE("copy_file_range refused across file systems falls back to read/write"
     CHECK(strategy_count(r.output, "copy_file_range") == 0);
     CHECK(differences.empty());
 }
+
+TEST_CASE("strategy auto copies a large cached file from both ends, a cold one by the kernel") {
+    using namespace ucopy_test;
+    uio::testing::temp_dir work;
+    const std::string src = work / "src";
+    REQUIRE(sh("mkdir -p " + q(src)).status == 0);
+    // Not a multiple of the 4 MiB direct chunk: the back's first chunk is the padded tail.
+    const std::size_t size = uio::fs::data_mover::split_min + 12345;
+    std::string bytes(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>(i * 131 + i / 4099);
+    write_file(src + "/hot", bytes, 0640);
+    set_mtime(src + "/hot", 1'600'000'000, 987'654'321);
+
+    command_result r = sh(ucopy_test::ucopy_binary() + " -a --stats=json " + q(src + "/.") + " " +
+                          q(work / "dst"));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    // Both paths moved part of it: counted under each.
+    CHECK(strategy_count(r.output, "copy_file_range") == 1);
+    CHECK(strategy_count(r.output, "direct") == 1);
+    CHECK(strategy_count(r.output, "read_write") == 0);
+    check_same_tree(src, work / "dst");  // every byte, the size, mode and times
+    CHECK(read_file(work / "dst/hot") == bytes);
+
+    // Its pages dropped, the source is read from disk: copy_file_range alone.
+    const int fd = ::open((src + "/hot").c_str(), O_RDONLY);
+    REQUIRE(fd >= 0);
+    REQUIRE(::fsync(fd) == 0);
+    REQUIRE(::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0);
+    ::close(fd);
+    r = sh(ucopy_test::ucopy_binary() + " -a --stats=json " + q(src + "/.") + " " +
+           q(work / "cold"));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(strategy_count(r.output, "copy_file_range") == 1);
+    CHECK(strategy_count(r.output, "direct") == 0);
+    check_same_tree(src, work / "cold");
+}
+
+TEST_CASE("a large file copied from both ends across file systems falls back to the ring") {
+    using namespace ucopy_test;
+    uio::testing::temp_dir work;
+    struct stat shm {
+    }, tmp{};
+    if (::stat("/dev/shm", &shm) != 0 || ::stat(work.path().c_str(), &tmp) != 0 ||
+        shm.st_dev == tmp.st_dev) {
+        WARN("no /dev/shm on another file system than the temporary directory: skipped");
+        return;
+    }
+    char pattern[] = "/dev/shm/ucopy-split-XXXXXX";
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    const std::string src = pattern;
+    std::string bytes(uio::fs::data_mover::split_min + 4097, '\0');
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 + i / 1021);
+    write_file(src + "/big", bytes);
+    // copy_file_range refuses its first piece (EXDEV): the back copies the rest, the ring
+    // that piece.
+    command_result r =
+        sh(ucopy_test::ucopy_binary() + " -a --stats=json " + q(src) + " " + q(work / "dst"));
+    const std::vector<std::string> differences = compare_trees(src, work / "dst");
+    sh("rm -rf " + q(src));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(strategy_count(r.output, "direct") == 1);
+    CHECK(strategy_count(r.output, "read_write") == 1);
+    CHECK(strategy_count(r.output, "copy_file_range") == 0);
+    CHECK(differences.empty());
+    CHECK(read_file(work / "dst/big") == bytes);
+}
+
+TEST_CASE("cached files the kernel-copy threads cannot take yet go by O_DIRECT writes") {
+    using namespace ucopy_test;
+    uio::testing::temp_dir work;
+    const std::string src = work / "src";
+    REQUIRE(sh("mkdir -p " + q(src)).status == 0);
+    // One kernel-copy thread (-j 1) and twelve cached 8 MiB files: while one copies and one
+    // waits, the files that reach the choice next take the direct path. Each takes one.
+    constexpr int files = 12;
+    std::string bytes((8 << 20) + 511, '\0');
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 13 + i / 509);
+    for (int i = 0; i < files; ++i)
+        write_file(src + "/f" + std::to_string(i), bytes + char('a' + i));
+    command_result r = sh(ucopy_test::ucopy_binary() + " -a -j 1 --stats=json " + q(src + "/.") +
+                          " " + q(work / "dst"));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(strategy_count(r.output, "copy_file_range") + strategy_count(r.output, "direct") ==
+          files);
+    CHECK(strategy_count(r.output, "direct") >= 1);
+    CHECK(strategy_count(r.output, "copy_file_range") >= 1);
+    check_same_tree(src, work / "dst");  // bytes, sizes (the padded tails cut back), metadata
+}
