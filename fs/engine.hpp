@@ -93,7 +93,7 @@ class engine {
     };
     uio::task<void> make_hard_link(entry& e, const link_target& target);
     uio::task<void> rename_into_place(entry& e, const std::string& temp);
-    // --sync (sync.cpp): what an existing destination needs; true when nothing more.
+    // --sync (planner/sync_decider.cpp): what an existing destination needs; true when nothing more.
     uio::task<bool> synced(entry& e, entry_changes& changes);
     uio::task<void> update_metadata(entry& e, const entry_changes& changes);
     uio::task<bool> same_contents(const entry& e);
