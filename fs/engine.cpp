@@ -18,6 +18,14 @@ mode_t current_umask() {
     return mask;
 }
 
+// --backup-dir: relative to DST, like rsync's (null: none).
+std::unique_ptr<backup_store> make_backup_store(const options& opts) {
+    if (opts.backup_dir.empty()) return nullptr;
+    const bool relative = opts.backup_dir.front() != '/';
+    return std::make_unique<backup_store>(relative ? opts.destination + "/" + opts.backup_dir
+                                                   : opts.backup_dir);
+}
+
 }  // namespace
 
 engine::engine(const options& opts, report& out, journal* log, const shard_plan* shards)
@@ -33,17 +41,16 @@ engine::engine(const options& opts, report& out, journal* log, const shard_plan*
       // Shards share directories: none can stage one (shard_plan.hpp).
       staging_(!opts.no_staging && opts.journal_path.empty() && !opts.dry_run && !shards),
       walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0),
-      filters_(make_filter_rules(opts.filters)) {
+      filters_(make_filter_rules(opts.filters)),
+      backup_(make_backup_store(opts)),
+      deletions_(opts, out, pool_, filters_, backup_.get()) {
     euid_ = ::geteuid();
-    if (!opts.backup_dir.empty()) {
-        // Relative to DST, like rsync's; inside DST it is protected from --delete.
-        const bool relative = opts.backup_dir.front() != '/';
-        backup_.emplace(relative ? opts.destination + "/" + opts.backup_dir : opts.backup_dir);
-        if (relative && opts.backup_dir.find("..") == std::string::npos) {
-            backup_relative_ = opts.backup_dir;
-            while (!backup_relative_.empty() && backup_relative_.back() == '/') {
-                backup_relative_.pop_back();
-            }
+    // A backup directory inside DST is protected from --delete.
+    if (backup_ && opts.backup_dir.front() != '/' &&
+        opts.backup_dir.find("..") == std::string::npos) {
+        backup_relative_ = opts.backup_dir;
+        while (!backup_relative_.empty() && backup_relative_.back() == '/') {
+            backup_relative_.pop_back();
         }
     }
     // Chains only publish by name inside staging trees (no temporary, no rename per file),
@@ -86,7 +93,10 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
         throw;
     }
     if (journal_) co_await journal_->flush();
-    if (opts_.delete_extraneous) co_await delete_extraneous();
+    if (opts_.delete_extraneous) {
+        const merged_sources* merged = &*merged_;
+        co_await deletions_.delete_extraneous(merged);
+    }
     mover_.reset();
     buffers_.reset();
 }

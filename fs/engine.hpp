@@ -34,7 +34,6 @@
 #include "uio/fs/mover/small_files.hpp"
 #include "uio/fs/options.hpp"
 #include "uio/fs/planner/copy_plan.hpp"
-#include "uio/fs/planner/deletion_plan.hpp"
 #include "uio/fs/planner/filter_rules.hpp"
 #include "uio/fs/planner/shard_plan.hpp"
 #include "uio/fs/planner/sync_check.hpp"
@@ -42,6 +41,7 @@
 #include "uio/fs/publisher/directory_publication.hpp"
 #include "uio/fs/publisher/journal.hpp"
 #include "uio/fs/publisher/metadata.hpp"
+#include "uio/fs/publisher/mirror_deletion.hpp"
 #include "uio/fs/report.hpp"
 #include "uio/fs/walker/merged_sources.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
@@ -93,13 +93,13 @@ class engine {
     };
     uio::task<void> make_hard_link(entry& e, const link_target& target);
     uio::task<void> rename_into_place(entry& e, const std::string& temp);
-    // --sync (planner/sync_decider.cpp): what an existing destination needs; true when nothing more.
+    // --sync (planner/sync_decider.cpp): what an existing destination needs; true when nothing
+    // more.
     uio::task<bool> synced(entry& e, entry_changes& changes);
     uio::task<void> update_metadata(entry& e, const entry_changes& changes);
     uio::task<bool> same_contents(const entry& e);
     // A destination entry of another type in the way of a copy: removed or backed up.
     uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name);
-    uio::task<void> delete_extraneous();
     uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
 
     const options& opts_;
@@ -120,18 +120,12 @@ class engine {
     uio::semaphore walkers_;
     uio::task_group* walk_group_ = nullptr;
     filter_rules filters_;
-    deletion_plan deletions_;
+    std::unique_ptr<backup_store> backup_;  // --backup-dir (null: none)
+    std::string backup_relative_;           // the backup directory below DST, kept from --delete
+    // --delete: what the walk found extraneous, deleted once the copy is over.
+    mirror_deletion deletions_;
     std::optional<merged_sources> merged_;  // --sync with several sources: one mirror
     std::size_t source_index_ = 0;          // the source whose pass runs
-    // Mirror roots whose source listed nothing, with the paths to name them by: their
-    // deletions need --delete-all-ok (tidy_destination).
-    struct empty_root {
-        const dir_node* node;
-        std::string dst, src;
-    };
-    std::vector<empty_root> empty_roots_;
-    std::optional<backup_store> backup_;
-    std::string backup_relative_;  // the backup directory below DST, kept from --delete
 
     // Hard links: the first path of each multiply-linked inode; later names wait for it.
     struct link_group {

@@ -375,7 +375,7 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
     // as Unison's confirmbigdeletes does (delete_extraneous, once other sources of the same
     // mirror have kept what they hold).
     if (empty_source_root && !found.empty() && !opts_.delete_all_ok) {
-        empty_roots_.push_back({node.get(), node->dst_prefix, node->src_prefix});
+        deletions_.empty_source_root(node.get(), node->dst_prefix, node->src_prefix);
     }
     // The mirror's root: the directory made for a command-line source.
     std::shared_ptr<dir_node> root = node;
