@@ -75,6 +75,7 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
     unsigned count = std::max(8u, std::min(opts_.queue_depth, 64u));
     buffers_.emplace(count, opts_.block_size);
     mover_.emplace(opts_, *buffers_, pool_, out_);
+    sync_.emplace(opts_, out_, pool_, *mover_, meta_, backup_.get());
     merged_.emplace(roots, opts_.sync);
     try {
         if (merged_->active()) {
@@ -97,6 +98,7 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
         const merged_sources* merged = &*merged_;
         co_await deletions_.delete_extraneous(merged);
     }
+    sync_.reset();
     mover_.reset();
     buffers_.reset();
 }

@@ -37,6 +37,7 @@
 #include "uio/fs/planner/filter_rules.hpp"
 #include "uio/fs/planner/shard_plan.hpp"
 #include "uio/fs/planner/sync_check.hpp"
+#include "uio/fs/planner/sync_decider.hpp"
 #include "uio/fs/publisher/backup_store.hpp"
 #include "uio/fs/publisher/directory_publication.hpp"
 #include "uio/fs/publisher/journal.hpp"
@@ -93,13 +94,10 @@ class engine {
     };
     uio::task<void> make_hard_link(entry& e, const link_target& target);
     uio::task<void> rename_into_place(entry& e, const std::string& temp);
-    // --sync (planner/sync_decider.cpp): what an existing destination needs; true when nothing
-    // more.
-    uio::task<bool> synced(entry& e, entry_changes& changes);
-    uio::task<void> update_metadata(entry& e, const entry_changes& changes);
-    uio::task<bool> same_contents(const entry& e);
-    // A destination entry of another type in the way of a copy: removed or backed up.
-    uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name);
+    // A destination entry of another type in the way of a directory (sync_decider.hpp).
+    uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name) {
+        return sync_->remove_in_the_way(dir, name);
+    }
     uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
 
     const options& opts_;
@@ -113,6 +111,7 @@ class engine {
     uid_t euid_;
     std::optional<chunk_buffers> buffers_;
     std::optional<data_mover> mover_;
+    std::optional<sync_decider> sync_;  // from copy(), as mover_ it uses
     metadata_context meta_;
     directory_publisher publisher_;             // after meta_, which it reads
     std::optional<uio::channel<entry>> queue_;  // one per pass
@@ -136,10 +135,6 @@ class engine {
         std::vector<entry> waiting;
     };
     std::map<std::pair<dev_t, ino_t>, link_group> links_;
-    // --sync: destination inodes of several names whose metadata this run set from a source
-    // inode of several names (through one name): the other names of that pair are up to date
-    // then, and get no line of their own, as in rsync.
-    std::map<std::pair<dev_t, ino_t>, std::pair<dev_t, ino_t>> metadata_set_;
 };
 
 }  // namespace uio::fs

@@ -122,7 +122,7 @@ uio::task<bool> engine::copy_entry(entry& e) {
         (!opts_.preserve.timestamps || mtime_ns(e.dst_st) == mtime_ns(e.st)) && e.journaled;
     // --sync: the destination may hold this entry already, or lack only its metadata.
     entry_changes changes;
-    const bool sync_done = opts_.sync && e.dst_exists && co_await synced(e, changes);
+    const bool sync_done = opts_.sync && e.dst_exists && co_await sync_->synced(e, changes);
     const bool done_before = journal_done || sync_done;
     const bool linked = opts_.preserve.links && e.st.st_nlink > 1 && !S_ISDIR(e.st.st_mode);
     if (done_before && !linked) {

@@ -1,22 +1,24 @@
-// --sync on the engine: deciding per entry whether its existing destination needs nothing,
-// its metadata set in place, or a copy.
+// --sync: whether an existing destination needs nothing, its metadata set in place, or a
+// copy (sync_decider.hpp).
+#include "uio/fs/planner/sync_decider.hpp"
+
 #include <fcntl.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 #include <uio/core/offload.hpp>
 #include <uio/uring/operations.hpp>
 
-#include "uio/fs/engine.hpp"
 #include "uio/fs/name_escape.hpp"
 #include "uio/fs/planner/deletion_order.hpp"
 
 namespace uio::fs {
 
-uio::task<bool> engine::same_contents(const entry& e) {
+uio::task<bool> sync_decider::same_contents(const entry& e) {
     const int flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);
     const int in = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(), flags);
     if (in == -ENOENT) throw source_vanished(e.src_path());
@@ -40,7 +42,7 @@ uio::task<bool> engine::same_contents(const entry& e) {
     co_return same;
 }
 
-uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
+uio::task<bool> sync_decider::synced(entry& e, entry_changes& changes) {
     changes = quick_check(e.st, e.dst_st, opts_.preserve);
     if (changes.type) {
         if (S_ISDIR(e.dst_st.st_mode)) {
@@ -86,7 +88,7 @@ uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
     co_return true;
 }
 
-uio::task<void> engine::remove_in_the_way(const dir_node& dir, const std::string& name) {
+uio::task<void> sync_decider::remove_in_the_way(const dir_node& dir, const std::string& name) {
     const std::string relative = dir.relative + name;
     if (opts_.itemize && dir.dst_fd >= 0) {
         // rsync shows what goes with a directory replaced by another type, not the directory
@@ -107,7 +109,7 @@ uio::task<void> engine::remove_in_the_way(const dir_node& dir, const std::string
     ++out_.deleted;
 }
 
-uio::task<void> engine::update_metadata(entry& e, const entry_changes& changes) {
+uio::task<void> sync_decider::update_metadata(entry& e, const entry_changes& changes) {
     const std::string display = e.dst_path();
     if (!S_ISREG(e.st.st_mode)) {
         apply_metadata_at(meta_, e.dir->dst_fd, e.dst_name.c_str(), e.st, display);
