@@ -76,6 +76,9 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
     buffers_.emplace(count, opts_.block_size);
     mover_.emplace(opts_, *buffers_, pool_, out_);
     sync_.emplace(opts_, out_, pool_, *mover_, meta_, backup_.get());
+    copier_.emplace(
+        opts_, out_, pool_, *mover_, meta_, publisher_, *sync_,
+        file_copier_extras{.log = journal_, .shards = shards_, .backup = backup_.get()});
     merged_.emplace(roots, opts_.sync);
     try {
         if (merged_->active()) {
@@ -98,6 +101,7 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
         const merged_sources* merged = &*merged_;
         co_await deletions_.delete_extraneous(merged);
     }
+    copier_.reset();
     sync_.reset();
     mover_.reset();
     buffers_.reset();
@@ -124,7 +128,9 @@ uio::task<void> engine::copy_pass(std::span<const copy_root> roots, bool last) {
 }
 
 uio::task<void> engine::worker() {
-    while (std::optional<entry> e = co_await queue_->receive()) co_await handle(std::move(*e));
+    while (std::optional<entry> e = co_await queue_->receive()) {
+        co_await copier_->handle(std::move(*e));
+    }
 }
 
 }  // namespace uio::fs

@@ -31,6 +31,7 @@
 
 #include "uio/fs/mover/chunk_buffers.hpp"
 #include "uio/fs/mover/data_mover.hpp"
+#include "uio/fs/mover/file_copier.hpp"
 #include "uio/fs/mover/small_files.hpp"
 #include "uio/fs/options.hpp"
 #include "uio/fs/planner/copy_plan.hpp"
@@ -78,27 +79,13 @@ class engine {
     // (chain_batches.cpp).
     uio::task<void> copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files);
 
-    // One entry (file_copier.cpp).
-    uio::task<void> handle(entry e);
-    uio::task<bool> copy_entry(entry& e);  // false: deferred until its hard-link leader lands
-    uio::task<void> copy_regular(entry& e);
-    // --shard: whether this shard copies `raw` (and which bytes, in `e`); copy_part writes
-    // those bytes into the shared temporary of a split file (shard_copy.cpp).
+    // --shard: whether this shard copies `raw` (and which bytes, in `e`: file_copier writes
+    // them into the shared temporary of a split file) (shard_copy.cpp).
     bool shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const;
-    uio::task<void> copy_part(entry& e);
-    uio::task<void> copy_symlink(entry& e);
-    uio::task<void> copy_special(entry& e);
-    struct link_target {
-        std::shared_ptr<dir_node> dir;  // keeps its descriptor: staged directories move
-        std::string name;
-    };
-    uio::task<void> make_hard_link(entry& e, const link_target& target);
-    uio::task<void> rename_into_place(entry& e, const std::string& temp);
     // A destination entry of another type in the way of a directory (sync_decider.hpp).
     uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name) {
         return sync_->remove_in_the_way(dir, name);
     }
-    uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
 
     const options& opts_;
     report& out_;
@@ -111,7 +98,6 @@ class engine {
     uid_t euid_;
     std::optional<chunk_buffers> buffers_;
     std::optional<data_mover> mover_;
-    std::optional<sync_decider> sync_;  // from copy(), as mover_ it uses
     metadata_context meta_;
     directory_publisher publisher_;             // after meta_, which it reads
     std::optional<uio::channel<entry>> queue_;  // one per pass
@@ -125,16 +111,9 @@ class engine {
     mirror_deletion deletions_;
     std::optional<merged_sources> merged_;  // --sync with several sources: one mirror
     std::size_t source_index_ = 0;          // the source whose pass runs
-
-    // Hard links: the first path of each multiply-linked inode; later names wait for it.
-    struct link_group {
-        link_target first;
-        bool done = false;
-        bool ok = false;
-        nlink_t seen = 0;
-        std::vector<entry> waiting;
-    };
-    std::map<std::pair<dev_t, ino_t>, link_group> links_;
+    // Made in copy(), as mover_ they use; after everything else they are given.
+    std::optional<sync_decider> sync_;
+    std::optional<file_copier> copier_;  // what the workers run
 };
 
 }  // namespace uio::fs

@@ -10,6 +10,7 @@
 #include <uio/uring/operations.hpp>
 
 #include "uio/fs/engine.hpp"
+#include "uio/fs/mover/file_copier.hpp"
 
 namespace uio::fs {
 
@@ -35,7 +36,7 @@ bool engine::shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) co
     return true;
 }
 
-uio::task<void> engine::copy_part(entry& e) {
+uio::task<void> file_copier::copy_part(entry& e) {
     const std::string src = e.src_path();
     const std::string dst = e.dst_path();
     const auto size = static_cast<std::uint64_t>(e.st.st_size);
