@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <thread>
 
 #include <uio/core/task_group.hpp>
 
@@ -57,15 +56,7 @@ engine::engine(const options& opts, report& out, journal* log, const shard_plan*
     // and never for work that needs the bytes or a descriptor on the loop.
     if (opts.chains && staging_ && !opts.verify && !opts.fsync && opts.sparse != when::always &&
         opts.reflink != when::always) {
-        unsigned threads = opts.chain_threads;
-        if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-        chain_pool_.emplace(threads);
-        // One batch per thread running and one ready behind it; each holds <= walk_batch.
-        // Fewer when descriptors are scarce (fd_limits.hpp).
-        const unsigned batches = opts.chain_batches != 0 ? opts.chain_batches : 2 * threads;
-        for (unsigned i = 1; i < batches; ++i) chain_batches_.release();
-        chain_ = {opts.chain_depth, std::min(opts.chain_max, opts.block_size)};
-        chain_.ring_only = opts.hooks && opts.hooks->chains_cold();
+        chains_.emplace(opts, out, meta_, publisher_);
     }
 }
 

@@ -15,7 +15,6 @@
 
 #include <sys/stat.h>
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -29,10 +28,10 @@
 #include <uio/core/task_group.hpp>
 #include <uio/core/thread_pool.hpp>
 
+#include "uio/fs/mover/chain_batches.hpp"
 #include "uio/fs/mover/chunk_buffers.hpp"
 #include "uio/fs/mover/data_mover.hpp"
 #include "uio/fs/mover/file_copier.hpp"
-#include "uio/fs/mover/small_files.hpp"
 #include "uio/fs/options.hpp"
 #include "uio/fs/planner/copy_plan.hpp"
 #include "uio/fs/planner/filter_rules.hpp"
@@ -75,9 +74,11 @@ class engine {
     // A directory's child is done (directory_publication.hpp).
     void release(std::shared_ptr<dir_node> node) { publisher_.release(std::move(node)); }
     uio::task<void> worker();
-    // Small files as linked chains (small_files.hpp), a walk batch at a time
-    // (chain_batches.cpp).
-    uio::task<void> copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files);
+    // Small files as linked chains, a walk batch at a time (chain_batches.hpp); those they
+    // hand back go to the workers.
+    uio::task<void> copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files) {
+        return chains_->copy(std::move(permit), std::move(files), *queue_);
+    }
 
     // --shard: whether this shard copies `raw` (and which bytes, in `e`: file_copier writes
     // them into the shared temporary of a split file) (shard_copy.cpp).
@@ -92,14 +93,12 @@ class engine {
     journal* journal_;
     const shard_plan* shards_;
     uio::thread_pool pool_;
-    std::optional<uio::thread_pool> chain_pool_;  // when chains are on
-    uio::semaphore chain_batches_{1};             // batches in flight: set in the constructor
-    chain_settings chain_;
     uid_t euid_;
     std::optional<chunk_buffers> buffers_;
     std::optional<data_mover> mover_;
     metadata_context meta_;
     directory_publisher publisher_;             // after meta_, which it reads
+    std::optional<chain_batches> chains_;       // when chains are on
     std::optional<uio::channel<entry>> queue_;  // one per pass
     bool staging_;
     uio::semaphore walkers_;

@@ -235,7 +235,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
     }
     for (;;) {
         entry_followups followups;
-        followups.xattrs = chain_pool_ && node->staged && opts_.preserve.xattr;
+        followups.xattrs = chains_ && node->staged && opts_.preserve.xattr;
         followups.compare_xattrs = opts_.sync && opts_.preserve.xattr;
         followups.every_xattr = opts_.every_xattr;
         // One trip to the pool per batch: its names, their stats, then what some need more.
@@ -324,7 +324,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 out_.bytes_seen +=
                     e.split ? e.part_end - e.part_begin : static_cast<std::uint64_t>(e.st.st_size);
             }
-            if (chain_pool_ && chain_eligible(opts_, meta_, chain_.max_size, euid_, *node, raw)) {
+            if (chains_ && chain_eligible(opts_, meta_, chains_->max_size(), euid_, *node, raw)) {
                 if (opts_.verbose) out_.verbose(e.src_path(), e.dst_path());
                 chained.push_back(std::move(e));
                 continue;
@@ -333,7 +333,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         }
         if (!chained.empty()) {
             // Runs beside the walk; the permit bounds the batches (and so memory) in flight.
-            uio::semaphore::permit permit = co_await chain_batches_.acquire();
+            uio::semaphore::permit permit = co_await chains_->acquire();
             walk_group_->spawn(copy_chain_batch(std::move(permit), std::move(chained)));
         }
     }
