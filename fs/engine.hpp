@@ -34,6 +34,7 @@
 #include "uio/fs/mover/file_copier.hpp"
 #include "uio/fs/options.hpp"
 #include "uio/fs/planner/copy_plan.hpp"
+#include "uio/fs/planner/entry_route.hpp"
 #include "uio/fs/planner/filter_rules.hpp"
 #include "uio/fs/planner/shard_plan.hpp"
 #include "uio/fs/planner/sync_check.hpp"
@@ -80,9 +81,10 @@ class engine {
         return chains_->copy(std::move(permit), std::move(files), *queue_);
     }
 
-    // --shard: whether this shard copies `raw` (and which bytes, in `e`: file_copier writes
-    // them into the shared temporary of a split file) (shard_copy.cpp).
-    bool shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const;
+    // --shard: whether this shard copies `raw` (and which bytes, in `e`) (entry_route.hpp).
+    bool shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const {
+        return fs::shard_takes(opts_, *shards_, dir, raw, e);
+    }
     // A destination entry of another type in the way of a directory (sync_decider.hpp).
     uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name) {
         return sync_->remove_in_the_way(dir, name);
