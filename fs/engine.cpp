@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <thread>
 
 #include <uio/core/task_group.hpp>
 
@@ -16,6 +15,14 @@ mode_t current_umask() {
     mode_t mask = ::umask(0);
     ::umask(mask);
     return mask;
+}
+
+// --backup-dir: relative to DST, like rsync's (null: none).
+std::unique_ptr<backup_store> make_backup_store(const options& opts) {
+    if (opts.backup_dir.empty()) return nullptr;
+    const bool relative = opts.backup_dir.front() != '/';
+    return std::make_unique<backup_store>(relative ? opts.destination + "/" + opts.backup_dir
+                                                   : opts.backup_dir);
 }
 
 }  // namespace
@@ -33,32 +40,23 @@ engine::engine(const options& opts, report& out, journal* log, const shard_plan*
       // Shards share directories: none can stage one (shard_plan.hpp).
       staging_(!opts.no_staging && opts.journal_path.empty() && !opts.dry_run && !shards),
       walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0),
-      filters_(make_filter_rules(opts.filters)) {
+      filters_(make_filter_rules(opts.filters)),
+      backup_(make_backup_store(opts)),
+      deletions_(opts, out, pool_, filters_, backup_.get()) {
     euid_ = ::geteuid();
-    if (!opts.backup_dir.empty()) {
-        // Relative to DST, like rsync's; inside DST it is protected from --delete.
-        const bool relative = opts.backup_dir.front() != '/';
-        backup_.emplace(relative ? opts.destination + "/" + opts.backup_dir : opts.backup_dir);
-        if (relative && opts.backup_dir.find("..") == std::string::npos) {
-            backup_relative_ = opts.backup_dir;
-            while (!backup_relative_.empty() && backup_relative_.back() == '/') {
-                backup_relative_.pop_back();
-            }
+    // A backup directory inside DST is protected from --delete.
+    if (backup_ && opts.backup_dir.front() != '/' &&
+        opts.backup_dir.find("..") == std::string::npos) {
+        backup_relative_ = opts.backup_dir;
+        while (!backup_relative_.empty() && backup_relative_.back() == '/') {
+            backup_relative_.pop_back();
         }
     }
     // Chains only publish by name inside staging trees (no temporary, no rename per file),
     // and never for work that needs the bytes or a descriptor on the loop.
     if (opts.chains && staging_ && !opts.verify && !opts.fsync && opts.sparse != when::always &&
         opts.reflink != when::always) {
-        unsigned threads = opts.chain_threads;
-        if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-        chain_pool_.emplace(threads);
-        // One batch per thread running and one ready behind it; each holds <= walk_batch.
-        // Fewer when descriptors are scarce (fd_limits.hpp).
-        const unsigned batches = opts.chain_batches != 0 ? opts.chain_batches : 2 * threads;
-        for (unsigned i = 1; i < batches; ++i) chain_batches_.release();
-        chain_ = {opts.chain_depth, std::min(opts.chain_max, opts.block_size)};
-        chain_.ring_only = opts.hooks && opts.hooks->chains_cold();
+        chains_.emplace(opts, out, meta_, publisher_);
     }
 }
 
@@ -68,6 +66,10 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
     unsigned count = std::max(8u, std::min(opts_.queue_depth, 64u));
     buffers_.emplace(count, opts_.block_size);
     mover_.emplace(opts_, *buffers_, pool_, out_);
+    sync_.emplace(opts_, out_, pool_, *mover_, meta_, backup_.get());
+    copier_.emplace(
+        opts_, out_, pool_, *mover_, meta_, publisher_, *sync_,
+        file_copier_extras{.log = journal_, .shards = shards_, .backup = backup_.get()});
     merged_.emplace(roots, opts_.sync);
     try {
         if (merged_->active()) {
@@ -86,7 +88,12 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
         throw;
     }
     if (journal_) co_await journal_->flush();
-    if (opts_.delete_extraneous) co_await delete_extraneous();
+    if (opts_.delete_extraneous) {
+        const merged_sources* merged = &*merged_;
+        co_await deletions_.delete_extraneous(merged);
+    }
+    copier_.reset();
+    sync_.reset();
     mover_.reset();
     buffers_.reset();
 }
@@ -112,7 +119,9 @@ uio::task<void> engine::copy_pass(std::span<const copy_root> roots, bool last) {
 }
 
 uio::task<void> engine::worker() {
-    while (std::optional<entry> e = co_await queue_->receive()) co_await handle(std::move(*e));
+    while (std::optional<entry> e = co_await queue_->receive()) {
+        co_await copier_->handle(std::move(*e));
+    }
 }
 
 }  // namespace uio::fs

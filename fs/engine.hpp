@@ -15,7 +15,6 @@
 
 #include <sys/stat.h>
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -29,19 +28,22 @@
 #include <uio/core/task_group.hpp>
 #include <uio/core/thread_pool.hpp>
 
+#include "uio/fs/mover/chain_batches.hpp"
 #include "uio/fs/mover/chunk_buffers.hpp"
 #include "uio/fs/mover/data_mover.hpp"
-#include "uio/fs/mover/small_files.hpp"
+#include "uio/fs/mover/file_copier.hpp"
 #include "uio/fs/options.hpp"
 #include "uio/fs/planner/copy_plan.hpp"
-#include "uio/fs/planner/deletion_plan.hpp"
+#include "uio/fs/planner/entry_route.hpp"
 #include "uio/fs/planner/filter_rules.hpp"
 #include "uio/fs/planner/shard_plan.hpp"
 #include "uio/fs/planner/sync_check.hpp"
+#include "uio/fs/planner/sync_decider.hpp"
 #include "uio/fs/publisher/backup_store.hpp"
 #include "uio/fs/publisher/directory_publication.hpp"
 #include "uio/fs/publisher/journal.hpp"
 #include "uio/fs/publisher/metadata.hpp"
+#include "uio/fs/publisher/mirror_deletion.hpp"
 #include "uio/fs/report.hpp"
 #include "uio/fs/walker/merged_sources.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
@@ -73,79 +75,46 @@ class engine {
     // A directory's child is done (directory_publication.hpp).
     void release(std::shared_ptr<dir_node> node) { publisher_.release(std::move(node)); }
     uio::task<void> worker();
-    // Small files as linked chains (small_files.hpp), a walk batch at a time
-    // (chain_batches.cpp).
-    uio::task<void> copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files);
+    // Small files as linked chains, a walk batch at a time (chain_batches.hpp); those they
+    // hand back go to the workers.
+    uio::task<void> copy_chain_batch(uio::semaphore::permit permit, std::vector<entry> files) {
+        return chains_->copy(std::move(permit), std::move(files), *queue_);
+    }
 
-    // One entry (file_copier.cpp).
-    uio::task<void> handle(entry e);
-    uio::task<bool> copy_entry(entry& e);  // false: deferred until its hard-link leader lands
-    uio::task<void> copy_regular(entry& e);
-    // --shard: whether this shard copies `raw` (and which bytes, in `e`); copy_part writes
-    // those bytes into the shared temporary of a split file (shard_copy.cpp).
-    bool shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const;
-    uio::task<void> copy_part(entry& e);
-    uio::task<void> copy_symlink(entry& e);
-    uio::task<void> copy_special(entry& e);
-    struct link_target {
-        std::shared_ptr<dir_node> dir;  // keeps its descriptor: staged directories move
-        std::string name;
-    };
-    uio::task<void> make_hard_link(entry& e, const link_target& target);
-    uio::task<void> rename_into_place(entry& e, const std::string& temp);
-    // --sync (sync.cpp): what an existing destination needs; true when nothing more.
-    uio::task<bool> synced(entry& e, entry_changes& changes);
-    uio::task<void> update_metadata(entry& e, const entry_changes& changes);
-    uio::task<bool> same_contents(const entry& e);
-    // A destination entry of another type in the way of a copy: removed or backed up.
-    uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name);
-    uio::task<void> delete_extraneous();
-    uio::task<void> finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok);
+    // --shard: whether this shard copies `raw` (and which bytes, in `e`) (entry_route.hpp).
+    bool shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const {
+        return fs::shard_takes(opts_, *shards_, dir, raw, e);
+    }
+    // A destination entry of another type in the way of a directory (sync_decider.hpp).
+    uio::task<void> remove_in_the_way(const dir_node& dir, const std::string& name) {
+        return sync_->remove_in_the_way(dir, name);
+    }
 
     const options& opts_;
     report& out_;
     journal* journal_;
     const shard_plan* shards_;
     uio::thread_pool pool_;
-    std::optional<uio::thread_pool> chain_pool_;  // when chains are on
-    uio::semaphore chain_batches_{1};             // batches in flight: set in the constructor
-    chain_settings chain_;
     uid_t euid_;
     std::optional<chunk_buffers> buffers_;
     std::optional<data_mover> mover_;
     metadata_context meta_;
     directory_publisher publisher_;             // after meta_, which it reads
+    std::optional<chain_batches> chains_;       // when chains are on
     std::optional<uio::channel<entry>> queue_;  // one per pass
     bool staging_;
     uio::semaphore walkers_;
     uio::task_group* walk_group_ = nullptr;
     filter_rules filters_;
-    deletion_plan deletions_;
+    std::unique_ptr<backup_store> backup_;  // --backup-dir (null: none)
+    std::string backup_relative_;           // the backup directory below DST, kept from --delete
+    // --delete: what the walk found extraneous, deleted once the copy is over.
+    mirror_deletion deletions_;
     std::optional<merged_sources> merged_;  // --sync with several sources: one mirror
     std::size_t source_index_ = 0;          // the source whose pass runs
-    // Mirror roots whose source listed nothing, with the paths to name them by: their
-    // deletions need --delete-all-ok (tidy_destination).
-    struct empty_root {
-        const dir_node* node;
-        std::string dst, src;
-    };
-    std::vector<empty_root> empty_roots_;
-    std::optional<backup_store> backup_;
-    std::string backup_relative_;  // the backup directory below DST, kept from --delete
-
-    // Hard links: the first path of each multiply-linked inode; later names wait for it.
-    struct link_group {
-        link_target first;
-        bool done = false;
-        bool ok = false;
-        nlink_t seen = 0;
-        std::vector<entry> waiting;
-    };
-    std::map<std::pair<dev_t, ino_t>, link_group> links_;
-    // --sync: destination inodes of several names whose metadata this run set from a source
-    // inode of several names (through one name): the other names of that pair are up to date
-    // then, and get no line of their own, as in rsync.
-    std::map<std::pair<dev_t, ino_t>, std::pair<dev_t, ino_t>> metadata_set_;
+    // Made in copy(), as mover_ they use; after everything else they are given.
+    std::optional<sync_decider> sync_;
+    std::optional<file_copier> copier_;  // what the workers run
 };
 
 }  // namespace uio::fs

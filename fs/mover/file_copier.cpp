@@ -3,6 +3,8 @@
 // written under a visible final name: renameat publishes a complete, metadata-bearing file,
 // or, in a staging tree (tree_walk.hpp), the file is made under its final name in a
 // directory nobody sees until it is complete (a failure removes the file before that).
+#include "uio/fs/mover/file_copier.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,7 +19,6 @@
 #include <uio/uring/signal_cleanup.hpp>
 #include <uio/uring/stat_time.hpp>
 
-#include "uio/fs/engine.hpp"
 #include "uio/fs/name_escape.hpp"
 
 namespace uio::fs {
@@ -85,7 +86,7 @@ bool source_changed(int fd, const struct stat& walked) {
 
 }  // namespace
 
-uio::task<void> engine::handle(entry e) {
+uio::task<void> file_copier::handle(entry e) {
     bool finished = true;
     try {
         finished = co_await copy_entry(e);
@@ -101,7 +102,7 @@ uio::task<void> engine::handle(entry e) {
     if (journal_ && journal_->flush_due()) co_await journal_->flush();
 }
 
-uio::task<bool> engine::copy_entry(entry& e) {
+uio::task<bool> file_copier::copy_entry(entry& e) {
     const std::string src = e.src_path();
     const std::string dst = e.dst_path();
     if (e.dst_exists) {
@@ -122,7 +123,7 @@ uio::task<bool> engine::copy_entry(entry& e) {
         (!opts_.preserve.timestamps || mtime_ns(e.dst_st) == mtime_ns(e.st)) && e.journaled;
     // --sync: the destination may hold this entry already, or lack only its metadata.
     entry_changes changes;
-    const bool sync_done = opts_.sync && e.dst_exists && co_await synced(e, changes);
+    const bool sync_done = opts_.sync && e.dst_exists && co_await sync_->synced(e, changes);
     const bool done_before = journal_done || sync_done;
     const bool linked = opts_.preserve.links && e.st.st_nlink > 1 && !S_ISDIR(e.st.st_mode);
     if (done_before && !linked) {
@@ -205,7 +206,8 @@ uio::task<bool> engine::copy_entry(entry& e) {
     co_return true;
 }
 
-uio::task<void> engine::finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names, bool ok) {
+uio::task<void> file_copier::finish_link_group(std::pair<dev_t, ino_t> key, nlink_t names,
+                                               bool ok) {
     auto it = links_.find(key);
     if (it == links_.end()) co_return;
     it->second.done = true;
@@ -223,7 +225,7 @@ uio::task<void> engine::finish_link_group(std::pair<dev_t, ino_t> key, nlink_t n
     }
 }
 
-uio::task<void> engine::rename_into_place(entry& e, const std::string& temp) {
+uio::task<void> file_copier::rename_into_place(entry& e, const std::string& temp) {
     if (e.dir->staged) co_return;  // made under its final name in a staging tree
     if (backup_ && e.dst_exists) {
         // The old version is linked into --backup-dir first: its name never goes missing.
@@ -238,7 +240,7 @@ uio::task<void> engine::rename_into_place(entry& e, const std::string& temp) {
     if (rc < 0) fail("cannot create " + quote(e.dst_path()), rc);
 }
 
-uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
+uio::task<void> file_copier::make_hard_link(entry& e, const link_target& target) {
     if ((journal_ || opts_.sync) && e.dst_exists) {
         // Already a name of the target (a rerun over a finished copy): nothing to do.
         struct stat linked_to {};
@@ -275,7 +277,7 @@ uio::task<void> engine::make_hard_link(entry& e, const link_target& target) {
     }
 }
 
-uio::task<void> engine::copy_symlink(entry& e) {
+uio::task<void> file_copier::copy_symlink(entry& e) {
     temp_guard temp(e);
     int rc = co_await uio::symlinkat(e.link_target.c_str(), e.dir->dst_fd, temp.name.c_str());
     if (rc < 0) fail("cannot create symbolic link " + quote(e.dst_path()), rc);
@@ -287,7 +289,7 @@ uio::task<void> engine::copy_symlink(entry& e) {
     ++out_.files_done;
 }
 
-uio::task<void> engine::copy_special(entry& e) {
+uio::task<void> file_copier::copy_special(entry& e) {
     temp_guard temp(e);
     mode_t type = e.st.st_mode & S_IFMT;
     if (::mknodat(e.dir->dst_fd, temp.name.c_str(), type | 0600, e.st.st_rdev) != 0) {
@@ -304,7 +306,7 @@ uio::task<void> engine::copy_special(entry& e) {
     ++out_.files_done;
 }
 
-uio::task<void> engine::copy_regular(entry& e) {
+uio::task<void> file_copier::copy_regular(entry& e) {
     const std::string src = e.src_path();
     const std::string dst = e.dst_path();
     const int src_flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);

@@ -1,6 +1,6 @@
-// --shard on the engine: which entries of a walk batch this shard copies, and the byte range
-// of a split file written into its shared temporary (published by shard_finish.hpp once
-// every shard is done, so no final name ever shows a partly written file).
+// --shard in the file copier: the byte range of a split file written into its shared
+// temporary (published by shard_finish.hpp once every shard is done, so no final name ever
+// shows a partly written file). Which entries a shard copies: planner/entry_route.hpp.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -9,33 +9,11 @@
 #include <uio/core/offload.hpp>
 #include <uio/uring/operations.hpp>
 
-#include "uio/fs/engine.hpp"
+#include "uio/fs/mover/file_copier.hpp"
 
 namespace uio::fs {
 
-bool engine::shard_takes(const dir_node& dir, const raw_entry& raw, entry& e) const {
-    const std::string path = dir.relative + raw.name;
-    if (!S_ISREG(raw.st.st_mode) || raw.st.st_size == 0) return shards_->owns(path);
-    const auto size = static_cast<std::uint64_t>(raw.st.st_size);
-    if (opts_.preserve.links && raw.st.st_nlink > 1) {
-        const std::string leader = shards_->leader(raw.st.st_dev, raw.st.st_ino);
-        const std::string& first = leader.empty() ? path : leader;
-        // A split leader's other names are linked by the finish step, once it is published;
-        // a whole one's by the shard that copies it.
-        if (!shards_->split(first, size)) return shards_->owns(first);
-        if (first != path) return false;
-    }
-    const byte_range mine = shards_->range(path, size);
-    if (mine.empty()) return false;
-    if (shards_->split(path, size)) {
-        e.split = true;
-        e.part_begin = mine.begin;
-        e.part_end = mine.end;
-    }
-    return true;
-}
-
-uio::task<void> engine::copy_part(entry& e) {
+uio::task<void> file_copier::copy_part(entry& e) {
     const std::string src = e.src_path();
     const std::string dst = e.dst_path();
     const auto size = static_cast<std::uint64_t>(e.st.st_size);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <string>
 
 #include "uio/fs/planner/sync_check.hpp"
 
@@ -34,6 +35,29 @@ bool chain_eligible(const options& opts, const metadata_context& meta, std::size
     if ((final_mode(meta, st) & 07000) != 0) return false;  // set-id bits: the careful path
     const bool owned = st.st_uid == euid && st.st_gid == dir.new_file_gid;
     return !opts.preserve.ownership || owned || meta.may_chown;
+}
+
+bool shard_takes(const options& opts, const shard_plan& shards, const dir_node& dir,
+                 const raw_entry& raw, entry& e) {
+    const std::string path = dir.relative + raw.name;
+    if (!S_ISREG(raw.st.st_mode) || raw.st.st_size == 0) return shards.owns(path);
+    const auto size = static_cast<std::uint64_t>(raw.st.st_size);
+    if (opts.preserve.links && raw.st.st_nlink > 1) {
+        const std::string leader = shards.leader(raw.st.st_dev, raw.st.st_ino);
+        const std::string& first = leader.empty() ? path : leader;
+        // A split leader's other names are linked by the finish step, once it is published;
+        // a whole one's by the shard that copies it.
+        if (!shards.split(first, size)) return shards.owns(first);
+        if (first != path) return false;
+    }
+    const byte_range mine = shards.range(path, size);
+    if (mine.empty()) return false;
+    if (shards.split(path, size)) {
+        e.split = true;
+        e.part_begin = mine.begin;
+        e.part_end = mine.end;
+    }
+    return true;
 }
 
 }  // namespace uio::fs

@@ -243,7 +243,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
     }
     for (;;) {
         entry_followups followups;
-        followups.xattrs = chain_pool_ && node->staged && opts_.preserve.xattr;
+        followups.xattrs = chains_ && node->staged && opts_.preserve.xattr;
         followups.compare_xattrs = opts_.sync && opts_.preserve.xattr;
         followups.every_xattr = opts_.every_xattr;
         // One trip to the pool per batch: its names, their stats, then what some need more.
@@ -333,7 +333,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 out_.bytes_seen +=
                     e.split ? e.part_end - e.part_begin : static_cast<std::uint64_t>(e.st.st_size);
             }
-            if (chain_pool_ && chain_eligible(opts_, meta_, chain_.max_size, euid_, *node, raw)) {
+            if (chains_ && chain_eligible(opts_, meta_, chains_->max_size(), euid_, *node, raw)) {
                 if (opts_.verbose) out_.verbose(e.src_path(), e.dst_path());
                 chained.push_back(std::move(e));
                 continue;
@@ -342,7 +342,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         }
         if (!chained.empty()) {
             // Runs beside the walk; the permit bounds the batches (and so memory) in flight.
-            uio::semaphore::permit permit = co_await chain_batches_.acquire();
+            uio::semaphore::permit permit = co_await chains_->acquire();
             walk_group_->spawn(copy_chain_batch(std::move(permit), std::move(chained)));
         }
     }
@@ -385,7 +385,7 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
     // as Unison's confirmbigdeletes does (delete_extraneous, once other sources of the same
     // mirror have kept what they hold).
     if (empty_source_root && !found.empty() && !opts_.delete_all_ok) {
-        empty_roots_.push_back({node.get(), node->dst_prefix, node->src_prefix});
+        deletions_.empty_source_root(node.get(), node->dst_prefix, node->src_prefix);
     }
     // The mirror's root: the directory made for a command-line source.
     std::shared_ptr<dir_node> root = node;

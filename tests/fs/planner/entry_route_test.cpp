@@ -1,9 +1,15 @@
-// entry_route: the walk's routing decisions from made-up stats, no file touched.
+// entry_route: the walk's routing decisions from made-up stats (the shard plan alone is
+// made from a real tree).
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
 
+#include "test_support.hpp"
 #include "uio/fs/planner/entry_route.hpp"
 #include "uio/fs/report.hpp"
 
@@ -73,4 +79,37 @@ TEST_CASE("chain_eligible: small, plain, new files in a staged directory", "[ent
     raw.dst_exists = false;
     dir.staged = false;
     CHECK_FALSE(uio::fs::chain_eligible(opts, meta, 64 * 1024, me, dir, raw));  // visible dir
+}
+
+TEST_CASE("shard_takes: every file of a tree goes to exactly one shard", "[entry_route]") {
+    uio::testing::temp_dir work;
+    const std::string root = work / "src";
+    std::filesystem::create_directory(root);
+    for (int i = 0; i < 8; ++i) {
+        std::ofstream(root + "/f" + std::to_string(i)) << std::string(20000, 'x');
+    }
+    const unsigned shards = 2;
+    std::vector<unsigned> takers(8, 0);
+    std::vector<unsigned> per_shard(shards, 0);
+    for (unsigned k = 0; k < shards; ++k) {
+        const uio::fs::shard_plan plan =
+            uio::fs::shard_plan::make(root, k, shards, uio::fs::filter_rules(), true);
+        uio::fs::options opts;
+        opts.preserve.links = true;
+        uio::fs::dir_node dir;  // the root: relative ""
+        for (int i = 0; i < 8; ++i) {
+            uio::fs::raw_entry raw;
+            raw.name = "f" + std::to_string(i);
+            REQUIRE(::stat((root + "/" + raw.name).c_str(), &raw.st) == 0);
+            uio::fs::entry e;
+            if (uio::fs::shard_takes(opts, plan, dir, raw, e)) {
+                ++takers[static_cast<std::size_t>(i)];
+                ++per_shard[k];
+                CHECK_FALSE(e.split);  // far below shard_plan::min_split
+            }
+        }
+    }
+    for (unsigned count : takers) CHECK(count == 1);
+    CHECK(per_shard[0] > 0);
+    CHECK(per_shard[1] > 0);
 }

@@ -1,23 +1,24 @@
-// --sync on the engine: deciding per entry whether its existing destination needs nothing,
-// its metadata set in place, or a copy; and --delete once the copy is over.
+// --sync: whether an existing destination needs nothing, its metadata set in place, or a
+// copy (sync_decider.hpp).
+#include "uio/fs/planner/sync_decider.hpp"
+
 #include <fcntl.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
-#include <unordered_set>
 
 #include <uio/core/offload.hpp>
 #include <uio/uring/operations.hpp>
 
-#include "uio/fs/engine.hpp"
 #include "uio/fs/name_escape.hpp"
 #include "uio/fs/planner/deletion_order.hpp"
 
 namespace uio::fs {
 
-uio::task<bool> engine::same_contents(const entry& e) {
+uio::task<bool> sync_decider::same_contents(const entry& e) {
     const int flags = O_RDONLY | (e.follow ? 0 : O_NOFOLLOW);
     const int in = co_await uio::openat(e.dir->src_fd, e.src_name.c_str(), flags);
     if (in == -ENOENT) throw source_vanished(e.src_path());
@@ -41,7 +42,7 @@ uio::task<bool> engine::same_contents(const entry& e) {
     co_return same;
 }
 
-uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
+uio::task<bool> sync_decider::synced(entry& e, entry_changes& changes) {
     changes = quick_check(e.st, e.dst_st, opts_.preserve);
     if (changes.type) {
         if (S_ISDIR(e.dst_st.st_mode)) {
@@ -87,7 +88,7 @@ uio::task<bool> engine::synced(entry& e, entry_changes& changes) {
     co_return true;
 }
 
-uio::task<void> engine::remove_in_the_way(const dir_node& dir, const std::string& name) {
+uio::task<void> sync_decider::remove_in_the_way(const dir_node& dir, const std::string& name) {
     const std::string relative = dir.relative + name;
     if (opts_.itemize && dir.dst_fd >= 0) {
         // rsync shows what goes with a directory replaced by another type, not the directory
@@ -111,7 +112,7 @@ uio::task<void> engine::remove_in_the_way(const dir_node& dir, const std::string
     ++out_.deleted;
 }
 
-uio::task<void> engine::update_metadata(entry& e, const entry_changes& changes) {
+uio::task<void> sync_decider::update_metadata(entry& e, const entry_changes& changes) {
     const std::string display = e.dst_path();
     if (!S_ISREG(e.st.st_mode)) {
         apply_metadata_at(meta_, e.dir->dst_fd, e.dst_name.c_str(), e.st, display);
@@ -129,56 +130,6 @@ uio::task<void> engine::update_metadata(entry& e, const entry_changes& changes) 
     }
     co_await uio::close(in);
     if (out < 0) fail("cannot update " + quote(display), out);
-}
-
-uio::task<void> engine::delete_extraneous() {
-    if (merged_ && merged_->active() && deletions_.size() > 0) {
-        // One mirror of several sources: what another source holds stays, and a path that
-        // several passes found extraneous is deleted once.
-        co_await uio::offload(pool_, [&] {
-            std::unordered_set<std::string> seen;
-            deletions_.forget_if([&](std::size_t k, const std::string& relative, bool is_dir) {
-                const std::string path = merged_->in_dst(k, relative);
-                return !seen.insert(path).second ||
-                       merged_->held_elsewhere(k, path, is_dir, filters_, opts_.delete_excluded);
-            });
-        });
-    }
-    for (const empty_root& root : empty_roots_) {
-        const std::size_t count = deletions_.count_below(root.node);
-        if (count == 0) continue;
-        const auto shown = [](std::string path) {  // "dst/./" -> "dst"
-            while (path.size() > 1 && path.back() == '/') path.pop_back();
-            if (path.size() > 2 && path.ends_with("/.")) path.resize(path.size() - 2);
-            return quote(path);
-        };
-        out_.error("refusing to delete all " + std::to_string(count) + " entries of " +
-                       shown(root.dst) + ": its source " + shown(root.src) +
-                       " is empty (--delete-all-ok allows it)",
-                   root.src, root.dst);
-    }
-    if (deletions_.size() == 0) co_return;
-    if (out_.errors() > 0) {
-        out_.warning("errors occurred: nothing deleted (" + std::to_string(deletions_.size()) +
-                     " entries DEST has and SRC lacks are kept)");
-        co_return;
-    }
-    const std::uint64_t limit = opts_.max_delete.value_or(UINT64_MAX);
-    deletion_plan::outcome done = co_await deletions_.execute(
-        pool_, backup_ ? &*backup_ : nullptr, limit, opts_.dry_run, opts_.preserve.timestamps,
-        opts_.itemize || opts_.max_delete.has_value());
-    out_.deleted += done.deleted;
-    if (opts_.itemize) {
-        for (const auto& [line, path] : done.lines) out_.deletion(line, path);
-    }
-    for (const auto& failed : done.errors) {
-        out_.error(failed.text, {}, failed.path, failed.error_number);
-    }
-    if (done.kept > 0) {  // rsync's own exit code, not an error (report.hpp)
-        out_.max_delete_reached = true;
-        out_.warning("--max-delete " + std::to_string(limit) +
-                     " reached: " + std::to_string(done.kept) + " more entries not deleted");
-    }
 }
 
 }  // namespace uio::fs
