@@ -161,8 +161,6 @@ uio::task<void> data_mover::copy_chunk(int in, int out, extent range, file_names
 uio::task<void> data_mover::read_write(int in, int out, const std::vector<extent>& extents,
                                        file_names names, std::vector<chunk_digest>* digests,
                                        bool direct) {
-    std::optional<counted> direct_file;
-    if (direct) direct_file.emplace(direct_files_);
     const std::uint64_t block = direct ? direct_buffers().size() : buffers_.size();
     std::vector<extent> chunks;
     for (const extent& e : extents) {
@@ -228,29 +226,9 @@ uio::task<std::pair<int, bool>> data_mover::kernel_copy(int in, int out,
     co_return std::pair{error, moved_any};
 }
 
-bool data_mover::kernel_copies_backed_up() {
-    return kernel_copies_ > kernel_pool().size() && direct_files_ < opts_.chunks_per_file;
-}
-
-uio::task<void> data_mover::prefetch(int in, const std::vector<extent>& extents) {
-    if (!prefetch_pool_) prefetch_pool_.emplace(prefetch_threads);
-    co_await uio::offload(*prefetch_pool_, [&] {
-        std::uint64_t left = prefetch_bytes;
-        for (const extent& e : extents) {
-            const std::uint64_t n = std::min(left, e.length);
-            // Only advice: a refusal leaves the kernel's own readahead to do it.
-            ::posix_fadvise(in, static_cast<off_t>(e.offset), static_cast<off_t>(n),
-                            POSIX_FADV_WILLNEED);
-            left -= n;
-            if (left == 0) break;
-        }
-    });
-}
-
 uio::task<bool> data_mover::copy_file_range(int in, int out, const std::vector<extent>& extents,
                                             file_names names, std::pair<dev_t, dev_t> devices) {
     if (no_kernel_copy_.count(devices) > 0) co_return false;
-    const counted in_kernel_copy(kernel_copies_);
     std::vector<extent> first, rest = extents;
     const bool split = hooks_ && hooks_->splits_kernel_copies() && !rest.empty();
     if (split) {
@@ -260,7 +238,6 @@ uio::task<bool> data_mover::copy_file_range(int in, int out, const std::vector<e
         first.push_back({rest[0].offset, piece});
         rest[0] = {rest[0].offset + piece, rest[0].length - piece};
     }
-    co_await prefetch(in, extents);
     int error = 0;
     bool moved_any = false;
     if (split) {

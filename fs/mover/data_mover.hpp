@@ -82,15 +82,6 @@ class data_mover {
     uio::task<bool> copy_file_range(int in, int out, const std::vector<extent>& extents,
                                     file_names names, std::pair<dev_t, dev_t> devices);
 
-    // Whether a cached file of direct_share_min or more should take the ring with O_DIRECT
-    // writes instead of copy_file_range: when more files wait for the kernel-copy threads
-    // than they run, and the direct path has a buffer free. The kernel copy is bound by the
-    // CPU (it fills the destination's pages), the direct path by the device; taking the
-    // overflow of one to the other keeps both busy, and the direct path's bytes cost the CPU
-    // one copy (0.24–0.42 ns/B against 0.40–0.54 for copy_file_range from 1 MiB up).
-    bool kernel_copies_backed_up();
-    static constexpr std::uint64_t direct_share_min = 1 << 20;
-
     // Files from this size up to the writeback threshold whose source is cached go by
     // split_copy under --strategy=auto: copy_file_range of one file runs on one core (ext4
     // takes the inode lock for each buffered write), and a 1 GiB copy was no faster than
@@ -138,35 +129,12 @@ class data_mover {
     // byte moved.
     uio::task<std::pair<int, bool>> kernel_copy(int in, int out, std::vector<extent> extents);
     uio::thread_pool& kernel_pool();
-    // Asks the kernel to start reading the first prefetch_bytes of `extents` (WILLNEED), on a
-    // pool of its own, before the file waits for a kernel-copy thread: a cold source's reads
-    // are then queued at the disk while the pool copies the files ahead of it. Without it
-    // each pool thread read one file at a time through readahead that starts small at every
-    // file: the disk had ~3 reads in flight and was idle a quarter of the time (cp: 1 read,
-    // idle 60 %). WILLNEED blocks only while the device queue is full, so a few threads
-    // suffice; on a cached source it finds the pages present and reads nothing.
-    uio::task<void> prefetch(int in, const std::vector<extent>& extents);
-    static constexpr std::uint64_t prefetch_bytes = 8 << 20;  // the disk's largest readahead
-    static constexpr std::size_t prefetch_threads = 4;
-
-    // Files in copy_file_range (running or waiting for a thread), and in read_write with
-    // O_DIRECT writes. Loop thread only.
-    unsigned kernel_copies_ = 0;
-    unsigned direct_files_ = 0;
-    struct counted {
-        unsigned& count;
-        explicit counted(unsigned& c) : count(c) { ++count; }
-        counted(const counted&) = delete;
-        counted& operator=(const counted&) = delete;
-        ~counted() { --count; }
-    };
 
     const options& opts_;
     chunk_buffers& buffers_;
     std::optional<chunk_buffers> direct_buffers_;
     uio::thread_pool& pool_;
-    std::optional<uio::thread_pool> kernel_pool_;    // made on first use
-    std::optional<uio::thread_pool> prefetch_pool_;  // made on first use
+    std::optional<uio::thread_pool> kernel_pool_;  // made on first use
     report& out_;
     std::set<std::pair<dev_t, dev_t>> no_reflink_;
     std::set<std::pair<dev_t, dev_t>> no_kernel_copy_;

@@ -356,13 +356,7 @@ uio::task<void> file_copier::copy_regular(entry& e) {
         // through it (read/write) when the source must come from disk first (data_mover.hpp).
         const bool large = opts_.data_strategy == strategy::automatic && size >= opts_.direct_min &&
                            data_mover::mostly_cached(in.fd, size);
-        // So is a cached one from 1 MiB while the kernel copies are backed up (data_mover.hpp).
-        const bool overflow = opts_.data_strategy == strategy::automatic && !needs_bytes &&
-                              !holes && size >= data_mover::direct_share_min &&
-                              size < data_mover::split_min && mover_->kernel_copies_backed_up() &&
-                              data_mover::mostly_cached(in.fd, size);
-        const bool direct = !moved &&
-                            (opts_.data_strategy == strategy::direct || large || overflow) &&
+        const bool direct = !moved && (opts_.data_strategy == strategy::direct || large) &&
                             mover_->set_direct(out.fd, true);
         // A large cached file below it: copy_file_range from the front, O_DIRECT from the
         // back, both at once (data_mover::split_copy, which counts the paths it used).

@@ -203,26 +203,3 @@ TEST_CASE("a large file copied from both ends across file systems falls back to 
     CHECK(differences.empty());
     CHECK(read_file(work / "dst/big") == bytes);
 }
-
-TEST_CASE("cached files the kernel-copy threads cannot take yet go by O_DIRECT writes") {
-    using namespace ucopy_test;
-    uio::testing::temp_dir work;
-    const std::string src = work / "src";
-    REQUIRE(sh("mkdir -p " + q(src)).status == 0);
-    // One kernel-copy thread (-j 1) and twelve cached 8 MiB files: while one copies and one
-    // waits, the files that reach the choice next take the direct path. Each takes one.
-    constexpr int files = 12;
-    std::string bytes((8 << 20) + 511, '\0');
-    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 13 + i / 509);
-    for (int i = 0; i < files; ++i)
-        write_file(src + "/f" + std::to_string(i), bytes + char('a' + i));
-    command_result r = sh(ucopy_test::ucopy_binary() + " -a -j 1 --stats=json " + q(src + "/.") +
-                          " " + q(work / "dst"));
-    INFO(r.output);
-    REQUIRE(r.status == 0);
-    CHECK(strategy_count(r.output, "copy_file_range") + strategy_count(r.output, "direct") ==
-          files);
-    CHECK(strategy_count(r.output, "direct") >= 1);
-    CHECK(strategy_count(r.output, "copy_file_range") >= 1);
-    check_same_tree(src, work / "dst");  // bytes, sizes (the padded tails cut back), metadata
-}
