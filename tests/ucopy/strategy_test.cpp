@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,22 @@ unsigned long strategy_count(const std::string& stats, const std::string& key) {
     return std::stoul(stats.substr(at + field.size()));
 }
 
+// A new directory in /dev/shm when /dev/shm is another file system than `work` (a copy
+// between them is refused by copy_file_range with EXDEV); nullopt, with a warning, when not.
+std::optional<std::string> strategy_test_shm_dir(const uio::testing::temp_dir& work,
+                                                 const std::string& prefix) {
+    struct stat shm {
+    }, tmp{};
+    if (::stat("/dev/shm", &shm) != 0 || ::stat(work.path().c_str(), &tmp) != 0 ||
+        shm.st_dev == tmp.st_dev) {
+        WARN("no /dev/shm on another file system than the temporary directory: skipped");
+        return std::nullopt;
+    }
+    std::string pattern = "/dev/shm/" + prefix + "-XXXXXX";
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    return pattern;
+}
+
 }  // namespace
 
 TEST_CASE("strategy auto copies files above 64 KiB with copy_file_range, holes and metadata kept") {
@@ -111,16 +128,9 @@ TEST_CASE("strategy auto copies files above 64 KiB with copy_file_range, holes a
 TEST_CASE("copy_file_range refused across file systems falls back to read/write") {
     using namespace ucopy_test;
     uio::testing::temp_dir work;
-    struct stat shm {
-    }, tmp{};
-    if (::stat("/dev/shm", &shm) != 0 || ::stat(work.path().c_str(), &tmp) != 0 ||
-        shm.st_dev == tmp.st_dev) {
-        WARN("no /dev/shm on another file system than the temporary directory: skipped");
-        return;
-    }
-    char pattern[] = "/dev/shm/ucopy-xdev-XXXXXX";
-    REQUIRE(::mkdtemp(pattern) != nullptr);
-    const std::string src = pattern;
+    const std::optional<std::string> shm_dir = strategy_test_shm_dir(work, "ucopy-xdev");
+    if (!shm_dir) return;
+    const std::string src = *shm_dir;
     std::string bytes(512 << 10, 'x');
     for (int i = 0; i < 3; ++i) write_file(src + "/f" + std::to_string(i), bytes + char('a' + i));
     command_result r =
@@ -176,16 +186,9 @@ TEST_CASE("strategy auto copies a large cached file from both ends, a cold one b
 TEST_CASE("a large file copied from both ends across file systems falls back to the ring") {
     using namespace ucopy_test;
     uio::testing::temp_dir work;
-    struct stat shm {
-    }, tmp{};
-    if (::stat("/dev/shm", &shm) != 0 || ::stat(work.path().c_str(), &tmp) != 0 ||
-        shm.st_dev == tmp.st_dev) {
-        WARN("no /dev/shm on another file system than the temporary directory: skipped");
-        return;
-    }
-    char pattern[] = "/dev/shm/ucopy-split-XXXXXX";
-    REQUIRE(::mkdtemp(pattern) != nullptr);
-    const std::string src = pattern;
+    const std::optional<std::string> shm_dir = strategy_test_shm_dir(work, "ucopy-split");
+    if (!shm_dir) return;
+    const std::string src = *shm_dir;
     std::string bytes(uio::fs::data_mover::split_min + 4097, '\0');
     for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 + i / 1021);
     write_file(src + "/big", bytes);
