@@ -12,10 +12,9 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <linux/capability.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "no_dac_override.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
 #include "uio/fs/copy_tree.hpp"
@@ -64,31 +63,6 @@ class tree_message_test_capture {
     int saved_err_ = -1;
 };
 
-// Root reads a mode-000 file: for the scope, the calling thread (the loop thread, and the
-// threads and io_uring work it starts, which take its credentials) loses CAP_DAC_OVERRIDE and
-// CAP_DAC_READ_SEARCH from its effective set, so mode 000 means no to it as to anyone.
-class tree_message_test_no_dac_override {
-  public:
-    tree_message_test_no_dac_override() {
-        if (::geteuid() != 0) return;
-        __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-        REQUIRE(::syscall(SYS_capget, &header, saved_) == 0);
-        __user_cap_data_struct reduced[2] = {saved_[0], saved_[1]};
-        reduced[0].effective &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
-        REQUIRE(::syscall(SYS_capset, &header, reduced) == 0);
-        dropped_ = true;
-    }
-    ~tree_message_test_no_dac_override() {
-        if (!dropped_) return;
-        __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-        ::syscall(SYS_capset, &header, saved_);
-    }
-
-  private:
-    __user_cap_data_struct saved_[2]{};
-    bool dropped_ = false;
-};
-
 uio::fs::options tree_message_test_options(const std::string& source,
                                            const std::string& destination) {
     uio::fs::options opts;
@@ -105,7 +79,7 @@ uio::fs::tree_stats tree_message_test_copy_unprivileged(const uio::fs::options& 
                                                         const std::string& capture_file,
                                                         std::string& printed) {
     tree_message_test_capture capture(capture_file);
-    tree_message_test_no_dac_override unprivileged;
+    uio::testing::no_dac_override unprivileged;
     uio::fs::tree_stats done = uio::run(uio::fs::copy_tree(opts));
     printed = capture.restore();
     return done;
