@@ -16,6 +16,7 @@
 #include "uio/fs/engine.hpp"
 #include "uio/fs/mover/stream_copy.hpp"
 #include "uio/fs/publisher/shard_finish.hpp"
+#include "uio/fs/report.hpp"
 #include "uio/fs/tree_check.hpp"
 #include "uio/fs/walker/fd_limits.hpp"
 
@@ -90,7 +91,7 @@ task<tree_stats> run_tree(options opts, progress_callback progress) {
         try {
             std::rethrow_exception(fatal);
         } catch (const std::exception& e) {
-            throw tree_error(kind_of(e), e.what(), out.stats());
+            throw tree_error(kind_of(e), e.what(), out.stats(), error_number_of(e));
         }
     }
     if (shards && out.errors() == 0) finish_shard(opts, roots[0], *shards, out);

@@ -68,12 +68,16 @@ struct shard_plan_summary {
 };
 shard_plan_summary plan_shards(const options& opts);
 
-// A failure that ended a run mid-way, with what the run had done by then.
+// A failure that ended a run mid-way, with what the run had done by then. what() names the
+// path it concerns where there is one ("journal 'copy.db': disk I/O error").
 class tree_error : public failure {
   public:
-    tree_error(error_kind kind, const std::string& what, const tree_stats& so_far)
-        : failure(kind, what), stats(so_far) {}
+    tree_error(error_kind kind, const std::string& what, const tree_stats& so_far,
+               int errno_value = 0)
+        : failure(kind, what), stats(so_far), error_number(errno_value) {}
     tree_stats stats;
+    // The errno behind it where a system call failed (EIO...), else 0 (as tree_message's).
+    int error_number = 0;
 };
 
 }  // namespace uio::fs

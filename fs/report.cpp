@@ -16,6 +16,19 @@ void fail(const std::string& what, int errno_value) {
     throw copy_error(what + ": " + std::strerror(errno_value), errno_value);
 }
 
+int error_number_of(const std::exception& failure) noexcept {
+    if (const auto* copy = dynamic_cast<const copy_error*>(&failure)) {
+        return copy->error_number();
+    }
+    if (const auto* system = dynamic_cast<const std::system_error*>(&failure)) {
+        const std::error_category& category = system->code().category();
+        if (category == std::generic_category() || category == std::system_category()) {
+            return system->code().value();
+        }
+    }
+    return 0;
+}
+
 std::string quote(const std::string& path) {
     std::string out = "'";
     for (char c : path) {
@@ -59,16 +72,7 @@ void report::error(const std::string& text, const std::string& source,
 
 void report::error(const std::exception& failure, const std::string& source,
                    const std::string& destination) {
-    int error_number = 0;
-    if (const auto* copy = dynamic_cast<const copy_error*>(&failure)) {
-        error_number = copy->error_number();
-    } else if (const auto* system = dynamic_cast<const std::system_error*>(&failure)) {
-        const std::error_category& category = system->code().category();
-        if (category == std::generic_category() || category == std::system_category()) {
-            error_number = system->code().value();
-        }
-    }
-    error(failure.what(), source, destination, error_number);
+    error(failure.what(), source, destination, error_number_of(failure));
 }
 
 void report::warning(const std::string& text) {
@@ -149,9 +153,11 @@ tree_message difference_message(const options& opts, const std::string& what,
 }
 
 tree_message check_error_message(const options& opts, const std::string& path,
-                                 const std::string& text) {
-    return message(message_kind::error, text, below_root(opts.sources.front(), path),
-                   below_root(opts.destination, path));
+                                 const std::string& text, int error_number) {
+    tree_message m = message(message_kind::error, text, below_root(opts.sources.front(), path),
+                             below_root(opts.destination, path));
+    m.error_number = error_number;
+    return m;
 }
 
 }  // namespace uio::fs

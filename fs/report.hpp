@@ -44,6 +44,10 @@ class source_vanished : public copy_error {
 // "what: strerror(errno_value)" as a copy_error. errno_value may be negative (-errno).
 [[noreturn]] void fail(const std::string& what, int errno_value);
 
+// The errno behind a failure: a copy_error's, or a std::system_error's in the generic or
+// system category; 0 for anything else (an SQLite code is no errno).
+int error_number_of(const std::exception& failure) noexcept;
+
 // 'path' quoted as cp quotes it in messages.
 std::string quote(const std::string& path);
 
@@ -113,8 +117,8 @@ class report {
 tree_message difference_message(const options& opts, const std::string& what,
                                 const std::string& path, const std::string& source_value = {},
                                 const std::string& destination_value = {});
-// An entry --check could not read, at `path` (below both roots).
+// An entry --check could not read, at `path` (below both roots), for `error_number` (errno).
 tree_message check_error_message(const options& opts, const std::string& path,
-                                 const std::string& text);
+                                 const std::string& text, int error_number);
 
 }  // namespace uio::fs

@@ -68,10 +68,16 @@ class checker final : public tree_visitor {
         // Each root as (its parent directory, its name), compared as any name is, then walked.
         fd_holder src_parent, dst_parent;
         src_parent.fd = open_parent(source);
-        dst_parent.fd = open_parent(destination);
+        int failed = errno;
+        if (src_parent.fd >= 0) {
+            dst_parent.fd = open_parent(destination);
+            failed = errno;
+        }
         if (src_parent.fd < 0 || dst_parent.fd < 0) {
-            error(".", "cannot open " + quote(src_parent.fd < 0 ? source : destination) + ": " +
-                           std::strerror(errno));
+            error(".",
+                  "cannot open " + quote(src_parent.fd < 0 ? source : destination) + ": " +
+                      std::strerror(failed),
+                  failed);
             return;
         }
         compare(src_parent.fd, base_name(source), dst_parent.fd, base_name(destination));
@@ -93,9 +99,10 @@ class checker final : public tree_visitor {
         say(difference_message(opts_, what, path, source, destination));
     }
 
-    void error(const std::string& path, const std::string& message) {
+    // The entry at `path` could not be read: `message` names it, `error_number` is the errno.
+    void error(const std::string& path, const std::string& message, int error_number) {
         ++errors_;
-        say(check_error_message(opts_, path, message));
+        say(check_error_message(opts_, path, message, error_number));
         differ("unreadable", path);
     }
 
@@ -111,15 +118,19 @@ class checker final : public tree_visitor {
         struct stat s {
         }, d{};
         if (::fstatat(src_dir, src_name.c_str(), &s, AT_SYMLINK_NOFOLLOW) != 0) {
-            error(path, "cannot stat source of " + quote(path) + ": " + std::strerror(errno));
+            const int failed = errno;
+            error(path, "cannot stat source of " + quote(path) + ": " + std::strerror(failed),
+                  failed);
             return;
         }
         if (::fstatat(dst_dir, dst_name.c_str(), &d, AT_SYMLINK_NOFOLLOW) != 0) {
-            if (errno == ENOENT) {
+            const int failed = errno;
+            if (failed == ENOENT) {
                 differ("only-in-source", path);
             } else {
                 error(path,
-                      "cannot stat destination of " + quote(path) + ": " + std::strerror(errno));
+                      "cannot stat destination of " + quote(path) + ": " + std::strerror(failed),
+                      failed);
             }
             return;
         }
@@ -145,16 +156,19 @@ class checker final : public tree_visitor {
         }
         ++checked_;
         if (name.stat_error[0] != 0) {
-            error(path, "cannot stat source of " + quote(path) + ": " +
-                            std::strerror(name.stat_error[0]));
+            error(path,
+                  "cannot stat source of " + quote(path) + ": " + std::strerror(name.stat_error[0]),
+                  name.stat_error[0]);
             return step::skip;
         }
         if (name.stat_error[1] != 0) {
             if (name.stat_error[1] == ENOENT) {
                 differ("only-in-source", path);
             } else {
-                error(path, "cannot stat destination of " + quote(path) + ": " +
-                                std::strerror(name.stat_error[1]));
+                error(path,
+                      "cannot stat destination of " + quote(path) + ": " +
+                          std::strerror(name.stat_error[1]),
+                      name.stat_error[1]);
             }
             return step::skip;
         }
@@ -165,7 +179,7 @@ class checker final : public tree_visitor {
 
     void unreadable(const walk_failure& failure) override {
         const std::string path = failure.path.empty() ? "." : failure.path;
-        error(path, failure_message(failure, path));
+        error(path, failure_message(failure, path), failure.error);
     }
 
     // Everything but a directory's contents; true when both are directories (to walk).
@@ -240,9 +254,14 @@ class checker final : public tree_visitor {
                         const std::string& dst_name, const std::string& path, off_t size) {
         fd_holder a, b;
         a.fd = ::openat(src_dir, src_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        b.fd = ::openat(dst_dir, dst_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        int open_error = errno;
+        if (a.fd >= 0) {
+            b.fd = ::openat(dst_dir, dst_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            open_error = errno;
+        }
         if (a.fd < 0 || b.fd < 0) {
-            error(path, "cannot open " + quote(path) + " for reading: " + std::strerror(errno));
+            error(path, "cannot open " + quote(path) + " for reading: " + std::strerror(open_error),
+                  open_error);
             return;
         }
         ::posix_fadvise(a.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -252,9 +271,12 @@ class checker final : public tree_visitor {
         for (off_t at = 0;;) {
             at = past_common_hole(a.fd, b.fd, at, size);
             const ssize_t n = ::pread(a.fd, x.data(), chunk, at);
-            const ssize_t m = ::pread(b.fd, y.data(), chunk, at);
+            const int source_error = errno;
+            const ssize_t m = n < 0 ? 0 : ::pread(b.fd, y.data(), chunk, at);
             if (n < 0 || m < 0) {
-                error(path, "cannot read " + quote(path) + ": " + std::strerror(errno));
+                const int error_number = n < 0 ? source_error : errno;
+                error(path, "cannot read " + quote(path) + ": " + std::strerror(error_number),
+                      error_number);
                 return;
             }
             if (n != m || std::memcmp(x.data(), y.data(), static_cast<std::size_t>(n)) != 0) {

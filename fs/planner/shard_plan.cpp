@@ -189,7 +189,7 @@ class plan_walk {
         if (c.stat_error[0] != 0) fail("cannot stat " + quote(root_ + c.path), c.stat_error[0]);
     }
     [[noreturn]] void fail_on(const walk_failure& failure) const {
-        throw copy_error(failure_message(failure, display(failure.path)));
+        throw copy_error(failure_message(failure, display(failure.path)), failure.error);
     }
     std::string display(const std::string& path) const {
         return path.empty() ? root_ : root_ + path + "/";

@@ -63,7 +63,9 @@ class shard_plan {
     static constexpr std::uint64_t split_alignment = 64 << 10;
     static constexpr std::uint64_t min_split = 4 << 20;
 
-    // Reads the tree at `root` (blocking). Throws copy_error when the root cannot be read.
+    // Reads the tree at `root` (blocking). Throws copy_error when a directory of it cannot be
+    // opened or read, or an entry stat'ed: the path as the user named it, the errno in
+    // error_number().
     static shard_plan make(const std::string& root, unsigned index, unsigned count,
                            const filter_rules& filters, bool links);
 

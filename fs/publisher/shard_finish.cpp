@@ -45,18 +45,23 @@ class finisher final : public tree_visitor {
     void publish(const std::string& path) {
         const std::string dir = dir_prefix(path), name = base_name(path);
         const std::string display = below(root_.destination, path);
+        const std::string source_path = below(root_.source, path);
         fd_holder src_dir{open_dir(below(root_.source, dir))};
+        const int src_error = errno;
         fd_holder dst_dir{open_dir(below(root_.destination, dir))};
         if (dst_dir.fd < 0 && errno == ENOENT) return;  // not made yet (see directories)
         if (src_dir.fd < 0 || dst_dir.fd < 0) {
-            out_.error("cannot publish " + quote(display) + ": " + std::strerror(errno));
+            const int error = dst_dir.fd < 0 ? errno : src_error;
+            out_.error("cannot publish " + quote(display) + ": " + std::strerror(error),
+                       source_path, display, error);
             return;
         }
         fd_holder source{::openat(src_dir.fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
         struct stat st {};
         if (source.fd < 0 || ::fstat(source.fd, &st) != 0) {
-            out_.error("cannot stat " + quote(below(root_.source, path)) + ": " +
-                       std::strerror(errno));
+            const int error = errno;
+            out_.error("cannot stat " + quote(source_path) + ": " + std::strerror(error),
+                       source_path, display, error);
             return;
         }
         const std::string temp = part_name(name);
@@ -80,7 +85,9 @@ class finisher final : public tree_visitor {
         apply_metadata_fd(meta_, part.fd, source.fd, st, display);
         if (::renameat(dst_dir.fd, temp.c_str(), dst_dir.fd, name.c_str()) != 0 &&
             errno != ENOENT) {
-            out_.error("cannot create " + quote(display) + ": " + std::strerror(errno));
+            const int error = errno;
+            out_.error("cannot create " + quote(display) + ": " + std::strerror(error), source_path,
+                       display, error);
             return;
         }
         for (const std::string& done : ranges) ::unlinkat(dst_dir.fd, done.c_str(), 0);
@@ -106,14 +113,19 @@ class finisher final : public tree_visitor {
                 continue;  // linked by an earlier finish
             }
             const std::string temp = temp_name();
+            const std::string source_path = below(root_.source, other);
             if (to.fd < 0 || ::linkat(dir_fd, name.c_str(), to.fd, temp.c_str(), 0) != 0) {
+                const int error = errno;
                 out_.error("cannot create hard link " + quote(display) + " to " +
-                           quote(below(root_.destination, path)) + ": " + std::strerror(errno));
+                               quote(below(root_.destination, path)) + ": " + std::strerror(error),
+                           source_path, display, error);
                 continue;
             }
             if (::renameat(to.fd, temp.c_str(), to.fd, base_name(other).c_str()) != 0) {
-                out_.error("cannot create hard link " + quote(display) + ": " +
-                           std::strerror(errno));
+                const int error = errno;
+                out_.error(
+                    "cannot create hard link " + quote(display) + ": " + std::strerror(error),
+                    source_path, display, error);
                 ::unlinkat(to.fd, temp.c_str(), 0);
                 continue;
             }
@@ -153,13 +165,16 @@ class finisher final : public tree_visitor {
         // The copy's directory not made yet: a finish come early on an earlier run's markers;
         // the shard that makes it finishes again when it ends.
         if (failure.tree == 1 && failure.error == ENOENT) return;
+        const std::string source = below(root_.source, failure.path);
+        const std::string destination = below(root_.destination, failure.path);
         if (std::string_view(failure.what) == "read directory") {
             // Its metadata is still set (leave), as cp sets an unreadable directory's.
-            out_.error(failure_message(failure, below(root_.source, failure.path)));
+            out_.error(failure_message(failure, source), source, destination, failure.error);
             return;
         }
-        out_.error("cannot set the metadata of " + quote(below(root_.destination, failure.path)) +
-                   ": " + std::strerror(failure.error));
+        out_.error("cannot set the metadata of " + quote(destination) + ": " +
+                       std::strerror(failure.error),
+                   source, destination, failure.error);
     }
     static int open_dir(const std::string& path) {
         return ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -182,7 +197,9 @@ class finisher final : public tree_visitor {
 void finish_shard(const options& opts, const copy_root& root, const shard_plan& plan, report& out) {
     char* real = ::realpath(root.destination.c_str(), nullptr);
     if (!real) {
-        out.error("cannot access " + quote(root.destination) + ": " + std::strerror(errno));
+        const int error = errno;
+        out.error("cannot access " + quote(root.destination) + ": " + std::strerror(error),
+                  root.source, root.destination, error);
         return;
     }
     const std::string destination = real;
@@ -191,13 +208,17 @@ void finish_shard(const options& opts, const copy_root& root, const shard_plan& 
     fd_holder dir{
         ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
     if (dir.fd < 0) {
-        out.error("cannot open directory " + quote(parent) + ": " + std::strerror(errno));
+        const int error = errno;
+        out.error("cannot open directory " + quote(parent) + ": " + std::strerror(error), {},
+                  parent, error);
         return;
     }
     const std::string mine = marker(destination, plan.index(), plan.count());
     fd_holder made{::openat(dir.fd, mine.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600)};
     if (made.fd < 0) {
-        out.error("cannot create " + quote(parent + mine) + ": " + std::strerror(errno));
+        const int error = errno;
+        out.error("cannot create " + quote(parent + mine) + ": " + std::strerror(error), {},
+                  parent + mine, error);
         return;
     }
     for (unsigned k = 0; k < plan.count(); ++k) {

@@ -1,6 +1,7 @@
 // copy_tree.hpp, the public calls, on a loop of the test's own: a copy equals cp -a's, a sync
 // changes only what changed, a check finds a difference, the progress callback is called and
-// ends with `finished`, and a stop cancels a copy mid-file with no temporary left behind.
+// ends with `finished`, a stop cancels a copy mid-file with no temporary left behind, and a
+// failure that ends a run is a tree_error with its errno.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "copy_gate.hpp"
@@ -17,6 +19,7 @@
 #include "uio/core/errors.hpp"
 #include "uio/core/task_group.hpp"
 #include "uio/fs/copy_tree.hpp"
+#include "uio/fs/test_hooks.hpp"
 #include "uio/uring/io_context.hpp"
 #include "uio/uring/timeout.hpp"
 
@@ -53,7 +56,47 @@ uio::task<void> copy_tree_api_stop_on_arrival(const ucopy_test::copy_gate& gate,
     group.request_stop();
 }
 
+// A run-ending failure: the first small file handed to a chain throws EIO (a system_error
+// in the generic category, as an I/O call's failure is), which no entry catches.
+class copy_tree_api_failing_chain final : public uio::fs::test_hooks {
+  public:
+    int calls = 0;
+
+    uio::task<void> chunk_copied(const std::string&, bool) override { co_return; }
+    bool splits_kernel_copies() const override { return false; }
+    uio::task<void> first_piece_copied(const std::string&) override { co_return; }
+    void data_written(int, const std::string&) override {}
+    int chain_failure(int, const std::string& name) override {
+        ++calls;
+        throw std::system_error(EIO, std::generic_category(), "cannot chain '" + name + "'");
+    }
+    bool chains_cold() const override { return false; }
+};
+
 }  // namespace
+
+TEST_CASE("a failure that ends copy_tree is a tree_error with its errno and the counts",
+          "[copy_tree]") {
+    uio::testing::temp_dir work;
+    std::filesystem::create_directory(work / "src");
+    ucopy_test::write_file(work / "src/small.txt", "small");
+    copy_tree_api_failing_chain hooks;
+    uio::fs::options opts;
+    opts.sources = {work / "src"};
+    opts.destination = work / "dst";
+    opts.recursive = true;
+    opts.hooks = &hooks;
+    try {
+        uio::run(uio::fs::copy_tree(opts));
+        FAIL("copy_tree ended normally");
+    } catch (const uio::fs::tree_error& e) {
+        CHECK(e.error_number == EIO);
+        CHECK(e.kind() == uio::error_kind::io);
+        CHECK(std::string(e.what()).find("cannot chain 'small.txt'") != std::string::npos);
+        CHECK(e.stats.files_seen >= 1);  // what the run had done by then
+    }
+    CHECK(hooks.calls == 1);
+}
 
 TEST_CASE("copy_tree copies a tree as cp -a does, with progress calls", "[copy_tree]") {
     uio::testing::temp_dir work;

@@ -1,7 +1,8 @@
 // tree_message.hpp, the messages of an embedded run: an unreadable file's error reaches the
 // options' on_message callback with the user's path and the errno, -i/-v lines and deletions
-// arrive as messages, check_tree's differences too (on the loop thread), and through all of
-// it nothing is written to the process's stdout or stderr (fds 1 and 2 are captured).
+// arrive as messages, check_tree's differences too (on the loop thread) and its errors with
+// both paths and the errno, and through all of it nothing is written to the process's stdout
+// or stderr (fds 1 and 2 are captured).
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -12,10 +13,10 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <linux/capability.h>
-#include <sys/syscall.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "no_dac_override.hpp"
 #include "test_support.hpp"
 #include "ucopy_harness.hpp"
 #include "uio/fs/copy_tree.hpp"
@@ -64,31 +65,6 @@ class tree_message_test_capture {
     int saved_err_ = -1;
 };
 
-// Root reads a mode-000 file: for the scope, the calling thread (the loop thread, and the
-// threads and io_uring work it starts, which take its credentials) loses CAP_DAC_OVERRIDE and
-// CAP_DAC_READ_SEARCH from its effective set, so mode 000 means no to it as to anyone.
-class tree_message_test_no_dac_override {
-  public:
-    tree_message_test_no_dac_override() {
-        if (::geteuid() != 0) return;
-        __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-        REQUIRE(::syscall(SYS_capget, &header, saved_) == 0);
-        __user_cap_data_struct reduced[2] = {saved_[0], saved_[1]};
-        reduced[0].effective &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
-        REQUIRE(::syscall(SYS_capset, &header, reduced) == 0);
-        dropped_ = true;
-    }
-    ~tree_message_test_no_dac_override() {
-        if (!dropped_) return;
-        __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-        ::syscall(SYS_capset, &header, saved_);
-    }
-
-  private:
-    __user_cap_data_struct saved_[2]{};
-    bool dropped_ = false;
-};
-
 uio::fs::options tree_message_test_options(const std::string& source,
                                            const std::string& destination) {
     uio::fs::options opts;
@@ -105,7 +81,7 @@ uio::fs::tree_stats tree_message_test_copy_unprivileged(const uio::fs::options& 
                                                         const std::string& capture_file,
                                                         std::string& printed) {
     tree_message_test_capture capture(capture_file);
-    tree_message_test_no_dac_override unprivileged;
+    uio::testing::no_dac_override unprivileged;
     uio::fs::tree_stats done = uio::run(uio::fs::copy_tree(opts));
     printed = capture.restore();
     return done;
@@ -253,4 +229,41 @@ TEST_CASE("check_tree's differences arrive as messages on the loop thread", "[tr
     REQUIRE(messages.size() == 2);
     CHECK(messages[0].text ==
           R"({"difference":"size","path":"b.txt","source":"5","destination":"10"})");
+}
+
+TEST_CASE("check_tree says an unreadable destination directory with both paths and EACCES",
+          "[tree_message]") {
+    uio::testing::temp_dir work;
+    std::filesystem::create_directories(work / "src/sub");
+    ucopy_test::write_file(work / "src/sub/a.txt", "a");
+    uio::fs::options opts = tree_message_test_options(work / "src/.", work / "dst");
+    REQUIRE(uio::run(uio::fs::sync_tree(opts)).errors == 0);
+    REQUIRE(::chmod((work / "dst/sub").c_str(), 0000) == 0);
+
+    std::vector<uio::fs::tree_message> messages;
+    opts.on_message = [&](const uio::fs::tree_message& m) { messages.push_back(m); };
+    opts.sources = {work / "src"};
+    uio::fs::check_stats found;
+    std::string printed;
+    {
+        tree_message_test_capture capture(work / "printed");
+        // The comparison's thread is started inside check_tree: it takes these credentials.
+        uio::testing::no_dac_override unprivileged;
+        found = uio::run(uio::fs::check_tree(opts));
+        printed = capture.restore();
+    }
+    REQUIRE(::chmod((work / "dst/sub").c_str(), 0755) == 0);
+    CHECK(printed.empty());
+    CHECK(found.errors == 1);
+    const auto errors = tree_message_test_of_kind(messages, uio::fs::message_kind::error);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].text == "cannot open directory 'sub': Permission denied");  // as --check says
+    CHECK(errors[0].source == work / "src/sub");
+    CHECK(errors[0].destination == work / "dst/sub");
+    CHECK(errors[0].error_number == EACCES);
+    bool unreadable = false;
+    for (const auto& m : tree_message_test_of_kind(messages, uio::fs::message_kind::difference)) {
+        if (m.difference == "unreadable" && m.destination == work / "dst/sub") unreadable = true;
+    }
+    CHECK(unreadable);
 }
