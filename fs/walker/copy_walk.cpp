@@ -1,6 +1,8 @@
-// The walk: command-line roots, directories made before their contents, each directory's
-// listing streamed in batches into the workers' queue (or into chain batches), subdirectories
-// handed to free walkers or walked in line.
+// The copy walk: command-line roots, directories made before their contents, each
+// directory's listing streamed in batches into the workers' queue (or into chain batches),
+// subdirectories handed to free walkers or walked in line.
+#include "uio/fs/walker/copy_walk.hpp"
+
 #include <fcntl.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -15,7 +17,6 @@
 #include <uio/uring/operations.hpp>
 #include <uio/uring/timeout.hpp>
 
-#include "uio/fs/engine.hpp"
 #include "uio/fs/name_escape.hpp"
 #include "uio/fs/planner/entry_route.hpp"
 #include "uio/fs/planner/sync_check.hpp"
@@ -34,16 +35,55 @@ bool has_default_acl(int dir_fd) {
     return ::fgetxattr(dir_fd, "system.posix_acl_default", nullptr, 0) > 0;
 }
 
+// --backup-dir inside DST (relative, not climbing out): protected from --delete.
+std::string backup_below_destination(const options& opts) {
+    std::string relative;
+    if (!opts.backup_dir.empty() && opts.backup_dir.front() != '/' &&
+        opts.backup_dir.find("..") == std::string::npos) {
+        relative = opts.backup_dir;
+        while (!relative.empty() && relative.back() == '/') relative.pop_back();
+    }
+    return relative;
+}
+
 }  // namespace
 
-uio::task<void> engine::walk_root(const copy_root& root) {
+copy_walk::copy_walk(const options& opts, report& out, uio::thread_pool& pool,
+                     const copy_walk_parts& parts)
+    : opts_(opts),
+      out_(out),
+      pool_(pool),
+      parts_(parts),
+      euid_(::geteuid()),
+      backup_relative_(backup_below_destination(opts)),
+      walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0) {}
+
+uio::task<void> copy_walk::walk(std::span<const copy_root> roots, std::size_t source_index,
+                                uio::channel<entry>& queue) {
+    source_index_ = source_index;
+    queue_ = &queue;
+    try {
+        co_await uio::with_task_group([&](uio::task_group& walkers) -> uio::task<void> {
+            walk_group_ = &walkers;
+            for (const copy_root& root : roots) co_await walk_root(root);
+        });
+    } catch (...) {
+        walk_group_ = nullptr;
+        queue_ = nullptr;
+        throw;
+    }
+    walk_group_ = nullptr;
+    queue_ = nullptr;
+}
+
+uio::task<void> copy_walk::walk_root(const copy_root& root) {
     // Several sources, one mirror: where an earlier source holds this top, its entry wins
     // and a directory held by both is merged (merged_sources.hpp).
     bool shadowed = false;
-    if (merged_->active() && source_index_ > 0) {
+    if (parts_.merged.active() && source_index_ > 0) {
         const std::size_t k = source_index_;
         std::optional<bool> held = co_await uio::offload(
-            pool_, [&] { return merged_->earlier_holds(k, merged_->prefix(k)); });
+            pool_, [&] { return parts_.merged.earlier_holds(k, parts_.merged.prefix(k)); });
         if (held) {
             if (!*held || !S_ISDIR(root.st.st_mode)) co_return;
             shadowed = true;
@@ -94,9 +134,9 @@ uio::task<void> engine::walk_root(const copy_root& root) {
         e.follow = root.follow;
         e.dst_exists = raw.dst_exists;
         e.dst_st = raw.dst_st;
-        if (journal_ && e.dst_exists && S_ISREG(e.st.st_mode)) {
+        if (parts_.log && e.dst_exists && S_ISREG(e.st.st_mode)) {
             std::vector<raw_entry> one{raw};
-            co_await mark_journaled(*journal_, *top, one);
+            co_await mark_journaled(*parts_.log, *top, one);
             e.journaled = one[0].journaled;
         }
         if (S_ISLNK(root.st.st_mode)) {
@@ -119,10 +159,10 @@ uio::task<void> engine::walk_root(const copy_root& root) {
     release(std::move(top));
 }
 
-uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_node>& parent,
-                                                      const raw_entry& raw, int src_dirfd,
-                                                      const std::string& src_open_name,
-                                                      const std::string& src_display) {
+uio::task<std::shared_ptr<dir_node>> copy_walk::make_dir(const std::shared_ptr<dir_node>& parent,
+                                                         const raw_entry& raw, int src_dirfd,
+                                                         const std::string& src_open_name,
+                                                         const std::string& src_display) {
     std::string dst_display = parent->dst_prefix + raw.name;
     auto node = std::make_shared<dir_node>();
     node->st = raw.st;
@@ -140,7 +180,7 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
         }
         // --sync makes the mirror's type follow the source's, as rsync does.
         try {
-            co_await remove_in_the_way(*parent, raw.name);
+            co_await parts_.sync.remove_in_the_way(*parent, raw.name);
         } catch (const copy_error& error) {
             out_.error(error, src_display, dst_display);
             co_return nullptr;
@@ -154,8 +194,8 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     if (!opts_.dry_run && node->fresh) {
         // Inside a staging tree nothing is visible yet: final names. Otherwise a new
         // directory is the top of a staging tree, made under a temporary name.
-        node->staged = staging_;
-        if (staging_ && !parent->staged) node->stage_name = temp_name();
+        node->staged = parts_.staging;
+        if (parts_.staging && !parent->staged) node->stage_name = temp_name();
         const std::string& made = node->stage_name.empty() ? raw.name : node->stage_name;
         int rc = co_await uio::mkdirat(parent->dst_fd, made.c_str(), 0700);
         if (rc == -EEXIST && node->stage_name.empty()) {
@@ -166,7 +206,7 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
                        src_display, dst_display, -rc);
             co_return nullptr;
         } else if (!node->stage_name.empty()) {
-            publisher_.staged(*parent, node->stage_name);
+            parts_.publisher.staged(*parent, node->stage_name);
         }
     }
     const std::string& dst_open_name = node->stage_name.empty() ? raw.name : node->stage_name;
@@ -207,7 +247,7 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     co_return node;
 }
 
-uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
+uio::task<void> copy_walk::walk_dir(std::shared_ptr<dir_node> node) {
     if (node->src_fd < 0) {
         release(std::move(node));
         co_return;
@@ -235,15 +275,15 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
     // Several sources, one mirror: names an earlier source holds here are its (they were
     // synced in its pass), but for directories both hold, which are merged.
     std::unordered_map<std::string, bool> earlier;
-    if (merged_->active() && source_index_ > 0) {
+    if (parts_.merged.active() && source_index_ > 0) {
         const std::size_t k = source_index_;
-        const std::string dir = merged_->in_dst(k, node->relative);
-        earlier =
-            co_await uio::offload(pool_, [&] { return merged_->earlier_names(k, dir, filters_); });
+        const std::string dir = parts_.merged.in_dst(k, node->relative);
+        earlier = co_await uio::offload(
+            pool_, [&] { return parts_.merged.earlier_names(k, dir, parts_.filters); });
     }
     for (;;) {
         entry_followups followups;
-        followups.xattrs = chains_ && node->staged && opts_.preserve.xattr;
+        followups.xattrs = parts_.chains && node->staged && opts_.preserve.xattr;
         followups.compare_xattrs = opts_.sync && opts_.preserve.xattr;
         followups.every_xattr = opts_.every_xattr;
         // One trip to the pool per batch: its names, their stats, then what some need more.
@@ -256,7 +296,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         if (batch.empty()) break;
         listed += batch.size();
         std::vector<entry> chained;
-        if (journal_ && lookup_fd >= 0) co_await mark_journaled(*journal_, *node, batch);
+        if (parts_.log && lookup_fd >= 0) co_await mark_journaled(*parts_.log, *node, batch);
         for (raw_entry& raw : batch) {
             if (raw.error != 0) {
                 const std::string src_display = node->src_prefix + raw.name;
@@ -270,8 +310,8 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 continue;
             }
             if (keep_names) source_names.push_back(raw.name);
-            if (!filters_.empty() &&
-                filters_.excluded(node->relative + raw.name, S_ISDIR(raw.st.st_mode))) {
+            if (!parts_.filters.empty() &&
+                parts_.filters.excluded(node->relative + raw.name, S_ISDIR(raw.st.st_mode))) {
                 if (keep_names) source_names.pop_back();  // its copy in DST is no longer wanted
                 ++out_.skipped;
                 continue;
@@ -289,15 +329,18 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 ++out_.files_done;
                 continue;
             }
-            if (shards_ && S_ISDIR(raw.st.st_mode) && shards_->outside(node->relative + raw.name)) {
+            if (parts_.shards && S_ISDIR(raw.st.st_mode) &&
+                parts_.shards->outside(node->relative + raw.name)) {
                 continue;  // nothing below is this shard's
             }
             entry e;
-            if (shards_ && !S_ISDIR(raw.st.st_mode) && !shard_takes(*node, raw, e)) continue;
+            if (parts_.shards && !S_ISDIR(raw.st.st_mode) &&
+                !shard_takes(opts_, *parts_.shards, *node, raw, e))
+                continue;
             // What is left may create, replace or rename in this directory, but for an
             // existing subdirectory.
             if (!S_ISDIR(raw.st.st_mode) || !raw.dst_exists || !S_ISDIR(raw.dst_st.st_mode)) {
-                publisher_.lift_write(*node);
+                parts_.publisher.lift_write(*node);
             }
             if (S_ISDIR(raw.st.st_mode)) {
                 const std::string src_display = node->src_prefix + raw.name;
@@ -333,7 +376,8 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 out_.bytes_seen +=
                     e.split ? e.part_end - e.part_begin : static_cast<std::uint64_t>(e.st.st_size);
             }
-            if (chains_ && chain_eligible(opts_, meta_, chains_->max_size(), euid_, *node, raw)) {
+            if (parts_.chains &&
+                chain_eligible(opts_, parts_.meta, parts_.chains->max_size(), euid_, *node, raw)) {
                 if (opts_.verbose) out_.verbose(e.src_path(), e.dst_path());
                 chained.push_back(std::move(e));
                 continue;
@@ -342,7 +386,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         }
         if (!chained.empty()) {
             // Runs beside the walk; the permit bounds the batches (and so memory) in flight.
-            uio::semaphore::permit permit = co_await chains_->acquire();
+            uio::semaphore::permit permit = co_await parts_.chains->acquire();
             walk_group_->spawn(copy_chain_batch(std::move(permit), std::move(chained)));
         }
     }
@@ -363,16 +407,16 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
 // One listing of `node`'s existing destination, once its copy is under way: what a killed
 // run left there is removed, and with `find_extraneous` (--delete) the names its source lacks
 // are recorded.
-uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
-                                         bool find_extraneous,
-                                         std::vector<std::string> source_names,
-                                         bool empty_source_root) {
+uio::task<void> copy_walk::tidy_destination(const std::shared_ptr<dir_node>& node,
+                                            bool find_extraneous,
+                                            std::vector<std::string> source_names,
+                                            bool empty_source_root) {
     int error = 0;
     std::vector<deletion_plan::extraneous> found = co_await uio::offload(pool_, [&] {
         std::vector<listed_name> listed = list_directory(node->dst_fd, error);
         if (!opts_.dry_run) remove_stale_temps(node->dst_fd, listed);
         if (!find_extraneous) return std::vector<deletion_plan::extraneous>();
-        return deletion_plan::find(listed, node->relative, source_names, filters_,
+        return deletion_plan::find(listed, node->relative, source_names, parts_.filters,
                                    opts_.delete_excluded, backup_relative_);
     });
     if (error != 0) {
@@ -385,7 +429,7 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
     // as Unison's confirmbigdeletes does (delete_extraneous, once other sources of the same
     // mirror have kept what they hold).
     if (empty_source_root && !found.empty() && !opts_.delete_all_ok) {
-        deletions_.empty_source_root(node.get(), node->dst_prefix, node->src_prefix);
+        parts_.deletions.empty_source_root(node.get(), node->dst_prefix, node->src_prefix);
     }
     // The mirror's root: the directory made for a command-line source.
     std::shared_ptr<dir_node> root = node;
@@ -396,13 +440,13 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
         times.st_atim = node->dst_times[0];
         times.st_mtim = node->dst_times[1];
     }
-    deletions_.add(root, times, std::move(found));
+    parts_.deletions.add(root, times, std::move(found));
 }
 
 // A directory's --itemize-changes line: "cd+++++++++" when made, else what differs
 // (".d..t......"), nothing when nothing does. Its xattrs are compared only for this line.
-uio::task<void> engine::itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
-                                    const std::string& src_open_name, const dir_node& node) {
+uio::task<void> copy_walk::itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
+                                       const std::string& src_open_name, const dir_node& node) {
     const std::string shown = node.relative.empty() ? std::string("./") : node.relative;
     if (node.fresh && node.relative.empty() && opts_.sync) {
         // rsync's message before the lines when it makes the destination directory.
@@ -428,7 +472,7 @@ uio::task<void> engine::itemize_dir(const dir_node& parent, const raw_entry& raw
 }
 
 // A walker of its own; its permit was taken by the spawner.
-uio::task<void> engine::walk_subdir(std::shared_ptr<dir_node> node) {
+uio::task<void> copy_walk::walk_subdir(std::shared_ptr<dir_node> node) {
     struct give_back {
         uio::semaphore& s;
         ~give_back() { s.release(); }
