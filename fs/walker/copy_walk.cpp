@@ -23,6 +23,7 @@
 #include "uio/fs/publisher/journal_lookup.hpp"
 #include "uio/fs/walker/fd_limits.hpp"
 #include "uio/fs/walker/stat_entries.hpp"
+#include "uio/fs/walker/walk_core.hpp"
 
 namespace uio::fs {
 
@@ -44,6 +45,12 @@ std::string backup_below_destination(const options& opts) {
         while (!relative.empty() && relative.back() == '/') relative.pop_back();
     }
     return relative;
+}
+
+// A directory's path below the root as walk_failure has it: "a/b" ("" at the root).
+std::string failure_path(const dir_node& node) {
+    const std::string& relative = node.relative;
+    return relative.empty() ? relative : relative.substr(0, relative.size() - 1);
 }
 
 }  // namespace
@@ -210,9 +217,7 @@ uio::task<std::shared_ptr<dir_node>> copy_walk::make_dir(const std::shared_ptr<d
         }
     }
     const std::string& dst_open_name = node->stage_name.empty() ? raw.name : node->stage_name;
-    int follow = opts_.dereference ? 0 : O_NOFOLLOW;
-    int src =
-        co_await open_patiently(src_dirfd, src_open_name.c_str(), O_RDONLY | O_DIRECTORY | follow);
+    int src = co_await open_walk_dir_patiently(src_dirfd, src_open_name.c_str(), opts_.dereference);
     if (src == -ENOENT && parent->finalize) {
         out_.vanished(src_display);  // deleted since its parent was listed
     } else if (src < 0) {
@@ -222,11 +227,10 @@ uio::task<std::shared_ptr<dir_node>> copy_walk::make_dir(const std::shared_ptr<d
     }
     node->src_fd = src < 0 ? -1 : src;
     if (parent->dst_fd >= 0 && !(opts_.dry_run && node->fresh)) {
-        int dst = co_await open_patiently(parent->dst_fd, dst_open_name.c_str(),
-                                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        int dst = co_await open_walk_dir_patiently(parent->dst_fd, dst_open_name.c_str(), false);
         if (dst < 0) {
-            out_.error("cannot open directory " + quote(dst_display) + ": " + std::strerror(-dst),
-                       src_display, dst_display, -dst);
+            const walk_failure failure{"open directory", 1, failure_path(*node), -dst};
+            out_.error(failure_message(failure, dst_display), src_display, dst_display, -dst);
             if (!node->stage_name.empty()) {
                 ::unlinkat(parent->dst_fd, dst_open_name.c_str(), AT_REMOVEDIR);
             }
@@ -262,11 +266,7 @@ uio::task<void> copy_walk::walk_dir(std::shared_ptr<dir_node> node) {
         listing.emplace(node->src_fd);
     }
     dir_reader& reader = *listing;
-    if (reader.open_error() != 0) {
-        out_.error("cannot open directory " + quote(node->src_prefix) + ": " +
-                       std::strerror(reader.open_error()),
-                   node->src_prefix, node->dst_prefix, reader.open_error());
-    }
+    if (reader.open_error() != 0) unreadable("open directory", 0, *node, reader.open_error());
     const int lookup_fd = node->fresh ? -1 : node->dst_fd;
     // --delete: the names this directory's copy keeps (one directory's worth of memory).
     const bool keep_names = opts_.delete_extraneous && lookup_fd >= 0;
@@ -310,8 +310,7 @@ uio::task<void> copy_walk::walk_dir(std::shared_ptr<dir_node> node) {
                 continue;
             }
             if (keep_names) source_names.push_back(raw.name);
-            if (!parts_.filters.empty() &&
-                parts_.filters.excluded(node->relative + raw.name, S_ISDIR(raw.st.st_mode))) {
+            if (walk_excludes(&parts_.filters, node->relative, raw.name, S_ISDIR(raw.st.st_mode))) {
                 if (keep_names) source_names.pop_back();  // its copy in DST is no longer wanted
                 ++out_.skipped;
                 continue;
@@ -390,11 +389,7 @@ uio::task<void> copy_walk::walk_dir(std::shared_ptr<dir_node> node) {
             walk_group_->spawn(copy_chain_batch(std::move(permit), std::move(chained)));
         }
     }
-    if (reader.read_error() != 0) {
-        out_.error("cannot read directory " + quote(node->src_prefix) + ": " +
-                       std::strerror(reader.read_error()),
-                   node->src_prefix, node->dst_prefix, reader.read_error());
-    }
+    if (reader.read_error() != 0) unreadable("read directory", 0, *node, reader.read_error());
     if (lookup_fd >= 0 && (keep_names || !opts_.dry_run)) {
         // The root of a mirror whose source listed nothing: see tidy_destination.
         const bool source_empty = node->relative.empty() && listed == 0 &&
@@ -419,10 +414,7 @@ uio::task<void> copy_walk::tidy_destination(const std::shared_ptr<dir_node>& nod
         return deletion_plan::find(listed, node->relative, source_names, parts_.filters,
                                    opts_.delete_excluded, backup_relative_);
     });
-    if (error != 0) {
-        out_.error("cannot read directory " + quote(node->dst_prefix) + ": " + std::strerror(error),
-                   node->src_prefix, node->dst_prefix, error);
-    }
+    if (error != 0) unreadable("read directory", 1, *node, error);
     if (!find_extraneous) co_return;
     // An empty source root with a full mirror is most often a source that is not there (an
     // unmounted disk, a wiped directory): deleting everything is refused unless asked for,
@@ -469,6 +461,12 @@ uio::task<void> copy_walk::itemize_dir(const dir_node& parent, const raw_entry& 
     if (changes.metadata()) {
         out_.itemize(itemize('.', raw.st, changes, false, shown), node.src_prefix, node.dst_prefix);
     }
+}
+
+void copy_walk::unreadable(const char* what, std::size_t tree, const dir_node& node, int error) {
+    const std::string& shown = tree == 0 ? node.src_prefix : node.dst_prefix;
+    const walk_failure failure{what, tree, failure_path(node), error};
+    out_.error(failure_message(failure, shown), node.src_prefix, node.dst_prefix, error);
 }
 
 // A walker of its own; its permit was taken by the spawner.

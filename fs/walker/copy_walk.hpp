@@ -76,6 +76,10 @@ class copy_walk {
                                 const std::string& src_open_name, const dir_node& node);
     uio::task<void> tidy_destination(const std::shared_ptr<dir_node>& node, bool find_extraneous,
                                      std::vector<std::string> source_names, bool empty_source_root);
+    // A directory of `node` that cannot be opened or read (`what`: "open directory", "read
+    // directory"), in the source (`tree` 0) or the destination (1), reported as every walk
+    // reports it (walk_core.hpp).
+    void unreadable(const char* what, std::size_t tree, const dir_node& node, int error);
     // A directory's child is done (directory_publication.hpp).
     void release(std::shared_ptr<dir_node> node) { parts_.publisher.release(std::move(node)); }
     // Small files as linked chains, a walk batch at a time (chain_batches.hpp); those they
