@@ -1,4 +1,4 @@
-// The engine's set-up and its two task kinds: walkers feed the queue, workers drain it.
+// The engine's set-up and its passes: the copy walk feeds the queue, workers drain it.
 #include "uio/fs/engine.hpp"
 
 #include <unistd.h>
@@ -39,19 +39,9 @@ engine::engine(const options& opts, report& out, journal* log, const shard_plan*
       // a journal exists to resume file by file, so it keeps per-file publication.
       // Shards share directories: none can stage one (shard_plan.hpp).
       staging_(!opts.no_staging && opts.journal_path.empty() && !opts.dry_run && !shards),
-      walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0),
       filters_(make_filter_rules(opts.filters)),
       backup_(make_backup_store(opts)),
       deletions_(opts, out, pool_, filters_, backup_.get()) {
-    euid_ = ::geteuid();
-    // A backup directory inside DST is protected from --delete.
-    if (backup_ && opts.backup_dir.front() != '/' &&
-        opts.backup_dir.find("..") == std::string::npos) {
-        backup_relative_ = opts.backup_dir;
-        while (!backup_relative_.empty() && backup_relative_.back() == '/') {
-            backup_relative_.pop_back();
-        }
-    }
     // Chains only publish by name inside staging trees (no temporary, no rename per file),
     // and never for work that needs the bytes or a descriptor on the loop.
     if (opts.chains && staging_ && !opts.verify && !opts.fsync && opts.sparse != when::always &&
@@ -71,16 +61,27 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
         opts_, out_, pool_, *mover_, meta_, publisher_, *sync_,
         file_copier_extras{.log = journal_, .shards = shards_, .backup = backup_.get()});
     merged_.emplace(roots, opts_.sync);
+    walk_.emplace(opts_, out_, pool_,
+                  copy_walk_parts{.meta = meta_,
+                                  .publisher = publisher_,
+                                  .sync = *sync_,
+                                  .deletions = deletions_,
+                                  .filters = filters_,
+                                  .merged = *merged_,
+                                  .chains = chains_ ? &*chains_ : nullptr,
+                                  .log = journal_,
+                                  .shards = shards_,
+                                  .staging = staging_});
     try {
         if (merged_->active()) {
             // Several sources, one mirror: each pass ends before the next begins, so a later
             // source finds the earlier ones' directories made and leaves their entries alone.
-            for (source_index_ = 0; source_index_ < roots.size(); ++source_index_) {
-                const bool last = source_index_ + 1 == roots.size();
-                co_await copy_pass(std::span(roots).subspan(source_index_, 1), last);
+            for (std::size_t source = 0; source < roots.size(); ++source) {
+                const bool last = source + 1 == roots.size();
+                co_await copy_pass(std::span(roots).subspan(source, 1), source, last);
             }
         } else {
-            co_await copy_pass(roots, true);
+            co_await copy_pass(roots, 0, true);
         }
     } catch (...) {
         // Ended early: the staging trees never published go, rather than wait for a sweep.
@@ -92,25 +93,22 @@ uio::task<void> engine::copy(const std::vector<copy_root>& roots) {
         const merged_sources* merged = &*merged_;
         co_await deletions_.delete_extraneous(merged);
     }
+    walk_.reset();
     copier_.reset();
     sync_.reset();
     mover_.reset();
     buffers_.reset();
 }
 
-uio::task<void> engine::copy_pass(std::span<const copy_root> roots, bool last) {
+uio::task<void> engine::copy_pass(std::span<const copy_root> roots, std::size_t source_index,
+                                  bool last) {
     queue_.emplace(opts_.queue_depth);
     co_await uio::with_task_group([&](uio::task_group& group) -> uio::task<void> {
         for (unsigned i = 0; i < opts_.queue_depth; ++i) group.spawn(worker());
         try {
-            co_await uio::with_task_group([&](uio::task_group& walkers) -> uio::task<void> {
-                walk_group_ = &walkers;
-                for (const copy_root& root : roots) co_await walk_root(root);
-            });
-            walk_group_ = nullptr;
+            co_await walk_->walk(roots, source_index, *queue_);
             if (last) out_.walk_finished = true;
         } catch (...) {
-            walk_group_ = nullptr;
             queue_->close();
             throw;
         }

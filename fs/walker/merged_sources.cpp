@@ -75,7 +75,7 @@ std::unordered_map<std::string, bool> merged_sources::earlier_names(
         int error = 0;
         for (listed_name& listed : list_directory(fd, error)) {
             const std::string relative = below.empty() ? listed.name : below + "/" + listed.name;
-            if (!filters.empty() && filters.excluded(relative, listed.is_dir)) continue;
+            if (walk_excludes(&filters, relative, listed.is_dir)) continue;
             names.try_emplace(std::move(listed.name), listed.is_dir);
         }
         ::close(fd);

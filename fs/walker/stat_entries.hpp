@@ -23,7 +23,4 @@ namespace uio::fs {
 // following. Blocking: the walk runs it on the thread pool.
 void stat_entries(std::span<raw_entry> entries, int src_fd, int dst_fd, bool follow);
 
-// struct stat from a statx with STATX_BASIC_STATS.
-struct stat stat_from_statx(const struct statx& x) noexcept;
-
 }  // namespace uio::fs

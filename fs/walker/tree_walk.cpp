@@ -23,25 +23,6 @@ dir_node::~dir_node() {
     if (dst_fd >= 0) ::close(dst_fd);
 }
 
-dir_reader::dir_reader(int dir_fd) {
-    int copy = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
-    if (copy < 0) {
-        error_ = errno;
-        return;
-    }
-    dir_ = ::fdopendir(copy);
-    if (!dir_) {
-        error_ = errno;
-        ::close(copy);
-        return;
-    }
-    ::rewinddir(dir_);  // the duplicate shares the offset of a descriptor read before
-}
-
-dir_reader::~dir_reader() {
-    if (dir_) ::closedir(dir_);
-}
-
 namespace {
 
 // Whether `name` in `dir_fd` has extended attributes (true when it cannot tell). By name,
@@ -56,18 +37,12 @@ bool has_xattrs(int dir_fd, const char* name, bool follow) {
 
 std::vector<raw_entry> dir_reader::next_names(std::size_t max) {
     std::vector<raw_entry> batch;
-    if (!dir_) return batch;
+    if (stream_.open_error() != 0) return batch;
     batch.reserve(max);
     while (batch.size() < max) {
-        errno = 0;
-        dirent* d = ::readdir(dir_);
-        if (!d) {
-            read_error_ = errno;
-            break;
-        }
-        std::string_view name = d->d_name;
-        if (name == "." || name == "..") continue;
-        batch.emplace_back().name = name;
+        const dirent* d = stream_.next();
+        if (!d) break;
+        batch.emplace_back().name = d->d_name;
     }
     return batch;
 }
@@ -115,50 +90,26 @@ namespace {
 
 template <typename F>
 void for_each_name(int dir_fd, F&& f) {
-    int copy = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (copy < 0) return;
-    DIR* dir = ::fdopendir(copy);
-    if (!dir) {
-        ::close(copy);
-        return;
-    }
-    while (dirent* d = ::readdir(dir)) {
-        std::string_view name = d->d_name;
-        if (name != "." && name != "..") f(name);
-    }
-    ::closedir(dir);
+    dir_stream stream(dir_fd, dir_stream::open_as::reopen);
+    while (const dirent* d = stream.next()) f(std::string_view(d->d_name));
 }
 
 }  // namespace
 
 std::vector<listed_name> list_directory(int dir_fd, int& error) {
     std::vector<listed_name> names;
-    error = 0;
-    int copy = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR* dir = copy < 0 ? nullptr : ::fdopendir(copy);
-    if (!dir) {
-        error = errno;
-        if (copy >= 0) ::close(copy);
-        return names;
-    }
-    for (;;) {
-        errno = 0;
-        dirent* d = ::readdir(dir);
-        if (!d) {
-            error = errno;
-            break;
-        }
-        std::string_view name = d->d_name;
-        if (name == "." || name == "..") continue;
+    dir_stream stream(dir_fd, dir_stream::open_as::reopen);
+    error = stream.open_error();
+    if (error != 0) return names;
+    while (const dirent* d = stream.next()) {
         bool is_dir = d->d_type == DT_DIR;
         if (d->d_type == DT_UNKNOWN) {
             struct stat st {};
-            is_dir =
-                ::fstatat(dir_fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+            is_dir = stat_name(dir_fd, d->d_name, false, st) == 0 && S_ISDIR(st.st_mode);
         }
-        names.push_back({std::string(name), is_dir});
+        names.push_back({std::string(d->d_name), is_dir});
     }
-    ::closedir(dir);
+    error = stream.read_error();
     return names;
 }
 

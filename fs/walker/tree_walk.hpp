@@ -11,7 +11,6 @@
 // rename per file) while no user-visible path ever shows a partially filled directory.
 #pragma once
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <cstdint>
@@ -24,6 +23,7 @@
 #include <uio/core/semaphore.hpp>
 #include <uio/uring/stat_time.hpp>
 
+#include "uio/fs/walker/walk_core.hpp"
 #include "uio/uring/temp_name.hpp"
 
 namespace uio::fs {
@@ -108,25 +108,20 @@ struct raw_entry {
     const char* failed = nullptr;  // "stat", "read link"
 };
 
-// A directory stream on a duplicate of a directory descriptor. Blocking: use from offload,
-// one call at a time.
+// A directory listed in batches, on a duplicate of a directory descriptor (dir_stream,
+// walk_core.hpp). Blocking: use from offload, one call at a time.
 class dir_reader {
   public:
-    explicit dir_reader(int dir_fd);
-    ~dir_reader();
-    dir_reader(const dir_reader&) = delete;
-    dir_reader& operator=(const dir_reader&) = delete;
+    explicit dir_reader(int dir_fd) : stream_(dir_fd, dir_stream::open_as::duplicate) {}
 
-    int open_error() const noexcept { return error_; }
+    int open_error() const noexcept { return stream_.open_error(); }
     // Up to `max` names (fewer at the end; empty when done), not yet stat'ed: the walk
     // stats them (stat_entries.hpp), then calls finish_entries.
     std::vector<raw_entry> next_names(std::size_t max);
-    int read_error() const noexcept { return read_error_; }
+    int read_error() const noexcept { return stream_.read_error(); }
 
   private:
-    DIR* dir_ = nullptr;
-    int error_ = 0;
-    int read_error_ = 0;
+    dir_stream stream_;
 };
 
 // What a stat'ed batch still needs of blocking calls: a symlink's target; with `xattrs`,

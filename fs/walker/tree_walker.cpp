@@ -6,11 +6,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <utility>
 #include <vector>
 
-#include "uio/fs/report.hpp"
 #include "uio/fs/walker/fd_holder.hpp"
 #include "uio/fs/walker/tree_walk.hpp"
 
@@ -18,15 +16,6 @@ namespace uio::fs {
 
 void tree_visitor::enter(const walk_dir&) {}
 void tree_visitor::leave(const walk_dir&) {}
-
-int open_walk_dir(int parent_fd, const std::string& name) {
-    return ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-}
-
-std::string failure_message(const walk_failure& failure, const std::string& shown) {
-    return std::string("cannot ") + failure.what + " " + quote(shown) + ": " +
-           std::strerror(failure.error);
-}
 
 namespace {
 
@@ -58,11 +47,8 @@ void tree_walker::describe(const walk_dir& dir, std::size_t tree, listed_name& l
     name.in[tree] = true;
     name.is_dir[tree] = listed.is_dir;
     if (!settings_.stat) return;
-    if (::fstatat(dir.fd[tree], listed.name.c_str(), &name.st[tree], AT_SYMLINK_NOFOLLOW) == 0) {
-        name.is_dir[tree] = S_ISDIR(name.st[tree].st_mode);
-    } else {
-        name.stat_error[tree] = errno;
-    }
+    name.stat_error[tree] = stat_name(dir.fd[tree], listed.name.c_str(), false, name.st[tree]);
+    if (name.stat_error[tree] == 0) name.is_dir[tree] = S_ISDIR(name.st[tree].st_mode);
 }
 
 bool tree_walker::walk(std::array<int, 2> roots) {
@@ -114,7 +100,7 @@ bool tree_walker::walk_open(const walk_dir& dir) {
         j += from_second;
         name.path = walk_path(dir.path, name.name);
         const bool is_dir = name.in[0] ? name.is_dir[0] : name.is_dir[1];
-        if (filters && !filters->empty() && filters->excluded(name.path, is_dir)) continue;
+        if (walk_excludes(filters, name.path, is_dir)) continue;
         const tree_visitor::step next = visitor_.visit(dir, name);
         if (next == tree_visitor::step::stop) return false;
         if (next != tree_visitor::step::descend || !name.is_dir[0]) continue;

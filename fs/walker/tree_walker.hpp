@@ -1,9 +1,10 @@
 // tree_walker: the one depth-first traversal of the blocking walks (--check, shard planning,
-// shard finishing). It owns what each of them used to write again: every directory opened
-// relative to its parent's descriptor with O_NOFOLLOW (a symlink never takes the walk out of
-// the tree), listing, stats (lstat, never following, each just before its visit), the filters, a
-// bytewise order of names where the result must not depend on readdir (shard plans must agree
-// across ranks), and the report of a directory that cannot be opened or read (its path and errno).
+// shard finishing). It owns what each of them used to write again, on the core it shares with
+// the copy walk (walk_core.hpp): every directory opened relative to its parent's descriptor
+// with O_NOFOLLOW (a symlink never takes the walk out of the tree), listing, stats (never
+// following, each just before its visit), the filters, and the report of a directory that
+// cannot be opened or read (its path and errno); and, its own, a bytewise order of names where
+// the result must not depend on readdir (shard plans must agree across ranks).
 // A traversal supplies only what it does per name and per directory (tree_visitor).
 //
 // Two trees can be walked side by side (--check: source and destination; shard finishing:
@@ -15,8 +16,9 @@
 // walks below it, and closes it when it leaves), so the walk needs no share of the engine's
 // descriptor budget (fd_limits.hpp). Blocking, one thread: run it off any event loop.
 //
-// The engine's copy walk (walk.cpp: batches on the thread pool, several walkers, entries
-// streamed into the workers' channel) does not go through this type yet.
+// The engine's copy walk (copy_walk.hpp: batches on the thread pool, several walkers, entries
+// streamed into the workers' channel) is a traversal of its own on the same core: a visitor
+// per name, on one thread, would cost it the batching and concurrency it is fast by.
 #pragma once
 
 #include <sys/stat.h>
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "uio/fs/planner/filter_rules.hpp"
+#include "uio/fs/walker/walk_core.hpp"
 
 namespace uio::fs {
 
@@ -44,17 +47,8 @@ struct walk_name {
     std::string path;                 // below the roots: "a/b/name"
     std::array<bool, 2> in{};         // listed in that tree
     std::array<bool, 2> is_dir{};     // a directory there (never following a symlink)
-    std::array<struct stat, 2> st{};  // with walk_settings::stat: lstat's result
-    std::array<int, 2> stat_error{};  // lstat's errno (0: stat'ed, or not asked)
-};
-
-// A directory the walk could not open or read: its path and errno. Its names are not
-// visited.
-struct walk_failure {
-    const char* what;  // "open directory", "read directory"
-    std::size_t tree;  // 0: the first tree, 1: the second
-    std::string path;  // below the roots, as walk_dir::path
-    int error;         // errno
+    std::array<struct stat, 2> st{};  // with walk_settings::stat: the stat (never following)
+    std::array<int, 2> stat_error{};  // its errno (0: stat'ed, or not asked)
 };
 
 // What a walk does with each name and directory (`enter` and `leave` are optional).
@@ -107,11 +101,5 @@ class tree_walker {
     walk_settings settings_;
     tree_visitor& visitor_;
 };
-
-// The open of every directory below a root: relative, read-only, never following a symlink.
-int open_walk_dir(int parent_fd, const std::string& name);
-
-// "cannot open directory 'root/a': Permission denied", from the path as the caller shows it.
-std::string failure_message(const walk_failure& failure, const std::string& shown);
 
 }  // namespace uio::fs

@@ -103,14 +103,12 @@ TEST_CASE("kill -9 mid-copy leaves no wrong final file and a rerun with --journa
     CHECK(temp_leftovers(work / "dst").empty());
 }
 
-TEST_CASE("an unreadable source file is reported, the rest is copied, exit 1") {
+namespace {
+
+// `ucopy -r WORK/src WORK/out` as nobody (65534): root reads everything, nobody is bound by
+// mode 000. Skips where setpriv or an unprivileged io_uring is missing.
+command_result copy_src_as_nobody(const uio::testing::temp_dir& work) {
     if (::access("/usr/bin/setpriv", X_OK) != 0) uio::testing::skip("setpriv not installed");
-    // Root reads everything, so the copy runs as nobody (65534), for whom mode 000 means no.
-    uio::testing::temp_dir work;
-    ::chmod(work.path().c_str(), 0755);
-    fs::create_directories(work / "src");
-    write_file(work / "src/readable", "yes");
-    write_file(work / "src/secret", "no", 0000);
     fs::create_directories(work / "out");
     ::chown((work / "out").c_str(), 65534, 65534);
     // The build tree may sit where nobody cannot enter (/root/...): run a copy of the binary.
@@ -118,16 +116,49 @@ TEST_CASE("an unreadable source file is reported, the rest is copied, exit 1") {
     ::chmod((work / "ucopy").c_str(), 0755);
     command_result r = sh("setpriv --reuid=65534 --regid=65534 --clear-groups " +
                           q(work / "ucopy") + " -r " + q(work / "src") + " " + q(work / "out"));
-    INFO(r.output);
     if (r.output.find("io_uring") != std::string::npos && r.status != 1) {
         uio::testing::skip("io_uring not available to an unprivileged user: " + r.output);
     }
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("an unreadable source file is reported, the rest is copied, exit 1") {
+    uio::testing::temp_dir work;
+    ::chmod(work.path().c_str(), 0755);
+    fs::create_directories(work / "src");
+    write_file(work / "src/readable", "yes");
+    write_file(work / "src/secret", "no", 0000);
+    command_result r = copy_src_as_nobody(work);
+    INFO(r.output);
     CHECK(r.status == 1);
     CHECK(r.output.find("ucopy: cannot open '" + (work / "src/secret") +
                         "' for reading: Permission denied") != std::string::npos);
     CHECK(read_file(work / "out/src/readable") == "yes");
     CHECK_FALSE(fs::exists(work / "out/src/secret"));
     CHECK(temp_leftovers(work / "out").empty());
+}
+
+TEST_CASE(
+    "an unreadable source directory is reported with its path and errno, the rest is copied") {
+    uio::testing::temp_dir work;
+    ::chmod(work.path().c_str(), 0755);
+    fs::create_directories(work / "src/locked");
+    write_file(work / "src/locked/inside", "hidden");
+    write_file(work / "src/readable", "yes");
+    REQUIRE(::chmod((work / "src/locked").c_str(), 0) == 0);
+    command_result r = copy_src_as_nobody(work);
+    INFO(r.output);
+    CHECK(r.status == 1);
+    CHECK(r.output.find("ucopy: cannot access '" + (work / "src/locked") +
+                        "': Permission denied") != std::string::npos);
+    CHECK(read_file(work / "out/src/readable") == "yes");
+    CHECK(fs::is_directory(work / "out/src/locked"));  // made, empty, like cp
+    CHECK_FALSE(fs::exists(work / "out/src/locked/inside"));
+    CHECK(temp_leftovers(work / "out").empty());
+    ::chmod((work / "src/locked").c_str(), 0700);
+    ::chmod((work / "out/src/locked").c_str(), 0700);
 }
 
 TEST_CASE("a full destination fails clearly and publishes no partial file") {

@@ -1,6 +1,8 @@
-// The walk: command-line roots, directories made before their contents, each directory's
-// listing streamed in batches into the workers' queue (or into chain batches), subdirectories
-// handed to free walkers or walked in line.
+// The copy walk: command-line roots, directories made before their contents, each
+// directory's listing streamed in batches into the workers' queue (or into chain batches),
+// subdirectories handed to free walkers or walked in line.
+#include "uio/fs/walker/copy_walk.hpp"
+
 #include <fcntl.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -15,13 +17,13 @@
 #include <uio/uring/operations.hpp>
 #include <uio/uring/timeout.hpp>
 
-#include "uio/fs/engine.hpp"
 #include "uio/fs/name_escape.hpp"
 #include "uio/fs/planner/entry_route.hpp"
 #include "uio/fs/planner/sync_check.hpp"
 #include "uio/fs/publisher/journal_lookup.hpp"
 #include "uio/fs/walker/fd_limits.hpp"
 #include "uio/fs/walker/stat_entries.hpp"
+#include "uio/fs/walker/walk_core.hpp"
 
 namespace uio::fs {
 
@@ -34,16 +36,61 @@ bool has_default_acl(int dir_fd) {
     return ::fgetxattr(dir_fd, "system.posix_acl_default", nullptr, 0) > 0;
 }
 
+// --backup-dir inside DST (relative, not climbing out): protected from --delete.
+std::string backup_below_destination(const options& opts) {
+    std::string relative;
+    if (!opts.backup_dir.empty() && opts.backup_dir.front() != '/' &&
+        opts.backup_dir.find("..") == std::string::npos) {
+        relative = opts.backup_dir;
+        while (!relative.empty() && relative.back() == '/') relative.pop_back();
+    }
+    return relative;
+}
+
+// A directory's path below the root as walk_failure has it: "a/b" ("" at the root).
+std::string failure_path(const dir_node& node) {
+    const std::string& relative = node.relative;
+    return relative.empty() ? relative : relative.substr(0, relative.size() - 1);
+}
+
 }  // namespace
 
-uio::task<void> engine::walk_root(const copy_root& root) {
+copy_walk::copy_walk(const options& opts, report& out, uio::thread_pool& pool,
+                     const copy_walk_parts& parts)
+    : opts_(opts),
+      out_(out),
+      pool_(pool),
+      parts_(parts),
+      euid_(::geteuid()),
+      backup_relative_(backup_below_destination(opts)),
+      walkers_(opts.walkers > 0 ? opts.walkers - 1 : 0) {}
+
+uio::task<void> copy_walk::walk(std::span<const copy_root> roots, std::size_t source_index,
+                                uio::channel<entry>& queue) {
+    source_index_ = source_index;
+    queue_ = &queue;
+    try {
+        co_await uio::with_task_group([&](uio::task_group& walkers) -> uio::task<void> {
+            walk_group_ = &walkers;
+            for (const copy_root& root : roots) co_await walk_root(root);
+        });
+    } catch (...) {
+        walk_group_ = nullptr;
+        queue_ = nullptr;
+        throw;
+    }
+    walk_group_ = nullptr;
+    queue_ = nullptr;
+}
+
+uio::task<void> copy_walk::walk_root(const copy_root& root) {
     // Several sources, one mirror: where an earlier source holds this top, its entry wins
     // and a directory held by both is merged (merged_sources.hpp).
     bool shadowed = false;
-    if (merged_->active() && source_index_ > 0) {
+    if (parts_.merged.active() && source_index_ > 0) {
         const std::size_t k = source_index_;
         std::optional<bool> held = co_await uio::offload(
-            pool_, [&] { return merged_->earlier_holds(k, merged_->prefix(k)); });
+            pool_, [&] { return parts_.merged.earlier_holds(k, parts_.merged.prefix(k)); });
         if (held) {
             if (!*held || !S_ISDIR(root.st.st_mode)) co_return;
             shadowed = true;
@@ -94,9 +141,9 @@ uio::task<void> engine::walk_root(const copy_root& root) {
         e.follow = root.follow;
         e.dst_exists = raw.dst_exists;
         e.dst_st = raw.dst_st;
-        if (journal_ && e.dst_exists && S_ISREG(e.st.st_mode)) {
+        if (parts_.log && e.dst_exists && S_ISREG(e.st.st_mode)) {
             std::vector<raw_entry> one{raw};
-            co_await mark_journaled(*journal_, *top, one);
+            co_await mark_journaled(*parts_.log, *top, one);
             e.journaled = one[0].journaled;
         }
         if (S_ISLNK(root.st.st_mode)) {
@@ -119,10 +166,10 @@ uio::task<void> engine::walk_root(const copy_root& root) {
     release(std::move(top));
 }
 
-uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_node>& parent,
-                                                      const raw_entry& raw, int src_dirfd,
-                                                      const std::string& src_open_name,
-                                                      const std::string& src_display) {
+uio::task<std::shared_ptr<dir_node>> copy_walk::make_dir(const std::shared_ptr<dir_node>& parent,
+                                                         const raw_entry& raw, int src_dirfd,
+                                                         const std::string& src_open_name,
+                                                         const std::string& src_display) {
     std::string dst_display = parent->dst_prefix + raw.name;
     auto node = std::make_shared<dir_node>();
     node->st = raw.st;
@@ -140,7 +187,7 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
         }
         // --sync makes the mirror's type follow the source's, as rsync does.
         try {
-            co_await remove_in_the_way(*parent, raw.name);
+            co_await parts_.sync.remove_in_the_way(*parent, raw.name);
         } catch (const copy_error& error) {
             out_.error(error, src_display, dst_display);
             co_return nullptr;
@@ -154,8 +201,8 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     if (!opts_.dry_run && node->fresh) {
         // Inside a staging tree nothing is visible yet: final names. Otherwise a new
         // directory is the top of a staging tree, made under a temporary name.
-        node->staged = staging_;
-        if (staging_ && !parent->staged) node->stage_name = temp_name();
+        node->staged = parts_.staging;
+        if (parts_.staging && !parent->staged) node->stage_name = temp_name();
         const std::string& made = node->stage_name.empty() ? raw.name : node->stage_name;
         int rc = co_await uio::mkdirat(parent->dst_fd, made.c_str(), 0700);
         if (rc == -EEXIST && node->stage_name.empty()) {
@@ -166,13 +213,11 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
                        src_display, dst_display, -rc);
             co_return nullptr;
         } else if (!node->stage_name.empty()) {
-            publisher_.staged(*parent, node->stage_name);
+            parts_.publisher.staged(*parent, node->stage_name);
         }
     }
     const std::string& dst_open_name = node->stage_name.empty() ? raw.name : node->stage_name;
-    int follow = opts_.dereference ? 0 : O_NOFOLLOW;
-    int src =
-        co_await open_patiently(src_dirfd, src_open_name.c_str(), O_RDONLY | O_DIRECTORY | follow);
+    int src = co_await open_walk_dir_patiently(src_dirfd, src_open_name.c_str(), opts_.dereference);
     if (src == -ENOENT && parent->finalize) {
         out_.vanished(src_display);  // deleted since its parent was listed
     } else if (src < 0) {
@@ -182,11 +227,10 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     }
     node->src_fd = src < 0 ? -1 : src;
     if (parent->dst_fd >= 0 && !(opts_.dry_run && node->fresh)) {
-        int dst = co_await open_patiently(parent->dst_fd, dst_open_name.c_str(),
-                                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        int dst = co_await open_walk_dir_patiently(parent->dst_fd, dst_open_name.c_str(), false);
         if (dst < 0) {
-            out_.error("cannot open directory " + quote(dst_display) + ": " + std::strerror(-dst),
-                       src_display, dst_display, -dst);
+            const walk_failure failure{"open directory", 1, failure_path(*node), -dst};
+            out_.error(failure_message(failure, dst_display), src_display, dst_display, -dst);
             if (!node->stage_name.empty()) {
                 ::unlinkat(parent->dst_fd, dst_open_name.c_str(), AT_REMOVEDIR);
             }
@@ -207,7 +251,7 @@ uio::task<std::shared_ptr<dir_node>> engine::make_dir(const std::shared_ptr<dir_
     co_return node;
 }
 
-uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
+uio::task<void> copy_walk::walk_dir(std::shared_ptr<dir_node> node) {
     if (node->src_fd < 0) {
         release(std::move(node));
         co_return;
@@ -222,11 +266,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         listing.emplace(node->src_fd);
     }
     dir_reader& reader = *listing;
-    if (reader.open_error() != 0) {
-        out_.error("cannot open directory " + quote(node->src_prefix) + ": " +
-                       std::strerror(reader.open_error()),
-                   node->src_prefix, node->dst_prefix, reader.open_error());
-    }
+    if (reader.open_error() != 0) unreadable("open directory", 0, *node, reader.open_error());
     const int lookup_fd = node->fresh ? -1 : node->dst_fd;
     // --delete: the names this directory's copy keeps (one directory's worth of memory).
     const bool keep_names = opts_.delete_extraneous && lookup_fd >= 0;
@@ -235,15 +275,15 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
     // Several sources, one mirror: names an earlier source holds here are its (they were
     // synced in its pass), but for directories both hold, which are merged.
     std::unordered_map<std::string, bool> earlier;
-    if (merged_->active() && source_index_ > 0) {
+    if (parts_.merged.active() && source_index_ > 0) {
         const std::size_t k = source_index_;
-        const std::string dir = merged_->in_dst(k, node->relative);
-        earlier =
-            co_await uio::offload(pool_, [&] { return merged_->earlier_names(k, dir, filters_); });
+        const std::string dir = parts_.merged.in_dst(k, node->relative);
+        earlier = co_await uio::offload(
+            pool_, [&] { return parts_.merged.earlier_names(k, dir, parts_.filters); });
     }
     for (;;) {
         entry_followups followups;
-        followups.xattrs = chains_ && node->staged && opts_.preserve.xattr;
+        followups.xattrs = parts_.chains && node->staged && opts_.preserve.xattr;
         followups.compare_xattrs = opts_.sync && opts_.preserve.xattr;
         followups.every_xattr = opts_.every_xattr;
         // One trip to the pool per batch: its names, their stats, then what some need more.
@@ -256,7 +296,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         if (batch.empty()) break;
         listed += batch.size();
         std::vector<entry> chained;
-        if (journal_ && lookup_fd >= 0) co_await mark_journaled(*journal_, *node, batch);
+        if (parts_.log && lookup_fd >= 0) co_await mark_journaled(*parts_.log, *node, batch);
         for (raw_entry& raw : batch) {
             if (raw.error != 0) {
                 const std::string src_display = node->src_prefix + raw.name;
@@ -270,8 +310,7 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 continue;
             }
             if (keep_names) source_names.push_back(raw.name);
-            if (!filters_.empty() &&
-                filters_.excluded(node->relative + raw.name, S_ISDIR(raw.st.st_mode))) {
+            if (walk_excludes(&parts_.filters, node->relative, raw.name, S_ISDIR(raw.st.st_mode))) {
                 if (keep_names) source_names.pop_back();  // its copy in DST is no longer wanted
                 ++out_.skipped;
                 continue;
@@ -289,15 +328,18 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 ++out_.files_done;
                 continue;
             }
-            if (shards_ && S_ISDIR(raw.st.st_mode) && shards_->outside(node->relative + raw.name)) {
+            if (parts_.shards && S_ISDIR(raw.st.st_mode) &&
+                parts_.shards->outside(node->relative + raw.name)) {
                 continue;  // nothing below is this shard's
             }
             entry e;
-            if (shards_ && !S_ISDIR(raw.st.st_mode) && !shard_takes(*node, raw, e)) continue;
+            if (parts_.shards && !S_ISDIR(raw.st.st_mode) &&
+                !shard_takes(opts_, *parts_.shards, *node, raw, e))
+                continue;
             // What is left may create, replace or rename in this directory, but for an
             // existing subdirectory.
             if (!S_ISDIR(raw.st.st_mode) || !raw.dst_exists || !S_ISDIR(raw.dst_st.st_mode)) {
-                publisher_.lift_write(*node);
+                parts_.publisher.lift_write(*node);
             }
             if (S_ISDIR(raw.st.st_mode)) {
                 const std::string src_display = node->src_prefix + raw.name;
@@ -333,7 +375,8 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
                 out_.bytes_seen +=
                     e.split ? e.part_end - e.part_begin : static_cast<std::uint64_t>(e.st.st_size);
             }
-            if (chains_ && chain_eligible(opts_, meta_, chains_->max_size(), euid_, *node, raw)) {
+            if (parts_.chains &&
+                chain_eligible(opts_, parts_.meta, parts_.chains->max_size(), euid_, *node, raw)) {
                 if (opts_.verbose) out_.verbose(e.src_path(), e.dst_path());
                 chained.push_back(std::move(e));
                 continue;
@@ -342,15 +385,11 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
         }
         if (!chained.empty()) {
             // Runs beside the walk; the permit bounds the batches (and so memory) in flight.
-            uio::semaphore::permit permit = co_await chains_->acquire();
+            uio::semaphore::permit permit = co_await parts_.chains->acquire();
             walk_group_->spawn(copy_chain_batch(std::move(permit), std::move(chained)));
         }
     }
-    if (reader.read_error() != 0) {
-        out_.error("cannot read directory " + quote(node->src_prefix) + ": " +
-                       std::strerror(reader.read_error()),
-                   node->src_prefix, node->dst_prefix, reader.read_error());
-    }
+    if (reader.read_error() != 0) unreadable("read directory", 0, *node, reader.read_error());
     if (lookup_fd >= 0 && (keep_names || !opts_.dry_run)) {
         // The root of a mirror whose source listed nothing: see tidy_destination.
         const bool source_empty = node->relative.empty() && listed == 0 &&
@@ -363,29 +402,26 @@ uio::task<void> engine::walk_dir(std::shared_ptr<dir_node> node) {
 // One listing of `node`'s existing destination, once its copy is under way: what a killed
 // run left there is removed, and with `find_extraneous` (--delete) the names its source lacks
 // are recorded.
-uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
-                                         bool find_extraneous,
-                                         std::vector<std::string> source_names,
-                                         bool empty_source_root) {
+uio::task<void> copy_walk::tidy_destination(const std::shared_ptr<dir_node>& node,
+                                            bool find_extraneous,
+                                            std::vector<std::string> source_names,
+                                            bool empty_source_root) {
     int error = 0;
     std::vector<deletion_plan::extraneous> found = co_await uio::offload(pool_, [&] {
         std::vector<listed_name> listed = list_directory(node->dst_fd, error);
         if (!opts_.dry_run) remove_stale_temps(node->dst_fd, listed);
         if (!find_extraneous) return std::vector<deletion_plan::extraneous>();
-        return deletion_plan::find(listed, node->relative, source_names, filters_,
+        return deletion_plan::find(listed, node->relative, source_names, parts_.filters,
                                    opts_.delete_excluded, backup_relative_);
     });
-    if (error != 0) {
-        out_.error("cannot read directory " + quote(node->dst_prefix) + ": " + std::strerror(error),
-                   node->src_prefix, node->dst_prefix, error);
-    }
+    if (error != 0) unreadable("read directory", 1, *node, error);
     if (!find_extraneous) co_return;
     // An empty source root with a full mirror is most often a source that is not there (an
     // unmounted disk, a wiped directory): deleting everything is refused unless asked for,
     // as Unison's confirmbigdeletes does (delete_extraneous, once other sources of the same
     // mirror have kept what they hold).
     if (empty_source_root && !found.empty() && !opts_.delete_all_ok) {
-        deletions_.empty_source_root(node.get(), node->dst_prefix, node->src_prefix);
+        parts_.deletions.empty_source_root(node.get(), node->dst_prefix, node->src_prefix);
     }
     // The mirror's root: the directory made for a command-line source.
     std::shared_ptr<dir_node> root = node;
@@ -396,13 +432,13 @@ uio::task<void> engine::tidy_destination(const std::shared_ptr<dir_node>& node,
         times.st_atim = node->dst_times[0];
         times.st_mtim = node->dst_times[1];
     }
-    deletions_.add(root, times, std::move(found));
+    parts_.deletions.add(root, times, std::move(found));
 }
 
 // A directory's --itemize-changes line: "cd+++++++++" when made, else what differs
 // (".d..t......"), nothing when nothing does. Its xattrs are compared only for this line.
-uio::task<void> engine::itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
-                                    const std::string& src_open_name, const dir_node& node) {
+uio::task<void> copy_walk::itemize_dir(const dir_node& parent, const raw_entry& raw, int src_dirfd,
+                                       const std::string& src_open_name, const dir_node& node) {
     const std::string shown = node.relative.empty() ? std::string("./") : node.relative;
     if (node.fresh && node.relative.empty() && opts_.sync) {
         // rsync's message before the lines when it makes the destination directory.
@@ -427,8 +463,14 @@ uio::task<void> engine::itemize_dir(const dir_node& parent, const raw_entry& raw
     }
 }
 
+void copy_walk::unreadable(const char* what, std::size_t tree, const dir_node& node, int error) {
+    const std::string& shown = tree == 0 ? node.src_prefix : node.dst_prefix;
+    const walk_failure failure{what, tree, failure_path(node), error};
+    out_.error(failure_message(failure, shown), node.src_prefix, node.dst_prefix, error);
+}
+
 // A walker of its own; its permit was taken by the spawner.
-uio::task<void> engine::walk_subdir(std::shared_ptr<dir_node> node) {
+uio::task<void> copy_walk::walk_subdir(std::shared_ptr<dir_node> node) {
     struct give_back {
         uio::semaphore& s;
         ~give_back() { s.release(); }
