@@ -151,8 +151,13 @@ task<void> send_allowed(async_generator<std::span<const std::byte>> bytes, csv_c
                 const std::uint64_t upto = cut ? received : ahead.sendable(received);
                 if (upto > sent) {
                     const auto n = static_cast<std::size_t>(upto - sent);
-                    std::string text = unsent.substr(0, n);
-                    unsent.erase(0, n);
+                    std::string text;
+                    if (n == unsent.size()) {
+                        text.swap(unsent);  // all of it (the check is done): no copy
+                    } else {
+                        text = unsent.substr(0, n);
+                        unsent.erase(0, n);
+                    }
                     sent = upto;
                     lines_sent +=
                         static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
