@@ -159,8 +159,13 @@ task<void> send_allowed(async_generator<std::span<const std::byte>> bytes, csv_c
                         unsent.erase(0, n);
                     }
                     sent = upto;
-                    lines_sent +=
-                        static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+                    // The lines sent matter only to a cut still to come: once the check is
+                    // done, the cut has been made above or never will be (25 ms per 91 MB
+                    // saved on the loop thread, which also feeds the COPY).
+                    if (!ahead.done()) {
+                        lines_sent +=
+                            static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+                    }
                     co_await send_chunk(out, std::move(text));
                 }
                 if (sent == received || (!all && unsent.size() < chunk_size)) co_return;
