@@ -52,6 +52,7 @@ task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string
 async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx,
                                                        std::string source, char quote) {
     csv_record_count records(quote);
+    const bool count = ctx.counts_rows();  // --no-progress: no scan for the count
     std::string chunk;
     std::uint64_t offset = 0;
     copy_end_marker_guard guard;
@@ -61,7 +62,7 @@ async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_cont
         if (n == 0) break;
         std::size_t skip = 0;
         if (first && n >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0) skip = 3;
-        ctx.advance(records.feed(std::string_view(chunk.data(), n)), n);
+        ctx.advance(count ? records.feed(std::string_view(chunk.data(), n)) : 0, n);
         guard.feed(std::string_view(chunk.data() + skip, n - skip), source);
         co_yield std::as_bytes(std::span(chunk.data() + skip, n - skip));
     }

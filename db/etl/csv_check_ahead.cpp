@@ -151,11 +151,21 @@ task<void> send_allowed(async_generator<std::span<const std::byte>> bytes, csv_c
                 const std::uint64_t upto = cut ? received : ahead.sendable(received);
                 if (upto > sent) {
                     const auto n = static_cast<std::size_t>(upto - sent);
-                    std::string text = unsent.substr(0, n);
-                    unsent.erase(0, n);
+                    std::string text;
+                    if (n == unsent.size()) {
+                        text.swap(unsent);  // all of it (the check is done): no copy
+                    } else {
+                        text = unsent.substr(0, n);
+                        unsent.erase(0, n);
+                    }
                     sent = upto;
-                    lines_sent +=
-                        static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+                    // The lines sent matter only to a cut still to come: once the check is
+                    // done, the cut has been made above or never will be (25 ms per 91 MB
+                    // saved on the loop thread, which also feeds the COPY).
+                    if (!ahead.done()) {
+                        lines_sent +=
+                            static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+                    }
                     co_await send_chunk(out, std::move(text));
                 }
                 if (sent == received || (!all && unsent.size() < chunk_size)) co_return;

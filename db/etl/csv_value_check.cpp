@@ -25,6 +25,9 @@ csv_value_check::csv_value_check(formats::csv_options csv, std::vector<value_kin
         checked_.push_back(checkable(k));
         checking_ += checkable(k) ? 1 : 0;
     }
+    for (char c : {csv_.quote, csv_.delimiter, '\n', '\r'}) {
+        special_[static_cast<unsigned char>(c)] = true;
+    }
 }
 
 void csv_value_check::end_field(std::string_view text) {
@@ -122,24 +125,39 @@ void csv_value_check::feed(std::string_view bytes) {
         start = at + 1;
     };
     for (; p < end; ++p) {
-        const char c = *p;
         if (in_quotes_) {
             if (quote_pending_) {
                 quote_pending_ = false;
-                if (c == quote) {  // a doubled quote: one quote of the value
-                    field_ += quote;
+                if (*p == quote) {  // a doubled quote: one quote of the value
+                    if (keeps_field()) field_ += quote;
                     continue;
                 }
-                in_quotes_ = false;  // it closed the quoted part: `c` is outside
+                in_quotes_ = false;  // it closed the quoted part: `*p` is outside
             } else {
-                if (c == quote) {
-                    quote_pending_ = true;
-                } else {
-                    field_ += c;
+                // To the next quote at once; the text kept only for a checked value.
+                const void* q = std::memchr(p, quote, static_cast<std::size_t>(end - p));
+                const char* stop = q ? static_cast<const char*>(q) : end;
+                if (keeps_field()) field_.append(p, stop);
+                if (!q) {
+                    p = end;
+                    break;
                 }
+                p = stop;
+                quote_pending_ = true;
                 continue;
             }
         }
+        // Outside quotes: a run of ordinary bytes in one loop (one table look-up a byte);
+        // after a closing quote it is text of the field (kept for a checked value).
+        if (!special_[static_cast<unsigned char>(*p)]) {
+            const char* run = p;
+            do {
+                ++p;
+            } while (p < end && !special_[static_cast<unsigned char>(*p)]);
+            if (quoted_ && keeps_field()) field_.append(run, p);
+            if (p == end) break;
+        }
+        const char c = *p;
         if (c == quote) {
             // A quoted part, anywhere in the field: what came before it is kept.
             if (!quoted_) {
@@ -151,7 +169,7 @@ void csv_value_check::feed(std::string_view bytes) {
         } else if (c == delimiter) {
             end_field(take(p));
             next_field(p);
-        } else if (c == '\n' || c == '\r') {
+        } else {  // '\n' or '\r'
             // An empty line (or \r\n's \n) is no record in a table of several columns: it
             // is skipped, before the header too, as csv_reader and the loads skip it.
             // A cut after \n, or after a \r that no \n follows in this feed.
@@ -165,8 +183,6 @@ void csv_value_check::feed(std::string_view bytes) {
             end_record();
             next_field(p);
             if (cut) record_end_ = static_cast<std::size_t>(p + 1 - bytes.data());
-        } else if (quoted_) {
-            field_ += c;  // text after a closing quote
         }
     }
     // The field in progress goes on in the next feed.

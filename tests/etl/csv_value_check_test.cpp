@@ -47,6 +47,27 @@ TEST_CASE("csv_value_check: fields, quotes, NULLs and line ends as COPY reads th
     }
 }
 
+TEST_CASE("csv_value_check: quoted parts anywhere in a field, checked or skipped, in any cut") {
+    // The scan jumps to the next quote inside quotes and over runs of plain bytes outside,
+    // and keeps a field's text only for a checked column: the values must come out whole.
+    const std::vector<value_kind> kinds = {value_kind::integer, value_kind::boolean,
+                                           value_kind::text};
+    for (std::size_t piece : {1, 2, 3, 5, 1000}) {
+        INFO(piece);
+        // "1"2 is 12 and 1"2"3 is 123 to COPY; "t" is t; a text column's quoted delimiter
+        // and line end stay inside its value.
+        CHECK(checked("a,b,c\n\"1\"2,t,\"x,\ny\"\n1\"2\"3,\"t\",z\n", kinds, piece) == kinds);
+        // A doubled quote is a quote of the value: 1"2 is no integer.
+        CHECK(checked("a,b,c\n\"1\"\"2\",t,x\n", kinds, piece)[0] == value_kind::text);
+        // Text after a closing quote belongs to the value: t"rue" is true, not t.
+        CHECK(checked("a,b,c\n1,t\"rue\",x\n", kinds, piece)[1] == value_kind::text);
+        // Skipping a quoted text value (a delimiter, a line end, doubled quotes in it) keeps
+        // the columns in step: the next record's 1.5 still widens the first column.
+        CHECK(checked("a,b,c\n1,t,\"x,\n\"\"y\"\"\"\n1.5,t,z\n", kinds, piece)[0] ==
+              value_kind::decimal);
+    }
+}
+
 namespace {
 
 std::vector<value_kind> checked_tsv(const std::string& text, std::vector<value_kind> kinds,

@@ -66,7 +66,8 @@ task<void> read_chunks(input_file& in, std::uint64_t offset, channel<std::string
 // The bytes of `in` as chunks, each valid until the next is asked for; a UTF-8 BOM at the
 // start is dropped. For COPY FROM STDIN, which wants the bytes unparsed: a line `\.`, where
 // COPY would stop reading, is refused as `source:LINE` (copy_end_marker.hpp). The progress
-// line counts the records (quoted with `quote`; '\0' for the text format) as they go.
+// line counts the records (quoted with `quote`; '\0' for the text format) as they go, when
+// anyone reads the count (copy_context::counts_rows).
 async_generator<std::span<const std::byte>> file_bytes(input_file& in, copy_context& ctx,
                                                        std::string source, char quote);
 

@@ -37,6 +37,12 @@ class copy_context {
     void take_rejects(std::vector<reject>& rejects, const std::string& source);
     // Adds rows and bytes and redraws the progress line (at most a few times a second).
     void advance(std::uint64_t rows, std::uint64_t bytes);
+    // Whether anyone reads the rows counted during a load (the progress line, a progress
+    // callback, --stats=json after a failure); a load that counts them by scanning its bytes
+    // can skip the scan otherwise.
+    bool counts_rows() const noexcept {
+        return show_progress_ || on_progress || options.stats_json;
+    }
     void end_progress();
     // After an upsert committed stats.rows rows: of which `inserted` added a key (none: not
     // an upsert).

@@ -2,8 +2,9 @@
 // (its end-of-data marker) and commits what came before, so a data file with such a line
 // past the sample would lose every record after it without a word (tested: 120,000 rows
 // loaded of 120,001, exit 0). Files go to COPY unparsed, so the stream is watched for that
-// line instead: a memmem per chunk, free for a clean file. The guard refuses the load at
-// the line, which a CSV file quotes ("\.") and a .tsv file escapes (\\.) to mean the text.
+// line instead: a memchr for backslashes per chunk, free for a clean file. The guard refuses
+// the load at the line, which a CSV file quotes ("\.") and a .tsv file escapes (\\.) to mean
+// the text.
 // (A quoted CSV field holding such a line is refused too: whether the server would stop
 // there is not worth betting a load on.)
 #pragma once

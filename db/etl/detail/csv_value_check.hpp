@@ -24,6 +24,7 @@
 // the escapes cannot decode is left to the server's error.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <exception>
 #include <span>
@@ -75,6 +76,10 @@ class csv_value_check {
     // The field that just ended (`text`, quoted or not) of column `column_`.
     void end_field(std::string_view text);
     void end_record() noexcept;
+    // Whether the field in progress is a value that is checked (else its text is not kept).
+    bool keeps_field() const noexcept {
+        return !header_pending_ && column_ < checked_.size() && checked_[column_];
+    }
 
     formats::csv_options csv_;
     std::vector<value_kind> kinds_;
@@ -88,6 +93,7 @@ class csv_value_check {
     // The scan, carried across feeds. Quotes toggle as COPY's CSV mode reads them (one
     // anywhere in a field opens a quoted part; a doubled one inside is a quote).
     bool header_pending_;
+    std::array<bool, 256> special_{};  // the quote, the delimiter, '\n' and '\r'
     bool in_quotes_ = false;
     bool quote_pending_ = false;  // a quote inside quotes: closing, or the first of two
     bool quoted_ = false;         // the field in progress had a quote
