@@ -1,46 +1,32 @@
-// Processes are started with posix_spawn (not a shell) so a kill lands on ucopy itself at
-// the moment the test picked, and the wait reports its own status.
+// Processes are started with spawn_logged (posix_spawn, not a shell) so a kill lands on ucopy
+// itself at the moment the test picked, and the wait reports its own status.
 #include "hardening_support.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "spawn_logged.hpp"
 #include "ucopy_harness.hpp"
 
-extern char** environ;
 namespace fs = std::filesystem;
 
 namespace harden {
 
 process::process(const std::vector<std::string>& argv, const std::string& log,
                  const std::vector<std::string>& extra_env) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    std::vector<std::string> env_strings(extra_env);
-    for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-    std::vector<char*> env;
-    for (auto& e : env_strings) env.push_back(e.data());
-    env.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), env.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+    pid_ = uio::testing::spawn_logged(argv, log, extra_env);
+    if (pid_ < 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(errno));
 }
 
 process::~process() {
